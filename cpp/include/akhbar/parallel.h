@@ -1,0 +1,24 @@
+// Deterministic parallel loops over index ranges. Work is split into contiguous, fixed chunks whose
+// boundaries depend only on the size and the chunk size, never on timing, so results written per index are
+// identical for any thread count.
+#ifndef AKHBAR_PARALLEL_H_
+#define AKHBAR_PARALLEL_H_
+
+#include <cstddef>
+#include <functional>
+
+namespace akhbar {
+
+// Number of threads to use for `requested` (<= 0 means all hardware threads), at least 1.
+int ResolveThreads(int requested) noexcept;
+
+// Calls fn(begin, end) for consecutive chunks of [0, n) of at most `chunk` indices, on up to `n_threads`
+// threads (the calling thread included). The first exception thrown by any call is rethrown here after all
+// threads stop; remaining chunks are skipped once one call has thrown. fn must be safe to call concurrently
+// on disjoint ranges.
+void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,
+                 const std::function<void(std::size_t begin, std::size_t end)>& fn);
+
+}  // namespace akhbar
+
+#endif  // AKHBAR_PARALLEL_H_

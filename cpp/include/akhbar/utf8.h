@@ -1,0 +1,104 @@
+// UTF-8 validation, decoding and repair. All functions are thread-safe and allocation-free unless they
+// return a std::string.
+#ifndef AKHBAR_UTF8_H_
+#define AKHBAR_UTF8_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace akhbar {
+namespace utf8 {
+
+// Returned by Validate when the input is well-formed.
+inline constexpr std::size_t kValid = static_cast<std::size_t>(-1);
+
+// Byte offset of the first byte of the first ill-formed sequence (overlong forms, surrogates, values above
+// U+10FFFF and truncated sequences are ill-formed), or kValid. O(n).
+std::size_t Validate(std::string_view text) noexcept;
+
+// Throws akhbar::InvalidUtf8 naming the byte offset if `text` is not valid UTF-8.
+void CheckValid(std::string_view text);
+
+// Throws akhbar::InvalidUtf8 for the ill-formed sequence at byte `offset` of `text`.
+[[noreturn]] void ThrowInvalid(std::string_view text, std::size_t offset);
+
+// Replaces every ill-formed sequence by U+FFFD (Unicode's "maximal subpart" practice, except that an
+// encoded surrogate, ED A0..BF xx, becomes one U+FFFD, as Python's lone surrogates are one code point).
+// If `source_offsets` is not null it receives, for each byte of the result, the byte offset in `text`
+// it came from. O(n).
+std::string Repair(std::string_view text, std::vector<std::uint32_t>* source_offsets = nullptr);
+
+// Number of code points in valid UTF-8 `text`. O(n).
+std::size_t CountCodePoints(std::string_view text) noexcept;
+
+// Appends code point `cp` (must be a scalar value) to `out`.
+inline void Append(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Decodes the code point starting at byte `i` of `text`, stores its length in `*len`, and returns it, or
+// returns -1 (and *len = 0) if the sequence at `i` is ill-formed or truncated.
+inline std::int32_t Decode(std::string_view text, std::size_t i, int* len) noexcept {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  const unsigned char b0 = s[i];
+  *len = 0;
+  if (b0 < 0x80) {
+    *len = 1;
+    return b0;
+  }
+  if (b0 < 0xC2) return -1;
+  if (b0 < 0xE0) {
+    if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80) return -1;
+    *len = 2;
+    return ((b0 & 0x1F) << 6) | (s[i + 1] & 0x3F);
+  }
+  if (b0 < 0xF0) {
+    if (i + 2 >= n) {
+      // Truncated: still report -1.
+      return -1;
+    }
+    const unsigned char b1 = s[i + 1], b2 = s[i + 2];
+    if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return -1;
+    if (b0 == 0xE0 && b1 < 0xA0) return -1;  // overlong
+    if (b0 == 0xED && b1 >= 0xA0) return -1;  // surrogate
+    *len = 3;
+    return ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+  }
+  if (b0 < 0xF5) {
+    if (i + 3 >= n) return -1;
+    const unsigned char b1 = s[i + 1], b2 = s[i + 2], b3 = s[i + 3];
+    if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80 || (b3 & 0xC0) != 0x80) return -1;
+    if (b0 == 0xF0 && b1 < 0x90) return -1;  // overlong
+    if (b0 == 0xF4 && b1 >= 0x90) return -1;  // above U+10FFFF
+    *len = 4;
+    return ((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((b2 & 0x3F) << 6) | (b3 & 0x3F);
+  }
+  return -1;
+}
+
+// For valid UTF-8 `text`, the code point index of every byte offset 0..size() (continuation bytes get
+// the index of their code point's start; entry size() is the number of code points). O(n).
+std::vector<std::uint32_t> ByteToCodePointIndex(std::string_view text);
+
+}  // namespace utf8
+}  // namespace akhbar
+
+#endif  // AKHBAR_UTF8_H_

@@ -1,0 +1,3 @@
+from akhbar.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,108 @@
+"""Arabic text normalisation."""
+
+from __future__ import annotations
+
+import functools
+from typing import Iterable, overload
+
+import numpy as np
+
+from akhbar import _core
+
+#: The default value of every normaliser option (see ``Normalizer`` for their meaning).
+DEFAULT_OPTIONS: dict[str, bool] = dict(_core.Normalizer.default_options())
+
+
+class Normalizer:
+    """Normalises raw Arabic web text for search and similarity.
+
+    Every option is a bool; the defaults are in ``akhbar.normalization.DEFAULT_OPTIONS``:
+
+    - ``unicode``: NFC; Arabic presentation forms to base letters; ligatures such as U+FDF2 expanded.
+    - ``remove_diacritics``: delete harakat, superscript alef, Quranic marks.
+    - ``remove_tatweel``: delete tatweel (U+0640).
+    - ``fold_alef`` (أ إ آ ٱ to ا), ``fold_alef_maksura`` (ى to ي), ``fold_teh_marbuta`` (ة to ه),
+      ``fold_persian`` (ک ی ے ە ۀ ہ ھ to Arabic letters), ``fold_hamza_carriers`` (ؤ to و, ئ to ي; off).
+    - ``ascii_digits``: Arabic-Indic digits and separators to ASCII.
+    - ``remove_invisible``: delete ZWNJ, ZWJ, bidi controls, BOM, soft hyphen and other invisible characters.
+    - ``normalize_whitespace``: every Unicode space to one plain space, runs collapsed, ends trimmed;
+      ``keep_newlines`` keeps a line break in a run as ``"\\n"`` (off).
+    - ``repair_obfuscation``: ``أعقـ.ـاب`` to ``اعقاب``.
+    - ``fold_latin``: case folding and fullwidth forms to ASCII.
+
+    Text may be ``str`` or UTF-8 ``bytes`` (the result has the input's type). Invalid UTF-8 and lone surrogates
+    raise ``ValueError`` naming the position, unless ``errors="replace"`` (then each becomes U+FFFD).
+    A Normalizer is immutable and thread-safe.
+    """
+
+    def __init__(self, **options: bool) -> None:
+        unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
+        if unknown:
+            raise TypeError(
+                f"unknown normaliser option(s) {', '.join(map(repr, unknown))}; "
+                f"valid options: {', '.join(sorted(DEFAULT_OPTIONS))}"
+            )
+        self._impl = _core.Normalizer(options)
+        self._options = dict(self._impl.options())
+
+    @property
+    def options(self) -> dict[str, bool]:
+        """Every option's value (a copy)."""
+        return dict(self._options)
+
+    @overload
+    def normalize(self, text: str, errors: str = "strict") -> str: ...
+    @overload
+    def normalize(self, text: bytes, errors: str = "strict") -> bytes: ...
+    def normalize(self, text, errors="strict"):
+        """Normalised ``text`` (same type as the input)."""
+        return self._impl.normalize(text, errors)
+
+    __call__ = normalize
+
+    def normalize_with_offsets(self, text: str | bytes, errors: str = "strict") -> tuple[str | bytes, np.ndarray]:
+        """``(normalised, offsets)``: ``offsets[i]`` is the index in ``text`` of the code point (for bytes:
+        the byte offset) that output code point ``i`` came from. The offsets never decrease."""
+        return self._impl.normalize_with_offsets(text, errors)
+
+    def normalize_batch(
+        self, texts: Iterable[str | bytes], n_threads: int | None = None, errors: str = "strict"
+    ) -> list:
+        """Normalises many texts with the GIL released, over ``n_threads`` threads (None: all cores).
+        The result is the same for any thread count. Ctrl-C interrupts it."""
+        return self._impl.normalize_batch(texts, n_threads, errors)
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self._options.items() if DEFAULT_OPTIONS[k] != v}
+        return "Normalizer(" + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) + ")"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Normalizer) and other._options == self._options
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._options.items())))
+
+    def __reduce__(self):
+        return (_rebuild, (self._options,))
+
+
+def _rebuild(options: dict[str, bool]) -> Normalizer:
+    return Normalizer(**options)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached(options: tuple[tuple[str, bool], ...]) -> Normalizer:
+    return Normalizer(**dict(options))
+
+
+def normalize(text: str | bytes, errors: str = "strict", **options: bool):
+    """Normalises one text; see ``Normalizer`` for the options. Reuses a cached Normalizer per option set."""
+    try:
+        key = tuple(sorted(options.items()))
+        hash(key)
+    except TypeError:
+        return Normalizer(**options).normalize(text, errors)
+    return _cached(key).normalize(text, errors)
+
+
+__all__ = ["DEFAULT_OPTIONS", "Normalizer", "normalize"]

@@ -1,0 +1,98 @@
+#include "common.h"
+
+#include <cstdio>
+
+#include "akhbar/parallel.h"
+#include "akhbar/utf8.h"
+
+namespace akhbar {
+namespace python {
+
+bool ParseErrors(const std::string& errors) {
+  if (errors == "strict") return false;
+  if (errors == "replace") return true;
+  throw py::value_error("errors must be 'strict' or 'replace', not '" + errors + "'");
+}
+
+Utf8Text ToUtf8(py::handle obj, const char* name, bool replace) {
+  Utf8Text text;
+  if (PyUnicode_Check(obj.ptr())) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(obj.ptr(), &size);
+    if (data != nullptr) {
+      text.utf8 = std::string_view(data, static_cast<std::size_t>(size));
+      return text;
+    }
+    // Lone surrogates: report the first, or replace them.
+    PyErr_Clear();
+    const Py_ssize_t length = PyUnicode_GetLength(obj.ptr());
+    Py_ssize_t bad = 0;
+    Py_UCS4 bad_cp = 0;
+    for (; bad < length; ++bad) {
+      bad_cp = PyUnicode_ReadChar(obj.ptr(), bad);
+      if (bad_cp >= 0xD800 && bad_cp <= 0xDFFF) break;
+    }
+    if (!replace) {
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(bad_cp));
+      throw py::value_error(std::string(name) + ": lone surrogate " + hex + " at index " + std::to_string(bad) +
+                            " is not valid Unicode; pass errors='replace' to replace it with U+FFFD");
+    }
+    py::object encoded = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(obj.ptr(), "utf-8", "surrogatepass"));
+    if (!encoded) throw py::error_already_set();
+    text.storage = utf8::Repair(std::string_view(PyBytes_AS_STRING(encoded.ptr()), PyBytes_GET_SIZE(encoded.ptr())));
+    text.utf8 = text.storage;
+    return text;
+  }
+  if (PyBytes_Check(obj.ptr())) {
+    text.from_bytes = true;
+    const std::string_view raw(PyBytes_AS_STRING(obj.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(obj.ptr())));
+    const std::size_t bad = utf8::Validate(raw);
+    if (bad == utf8::kValid) {
+      text.utf8 = raw;
+      return text;
+    }
+    if (!replace) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(raw[bad]));
+      throw py::value_error(std::string(name) + ": invalid UTF-8, byte " + hex + " at byte offset " + std::to_string(bad) +
+                            "; pass errors='replace' to replace invalid bytes with U+FFFD");
+    }
+    text.storage = utf8::Repair(raw, &text.repaired_to_input);
+    text.utf8 = text.storage;
+    return text;
+  }
+  throw py::type_error(std::string(name) + " must be str or bytes, not " + Py_TYPE(obj.ptr())->tp_name);
+}
+
+std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep) {
+  if (PyUnicode_Check(texts.ptr()) || PyBytes_Check(texts.ptr())) {
+    throw py::type_error(std::string(name) + " must be an iterable of str, not a single " + Py_TYPE(texts.ptr())->tp_name +
+                         "; wrap it in a list");
+  }
+  py::iterator it;
+  try {
+    it = py::iter(texts);
+  } catch (py::error_already_set&) {
+    throw py::type_error(std::string(name) + " must be an iterable of str, not " + Py_TYPE(texts.ptr())->tp_name);
+  }
+  std::vector<Utf8Text> out;
+  for (; it != py::iterator::sentinel(); ++it) {
+    py::handle item = *it;
+    keep.append(item);
+    const std::string label = std::string(name) + "[" + std::to_string(out.size()) + "]";
+    out.push_back(ToUtf8(item, label.c_str(), replace));
+  }
+  return out;
+}
+
+int ThreadsArg(py::handle n_threads) {
+  if (n_threads.is_none()) return ResolveThreads(0);
+  if (!PyLong_Check(n_threads.ptr()) || PyBool_Check(n_threads.ptr())) {
+    throw py::type_error(std::string("n_threads must be an int or None, not ") + Py_TYPE(n_threads.ptr())->tp_name);
+  }
+  return ResolveThreads(n_threads.cast<int>());
+}
+
+}  // namespace python
+}  // namespace akhbar

@@ -1,0 +1,73 @@
+// Helpers shared by the binding files: argument conversion with clear errors, zero-copy arrays, and
+// interruptible GIL-free batch loops.
+#ifndef AKHBAR_PYTHON_COMMON_H_
+#define AKHBAR_PYTHON_COMMON_H_
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace akhbar {
+namespace python {
+
+namespace py = pybind11;
+
+// A text argument as valid UTF-8. For `str` the view points into Python's cached UTF-8 (no copy) unless
+// lone surrogates had to be replaced; for `bytes` it points into the bytes object unless repaired.
+struct Utf8Text {
+  std::string_view utf8;
+  std::string storage;
+  bool from_bytes = false;
+  // For bytes input that was repaired: byte of `utf8` -> byte of the original bytes. Empty otherwise.
+  std::vector<std::uint32_t> repaired_to_input;
+};
+
+// Converts `obj` (str or bytes) to UTF-8. `name` names the argument in errors. Raises TypeError for other
+// types and ValueError (with the position) for invalid UTF-8 or lone surrogates unless `replace`.
+// The returned view stays valid while `obj` is alive.
+Utf8Text ToUtf8(py::handle obj, const char* name, bool replace);
+
+// Parses errors="strict" / "replace"; anything else raises ValueError.
+bool ParseErrors(const std::string& errors);
+
+// Converts every element of the iterable `texts` (str or bytes). The views stay valid while `keep` holds the
+// elements. Raises TypeError naming the element index.
+std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep);
+
+// Runs fn(begin, end) over [0, n) in chunks of `chunk` with the GIL released, checking for Ctrl-C between
+// chunks (KeyboardInterrupt propagates promptly).
+template <typename Fn>
+void RunInterruptible(std::size_t n, std::size_t chunk, Fn&& fn) {
+  for (std::size_t begin = 0; begin < n || (n == 0 && begin == 0); begin += chunk) {
+    const std::size_t end = std::min(n, begin + chunk);
+    {
+      py::gil_scoped_release release;
+      fn(begin, end);
+    }
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (n == 0) break;
+  }
+}
+
+// Moves `v` into a 1-D numpy array without copying the data.
+template <typename T>
+py::array_t<T> ToNumpy(std::vector<T>&& v) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))},
+                        heap->data(), owner);
+}
+
+// Resolves a Python n_threads / n_jobs argument (None or <= 0: all cores).
+int ThreadsArg(py::handle n_threads);
+
+}  // namespace python
+}  // namespace akhbar
+
+#endif  // AKHBAR_PYTHON_COMMON_H_

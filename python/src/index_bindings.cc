@@ -1,0 +1,9 @@
+#include "common.h"
+
+namespace akhbar {
+namespace python {
+
+void BindIndex(py::module_& /*m*/) {}
+
+}  // namespace python
+}  // namespace akhbar

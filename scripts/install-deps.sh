@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing akhbar needs: Debian packages (once; skipped when present) and the
+# Python build tools. Usage: scripts/install-deps.sh [--test] [--bench]
+set -euo pipefail
+want_test=0; want_bench=0
+for a in "$@"; do
+  case "$a" in --test) want_test=1 ;; --bench) want_bench=1 ;; *) echo "unknown option $a" >&2; exit 2 ;; esac
+done
+# libicu-dev: Unicode; libeigen3-dev: linear algebra; libstemmer-dev: Snowball stemmers.
+pkgs=(g++ libicu-dev libeigen3-dev libstemmer-dev)
+# GoogleTest, Google Benchmark, nlohmann-json + zlib (read the shared corpora), clang + compiler-rt (libFuzzer).
+if [ $want_test = 1 ] || [ $want_bench = 1 ]; then
+  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev clang libclang-rt-14-dev)
+fi
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+py=${PYTHON:-python3}
+$py -m pip install -q --disable-pip-version-check --root-user-action=ignore "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja

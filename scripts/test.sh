@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds akhbar with its C++ tests, installs the Python package, runs every C++ test (ctest) and every Python
+# test (pytest). Run from anywhere: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=${PYTHON:-python3}
+bash scripts/install-deps.sh --test
+build=build/test
+# One CMake build serves both: the wheel's extension and the C++ test binary share the tree.
+$py -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-build-isolation \
+  -Cbuild-dir=$build -Ccmake.define.AKHBAR_BUILD_TESTS=ON ".[test]"
+echo "== C++ tests (ctest)"
+ctest --test-dir $build --output-on-failure -j2
+echo "== Python tests (pytest)"
+$py -m pytest -q -p no:cacheprovider tests/python
