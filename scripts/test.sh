@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${PYTHON:-python3}
 bash scripts/install-deps.sh --test
-build=build/test
+build=${AKHBAR_BUILD_DIR:-build/test}
 # One CMake build serves both: the wheel's extension and the C++ test binary share the tree.
 $py -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-build-isolation \
   -Cbuild-dir=$build -Ccmake.define.AKHBAR_BUILD_TESTS=ON ".[test]"
