@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer and runs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${AKHBAR_ASAN_BUILD_DIR:-build/asan}
+cmake -S . -B $build -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
+  -DAKHBAR_BUILD_TESTS=ON -DAKHBAR_SANITIZE=address,undefined >/dev/null
+cmake --build $build
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir $build --output-on-failure -j2
