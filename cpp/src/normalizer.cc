@@ -2,9 +2,10 @@
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -16,36 +17,47 @@
 namespace akhbar {
 namespace {
 
-// Character classes that steer the context rules of a pass. The low nibble is the class; kIcuFlag marks
-// code points after which the text is not known to be in NFC (they send the text to the slow path).
+// Per code point: a class (low nibble) that steers the context rules, and flags. Context rules look at the
+// *output* (the last emitted code point, the mapping of the next code point), so that normalising the
+// output again takes the same decisions: that is what makes Normalize idempotent.
 enum Class : std::uint8_t {
   kPlain = 0,
-  kLetter,    // Arabic letter: context for obfuscation repair
-  kSpace,     // Unicode space separator or horizontal control whitespace
-  kNewline,   // line or paragraph break
-  kTatweel,   // U+0640
-  kPunct,     // punctuation or symbol: may be an obfuscation filler between tatweels
-  kDigitSep,  // U+066B, U+066C
-  kDeleted,   // deleted by some option: transparent to context
+  kSpace,     // Unicode space separator or horizontal whitespace (only with normalize_whitespace)
+  kNewline,   // line or paragraph break (only with normalize_whitespace)
+  kTatweel,   // U+0640 or a presentation form of tatweel with a mark, deleted or not
+  kFiller,    // mapping made of punctuation/symbols that may pad an obfuscated word (not quotes or brackets)
+  kDigitSep,  // U+066B, U+066C (only with ascii_digits)
+  kDeleted,   // empty mapping
 };
 constexpr std::uint8_t kClassMask = 0x0F;
-constexpr std::uint8_t kIcuFlag = 0x10;
+constexpr std::uint8_t kIcuFlag = 0x10;       // the text may not be (or the output may not stay) NFC here
+constexpr std::uint8_t kStartsLetter = 0x20;  // the mapping starts with an Arabic letter
+constexpr std::uint8_t kStartsDigit = 0x40;   // the mapping starts with an ASCII digit
+constexpr std::uint8_t kArabicLetter = 0x80;  // the code point itself is an Arabic letter
 
-constexpr std::uint32_t kBytesShift = 6, kOffsetShift = 12;
+// Table entry, 64 bits: the mapping's UTF-8 bytes inline when at most 4 (else its offset in the pool), its
+// byte length, its code point count, the class byte, and kSpecial when the hot loop must leave its fast
+// branch (context rules, NFC, a mapping longer than the input code point).
+constexpr int kLenShift = 32, kCpsShift = 40, kClassShift = 48;
+constexpr std::uint64_t kSpecial = std::uint64_t{1} << 56;
+
+inline std::uint32_t EntryBytes(std::uint64_t e) { return static_cast<std::uint32_t>(e >> kLenShift) & 0xFF; }
+inline std::uint32_t EntryCps(std::uint64_t e) { return static_cast<std::uint32_t>(e >> kCpsShift) & 0xFF; }
+inline std::uint8_t EntryClass(std::uint64_t e) { return static_cast<std::uint8_t>(e >> kClassShift); }
+
+bool IsPresentationForm(UChar32 c) { return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFE); }
 
 bool InArabicBlocks(UChar32 c) {
   return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) || (c >= 0x0870 && c <= 0x08FF) ||
-         (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
+         IsPresentationForm(c);
 }
-
-bool IsPresentationForm(UChar32 c) { return (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFE); }
 
 bool IsArabicMark(UChar32 c) { return InArabicBlocks(c) && u_charType(c) == U_NON_SPACING_MARK; }
 
 bool IsInvisible(UChar32 c) {
   return c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
          (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) ||
-         c == 0xFEFF || (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' && c < 0x1C) ||
+         c == 0xFEFF || (c < 0x1C && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') ||
          c == 0x7F || (c >= 0x80 && c <= 0x9F && c != 0x85);
 }
 
@@ -60,22 +72,16 @@ bool IsArabicLetter(UChar32 c) {
   return u_charType(c) == U_OTHER_LETTER && uscript_getScript(c, &status) == USCRIPT_ARABIC;
 }
 
-bool IsDigit(std::int32_t c) { return (c >= '0' && c <= '9') || (c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9); }
+// Punctuation or a symbol that can pad an obfuscated word. Quotes and brackets are not: بـ"الوطن" is how
+// Arabic news quotes a name after a one-letter prefix.
+bool IsFiller(UChar32 c) {
+  if (c == '"' || c == '\'' || c == 0xFF02 || c == 0xFF07) return false;
+  return (U_GET_GC_MASK(c) & (U_GC_PD_MASK | U_GC_PC_MASK | U_GC_PO_MASK | U_GC_S_MASK)) != 0;
+}
 
 bool NeedsNfc(UChar32 c) {
   return u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) != UNORM_YES || u_getCombiningClass(c) != 0;
 }
-
-}  // namespace
-
-struct Normalizer::Tables {
-  std::vector<std::uint32_t> entry;  // per BMP code point: pool offset, UTF-8 length, code point count
-  std::vector<std::uint8_t> cls;     // per BMP code point: Class | kIcuFlag
-  std::string pool;                  // UTF-8 outputs
-  const icu::Normalizer2* nfc = nullptr;
-};
-
-namespace {
 
 // Applies the single-code-point folds of `o` to `c`, appending the result (possibly nothing) to `out`.
 void FoldOne(UChar32 c, const NormalizerOptions& o, std::u32string& out) {
@@ -117,8 +123,9 @@ void FoldOne(UChar32 c, const NormalizerOptions& o, std::u32string& out) {
   out.push_back(static_cast<char32_t>(c));
 }
 
-// The whole output of one code point under `o`.
-std::u32string MapCodePoint(UChar32 c, const NormalizerOptions& o, const icu::Normalizer2* nfkc) {
+// Presentation forms to their NFKC letters (without the space NFKC puts before an isolated haraka) and
+// fullwidth ASCII to ASCII: the code points the folds then apply to.
+std::u32string Expand(UChar32 c, const NormalizerOptions& o, const icu::Normalizer2* nfkc) {
   std::u32string expanded;
   if (o.unicode && IsPresentationForm(c)) {
     UErrorCode status = U_ZERO_ERROR;
@@ -129,8 +136,8 @@ std::u32string MapCodePoint(UChar32 c, const NormalizerOptions& o, const icu::No
       expanded.push_back(static_cast<char32_t>(d));
       k += U16_LENGTH(d);
     }
-    // NFKC writes isolated harakat forms as SPACE + mark; keep the mark only.
-    if (expanded.size() >= 2 && expanded[0] == U' ' && u_charType(static_cast<UChar32>(expanded[1])) == U_NON_SPACING_MARK) {
+    if (expanded.size() >= 2 && expanded[0] == U' ' &&
+        u_charType(static_cast<UChar32>(expanded[1])) == U_NON_SPACING_MARK) {
       expanded.erase(0, 1);
     }
   } else if (o.fold_latin && c >= 0xFF01 && c <= 0xFF5E) {
@@ -138,12 +145,16 @@ std::u32string MapCodePoint(UChar32 c, const NormalizerOptions& o, const icu::No
   } else {
     expanded.push_back(static_cast<char32_t>(c));
   }
-  std::u32string out;
-  for (const char32_t e : expanded) FoldOne(static_cast<UChar32>(e), o, out);
-  return out;
+  return expanded;
 }
 
 }  // namespace
+
+struct Normalizer::Tables {
+  std::vector<std::uint64_t> entry;  // per BMP code point, see kLenShift...
+  std::string pool;                  // mappings longer than 4 bytes
+  const icu::Normalizer2* nfc = nullptr;
+};
 
 Normalizer::Normalizer(const NormalizerOptions& options) : options_(options), tables_(new Tables) {
   Tables& t = *tables_;
@@ -152,42 +163,71 @@ Normalizer::Normalizer(const NormalizerOptions& options) : options_(options), ta
   CheckIcu(status, "loading ICU's NFC data");
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
   CheckIcu(status, "loading ICU's NFKC data");
-  t.entry.assign(0x10000, 0);
-  t.cls.assign(0x10000, kPlain);
-  t.pool.reserve(0x10000 * 3);
   const NormalizerOptions& o = options_;
+  t.entry.assign(0x10000, 0);
+  std::string bytes;
   for (UChar32 c = 0; c < 0x10000; ++c) {
     if (c >= 0xD800 && c <= 0xDFFF) continue;
-    const std::u32string mapped = MapCodePoint(c, o, nfkc);
-    const std::size_t offset = t.pool.size();
-    for (const char32_t m : mapped) utf8::Append(m, t.pool);
-    const std::size_t bytes = t.pool.size() - offset;
-    if (bytes >= 64 || mapped.size() >= 64 || offset >= (1u << 20)) throw Error("normaliser table overflow");
-    t.entry[c] = static_cast<std::uint32_t>((offset << kOffsetShift) | (bytes << kBytesShift) | mapped.size());
+    const std::u32string expanded = Expand(c, o, nfkc);
+    std::u32string mapped;
+    for (const char32_t e : expanded) FoldOne(static_cast<UChar32>(e), o, mapped);
+    bytes.clear();
+    for (const char32_t m : mapped) utf8::Append(m, bytes);
+    if (bytes.size() >= 256 || mapped.size() >= 256) throw Error("normaliser table overflow");
+    if (o.normalize_whitespace && !IsSpace(c) && !IsNewline(c) && !bytes.empty() &&
+        (bytes.front() == ' ' || bytes.back() == ' ' || bytes.find("  ") != std::string::npos)) {
+      throw Error("normaliser mapping with stray spaces");  // the whitespace rule relies on there being none
+    }
 
-    std::uint8_t cls = kPlain;
+    std::uint8_t cls;
+    const bool tatweel = expanded[0] == 0x0640 &&
+                         std::all_of(expanded.begin() + 1, expanded.end(), [](char32_t m) {
+                           return u_charType(static_cast<UChar32>(m)) == U_NON_SPACING_MARK;
+                         });
     if (o.normalize_whitespace && IsNewline(c)) {
       cls = kNewline;
     } else if (o.normalize_whitespace && IsSpace(c)) {
       cls = kSpace;
-    } else if (c == 0x0640) {
+    } else if (tatweel) {
       cls = kTatweel;
-    } else if (c == 0x066B || c == 0x066C) {
+    } else if (o.ascii_digits && (c == 0x066B || c == 0x066C)) {
       cls = kDigitSep;
     } else if (mapped.empty()) {
       cls = kDeleted;
-    } else if (IsArabicLetter(c)) {
-      cls = kLetter;
-    } else if (U_GET_GC_MASK(c) & (U_GC_P_MASK | U_GC_S_MASK)) {
-      cls = kPunct;
+    } else if (std::all_of(mapped.begin(), mapped.end(), [](char32_t m) { return IsFiller(static_cast<UChar32>(m)); })) {
+      cls = kFiller;
+    } else {
+      cls = kPlain;
     }
-    if (o.unicode && NeedsNfc(c)) {
-      // A mark that is deleted anyway cannot change the text's NFC form, unless it composes (the hamza and
-      // madda marks U+0653..U+0655 compose with a preceding letter: those always take the slow path).
+    if (!mapped.empty() && IsArabicLetter(static_cast<UChar32>(mapped[0]))) cls |= kStartsLetter;
+    if (!mapped.empty() && mapped[0] >= '0' && mapped[0] <= '9') cls |= kStartsDigit;
+    if (IsArabicLetter(c)) cls |= kArabicLetter;
+    if (o.unicode) {
+      // A code point that NFC may change, unless it is deleted and cannot compose with what precedes it
+      // (deleting a harakat never un-NFCs a text); or a mapping that holds such code points.
       const bool composes = u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) != UNORM_YES;
-      if (!mapped.empty() || composes) cls |= kIcuFlag;
+      const bool flagged =
+          (NeedsNfc(c) && (!mapped.empty() || composes)) ||
+          std::any_of(mapped.begin(), mapped.end(), [](char32_t m) { return NeedsNfc(static_cast<UChar32>(m)); });
+      if (flagged) cls |= kIcuFlag;
     }
-    t.cls[c] = cls;
+
+    const std::size_t input_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    std::uint64_t e = (std::uint64_t{bytes.size()} << kLenShift) | (std::uint64_t{mapped.size()} << kCpsShift) |
+                      (std::uint64_t{cls} << kClassShift);
+    if (bytes.size() <= 4) {
+      std::uint32_t inline_bytes = 0;
+      std::memcpy(&inline_bytes, bytes.data(), bytes.size());
+      e |= inline_bytes;
+    } else {
+      e |= static_cast<std::uint32_t>(t.pool.size());
+      t.pool += bytes;
+    }
+    const std::uint8_t k = cls & kClassMask;
+    const bool special = k == kSpace || k == kNewline || k == kDigitSep || (k == kTatweel && o.repair_obfuscation) ||
+                         (cls & kIcuFlag) || bytes.size() > 4 || bytes.size() > input_bytes;
+    if (special) e |= kSpecial;
+    t.entry[c] = e;
   }
 }
 
@@ -195,138 +235,255 @@ Normalizer::~Normalizer() = default;
 
 const NormalizerOptions& Normalizer::options() const noexcept { return options_; }
 
-std::string Normalizer::Normalize(std::string_view text) const { return Normalize(text, nullptr); }
+namespace {
 
-std::string Normalizer::Normalize(std::string_view text, std::vector<std::uint32_t>* source) const {
-  bool needs_icu = false;
-  std::string out = Pass(text, source, &needs_icu, nullptr);
-  if (!needs_icu) return out;
-  return NormalizeSlow(text, source);
+// The state the hot loop advances.
+struct HotState {
+  std::size_t i;
+  char* w;
+  std::uint32_t* sw;
+  bool blank;
+};
+
+// The hot loop of Pass: ASCII and 2-byte code points whose mapping needs no context, and ASCII spaces. Stops
+// at anything else. A function of its own working on local copies, so the state lives in registers.
+template <bool kSource>
+inline void HotLoop(const std::uint64_t* entries, bool whitespace, const unsigned char* s, std::size_t n,
+                    HotState& state) {
+  std::size_t i = state.i;
+  char* w = state.w;
+  std::uint32_t* sw = state.sw;
+  bool blank = state.blank;
+  while (i < n) {
+    const unsigned char b0 = s[i];
+    std::uint64_t e;
+    std::size_t len;
+    if (b0 < 0x80) {
+      if (b0 == ' ' && whitespace) {
+        if (!blank) {
+          *w++ = ' ';
+          if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
+          blank = true;
+        }
+        ++i;
+        continue;
+      }
+      e = entries[b0];
+      len = 1;
+    } else if (static_cast<unsigned char>(b0 - 0xC2) <= 0x1D && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+      e = entries[((b0 & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu)];
+      len = 2;
+    } else {
+      break;
+    }
+    if (e & kSpecial) break;
+    const auto inline_bytes = static_cast<std::uint32_t>(e);
+    std::memcpy(w, &inline_bytes, 4);
+    if constexpr (kSource) {
+      sw[0] = sw[1] = sw[2] = sw[3] = static_cast<std::uint32_t>(i);
+      sw += EntryCps(e);
+    }
+    const std::uint32_t bytes = EntryBytes(e);
+    w += bytes;
+    blank = blank && bytes == 0;
+    i += len;
+  }
+  state = HotState{i, w, sw, blank};
 }
 
-// One pass of the table-driven rules. If `needs_icu` is not null, stops and sets it when the text holds a
-// code point that may need NFC; with `needs_icu` null the text is taken to be in NFC already.
-std::string Normalizer::Pass(std::string_view text, std::vector<std::uint32_t>* source, bool* needs_icu,
-                             bool* unstable) const {
-  const Tables& t = *tables_;
-  const NormalizerOptions& o = options_;
+// One pass of the table-driven rules over valid UTF-8 (throws InvalidUtf8 otherwise). In `fast` mode the
+// text is not known to be NFC: the pass stops at the first code point that may need NFC and sets *bail.
+// Otherwise the text is taken to be NFC and *unstable is set if the output may not be.
+template <bool kSource>
+std::string Pass(const std::vector<std::uint64_t>& table, const std::string& pool, const NormalizerOptions& o,
+                 std::string_view text, std::vector<std::uint32_t>* source, bool fast, bool* bail, bool* unstable) {
+  constexpr std::size_t kSlack = 16;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
-  std::string out;
-  out.reserve(n);
-  if (source) {
-    source->clear();
-    source->reserve(n);
+  const std::uint64_t* entries = table.data();
+  // Options as locals: stores through char* may alias anything, so members would be reloaded per byte.
+  const bool whitespace = o.normalize_whitespace, keep_newlines = o.keep_newlines, unicode = o.unicode;
+  const bool fold_latin = o.fold_latin, repair = o.repair_obfuscation;
+  // The last output byte is a whitespace-run byte (' ' or '\n'), or nothing was
+  // emitted yet. Kept in a register: reading w[-1] right after storing it stalls.
+  bool blank = true;
+  // (Only read when whitespace is normalised.)
+
+  // Invariant: the buffers hold at least (n - i) + kSlack more bytes (code points). A mapping that is not
+  // special is never longer than its input, so the fast branch needs no capacity check.
+  std::string out(n + kSlack, '\0');
+  char* base = &out[0];
+  char* w = base;
+  char* cap = base + out.size();
+  std::uint32_t* sbase = nullptr;
+  std::uint32_t* sw = nullptr;
+  if constexpr (kSource) {
+    source->assign(n + kSlack, 0);
+    sbase = source->data();
+    sw = sbase;
   }
-  bool pending_space = false, pending_newline = false;
-  std::uint32_t space_source = 0;
-  bool after_letter = false;  // the last code point that was not deleted is an Arabic letter
-  const char* pool = t.pool.data();
-
-  auto emit_bytes = [&](const char* p, std::size_t bytes, std::size_t cps, std::size_t at) {
-    if (bytes == 0) return;
-    if (pending_space) {
-      if (!out.empty()) {
-        out.push_back(pending_newline && o.keep_newlines ? '\n' : ' ');
-        if (source) source->push_back(space_source);
-      }
-      pending_space = pending_newline = false;
+  auto reserve = [&](std::size_t need) {
+    if (static_cast<std::size_t>(cap - w) >= need) return;
+    const std::size_t used = static_cast<std::size_t>(w - base);
+    const std::size_t size = std::max(out.size() * 2, used + need);
+    out.resize(size);
+    base = &out[0];
+    w = base + used;
+    cap = base + size;
+    if constexpr (kSource) {
+      const std::size_t sused = static_cast<std::size_t>(sw - sbase);
+      source->resize(size);
+      sbase = source->data();
+      sw = sbase + sused;
     }
-    if (bytes == 1) {
-      out.push_back(*p);
+  };
+  auto emit = [&](std::uint64_t e, std::size_t at) {
+    const std::uint32_t len = EntryBytes(e);
+    const std::uint32_t cps = EntryCps(e);
+    reserve(len + kSlack);
+    if (len <= 4) {
+      const auto inline_bytes = static_cast<std::uint32_t>(e);
+      std::memcpy(w, &inline_bytes, 4);
     } else {
-      out.append(p, bytes);
+      std::memcpy(w, pool.data() + static_cast<std::uint32_t>(e), len);
     }
-    if (source) source->insert(source->end(), cps, static_cast<std::uint32_t>(at));
+    w += len;
+    if (len != 0) blank = false;
+    if constexpr (kSource) {
+      for (std::uint32_t k = 0; k < cps; ++k) *sw++ = static_cast<std::uint32_t>(at);
+    }
   };
-  auto emit = [&](std::uint32_t entry, std::size_t at) {
-    emit_bytes(pool + (entry >> kOffsetShift), (entry >> kBytesShift) & 0x3F, entry & 0x3F, at);
+  // Decodes the code point at `j` (valid UTF-8 or throws), returning it and its length.
+  auto decode = [&](std::size_t j, int* len) -> std::uint32_t {
+    const std::int32_t c = utf8::Decode(text, j, len);
+    if (c < 0) utf8::ThrowInvalid(text, j);
+    return static_cast<std::uint32_t>(c);
   };
-
-  std::size_t i = 0;
-  while (i < n) {
+  auto last_is_arabic_letter = [&]() {
+    if (w == base) return false;
+    const char* p = w - 1;
+    while (p > base && (static_cast<unsigned char>(*p) & 0xC0) == 0x80) --p;
     int len;
-    std::int32_t cp;
-    const unsigned char b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
-      cp = b;
-      len = 1;
-    } else {
-      cp = utf8::Decode(text, i, &len);
-      if (cp < 0) utf8::ThrowInvalid(text, i);
+    const std::int32_t c = utf8::Decode(std::string_view(p, static_cast<std::size_t>(w - p)), 0, &len);
+    return c >= 0 && c < 0x10000 && (EntryClass(entries[c]) & kArabicLetter);
+  };
+
+  std::size_t scan_end = 0;  // no obfuscation scan before this byte (a failed scan covered it)
+  std::size_t i = 0;
+  for (;;) {
+    {
+      HotState h{i, w, sw, blank};
+      HotLoop<kSource>(entries, whitespace, s, n, h);
+      i = h.i;
+      w = h.w;
+      sw = h.sw;
+      blank = h.blank;
     }
+    if (i >= n) break;
+
+    // Any other code point: decode it in full and apply the context rules.
+    int l;
+    const std::uint32_t cp = decode(i, &l);
+    const std::size_t len = static_cast<std::size_t>(l);
     if (cp >= 0x10000) {
-      if (needs_icu && o.unicode && NeedsNfc(cp)) {
-        *needs_icu = true;
-        return std::string();
+      if (unicode && NeedsNfc(static_cast<UChar32>(cp))) {
+        if (fast) {
+          *bail = true;
+          return std::string();
+        }
+        *unstable = true;
       }
-      const UChar32 folded = o.fold_latin ? u_foldCase(cp, U_FOLD_CASE_DEFAULT) : cp;
+      const UChar32 folded =
+          fold_latin ? u_foldCase(static_cast<UChar32>(cp), U_FOLD_CASE_DEFAULT) : static_cast<UChar32>(cp);
       std::string tmp;
       utf8::Append(static_cast<char32_t>(folded), tmp);
-      emit_bytes(tmp.data(), tmp.size(), 1, i);
-      after_letter = false;
-      i += static_cast<std::size_t>(len);
+      std::memcpy(w, tmp.data(), tmp.size());
+      w += tmp.size();
+      if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
+      blank = false;
+      i += len;
+      reserve((n - i) + kSlack);
       continue;
     }
-    const std::uint8_t cls = t.cls[cp];
-    if ((cls & kIcuFlag) && needs_icu) {
-      *needs_icu = true;
-      return std::string();
+    const std::uint64_t e = entries[cp];
+    const std::uint8_t cls = EntryClass(e);
+    if (cls & kIcuFlag) {
+      if (fast) {
+        *bail = true;
+        return std::string();
+      }
+      *unstable = true;
     }
-    if (unstable && (cls & kIcuFlag)) *unstable = true;
     switch (cls & kClassMask) {
       case kSpace:
-      case kNewline:
-        if (!pending_space) {
-          pending_space = true;
-          space_source = static_cast<std::uint32_t>(i);
+      case kNewline: {
+        const bool newline = (cls & kClassMask) == kNewline && keep_newlines;
+        if (blank) {
+          if (newline && w != base) w[-1] = '\n';  // w[-1] is the run's blank
+        } else {
+          *w++ = newline ? '\n' : ' ';
+          if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
+          blank = true;
         }
-        if ((cls & kClassMask) == kNewline) pending_newline = true;
-        after_letter = false;
-        i += static_cast<std::size_t>(len);
+        i += len;
         continue;
+      }
       case kTatweel:
-      case kPunct:
-        if (o.repair_obfuscation && after_letter) {
-          // Scan the run of tatweel, punctuation and deleted code points; it is an obfuscation filler if it
-          // holds both a tatweel and punctuation and an Arabic letter follows it.
-          bool has_tatweel = false, has_punct = false;
+        if (repair && i >= scan_end && last_is_arabic_letter()) {
+          // The run of tatweels, fillers and deleted code points from here: an obfuscation filler if it
+          // holds a filler, its last kept code point is a tatweel and the next mapping starts with a letter.
+          bool has_filler = false, ends_with_tatweel = false;
           std::size_t j = i;
-          std::int32_t next = -1;
+          std::uint64_t next = 0;
           while (j < n) {
-            int l;
-            const std::int32_t c = utf8::Decode(text, j, &l);
-            if (c < 0) utf8::ThrowInvalid(text, j);
-            const std::uint8_t k = c < 0x10000 ? (t.cls[c] & kClassMask) : kPlain;
+            int lj;
+            const std::uint32_t c = decode(j, &lj);
+            if (c >= 0x10000) break;
+            const std::uint64_t ec = entries[c];
+            const std::uint8_t k = EntryClass(ec) & kClassMask;
             if (k == kTatweel) {
-              has_tatweel = true;
-            } else if (k == kPunct) {
-              has_punct = true;
+              ends_with_tatweel = true;
+            } else if (k == kFiller) {
+              has_filler = true;
+              ends_with_tatweel = false;
             } else if (k != kDeleted) {
-              next = c;
+              next = ec;
               break;
             }
-            j += static_cast<std::size_t>(l);
+            j += static_cast<std::size_t>(lj);
           }
-          if (has_tatweel && has_punct && next >= 0 && next < 0x10000 && (t.cls[next] & kClassMask) == kLetter) {
+          if (has_filler && ends_with_tatweel && (EntryClass(next) & kStartsLetter)) {
             while (i < j) {
-              const std::int32_t c = utf8::Decode(text, i, &len);
-              if ((t.cls[c] & kClassMask) != kPunct) emit(t.entry[c], i);
-              i += static_cast<std::size_t>(len);
+              int li;
+              const std::uint32_t c = decode(i, &li);
+              const std::uint64_t ec = entries[c];
+              if ((EntryClass(ec) & kClassMask) != kFiller) emit(ec, i);
+              i += static_cast<std::size_t>(li);
             }
+            reserve((n - i) + kSlack);
             continue;
           }
+          scan_end = j;
         }
         break;
       case kDigitSep:
-        if (o.ascii_digits && !pending_space && !out.empty() && out.back() >= '0' && out.back() <= '9' &&
-            i + static_cast<std::size_t>(len) < n) {
-          int l;
-          const std::int32_t c = utf8::Decode(text, i + static_cast<std::size_t>(len), &l);
-          if (IsDigit(c)) {
-            out.push_back(cp == 0x066B ? '.' : ',');
-            if (source) source->push_back(static_cast<std::uint32_t>(i));
-            after_letter = false;
-            i += static_cast<std::size_t>(len);
+        if (!blank && w[-1] >= '0' && w[-1] <= '9') {
+          // Between digits: the next code point with a non-empty mapping must start with a digit.
+          bool between_digits = false;
+          for (std::size_t j = i + len; j < n;) {
+            int lj;
+            const std::uint32_t c = decode(j, &lj);
+            if (c >= 0x10000) break;
+            if (EntryBytes(entries[c]) != 0) {
+              between_digits = (EntryClass(entries[c]) & kStartsDigit) != 0;
+              break;
+            }
+            j += static_cast<std::size_t>(lj);
+          }
+          if (between_digits) {
+            *w++ = cp == 0x066B ? '.' : ',';
+            if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
+            i += len;
             continue;
           }
         }
@@ -334,12 +491,29 @@ std::string Normalizer::Pass(std::string_view text, std::vector<std::uint32_t>* 
       default:
         break;
     }
-    const std::uint32_t entry = t.entry[cp];
-    emit(entry, i);
-    if ((cls & kClassMask) != kDeleted) after_letter = (cls & kClassMask) == kLetter;
-    i += static_cast<std::size_t>(len);
+    emit(e, i);
+    i += len;
+    reserve((n - i) + kSlack);
   }
+  if (whitespace && blank && w != base) {
+    --w;
+    if constexpr (kSource) --sw;
+  }
+  out.resize(static_cast<std::size_t>(w - base));
+  if constexpr (kSource) source->resize(static_cast<std::size_t>(sw - sbase));
   return out;
+}
+
+}  // namespace
+
+std::string Normalizer::Normalize(std::string_view text) const { return Normalize(text, nullptr); }
+
+std::string Normalizer::Normalize(std::string_view text, std::vector<std::uint32_t>* source) const {
+  bool bail = false;
+  std::string out = source ? Pass<true>(tables_->entry, tables_->pool, options_, text, source, true, &bail, nullptr)
+                           : Pass<false>(tables_->entry, tables_->pool, options_, text, nullptr, true, &bail, nullptr);
+  if (!bail) return out;
+  return NormalizeSlow(text, source);
 }
 
 // Texts holding code points that may change under NFC: NFC by ICU per normalisation segment, then the
@@ -377,8 +551,8 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
       } while (j < current.size());
       if (flagged) {
         UErrorCode status = U_ZERO_ERROR;
-        const icu::UnicodeString segment =
-            t.nfc->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(current.data() + i, static_cast<int32_t>(j - i))), status);
+        const icu::UnicodeString segment = t.nfc->normalize(
+            icu::UnicodeString::fromUTF8(icu::StringPiece(current.data() + i, static_cast<int32_t>(j - i))), status);
         CheckIcu(status, "NFC");
         std::string bytes;
         segment.toUTF8String(bytes);
@@ -393,7 +567,8 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
       i = j;
     }
     bool unstable = false;
-    result = Pass(nfc, source ? &pass_source : nullptr, nullptr, &unstable);
+    result = source ? Pass<true>(t.entry, t.pool, options_, nfc, &pass_source, false, nullptr, &unstable)
+                    : Pass<false>(t.entry, t.pool, options_, nfc, nullptr, false, nullptr, &unstable);
     if (source) {
       for (auto& s : pass_source) s = to_input[nfc_map[s]];
     }

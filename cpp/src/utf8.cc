@@ -26,6 +26,11 @@ std::size_t Validate(std::string_view text) noexcept {
       ++i;
       continue;
     }
+    // Two-byte sequences (Arabic), then anything else through Decode.
+    if (s[i] >= 0xC2 && s[i] < 0xE0 && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
     int len;
     if (Decode(text, i, &len) < 0) return i;
     i += static_cast<std::size_t>(len);

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import functools
-from typing import Iterable, overload
+import types
+from typing import Iterable, Mapping, overload
 
 import numpy as np
 
 from akhbar import _core
 
-#: The default value of every normaliser option (see ``Normalizer`` for their meaning).
-DEFAULT_OPTIONS: dict[str, bool] = dict(_core.Normalizer.default_options())
+#: The default value of every normaliser option (see ``Normalizer`` for their meaning); read-only.
+DEFAULT_OPTIONS: Mapping[str, bool] = types.MappingProxyType(dict(_core.Normalizer.default_options()))
+
+
+def _check_options(options: dict) -> None:
+    unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"unknown normaliser option(s) {', '.join(map(repr, unknown))}; "
+            f"valid options: {', '.join(sorted(DEFAULT_OPTIONS))}"
+        )
+    for name, value in options.items():
+        if not isinstance(value, bool):
+            raise TypeError(f"normaliser option {name!r} must be True or False, not {type(value).__name__}")
+
+
+def _check_errors(errors: object) -> None:
+    if not isinstance(errors, str):
+        raise TypeError(f"errors must be 'strict' or 'replace', not {type(errors).__name__}")
 
 
 class Normalizer:
@@ -36,12 +54,7 @@ class Normalizer:
     """
 
     def __init__(self, **options: bool) -> None:
-        unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
-        if unknown:
-            raise TypeError(
-                f"unknown normaliser option(s) {', '.join(map(repr, unknown))}; "
-                f"valid options: {', '.join(sorted(DEFAULT_OPTIONS))}"
-            )
+        _check_options(options)
         self._impl = _core.Normalizer(options)
         self._options = dict(self._impl.options())
 
@@ -56,6 +69,7 @@ class Normalizer:
     def normalize(self, text: bytes, errors: str = "strict") -> bytes: ...
     def normalize(self, text, errors="strict"):
         """Normalised ``text`` (same type as the input)."""
+        _check_errors(errors)
         return self._impl.normalize(text, errors)
 
     __call__ = normalize
@@ -63,6 +77,7 @@ class Normalizer:
     def normalize_with_offsets(self, text: str | bytes, errors: str = "strict") -> tuple[str | bytes, np.ndarray]:
         """``(normalised, offsets)``: ``offsets[i]`` is the index in ``text`` of the code point (for bytes:
         the byte offset) that output code point ``i`` came from. The offsets never decrease."""
+        _check_errors(errors)
         return self._impl.normalize_with_offsets(text, errors)
 
     def normalize_batch(
@@ -70,6 +85,7 @@ class Normalizer:
     ) -> list:
         """Normalises many texts with the GIL released, over ``n_threads`` threads (None: all cores).
         The result is the same for any thread count. Ctrl-C interrupts it."""
+        _check_errors(errors)
         return self._impl.normalize_batch(texts, n_threads, errors)
 
     def __repr__(self) -> str:
@@ -97,12 +113,8 @@ def _cached(options: tuple[tuple[str, bool], ...]) -> Normalizer:
 
 def normalize(text: str | bytes, errors: str = "strict", **options: bool):
     """Normalises one text; see ``Normalizer`` for the options. Reuses a cached Normalizer per option set."""
-    try:
-        key = tuple(sorted(options.items()))
-        hash(key)
-    except TypeError:
-        return Normalizer(**options).normalize(text, errors)
-    return _cached(key).normalize(text, errors)
+    _check_options(options)  # before the cache, where 1 == True would hide a wrong type
+    return _cached(tuple(sorted(options.items()))).normalize(text, errors)
 
 
 __all__ = ["DEFAULT_OPTIONS", "Normalizer", "normalize"]

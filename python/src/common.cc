@@ -40,8 +40,7 @@ Utf8Text ToUtf8(py::handle obj, const char* name, bool replace) {
     }
     py::object encoded = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(obj.ptr(), "utf-8", "surrogatepass"));
     if (!encoded) throw py::error_already_set();
-    text.storage = utf8::Repair(std::string_view(PyBytes_AS_STRING(encoded.ptr()), PyBytes_GET_SIZE(encoded.ptr())));
-    text.utf8 = text.storage;
+    text.Own(utf8::Repair(std::string_view(PyBytes_AS_STRING(encoded.ptr()), PyBytes_GET_SIZE(encoded.ptr()))));
     return text;
   }
   if (PyBytes_Check(obj.ptr())) {
@@ -58,8 +57,7 @@ Utf8Text ToUtf8(py::handle obj, const char* name, bool replace) {
       throw py::value_error(std::string(name) + ": invalid UTF-8, byte " + hex + " at byte offset " + std::to_string(bad) +
                             "; pass errors='replace' to replace invalid bytes with U+FFFD");
     }
-    text.storage = utf8::Repair(raw, &text.repaired_to_input);
-    text.utf8 = text.storage;
+    text.Own(utf8::Repair(raw, &text.repaired_to_input));
     return text;
   }
   throw py::type_error(std::string(name) + " must be str or bytes, not " + Py_TYPE(obj.ptr())->tp_name);

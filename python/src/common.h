@@ -26,6 +26,39 @@ struct Utf8Text {
   bool from_bytes = false;
   // For bytes input that was repaired: byte of `utf8` -> byte of the original bytes. Empty otherwise.
   std::vector<std::uint32_t> repaired_to_input;
+
+  Utf8Text() = default;
+  // Copies and moves keep `utf8` pointing into this object's own storage when it owns the text (a short
+  // std::string's characters move with the object).
+  Utf8Text(const Utf8Text& o)
+      : utf8(o.utf8), storage(o.storage), from_bytes(o.from_bytes), repaired_to_input(o.repaired_to_input), owned_(o.owned_) {
+    if (owned_) utf8 = storage;
+  }
+  Utf8Text(Utf8Text&& o) noexcept
+      : utf8(o.utf8),
+        storage(std::move(o.storage)),
+        from_bytes(o.from_bytes),
+        repaired_to_input(std::move(o.repaired_to_input)),
+        owned_(o.owned_) {
+    if (owned_) utf8 = storage;
+  }
+  Utf8Text& operator=(Utf8Text o) noexcept {
+    storage.swap(o.storage);
+    repaired_to_input.swap(o.repaired_to_input);
+    from_bytes = o.from_bytes;
+    owned_ = o.owned_;
+    utf8 = owned_ ? std::string_view(storage) : o.utf8;
+    return *this;
+  }
+  // Makes `utf8` view `s`, owned by this object.
+  void Own(std::string s) {
+    storage = std::move(s);
+    utf8 = storage;
+    owned_ = true;
+  }
+
+ private:
+  bool owned_ = false;
 };
 
 // Converts `obj` (str or bytes) to UTF-8. `name` names the argument in errors. Raises TypeError for other

@@ -115,7 +115,9 @@ void BindNormalizer(py::module_& m) {
             const int threads = ThreadsArg(n_threads);
             std::vector<std::string_view> views;
             views.reserve(in.size());
-            for (const auto& t : in) views.push_back(t.utf8);
+            // A repaired text's view may point into its own short (SSO) storage, which the vector's moves
+            // relocated: view the storage itself.
+            for (const auto& t : in) views.push_back(t.storage.empty() ? t.utf8 : std::string_view(t.storage));
             std::vector<std::string> out(in.size());
             RunInterruptible(views.size(), 4096, [&](std::size_t begin, std::size_t end) {
               std::vector<std::string_view> part(views.begin() + static_cast<std::ptrdiff_t>(begin),

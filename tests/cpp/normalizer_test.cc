@@ -2,24 +2,452 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "akhbar/error.h"
+#include "akhbar/utf8.h"
+#include "corpus.h"
 
 namespace akhbar {
 namespace {
 
-TEST(NormalizerTest, RepairsObfuscatedWords) {
-  Normalizer n;
-  EXPECT_EQ(n.Normalize("في أعقـ.ـاب القمة"), "في اعقاب القمه");
-  EXPECT_EQ(n.Normalize("وقـ.ـف إطـ.ـلاق النـ.ـار"), "وقف اطلاق النار");
+using Flag = bool NormalizerOptions::*;
+
+NormalizerOptions With(std::initializer_list<std::pair<Flag, bool>> changes) {
+  NormalizerOptions o;
+  for (const auto& [flag, value] : changes) o.*flag = value;
+  return o;
 }
 
-TEST(NormalizerTest, InvalidUtf8NamesTheByteOffset) {
-  Normalizer n;
+std::string Cp(char32_t c) {
+  std::string s;
+  utf8::Append(c, s);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Cases under given options: {name, input, expected, options}.
+
+struct Case {
+  const char* name;
+  std::string input;
+  std::string expected;
+  NormalizerOptions options;
+};
+
+class CaseTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(CaseTest, Normalizes) {
+  const Case& c = GetParam();
+  const Normalizer n(c.options);
+  const std::string out = n.Normalize(c.input);
+  EXPECT_EQ(out, c.expected);
+  EXPECT_EQ(n.Normalize(out), out) << "not idempotent";
+}
+
+std::string CaseName(const ::testing::TestParamInfo<Case>& info) { return info.param.name; }
+
+const NormalizerOptions kDefault;
+const NormalizerOptions kKeepAlef = With({{&NormalizerOptions::fold_alef, false}});
+const NormalizerOptions kKeepMarks = With({{&NormalizerOptions::remove_diacritics, false}});
+
+INSTANTIATE_TEST_SUITE_P(
+    Arabic, CaseTest,
+    ::testing::Values(
+        // Shadda and tanwin.
+        Case{"ShaddaQayyiman", "قيّما", "قيما", kDefault},
+        Case{"ShaddaAlbannaa", "البنّاء", "البناء", kDefault},
+        Case{"TanwinMiraran", "مراراً", "مرارا", kDefault},
+        Case{"ShaddaKeptWhenAsked", "قيّما", "قيّما", kKeepMarks},
+        Case{"TanwinKeptWhenAsked", "مراراً", "مراراً", kKeepMarks},
+        Case{"SuperscriptAlef", "هٰذا", "هذا", kDefault},
+        Case{"QuranicMarks", "قُلْ ۖ هُوَ ۚ اللَّهُ ۗ", "قل هو الله", kDefault},
+        Case{"Tatweel", "جمـــيل", "جميل", kDefault},
+        // Presentation forms.
+        Case{"PresentationLetters", "ﺍﻟﺴﻼﻡ ﻋﻠﻴﻜﻢ", "السلام عليكم", kDefault},
+        Case{"IsolatedHarakatNoSpace", "ب\uFE7C\uFE76", "ب\u064E\u0651", kKeepMarks},
+        Case{"IsolatedHarakatDeleted", "ب\uFE7C \uFE70", "ب", kDefault},
+        Case{"MedialTatweelHaraka", "ب\uFE77ب", "ب\u0640\u064Eب",
+             With({{&NormalizerOptions::remove_diacritics, false}, {&NormalizerOptions::remove_tatweel, false}})},
+        Case{"ShaddaLigatureNoSpace", "ب\uFC60", "ب\u064E\u0651", kKeepMarks},
+        Case{"LamAlefHamzaAbove", "\uFEF7", "لأ", kKeepAlef},
+        Case{"LamAlefHamzaAboveFinal", "\uFEF8", "لأ", kKeepAlef},
+        Case{"LamAlefHamzaBelow", "\uFEF9", "لإ", kKeepAlef},
+        Case{"LamAlefMadda", "\uFEF5", "لآ", kKeepAlef},
+        Case{"LamAlefPlain", "\uFEFB", "لا", kKeepAlef},
+        Case{"LamAlefFolded", "\uFEF7\uFEF9\uFEF5", "لالالا", kDefault},
+        Case{"Allah", "\uFDF2", "الله", kDefault},
+        Case{"Salla", "\uFDFA", "صلى الله عليه وسلم", With({{&NormalizerOptions::fold_alef_maksura, false}})},
+        Case{"SallaFolded", "النبي \uFDFA قال", "النبي صلي الله عليه وسلم قال", kDefault},
+        Case{"Rial", "100 \uFDFC", "100 ريال", kDefault},
+        Case{"PresentationOff", "\uFEFB\uFDF2", "\uFEFB\uFDF2", With({{&NormalizerOptions::unicode, false}})},
+        // Hamza composition by NFC.
+        Case{"AlefHamzaAbove", "ا\u0654", "أ", kKeepAlef},
+        Case{"AlefHamzaBelow", "ا\u0655", "إ", kKeepAlef},
+        Case{"AlefMadda", "ا\u0653", "آ", kKeepAlef},
+        Case{"WawHamza", "و\u0654", "ؤ", kDefault},
+        Case{"YehHamza", "ي\u0654", "ئ", kDefault},
+        Case{"AlefHamzaThenFold", "ا\u0654حمد", "احمد", kDefault},
+        Case{"HamzaAcrossFatha", "ا\u064E\u0654", "\u0623\u064E", With({{&NormalizerOptions::fold_alef, false},
+                                                                 {&NormalizerOptions::remove_diacritics, false}})},
+        Case{"MarksReordered", "ب\u0651\u0650", "ب\u0650\u0651", kKeepMarks},
+        Case{"MarksReorderedAfterDeletion", "ب\u0651\u200D\u0650", "ب\u0650\u0651", kKeepMarks},
+        // Letter folds.
+        Case{"AlefVariants", "أ إ آ ٱ ٲ ٳ", "ا ا ا ا ا ا", kDefault},
+        Case{"AlefMaksura", "على مستشفى", "علي مستشفي", kDefault},
+        Case{"TehMarbuta", "مدرسة جميلة", "مدرسه جميله", kDefault},
+        Case{"PersianKaf", "کتاب", "كتاب", kDefault},
+        Case{"PersianYeh", "ایران", "ايران", kDefault},
+        Case{"YehBarree", "ے", "ي", kDefault},
+        Case{"Ae", "ە", "ه", kDefault},
+        Case{"HehYehAbove", "ۀ", "ه", kDefault},
+        Case{"HehGoal", "ہ", "ه", kDefault},
+        Case{"HehDoachashmee", "ھ", "ه", kDefault},
+        Case{"HamzaCarriersKeptByDefault", "مسؤول بريئة", "مسؤول بريئه", kDefault},
+        Case{"HamzaCarriersFolded", "مسؤول بريئة", "مسوول برييه", With({{&NormalizerOptions::fold_hamza_carriers, true}})},
+        // Digits and separators.
+        Case{"ArabicIndicDigits", "٠١٢٣٤٥٦٧٨٩", "0123456789", kDefault},
+        Case{"ExtendedDigits", "۰۱۲۳۴۵۶۷۸۹", "0123456789", kDefault},
+        Case{"DecimalSeparator", "٣٫١٤", "3.14", kDefault},
+        Case{"ThousandsSeparator", "١٬٠٠٠٬٠٠٠", "1,000,000", kDefault},
+        Case{"SeparatorAfterAsciiDigits", "12٫5", "12.5", kDefault},
+        Case{"SeparatorAcrossDeleted", "1٫ـ2 3ـ٬4", "1.2 3,4", kDefault},
+        Case{"SeparatorNotBetweenDigits", "٫١ ١٫ ب٫١", "٫1 1٫ ب٫1", kDefault},
+        Case{"FullwidthDigitsWithSeparator", "１٫２", "1.2", kDefault},
+        // Invisible characters.
+        Case{"Zwnj", "می\u200Cخواهم", "ميخواهم", kDefault},
+        Case{"ZwjBidiBom", "\uFEFF\u200Eنص\u200F\u200D\u061C", "نص", kDefault},
+        Case{"EmbeddingsIsolates", "\u202Aa\u202B\u202Cb\u202D\u202E\u2066c\u2067\u2068\u2069", "abc", kDefault},
+        Case{"SoftHyphenZwsp", "مع\u00ADلو\u200Bمات\u2060", "معلومات", kDefault},
+        Case{"ControlCharacters", std::string("a\x01\x7F") + "b", "ab", kDefault},
+        // Whitespace.
+        Case{"Nbsp", "قال\u00A0إن", "قال ان", kDefault},
+        Case{"RunsCollapse", " \t a \u00A0\u202F\u3000 b \n\r\n ", "a b", kDefault},
+        Case{"KeepNewlines", "a \n\n b\u2029c d", "a\nb\nc d", With({{&NormalizerOptions::keep_newlines, true}})},
+        Case{"SpacesAroundDeleted", "a \u200B b\u200C ", "a b", kDefault},
+        Case{"WhitespaceOff", " a\u00A0 b ", " a\u00A0 b ", With({{&NormalizerOptions::normalize_whitespace, false}})},
+        // Obfuscation repair.
+        Case{"ObfuscationIssue1", "في أعقـ.ـاب القمة", "في اعقاب القمه", kDefault},
+        Case{"ObfuscationIssue2", "وقـ.ـف إطـ.ـلاق النـ.ـار", "وقف اطلاق النار", kDefault},
+        Case{"ObfuscationAsterisk", "قتـ*ـل", "قتل", kDefault},
+        Case{"ObfuscationHyphen", "مظـ-ـاهرة", "مظاهره", kDefault},
+        Case{"ObfuscationLongFiller", "ثـــ..ـ*ـورة", "ثوره", kDefault},
+        Case{"ObfuscationWithHaraka", "ثـَ.ـورة", "ثوره", kDefault},
+        Case{"ObfuscationKeepsTatweel", "أعقـ.ـاب", "اعقــاب", With({{&NormalizerOptions::remove_tatweel, false}})},
+        Case{"ObfuscationOff", "أعقـ.ـاب", "اعقـ.ـاب", With({{&NormalizerOptions::repair_obfuscation, false},
+                                                            {&NormalizerOptions::remove_tatweel, false}})},
+        Case{"ObfuscationOffTatweelRemoved", "أعقـ.ـاب", "اعق.اب", With({{&NormalizerOptions::repair_obfuscation, false}})},
+        Case{"SentencePunctuationStays", "قال: نعم. ثم ذهب، وعاد! لماذا؟ (غدا) - انتهى.",
+             "قال: نعم. ثم ذهب، وعاد! لماذا؟ (غدا) - انتهي.", kDefault},
+        Case{"QuoteAfterTatweelStays", "قال لـ\"اليوم\" وبـ«الوطن»", "قال ل\"اليوم\" وب«الوطن»", kDefault},
+        Case{"QuoteBetweenTatweelsStays", "لـ«ـبوابة»", "ل«بوابه»", kDefault},
+        Case{"PunctuationAfterTatweelNoTatweelAfter", "هـ.ع", "ه.ع", kDefault},
+        Case{"PunctuationAtWordEnd", "كلمـ. ـة", "كلم. ه", kDefault},
+        Case{"FillerBeforeDigit", "بـ.ـ5", "ب.5", kDefault},
+        // Latin.
+        Case{"CaseFolding", "Hello WORLD Straße ΣΟΦΙΑ", "hello world strasse σοφια", kDefault},
+        Case{"Fullwidth", "ＡＢＣ１２３！", "abc123!", kDefault},
+        Case{"LatinKept", "Hello ＡＢＣ", "Hello ＡＢＣ", With({{&NormalizerOptions::fold_latin, false}})},
+        Case{"NfcLatin", "e\u0301", "\u00E9", kDefault},
+        Case{"Emoji", "خبر 😀 عاجل", "خبر 😀 عاجل", kDefault},
+        Case{"Empty", "", "", kDefault},
+        Case{"OnlyDeleted", "ـ\u064E\u200F ", "", kDefault}),
+    CaseName);
+
+// ---------------------------------------------------------------------------------------------------------
+// Every option: the result with the option on and with it off (all others at their defaults).
+
+struct OptionCase {
+  const char* name;
+  Flag flag;
+  std::string input, when_on, when_off;
+};
+
+class OptionTest : public ::testing::TestWithParam<OptionCase> {};
+
+TEST_P(OptionTest, OnAndOff) {
+  const OptionCase& c = GetParam();
+  NormalizerOptions on, off;
+  on.*c.flag = true;
+  off.*c.flag = false;
+  EXPECT_EQ(Normalizer(on).Normalize(c.input), c.when_on);
+  EXPECT_EQ(Normalizer(off).Normalize(c.input), c.when_off);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryOption, OptionTest,
+    ::testing::Values(
+        OptionCase{"unicode", &NormalizerOptions::unicode, "\uFEFB \uFDF2 \u0627\u0654", "لا الله ا", "\uFEFB \uFDF2 ا"},
+        OptionCase{"remove_diacritics", &NormalizerOptions::remove_diacritics, "م\u064Fح\u064Eم\u064E\u0651د\u064C", "محمد", "م\u064Fح\u064Eم\u064E\u0651د\u064C"},
+        OptionCase{"remove_tatweel", &NormalizerOptions::remove_tatweel, "جمـيل", "جميل", "جمـيل"},
+        OptionCase{"fold_alef", &NormalizerOptions::fold_alef, "أإآٱ", "اااا", "أإآٱ"},
+        OptionCase{"fold_alef_maksura", &NormalizerOptions::fold_alef_maksura, "على", "علي", "على"},
+        OptionCase{"fold_teh_marbuta", &NormalizerOptions::fold_teh_marbuta, "مدرسة", "مدرسه", "مدرسة"},
+        OptionCase{"fold_persian", &NormalizerOptions::fold_persian, "ک ی ے ە ۀ ہ ھ", "ك ي ي ه ه ه ه", "ک ی ے ە ۀ ہ ھ"},
+        OptionCase{"fold_hamza_carriers", &NormalizerOptions::fold_hamza_carriers, "ؤئ", "وي", "ؤئ"},
+        OptionCase{"ascii_digits", &NormalizerOptions::ascii_digits, "١٫٥ ۲٬۰۰۰", "1.5 2,000", "١٫٥ ۲٬۰۰۰"},
+        OptionCase{"remove_invisible", &NormalizerOptions::remove_invisible, "a\u200Cb\u00AD", "ab", "a\u200Cb\u00AD"},
+        OptionCase{"normalize_whitespace", &NormalizerOptions::normalize_whitespace, " a\u00A0\u00A0b\n",
+                   "a b", " a\u00A0\u00A0b\n"},
+        OptionCase{"keep_newlines", &NormalizerOptions::keep_newlines, "a \r\n b c", "a\nb c", "a b c"},
+        OptionCase{"repair_obfuscation", &NormalizerOptions::repair_obfuscation, "أعقـ.ـاب", "اعقاب", "اعق.اب"},
+        OptionCase{"fold_latin", &NormalizerOptions::fold_latin, "ABCｄ", "abcd", "ABCｄ"}),
+    [](const ::testing::TestParamInfo<OptionCase>& info) { return std::string(info.param.name); });
+
+// Every Unicode space and line break becomes one plain space.
+TEST(NormalizerWhitespace, EveryUnicodeSpace) {
+  const Normalizer n;
+  std::vector<char32_t> spaces = {U'\t', U'\n', U'\v', U'\f', U'\r', 0x1C, 0x1D, 0x1E, 0x1F, 0x85, 0x2028, 0x2029};
+  for (char32_t c : {0x20, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
+                     0x2009, 0x200A, 0x202F, 0x205F, 0x3000}) {
+    spaces.push_back(c);
+  }
+  for (const char32_t c : spaces) {
+    EXPECT_EQ(n.Normalize("ا" + Cp(c) + "ب" + Cp(c) + Cp(c) + "ت"), "ا ب ت") << std::hex << static_cast<int>(c);
+    EXPECT_EQ(n.Normalize(Cp(c) + "x" + Cp(c)), "x") << std::hex << static_cast<int>(c);
+  }
+}
+
+TEST(NormalizerInvisible, EveryInvisibleIsDeleted) {
+  const Normalizer n;
+  for (const char32_t c : {0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B,
+                           0x202C, 0x202D, 0x202E, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068,
+                           0x2069, 0xFEFF}) {
+    EXPECT_EQ(n.Normalize("كت" + Cp(c) + "اب"), "كتاب") << std::hex << static_cast<int>(c);
+  }
+}
+
+TEST(NormalizerPresentation, EveryFormBecomesBaseLetters) {
+  const Normalizer n;
+  for (char32_t c = 0xFE80; c <= 0xFEFC; ++c) {  // letters and lam-alef
+    const std::string out = n.Normalize(Cp(c));
+    ASSERT_FALSE(out.empty()) << std::hex << static_cast<int>(c);
+    std::size_t i = 0;
+    while (i < out.size()) {
+      int len;
+      const std::int32_t d = utf8::Decode(out, i, &len);
+      EXPECT_TRUE(d >= 0x0621 && d <= 0x064A) << std::hex << static_cast<int>(c) << " -> " << d;
+      i += static_cast<std::size_t>(len);
+    }
+  }
+  // Isolated harakat forms never leave a space behind, with marks kept or deleted.
+  const Normalizer keep(kKeepMarks);
+  for (char32_t c = 0xFE70; c <= 0xFE7F; ++c) {
+    if (c == 0xFE73 || c == 0xFE75) continue;  // tail fragment, unassigned
+    EXPECT_EQ(n.Normalize("ب" + Cp(c) + "ت"), "بت") << std::hex << static_cast<int>(c);
+    EXPECT_EQ(keep.Normalize("ب" + Cp(c)).find(' '), std::string::npos) << std::hex << static_cast<int>(c);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Properties over option sets: idempotence on every BMP code point in context, offsets, batch.
+
+class OptionSetTest : public ::testing::TestWithParam<NormalizerOptions> {};
+
+NormalizerOptions AllOff() {
+  NormalizerOptions o;
+  for (Flag f : {&NormalizerOptions::unicode, &NormalizerOptions::remove_diacritics, &NormalizerOptions::remove_tatweel,
+                 &NormalizerOptions::fold_alef, &NormalizerOptions::fold_alef_maksura,
+                 &NormalizerOptions::fold_teh_marbuta, &NormalizerOptions::fold_persian,
+                 &NormalizerOptions::fold_hamza_carriers, &NormalizerOptions::ascii_digits,
+                 &NormalizerOptions::remove_invisible, &NormalizerOptions::normalize_whitespace,
+                 &NormalizerOptions::keep_newlines, &NormalizerOptions::repair_obfuscation,
+                 &NormalizerOptions::fold_latin}) {
+    o.*f = false;
+  }
+  return o;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    OptionSets, OptionSetTest,
+    ::testing::Values(NormalizerOptions(), AllOff(),
+                      With({{&NormalizerOptions::fold_hamza_carriers, true}, {&NormalizerOptions::keep_newlines, true}}),
+                      With({{&NormalizerOptions::remove_diacritics, false}, {&NormalizerOptions::remove_tatweel, false}}),
+                      With({{&NormalizerOptions::unicode, false}, {&NormalizerOptions::remove_invisible, false}}),
+                      With({{&NormalizerOptions::normalize_whitespace, false}, {&NormalizerOptions::fold_alef, false},
+                            {&NormalizerOptions::ascii_digits, false}})));
+
+// Each BMP code point alone and inside Arabic, digit and obfuscation contexts.
+TEST_P(OptionSetTest, IdempotentOnEveryBmpCodePointInContext) {
+  const Normalizer n(GetParam());
+  int failures = 0;
+  for (char32_t c = 0; c < 0x10000 && failures < 10; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    const std::string s = Cp(c);
+    for (const std::string& text : {s, "ب" + s + "ت", "ا" + s + "\u0654", "1" + s + "٫2", "٣٫" + s + "٤",
+                                    "بـ" + s + "ـت", "بـ.ـ" + s, s + "ـ.ـب", "a " + s + " \u064E"}) {
+      const std::string once = n.Normalize(text);
+      const std::string twice = n.Normalize(once);
+      if (once != twice) {
+        ADD_FAILURE() << "U+" << std::hex << static_cast<int>(c) << " in '" << text << "': '" << once << "' then '"
+                      << twice << "'";
+        ++failures;
+      }
+    }
+  }
+}
+
+// Offsets never decrease, are in range and each starts an input code point; for a 1:1 letter they point at it.
+TEST_P(OptionSetTest, OffsetsAreMonotoneAndPointAtSources) {
+  const Normalizer n(GetParam());
+  const std::vector<std::string> texts = {
+      "في أعقـ.ـاب القمة", "قيّما  البنّاء\u00A0مراراً", "ﻷ ﷲ ﷺ ﷼ ا\u0654 ب\u0651\u0650", "١٬٠٠٠٫٥ ABC ＡＢ",
+      "\u200F\u202Bنص\u202C \r\n\t x", "e\u0301 İ ß 😀", ""};
+  for (const std::string& text : texts) {
+    std::vector<std::uint32_t> source;
+    const std::string out = n.Normalize(text, &source);
+    EXPECT_EQ(out, n.Normalize(text));
+    ASSERT_EQ(source.size(), utf8::CountCodePoints(out)) << text;
+    std::size_t i = 0, k = 0;
+    while (i < out.size()) {
+      int len;
+      const std::int32_t o = utf8::Decode(out, i, &len);
+      const std::uint32_t at = source[k];
+      ASSERT_LT(at, text.size());
+      EXPECT_NE(static_cast<unsigned char>(text[at]) & 0xC0, 0x80) << "offset inside a code point";
+      if (k > 0) {
+        EXPECT_GE(at, source[k - 1]);
+      }
+      // A folded or composed Arabic letter must come from the input span that starts at its source (up to
+      // the next larger offset): normalising that span alone yields it.
+      int in_len;
+      const std::int32_t in = utf8::Decode(text, at, &in_len);
+      if (o >= 0x0621 && o <= 0x064A && in >= 0x0621 && in <= 0x064A && o != in) {
+        std::size_t end = text.size();
+        for (std::size_t m = k + 1; m < source.size(); ++m) {
+          if (source[m] > at) {
+            end = source[m];
+            break;
+          }
+        }
+        const std::string span = n.Normalize(text.substr(at, end - at));
+        EXPECT_NE(span.find(Cp(static_cast<char32_t>(o))), std::string::npos) << text << " at " << at;
+      }
+      i += static_cast<std::size_t>(len);
+      ++k;
+    }
+  }
+}
+
+TEST_P(OptionSetTest, BatchEqualsOneByOneForAnyThreadCount) {
+  const Normalizer n(GetParam());
+  std::vector<std::string> texts;
+  for (int k = 0; k < 500; ++k) {
+    texts.push_back("نص " + std::to_string(k) + " في أعقـ.ـاب\u00A0القمة " + std::string(k % 7, '.') +
+                    (k % 3 == 0 ? "ب\u0651\u0650" : "١٫٢"));
+  }
+  texts.push_back("");
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  std::vector<std::string> expected;
+  for (const auto& t : texts) expected.push_back(n.Normalize(t));
+  for (const int threads : {1, 2, 4}) EXPECT_EQ(n.NormalizeBatch(views, threads), expected) << threads;
+}
+
+TEST(NormalizerOffsets, ExactOffsets) {
+  const Normalizer n(With({{&NormalizerOptions::fold_teh_marbuta, false}, {&NormalizerOptions::fold_alef, false}}));
+  std::vector<std::uint32_t> source;
+  // "أعقـ.ـاب": bytes أ0 ع2 ق4 ـ6 .8 ـ9 ا11 ب13
+  EXPECT_EQ(n.Normalize("أعقـ.ـاب", &source), "أعقاب");
+  EXPECT_EQ(source, (std::vector<std::uint32_t>{0, 2, 4, 11, 13}));
+  // A space run maps to its first space; NFC composition to its base letter.
+  EXPECT_EQ(n.Normalize("ب \u00A0ا\u0654", &source), "ب أ");
+  EXPECT_EQ(source, (std::vector<std::uint32_t>{0, 2, 5}));
+  // An expansion: every code point of ﷲ maps to it.
+  EXPECT_EQ(n.Normalize("x\uFDF2", &source), "xالله");
+  EXPECT_EQ(source, (std::vector<std::uint32_t>{0, 1, 1, 1, 1}));
+  // Digit separator.
+  EXPECT_EQ(n.Normalize("١٫٥", &source), "1.5");
+  EXPECT_EQ(source, (std::vector<std::uint32_t>{0, 2, 4}));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Invalid UTF-8: the byte offset of the first bad sequence, from the fast and the slow (NFC) paths.
+
+struct BadUtf8 {
+  const char* name;
+  std::string text;
+  std::size_t offset;
+};
+
+class InvalidUtf8Test : public ::testing::TestWithParam<BadUtf8> {};
+
+TEST_P(InvalidUtf8Test, NamesTheByteOffset) {
+  const BadUtf8& c = GetParam();
+  const Normalizer n;
+  for (const std::string& text : {c.text, "e\u0301" + c.text}) {  // the second goes through NFC
+    const std::size_t expected = c.offset + (text.size() - c.text.size());
+    try {
+      n.Normalize(text);
+      ADD_FAILURE() << "no exception";
+    } catch (const InvalidUtf8& e) {
+      EXPECT_EQ(e.byte_offset(), expected);
+      EXPECT_NE(std::string(e.what()).find("byte offset " + std::to_string(expected)), std::string::npos) << e.what();
+    }
+  }
+  const std::vector<std::string_view> batch = {"ok", c.text};
   try {
-    n.Normalize("ab\xff");
-    FAIL() << "no exception";
+    n.NormalizeBatch(batch, 2);
+    ADD_FAILURE() << "no exception";
   } catch (const InvalidUtf8& e) {
-    EXPECT_EQ(e.byte_offset(), 2u);
+    EXPECT_EQ(e.byte_offset(), c.offset);
+    EXPECT_NE(std::string(e.what()).find("text 1"), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bad, InvalidUtf8Test,
+    ::testing::Values(BadUtf8{"Ff", "ab\xFF", 2}, BadUtf8{"LoneContinuation", "ب\x80", 2},
+                      BadUtf8{"Overlong2", "a\xC0\xAF", 1}, BadUtf8{"Overlong3", "ب\xE0\x80\xAF", 2},
+                      BadUtf8{"Overlong4", "\xF0\x80\x80\xAF", 0}, BadUtf8{"Surrogate", "xy\xED\xA0\x80", 2},
+                      BadUtf8{"LowSurrogate", "\xED\xBF\xBF", 0}, BadUtf8{"AboveMax", "ب\xF4\x90\x80\x80", 2},
+                      BadUtf8{"F5", "\xF5\x80\x80\x80", 0}, BadUtf8{"Truncated2", "بب\xD8", 4},
+                      BadUtf8{"Truncated3", "a\xE2\x82", 1}, BadUtf8{"Truncated4", "\xF0\x9F\x98", 0},
+                      BadUtf8{"BadSecondByte", "\xD8\x41", 0}, BadUtf8{"InsideObfuscation", "بـ.\xFF", 5}),
+    [](const ::testing::TestParamInfo<BadUtf8>& info) { return std::string(info.param.name); });
+
+// ---------------------------------------------------------------------------------------------------------
+// Real articles from ../shared/data/egy2013 with tatweel, diacritics and NBSP.
+
+TEST(NormalizerCorpus, RealArticlesComeOutClean) {
+  if (!testing::HaveCorpus("egy2013")) GTEST_SKIP() << "shared corpus egy2013 absent";
+  const std::vector<testing::Article> articles = testing::LoadArticles("egy2013", 4000);
+  const Normalizer n;
+  int with_tatweel = 0, with_diacritics = 0, with_nbsp = 0, all_three = 0;
+  std::vector<std::string_view> texts;
+  for (const auto& a : articles) {
+    const bool tatweel = a.text.find("\u0640") != std::string::npos;
+    const bool nbsp = a.text.find("\u00A0") != std::string::npos;
+    bool diacritics = false;
+    for (const char* mark : {"\u064B", "\u064C", "\u064D", "\u064E", "\u064F", "\u0650", "\u0651", "\u0652"}) {
+      diacritics = diacritics || a.text.find(mark) != std::string::npos;
+    }
+    with_tatweel += tatweel;
+    with_diacritics += diacritics;
+    with_nbsp += nbsp;
+    all_three += tatweel && diacritics && nbsp;
+    if (tatweel || diacritics || nbsp) texts.push_back(a.text);
+  }
+  // The corpus really has the noise we claim to remove.
+  ASSERT_GT(with_tatweel, 50);
+  ASSERT_GT(with_diacritics, 50);
+  ASSERT_GT(with_nbsp, 50);
+  ASSERT_GT(all_three, 5);
+  const std::vector<std::string> out = n.NormalizeBatch(texts, 2);
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const std::string& t = out[k];
+    EXPECT_EQ(t.find("\u0640"), std::string::npos) << k;
+    EXPECT_EQ(t.find("\u00A0"), std::string::npos) << k;
+    EXPECT_EQ(t.find("  "), std::string::npos) << k;
+    for (const char* mark : {"\u064B", "\u064C", "\u064D", "\u064E", "\u064F", "\u0650", "\u0651", "\u0652"}) {
+      EXPECT_EQ(t.find(mark), std::string::npos) << k;
+    }
+    EXPECT_EQ(n.Normalize(t), t) << "not idempotent: article " << k;
+    std::vector<std::uint32_t> source;
+    EXPECT_EQ(n.Normalize(texts[k], &source), t);
+    EXPECT_EQ(source.size(), utf8::CountCodePoints(t));
   }
 }
 

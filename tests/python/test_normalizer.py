@@ -1,12 +1,346 @@
+"""Tests of akhbar's Arabic normaliser: the Python API, its errors, and hypothesis properties."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import pickle
+import unicodedata
+from pathlib import Path
+
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import akhbar
+from akhbar.normalization import DEFAULT_OPTIONS, Normalizer, normalize
+
+# ---------------------------------------------------------------------------------------------------------
+# Behaviour through the Python API (the C++ tables test each option in depth).
 
 
-def test_obfuscation_is_repaired():
-    assert akhbar.normalize("في أعقـ.ـاب القمة") == "في اعقاب القمه"
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("في أعقـ.ـاب القمة", "في اعقاب القمه"),
+        ("وقـ.ـف إطـ.ـلاق النـ.ـار", "وقف اطلاق النار"),
+        ("قيّما", "قيما"),
+        ("البنّاء", "البناء"),
+        ("مراراً", "مرارا"),
+        ("ﷲ ﷺ ﷼", "الله صلي الله عليه وسلم ريال"),
+        ("١٢٣٫٤٥ و ١٬٠٠٠", "123.45 و 1,000"),
+        ("a\u00a0\u202f\u2003b", "a b"),
+        ("x\u200cy\u200f\ufeffz\u00ad", "xyz"),
+        ("ＨＥＬＬＯ World", "hello world"),
+        ('قال لـ"اليوم" إن', 'قال ل"اليوم" ان'),
+        ("قال: نعم. ثم ذهب!", "قال: نعم. ثم ذهب!"),
+        ("", ""),
+    ],
+)
+def test_normalize_defaults(text, expected):
+    assert akhbar.normalize(text) == expected
+    assert Normalizer().normalize(text) == expected
 
 
-def test_wrong_type_raises_type_error():
+def test_options_change_the_result():
+    assert normalize("مدرسة", fold_teh_marbuta=False) == "مدرسة"
+    assert normalize("ﻷ", fold_alef=False) == "لأ"
+    assert normalize("ا\u0654", fold_alef=False) == "أ"
+    assert normalize("مسؤول", fold_hamza_carriers=True) == "مسوول"
+    assert normalize("مسؤول") == "مسوول".replace("و", "ؤ", 1)
+    assert normalize("a\n\n b", keep_newlines=True) == "a\nb"
+    assert normalize("قيّما", remove_diacritics=False) == "قيّما"
+
+
+def test_default_options_and_repr():
+    assert DEFAULT_OPTIONS["fold_hamza_carriers"] is False
+    assert DEFAULT_OPTIONS["fold_alef"] is True
+    assert set(Normalizer().options) == set(DEFAULT_OPTIONS)
+    with pytest.raises(TypeError):
+        DEFAULT_OPTIONS["fold_alef"] = False  # read-only
+    assert repr(Normalizer()) == "Normalizer()"
+    assert repr(Normalizer(fold_alef=False, keep_newlines=True)) == "Normalizer(fold_alef=False, keep_newlines=True)"
+    assert Normalizer(fold_alef=False).options["fold_alef"] is False
+
+
+def test_pickling_and_equality():
+    n = Normalizer(fold_teh_marbuta=False, fold_hamza_carriers=True)
+    m = pickle.loads(pickle.dumps(n))
+    assert m == n and hash(m) == hash(n)
+    assert m.options == n.options
+    assert m.normalize("مسؤولة") == n.normalize("مسؤولة") == "مسوولة"
+    assert Normalizer() != n
+
+
+def test_bytes_in_bytes_out():
+    text = "في أعقـ.ـاب القمة"
+    out = akhbar.normalize(text.encode())
+    assert isinstance(out, bytes) and out.decode() == akhbar.normalize(text)
+    norm, offsets = Normalizer().normalize_with_offsets(text.encode())
+    assert isinstance(norm, bytes)
+    # Byte offsets: every one starts a UTF-8 sequence of the input.
+    raw = text.encode()
+    assert all(raw[o] & 0xC0 != 0x80 for o in offsets)
+    assert Normalizer().normalize_batch([text, text.encode()]) == [akhbar.normalize(text), out]
+
+
+def test_empty_string():
+    n = Normalizer()
+    assert n.normalize("") == ""
+    assert n.normalize(b"") == b""
+    out, offsets = n.normalize_with_offsets("")
+    assert out == "" and offsets.shape == (0,)
+    assert n.normalize_batch([]) == []
+    assert n.normalize_batch(["", ""]) == ["", ""]
+
+
+def test_offsets_point_to_the_source():
+    out, offsets = Normalizer(fold_teh_marbuta=False).normalize_with_offsets("أعقـ.ـاب")
+    assert out == "اعقاب"
+    assert offsets.tolist() == [0, 1, 2, 6, 7]
+    assert offsets.dtype == np.int64
+    # NBSP run -> one space pointing at the first of the run; composition -> the base letter.
+    out, offsets = Normalizer(fold_alef=False).normalize_with_offsets("ب\u00a0\u00a0ا\u0654")
+    assert out == "ب أ"
+    assert offsets.tolist() == [0, 1, 3]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Errors.
+
+
+@pytest.mark.parametrize("bad", [12, 1.5, None, ["text"], bytearray(b"x"), memoryview(b"x")])
+def test_wrong_text_type_raises_type_error(bad):
     with pytest.raises(TypeError, match="text must be str or bytes"):
-        akhbar.normalize(12)
+        akhbar.normalize(bad)
+    with pytest.raises(TypeError, match="text must be str or bytes"):
+        Normalizer().normalize_with_offsets(bad)
+
+
+def test_wrong_batch_types():
+    n = Normalizer()
+    with pytest.raises(TypeError, match="wrap it in a list"):
+        n.normalize_batch("a single string")
+    with pytest.raises(TypeError, match="must be an iterable"):
+        n.normalize_batch(5)
+    with pytest.raises(TypeError, match=r"texts\[1\] must be str or bytes"):
+        n.normalize_batch(["ok", 3])
+    with pytest.raises(TypeError, match="n_threads"):
+        n.normalize_batch(["a"], n_threads="2")
+    with pytest.raises(TypeError, match="n_threads"):
+        n.normalize_batch(["a"], n_threads=True)
+
+
+@pytest.mark.parametrize("value", [1, 0, "yes", None, 1.0])
+def test_option_types_raise_type_error(value):
+    with pytest.raises(TypeError, match="fold_alef"):
+        Normalizer(fold_alef=value)
+    # The cached module-level function checks too, even after True was cached (1 == True).
+    akhbar.normalize("x", fold_alef=True)
+    with pytest.raises(TypeError, match="fold_alef"):
+        akhbar.normalize("x", fold_alef=value)
+
+
+def test_unknown_option_and_errors_argument():
+    with pytest.raises(TypeError, match="unknown normaliser option.*'fold_elaf'"):
+        Normalizer(fold_elaf=True)
+    with pytest.raises(TypeError, match="unknown normaliser option"):
+        akhbar.normalize("x", nonsense=False)
+    with pytest.raises(ValueError, match="errors must be 'strict' or 'replace'"):
+        akhbar.normalize("x", errors="ignore")
+    with pytest.raises(TypeError, match="errors"):
+        akhbar.normalize("x", errors=None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "offset"),
+    [
+        (b"ab\xff", 2),  # never valid
+        (b"\xd8\xa8\xc0\xaf", 2),  # overlong '/'
+        (b"x\xed\xa0\x80", 1),  # encoded surrogate
+        (b"\xd8\xa8\xd8", 2),  # truncated at the end
+        (b"\xf4\x90\x80\x80", 0),  # above U+10FFFF
+        (b"abc\x80", 3),  # lone continuation byte
+    ],
+)
+def test_invalid_bytes_name_the_byte_offset(raw, offset):
+    with pytest.raises(ValueError, match=f"at byte offset {offset}\\b"):
+        akhbar.normalize(raw)
+    with pytest.raises(ValueError, match=f"texts\\[1\\].*byte offset {offset}\\b"):
+        Normalizer().normalize_batch([b"ok", raw])
+    replaced = akhbar.normalize(raw, errors="replace")
+    assert isinstance(replaced, bytes) and "\ufffd" in replaced.decode()
+
+
+def test_replace_keeps_offsets_into_the_original_bytes():
+    raw = "بـ".encode() + b"\xff" + "ة".encode()
+    out, offsets = Normalizer().normalize_with_offsets(raw, errors="replace")
+    assert out.decode() == "ب\ufffdه"
+    assert offsets.tolist() == [0, 4, 5]
+
+
+def test_lone_surrogates():
+    text = "ab\ud800cd"
+    with pytest.raises(ValueError, match="lone surrogate U\\+D800 at index 2"):
+        akhbar.normalize(text)
+    with pytest.raises(ValueError, match="index 2"):
+        Normalizer().normalize_batch([text])
+    assert akhbar.normalize(text, errors="replace") == "ab\ufffdcd"
+    out, offsets = Normalizer().normalize_with_offsets("ب\udfff ة", errors="replace")
+    assert out == "ب\ufffd ه"
+    assert offsets.tolist() == [0, 1, 2, 3]
+
+
+def test_batch_with_replace_keeps_every_repaired_text():
+    # Regression: short repaired texts lived in small-string storage that moved with the list being built.
+    texts = [f"a\ud800ب{i}" for i in range(300)] + [b"x\xffy%d" % i for i in range(300)]
+    n = Normalizer()
+    expected = [n.normalize(t, errors="replace") for t in texts]
+    assert expected[0] == "a\ufffdب0" and expected[300] == b"x\xef\xbf\xbdy0"
+    for threads in (1, 2):
+        assert n.normalize_batch(texts, n_threads=threads, errors="replace") == expected
+
+
+def test_batch_equals_one_by_one_for_any_thread_count():
+    texts = [f"نص رقم {i} في أعقـ.ـاب القمة\u00a0ـ{'ً' * (i % 3)}" for i in range(300)] + ["", "ABC"]
+    n = Normalizer()
+    expected = [n.normalize(t) for t in texts]
+    for threads in (1, 2, 4, None, 0):
+        assert n.normalize_batch(texts, n_threads=threads) == expected
+    assert n.normalize_batch(iter(texts), n_threads=2) == expected  # any iterable
+
+
+def _sample_articles(limit):
+    path = Path(akhbar.__file__).parent / "data" / "egy2013_sample.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line)["text"] for line, _ in zip(f, range(limit))]
+
+
+def test_bundled_news_is_clean_and_stable():
+    texts = _sample_articles(200)
+    n = Normalizer()
+    out = n.normalize_batch(texts, n_threads=2)
+    joined = "".join(out)
+    for bad in ("\u0640", "\u00a0", "\u064e", "\u0651", "\u064b", "\u200f", "  "):
+        assert bad not in joined
+    assert n.normalize_batch(out) == out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Properties (hypothesis).
+
+ARABIC_LETTERS = [chr(c) for c in range(0x0621, 0x064B)] + list("ٱکیےەۀہھگپچژ")
+HARAKAT = [chr(c) for c in range(0x064B, 0x0656)] + ["\u0670", "\u06d6", "\u06e1", "\u06ed"]
+PRESENTATION = (
+    [chr(c) for c in range(0xFE70, 0xFEFD)]
+    + [chr(c) for c in range(0xFB50, 0xFB60)]
+    + [chr(c) for c in range(0xFC5E, 0xFC64)]
+    + ["\ufdf2", "\ufdfa", "\ufdfc", "\ufdfd"]
+)
+SPACES = list(" \t\n\r\u00a0\u202f\u2003\u3000\u2028\u0085\x0b\x1f")
+INVISIBLE = list("\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2066\u2069\ufeff\u00ad\u061c\x01\x7f")
+OTHER = list('.-*_"«»()،؛؟!:,٫٬%') + list("0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹") + list("aZéßİΣＡｚ１") + ["ـ", "😀"]
+ALPHABET = ARABIC_LETTERS + HARAKAT + PRESENTATION + SPACES + INVISIBLE + OTHER
+
+texts = st.lists(
+    st.one_of(st.sampled_from(ALPHABET), st.sampled_from(["ـ.ـ", "ـ*ـ", "ـ-ـ", "ا\u0654", "ي\u0654", "و\u0654"])),
+    max_size=40,
+).map("".join)
+option_sets = st.fixed_dictionaries({name: st.booleans() for name in DEFAULT_OPTIONS})
+# AKHBAR_HYPOTHESIS_EXAMPLES=20000 for a long hunt; the default keeps the suite fast.
+EXAMPLES = int(os.environ.get("AKHBAR_HYPOTHESIS_EXAMPLES", "300"))
+PROPERTY_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY_SETTINGS
+@given(text=texts, options=option_sets)
+def test_normalizing_twice_equals_once(text, options):
+    n = Normalizer(**options)
+    once = n.normalize(text)
+    assert n.normalize(once) == once
+
+
+@PROPERTY_SETTINGS
+@given(text=texts)
+def test_default_output_is_clean(text):
+    out = akhbar.normalize(text)
+    assert out == unicodedata.normalize("NFC", out)
+    assert out == out.strip() and "  " not in out
+    for ch in out:
+        assert ch not in "\u0640\u00a0\u200c\u200d\u200f\ufeff"
+        assert not 0x064B <= ord(ch) <= 0x0652
+        assert not (0xFE70 <= ord(ch) <= 0xFEFC and unicodedata.decomposition(ch))
+
+
+def _plausible(out_char, text, start, end, n):
+    """Could `out_char` come from text[start:end] (the span up to the next output code point's source)?"""
+    src = text[start]
+    if out_char in " \n" and (src.isspace() or unicodedata.category(src) == "Zs"):
+        return True
+    if out_char in ".," and src in "٫٬":
+        return True
+    return out_char in n.normalize(text[start:end])
+
+
+@PROPERTY_SETTINGS
+@given(text=texts, options=option_sets)
+def test_offsets_map_output_into_input_in_order(text, options):
+    n = Normalizer(**options)
+    out, offsets = n.normalize_with_offsets(text)
+    assert out == n.normalize(text)
+    assert len(offsets) == len(out)
+    offsets = offsets.tolist()
+    assert offsets == sorted(offsets)
+    assert all(0 <= o < len(text) for o in offsets)
+    distinct = sorted(set(offsets)) + [len(text)]
+    for ch, o in zip(out, offsets):
+        end = distinct[distinct.index(o) + 1]
+        assert _plausible(ch, text, o, end, n), (ch, o, text[o:end])
+
+
+@PROPERTY_SETTINGS
+@given(text=texts, options=option_sets)
+def test_bytes_offsets_agree_with_str_offsets(text, options):
+    n = Normalizer(**options)
+    out, offsets = n.normalize_with_offsets(text)
+    bout, boffsets = n.normalize_with_offsets(text.encode())
+    assert bout.decode() == out
+    starts = [len(text[:i].encode()) for i in range(len(text))]
+    assert boffsets.tolist() == [starts[o] for o in offsets.tolist()]
+
+
+@settings(max_examples=max(40, EXAMPLES // 10), deadline=None)
+@given(batch=st.lists(texts, max_size=30), options=option_sets)
+def test_batch_equals_one_by_one(batch, options):
+    n = Normalizer(**options)
+    expected = [n.normalize(t) for t in batch]
+    assert n.normalize_batch(batch, n_threads=1) == expected
+    assert n.normalize_batch(batch, n_threads=3) == expected
+
+
+@pytest.mark.skipif(
+    not (Path(os.environ.get("AKHBAR_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
+         / "egy2013" / "articles.jsonl.gz").exists(),
+    reason="shared corpus absent",
+)
+def test_shared_corpus_is_stable():
+    root = Path(os.environ.get("AKHBAR_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
+    with gzip.open(root / "egy2013" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        docs = [json.loads(line)["text"] for line, _ in zip(f, range(2000))]
+    n = Normalizer()
+    out = n.normalize_batch(docs, n_threads=2)
+    assert n.normalize_batch(out, n_threads=2) == out
+    assert not any("\u0640" in t or "\u00a0" in t for t in out)
+
+
+@PROPERTY_SETTINGS
+@given(text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=30), options=option_sets)
+def test_any_unicode_is_stable_and_offsets_in_order(text, options):
+    n = Normalizer(**options)
+    out, offsets = n.normalize_with_offsets(text)
+    assert out == n.normalize(text)
+    assert n.normalize(out) == out
+    offsets = offsets.tolist()
+    assert offsets == sorted(offsets) and all(0 <= o < len(text) for o in offsets)

@@ -41,14 +41,18 @@ struct NormalizerOptions {
   bool normalize_whitespace = true;
   // With normalize_whitespace: a whitespace run that holds a line break becomes "\n" instead of " ".
   bool keep_newlines = false;
-  // Deletes punctuation glued to tatweel inside a word (أعقـ.ـاب -> أعقاب), inserted to evade filters.
+  // Deletes filler punctuation (dots, dashes, asterisks, other non-quote punctuation and symbols) that sits
+  // between tatweels inside a word (أعقـ.ـاب -> أعقاب), inserted to evade filters: an Arabic letter, a run of
+  // tatweels and fillers that starts and ends with a tatweel, an Arabic letter. Quotes and brackets are never
+  // fillers (بـ"الوطن" keeps its quotes); punctuation not enclosed by tatweels stays.
   bool repair_obfuscation = true;
   // Unicode case folding (Latin, Greek, ...) and fullwidth forms to ASCII.
   bool fold_latin = true;
 };
 
-// A configured normaliser. Construction builds lookup tables (about 0.5 MB, a few milliseconds); afterwards
-// every method is const and thread-safe.
+// A configured normaliser. Construction builds lookup tables (about 0.7 MB, a few milliseconds); afterwards
+// every method is const and thread-safe. Normalize is idempotent for every option set: normalising its
+// output again changes nothing.
 class Normalizer {
  public:
   explicit Normalizer(const NormalizerOptions& options = NormalizerOptions());
@@ -58,11 +62,13 @@ class Normalizer {
 
   const NormalizerOptions& options() const noexcept;
 
-  // Normalises valid UTF-8 `text`. Throws InvalidUtf8 (with the byte offset) on ill-formed input. O(n).
+  // Normalises valid UTF-8 `text`. Throws InvalidUtf8 (with the byte offset) on ill-formed input. O(n): one
+  // table-driven pass; texts holding code points that NFC may change (rare in news) also go through ICU.
   std::string Normalize(std::string_view text) const;
 
   // As Normalize, and stores in `source` (if not null), for each code point of the result, the byte offset
-  // in `text` of the input code point it came from. The offsets never decrease.
+  // in `text` of the input code point it came from (a collapsed whitespace run maps to its first code point,
+  // an NFC composition to its first input code point). The offsets never decrease.
   std::string Normalize(std::string_view text, std::vector<std::uint32_t>* source) const;
 
   // Normalises every text, splitting the work over `n_threads` (<= 0: all cores). The result is the same for
@@ -71,8 +77,6 @@ class Normalizer {
 
  private:
   struct Tables;
-  std::string Pass(std::string_view text, std::vector<std::uint32_t>* source, bool* needs_icu,
-                   bool* unstable) const;
   std::string NormalizeSlow(std::string_view text, std::vector<std::uint32_t>* source) const;
 
   NormalizerOptions options_;
