@@ -1,22 +1,274 @@
-// Placeholder implementation (whitespace words after normalisation); replaced by issue 3's analyser.
 #include "akhbar/analyzer.h"
+
+#include <algorithm>
+
+#include "akhbar/error.h"
+#include "akhbar/parallel.h"
+#include "akhbar/utf8.h"
 
 namespace akhbar {
 
-Analyzer::Analyzer(const AnalyzerOptions& options)
-    : options_(options), normalizer_(new Normalizer(options.normalizer)) {}
+namespace {
+
+// Python's str.isspace(), which scikit-learn's \s and str.split() use.
+bool IsPySpace(char32_t c) {
+  if (c <= 0x20) return c == 0x20 || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+  switch (c) {
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200A;
+  }
+}
+
+char32_t DecodeAt(std::string_view s, std::size_t i, int* len) {
+  const std::int32_t cp = utf8::Decode(s, i, len);
+  return static_cast<char32_t>(cp < 0 ? 0xFFFD : cp);
+}
+
+// scikit-learn's _white_spaces.sub(" ", text): runs of two or more whitespace characters become one space.
+// Fills `starts` with the byte offset of every code point of the result and a final entry for its size.
+void CollapseSpaces(std::string_view s, std::string* out, std::vector<std::uint32_t>* starts) {
+  out->clear();
+  starts->clear();
+  std::size_t i = 0;
+  while (i < s.size()) {
+    int len = 0;
+    const char32_t c = DecodeAt(s, i, &len);
+    if (IsPySpace(c)) {
+      std::size_t j = i + static_cast<std::size_t>(len);
+      int run = 1, l2 = 0;
+      while (j < s.size() && IsPySpace(DecodeAt(s, j, &l2))) {
+        j += static_cast<std::size_t>(l2);
+        ++run;
+      }
+      starts->push_back(static_cast<std::uint32_t>(out->size()));
+      if (run >= 2) {
+        out->push_back(' ');
+      } else {
+        out->append(s.substr(i, static_cast<std::size_t>(len)));
+      }
+      i = j;
+      continue;
+    }
+    starts->push_back(static_cast<std::uint32_t>(out->size()));
+    out->append(s.substr(i, static_cast<std::size_t>(len)));
+    i += static_cast<std::size_t>(len);
+  }
+  starts->push_back(static_cast<std::uint32_t>(out->size()));
+}
+
+// scikit-learn's _char_ngrams on text t with code point starts `st` (size L + 1).
+template <typename Fn>
+void CharNgrams(std::string_view t, const std::vector<std::uint32_t>& st, int min_n, int max_n, Fn&& fn) {
+  const std::size_t len = st.size() - 1;
+  for (std::size_t n = static_cast<std::size_t>(min_n); n <= static_cast<std::size_t>(max_n) && n <= len; ++n) {
+    for (std::size_t i = 0; i + n <= len; ++i) fn(t.substr(st[i], st[i + n] - st[i]));
+  }
+}
+
+}  // namespace
+
+Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
+  if (options_.analyzer == "word") mode_ = Mode::kWord;
+  else if (options_.analyzer == "char") mode_ = Mode::kChar;
+  else if (options_.analyzer == "char_wb") mode_ = Mode::kCharWb;
+  else throw InvalidArgument("unknown analyzer '" + options_.analyzer + "'; valid analyzers: word, char, char_wb");
+  if (options_.ngram_min < 1 || options_.ngram_max < options_.ngram_min) {
+    throw InvalidArgument("invalid n-gram range (" + std::to_string(options_.ngram_min) + ", " +
+                          std::to_string(options_.ngram_max) + "): need 1 <= ngram_min <= ngram_max");
+  }
+  TokenizerOptions topt;
+  topt.normalizer = options_.normalizer;
+  if (mode_ == Mode::kWord && options_.stemmer == "snowball") {
+    // Snowball's Arabic stemmer reads ة and ى (المدرسة -> مدرس, but المدرسه -> مدرسه): tokenise without these
+    // folds and apply them to each term afterwards.
+    fold_teh_marbuta_ = options_.normalizer.fold_teh_marbuta;
+    fold_alef_maksura_ = options_.normalizer.fold_alef_maksura;
+    topt.normalizer.fold_teh_marbuta = false;
+    topt.normalizer.fold_alef_maksura = false;
+  }
+  tokenizer_ = std::make_unique<Tokenizer>(topt);
+  const Normalizer norm(options_.normalizer);  // stop and protected words as the user's options fold them
+  for (const auto& name : options_.stop_word_lists) BuiltinStopWords(name);  // validates names even if off
+  if (options_.stop_words) {
+    stop_words_ = StopWords(norm, options_.stop_word_lists, options_.add_stop_words, options_.remove_stop_words);
+  } else {
+    for (const auto& w : options_.add_stop_words) utf8::CheckValid(w);
+    for (const auto& w : options_.remove_stop_words) utf8::CheckValid(w);
+  }
+  std::vector<std::string> protected_words;
+  for (const auto* list : {&options_.protected_words, &options_.add_protected_words}) {
+    for (const auto& w : *list) {
+      std::string n = norm.Normalize(w);
+      if (!n.empty()) protected_words.push_back(std::move(n));
+    }
+  }
+  stemmer_ = std::make_unique<Stemmer>(ParseStemMethod(options_.stemmer), protected_words);
+}
+
 Analyzer::~Analyzer() = default;
 
 const AnalyzerOptions& Analyzer::options() const noexcept { return options_; }
+const Normalizer& Analyzer::normalizer() const noexcept { return tokenizer_->normalizer(); }
+const Tokenizer& Analyzer::tokenizer() const noexcept { return *tokenizer_; }
+const StopWords& Analyzer::stop_words() const noexcept { return stop_words_; }
+const Stemmer& Analyzer::stemmer() const noexcept { return *stemmer_; }
+
+// Folds ة to ه and ى to ي in place (both pairs have the same UTF-8 length) if asked.
+static void PostFold(std::string* s, bool teh, bool maksura) {
+  for (std::size_t i = 0; i + 1 < s->size(); ++i) {
+    char* p = &(*s)[i];
+    if (teh && p[0] == '\xD8' && p[1] == '\xA9') {
+      p[0] = '\xD9';
+      p[1] = '\x87';
+    } else if (maksura && p[0] == '\xD9' && p[1] == '\x89') {
+      p[1] = '\x8A';
+    }
+  }
+}
+
+static bool NeedsPostFold(std::string_view s) {
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if ((s[i] == '\xD8' && s[i + 1] == '\xA9') || (s[i] == '\xD9' && s[i + 1] == '\x89')) return true;
+  }
+  return false;
+}
+
+template <typename Fn>
+void Analyzer::WordTerms(std::string_view norm, Fn&& fn) const {
+  std::string number, stem_scratch, folded;
+  const bool check_stop = !stop_words_.empty();
+  const bool post_fold = fold_teh_marbuta_ || fold_alef_maksura_;
+  tokenizer_->Scan(norm, [&](const RawToken& t) {
+    std::string_view term = norm.substr(t.begin, t.end - t.begin);
+    if (post_fold && t.kind == TokenKind::kWord && NeedsPostFold(term)) {
+      // Check stop and protected words on the folded form; stem the unfolded one; fold the stem.
+      folded.assign(term);
+      PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
+      if (check_stop && stop_words_.Contains(folded)) return;
+      if (stemmer_->IsProtected(folded)) {
+        fn(std::string_view(folded));
+        return;
+      }
+      folded.assign(stemmer_->StemView(term, &stem_scratch));
+      PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
+      if (!folded.empty()) fn(std::string_view(folded));
+      return;
+    }
+    if (post_fold && t.kind != TokenKind::kWord && NeedsPostFold(term)) {
+      folded.assign(term);
+      PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
+      term = folded;
+    }
+    switch (t.kind) {
+      case TokenKind::kWord:
+        if (check_stop && stop_words_.Contains(term)) return;
+        term = stemmer_->StemView(term, &stem_scratch);
+        if (term.empty()) return;
+        break;
+      case TokenKind::kNumber:
+        if (!options_.keep_numbers) return;
+        if (t.rewrite) {
+          number.clear();
+          Tokenizer::AppendTerm(norm, t, &number);
+          term = number;
+        }
+        break;
+      case TokenKind::kUrl:
+      case TokenKind::kEmail:
+        if (!options_.keep_urls) return;
+        break;
+      case TokenKind::kClitic:
+        if (!options_.keep_clitics) return;
+        break;
+      case TokenKind::kPunct:
+        return;
+      case TokenKind::kMention:
+      case TokenKind::kHashtag:
+        break;
+    }
+    fn(term);
+  });
+}
 
 void Analyzer::ForEachTerm(std::string_view text, const std::function<void(std::string_view)>& fn) const {
-  const std::string norm = normalizer_->Normalize(text);
+  const std::string norm = tokenizer_->normalizer().Normalize(text);
+  const int min_n = options_.ngram_min, max_n = options_.ngram_max;
+  if (mode_ == Mode::kWord) {
+    if (max_n == 1) {
+      WordTerms(norm, fn);
+      return;
+    }
+    TermList tokens;
+    WordTerms(norm, [&](std::string_view t) {
+      tokens.bytes.append(t);
+      tokens.ends.push_back(static_cast<std::uint32_t>(tokens.bytes.size()));
+    });
+    const std::size_t count = tokens.size();
+    int first = min_n;
+    if (min_n == 1) {
+      for (std::size_t i = 0; i < count; ++i) fn(tokens[i]);
+      first = 2;
+    }
+    std::string joined;
+    for (std::size_t n = static_cast<std::size_t>(first); n <= static_cast<std::size_t>(max_n) && n <= count; ++n) {
+      for (std::size_t i = 0; i + n <= count; ++i) {
+        joined.clear();
+        for (std::size_t k = i; k < i + n; ++k) {
+          if (k > i) joined.push_back(' ');
+          joined.append(tokens[k]);
+        }
+        fn(joined);
+      }
+    }
+    return;
+  }
+  std::string t;
+  std::vector<std::uint32_t> st;
+  CollapseSpaces(norm, &t, &st);
+  if (mode_ == Mode::kChar) {
+    CharNgrams(t, st, min_n, max_n, fn);
+    return;
+  }
+  // char_wb: for w in text.split(): w = " " + w + " "; n-grams of each length, a short word counted once.
+  std::string w;
+  std::vector<std::uint32_t> ws;
+  const std::size_t len = st.size() - 1;
   std::size_t i = 0;
-  while (i < norm.size()) {
-    while (i < norm.size() && norm[i] == ' ') ++i;
+  while (i < len) {
+    int l = 0;
+    if (IsPySpace(DecodeAt(t, st[i], &l))) {
+      ++i;
+      continue;
+    }
     std::size_t j = i;
-    while (j < norm.size() && norm[j] != ' ') ++j;
-    if (j > i) fn(std::string_view(norm).substr(i, j - i));
+    while (j < len && !IsPySpace(DecodeAt(t, st[j], &l))) ++j;
+    w.assign(1, ' ');
+    ws.assign(1, 0);
+    for (std::size_t k = i; k < j; ++k) {
+      ws.push_back(static_cast<std::uint32_t>(w.size()));
+      w.append(std::string_view(t).substr(st[k], st[k + 1] - st[k]));
+    }
+    ws.push_back(static_cast<std::uint32_t>(w.size()));
+    w.push_back(' ');
+    ws.push_back(static_cast<std::uint32_t>(w.size()));
+    const std::size_t w_len = ws.size() - 1;
+    const std::string_view wv(w);
+    for (int n = min_n; n <= max_n; ++n) {
+      const std::size_t un = static_cast<std::size_t>(n);
+      std::size_t offset = 0;
+      auto emit = [&](std::size_t off) {
+        const std::size_t e = std::min(off + un, w_len);
+        fn(wv.substr(ws[off], ws[e] - ws[off]));
+      };
+      emit(0);
+      while (offset + un < w_len) {
+        ++offset;
+        emit(offset);
+      }
+      if (offset == 0) break;
+    }
     i = j;
   }
 }
@@ -24,6 +276,24 @@ void Analyzer::ForEachTerm(std::string_view text, const std::function<void(std::
 std::vector<std::string> Analyzer::Analyze(std::string_view text) const {
   std::vector<std::string> out;
   ForEachTerm(text, [&](std::string_view t) { out.emplace_back(t); });
+  return out;
+}
+
+void Analyzer::AnalyzeInto(std::string_view text, TermList* out) const {
+  out->bytes.clear();
+  out->ends.clear();
+  ForEachTerm(text, [&](std::string_view t) {
+    out->bytes.append(t);
+    out->ends.push_back(static_cast<std::uint32_t>(out->bytes.size()));
+  });
+}
+
+std::vector<TermList> Analyzer::AnalyzeBatch(const std::vector<std::string_view>& texts, int n_threads) const {
+  for (const auto& t : texts) utf8::CheckValid(t);  // the first invalid text by index, for any thread count
+  std::vector<TermList> out(texts.size());
+  ParallelFor(texts.size(), n_threads, 64, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) AnalyzeInto(texts[i], &out[i]);
+  });
   return out;
 }
 

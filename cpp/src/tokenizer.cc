@@ -1,0 +1,407 @@
+#include "akhbar/tokenizer.h"
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+#include <array>
+#include <cstring>
+
+#include "akhbar/utf8.h"
+#include "char_class.h"
+
+namespace akhbar {
+
+namespace {
+
+using text_class::Cls;
+
+bool IsAsciiAlnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Proclitics split off a Latin or digit token (normalised forms; tatweel stripped before the check).
+bool IsProclitic(std::string_view w) {
+  static const char* const kClitics[] = {
+      "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب", "ول", "فب", "فل",
+      "وك", "فك", "وبال", "فبال", "وكال", "فكال", "أل", "وأل", "بأل", "فأل", "كأل", "وبأل"};
+  for (const char* c : kClitics) {
+    if (w == c) return true;
+  }
+  return false;
+}
+
+struct Decoded {
+  char32_t cp;
+  int len;
+  Cls cls;
+};
+
+inline Decoded At(std::string_view s, std::size_t i) {
+  const unsigned char b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) return {b, 1, text_class::Ascii(b)};
+  if ((b & 0xE0) == 0xC0 && i + 1 < s.size()) {  // two-byte sequences: all of Arabic
+    const unsigned char b1 = static_cast<unsigned char>(s[i + 1]);
+    if ((b1 & 0xC0) == 0x80) {
+      const char32_t cp = (static_cast<char32_t>(b & 0x1F) << 6) | (b1 & 0x3F);
+      return {cp, 2, text_class::Of(cp)};
+    }
+  }
+  int len = 0;
+  const std::int32_t cp = utf8::Decode(s, i, &len);
+  if (cp < 0) return {0xFFFD, 1, Cls::kOther};
+  return {static_cast<char32_t>(cp), len, text_class::Of(static_cast<char32_t>(cp))};
+}
+
+inline bool IsWordBase(Cls c) {
+  return c == Cls::kArabic || c == Cls::kLetter || c == Cls::kDigit || c == Cls::kUnderscore;
+}
+
+bool StartsWithNoCase(std::string_view s, std::size_t i, const char* prefix) {
+  const std::size_t n = std::strlen(prefix);
+  if (i + n > s.size()) return false;
+  for (std::size_t k = 0; k < n; ++k) {
+    char c = s[i + k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[k]) return false;
+  }
+  return true;
+}
+
+// Characters that end a URL (besides spaces): quotes, angle brackets, Arabic punctuation.
+bool EndsUrl(char32_t c) {
+  switch (c) {
+    case '"': case '<': case '>': case 0xAB: case 0xBB: case 0x201C: case 0x201D: case 0x060C: case 0x061B:
+    case 0x061F: case 0x06D4:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Trailing characters trimmed off a URL (sentence punctuation).
+bool TrimmedFromUrl(char32_t c) {
+  switch (c) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case ')': case ']': case '}': case '\'':
+    case 0x2019:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// End of a URL starting at i, or i if there is none.
+std::size_t MatchUrl(std::string_view s, std::size_t i) {
+  std::size_t j;
+  if (StartsWithNoCase(s, i, "https://")) j = i + 8;
+  else if (StartsWithNoCase(s, i, "http://")) j = i + 7;
+  else if (StartsWithNoCase(s, i, "www.")) j = i + 4;
+  else return i;
+  const std::size_t body = j;
+  std::size_t last_keep = j;  // end after the last character that is not trimmed
+  while (j < s.size()) {
+    const Decoded d = At(s, j);
+    if (d.cls == Cls::kSpace || EndsUrl(d.cp)) break;
+    j += static_cast<std::size_t>(d.len);
+    if (!TrimmedFromUrl(d.cp)) last_keep = j;
+  }
+  if (last_keep == body) return i;
+  if (StartsWithNoCase(s, i, "www.") && !IsAsciiAlnum(static_cast<unsigned char>(s[body]))) return i;
+  return last_keep;
+}
+
+bool IsEmailLocal(unsigned char c) {
+  return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+// End of an e-mail address starting at i (local@label.label...), or i.
+std::size_t MatchEmail(std::string_view s, std::size_t i) {
+  std::size_t j = i;
+  while (j < s.size() && IsEmailLocal(static_cast<unsigned char>(s[j]))) ++j;
+  if (j == i || j >= s.size() || s[j] != '@') return i;
+  std::size_t k = j + 1;
+  int labels = 0;
+  std::size_t end = i;
+  while (true) {
+    const std::size_t label = k;
+    while (k < s.size() && (IsAsciiAlnum(static_cast<unsigned char>(s[k])) || s[k] == '-')) ++k;
+    if (k == label) break;
+    ++labels;
+    if (labels >= 2) end = k;
+    if (k + 1 < s.size() && s[k] == '.' && IsAsciiAlnum(static_cast<unsigned char>(s[k + 1]))) {
+      ++k;
+    } else {
+      break;
+    }
+  }
+  return labels >= 2 ? end : i;
+}
+
+// End of a run of word characters (letters, digits, underscores, marks) starting at i; *letters tells whether
+// it held a letter.
+std::size_t MatchWordChars(std::string_view s, std::size_t i, bool* letters) {
+  std::size_t j = i;
+  *letters = false;
+  while (j < s.size()) {
+    const Decoded d = At(s, j);
+    if (d.cls == Cls::kArabic || d.cls == Cls::kLetter) {
+      *letters = true;
+    } else if (d.cls != Cls::kDigit && d.cls != Cls::kUnderscore && !(d.cls == Cls::kExtend && j > i)) {
+      break;
+    }
+    j += static_cast<std::size_t>(d.len);
+  }
+  return j;
+}
+
+bool IsThousandsSep(char32_t c) { return c == ',' || c == 0x066C; }
+bool IsDecimalSep(char32_t c) { return c == '.' || c == 0x066B; }
+
+// The separator that acts as a thousands separator in number token `num` (',' or '.' family), or 0.
+// ',' / '٬' groups of three digits before at most one decimal point; or '.' used twice or more with groups of
+// three and no ','.
+int ThousandsKind(std::string_view num) {
+  int commas = 0, dots = 0;
+  bool commas_ok = true, dots_ok = true, dot_seen = false;
+  std::size_t i = 0;
+  char32_t pending = 0;
+  int group = 0;
+  auto close_group = [&]() {
+    if (pending == 0) return;
+    if (IsThousandsSep(pending)) {
+      if (group != 3 || dot_seen) commas_ok = false;
+    } else if (group != 3) {
+      dots_ok = false;
+    }
+  };
+  while (i < num.size()) {
+    const Decoded d = At(num, i);
+    if (IsThousandsSep(d.cp)) {
+      close_group();
+      pending = d.cp;
+      group = 0;
+      ++commas;
+    } else if (IsDecimalSep(d.cp)) {
+      close_group();
+      pending = d.cp;
+      group = 0;
+      ++dots;
+      dot_seen = true;
+    } else if (d.cls == Cls::kDigit) {
+      ++group;
+    } else {
+      return 0;
+    }
+    i += static_cast<std::size_t>(d.len);
+  }
+  close_group();
+  if (commas > 0 && commas_ok && dots <= 1) return 1;
+  if (commas == 0 && dots >= 2 && dots_ok) return 2;
+  return 0;
+}
+
+}  // namespace
+
+const char* TokenKindName(TokenKind kind) noexcept {
+  switch (kind) {
+    case TokenKind::kWord: return "word";
+    case TokenKind::kNumber: return "number";
+    case TokenKind::kUrl: return "url";
+    case TokenKind::kEmail: return "email";
+    case TokenKind::kMention: return "mention";
+    case TokenKind::kHashtag: return "hashtag";
+    case TokenKind::kPunct: return "punct";
+    case TokenKind::kClitic: return "clitic";
+  }
+  return "word";
+}
+
+Tokenizer::Tokenizer(const TokenizerOptions& options)
+    : options_(options), normalizer_(new Normalizer(options.normalizer)) {
+  text_class::Init();
+}
+Tokenizer::~Tokenizer() = default;
+
+const TokenizerOptions& Tokenizer::options() const noexcept { return options_; }
+const Normalizer& Tokenizer::normalizer() const noexcept { return *normalizer_; }
+
+template <typename Fn>
+void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
+  const std::size_t n = s.size();
+  std::size_t pos = 0;
+  while (pos < n) {
+    const Decoded d = At(s, pos);
+    if (d.cls == Cls::kSpace) {
+      pos += static_cast<std::size_t>(d.len);
+      continue;
+    }
+    // Special tokens.
+    if (options_.urls && (d.cp == 'h' || d.cp == 'H' || d.cp == 'w' || d.cp == 'W')) {
+      const std::size_t e = MatchUrl(s, pos);
+      if (e > pos) {
+        fn(RawToken{pos, e, TokenKind::kUrl, false});
+        pos = e;
+        continue;
+      }
+    }
+    if (options_.emails && d.cp < 0x80 && IsEmailLocal(static_cast<unsigned char>(d.cp))) {
+      const std::size_t e = MatchEmail(s, pos);
+      if (e > pos) {
+        fn(RawToken{pos, e, TokenKind::kEmail, false});
+        pos = e;
+        continue;
+      }
+    }
+    if ((d.cp == '#' && options_.hashtags) || (d.cp == '@' && options_.mentions)) {
+      bool letters = false;
+      const std::size_t e = MatchWordChars(s, pos + 1, &letters);
+      if (e > pos + 1 && (letters || d.cp == '@')) {
+        fn(RawToken{pos, e, d.cp == '#' ? TokenKind::kHashtag : TokenKind::kMention, false});
+        pos = e;
+        continue;
+      }
+    }
+    if (!IsWordBase(d.cls)) {
+      // Marks after a space belong to nothing (ICU attaches them to the space).
+      if (options_.punct && d.cls != Cls::kExtend) {
+        fn(RawToken{pos, pos + static_cast<std::size_t>(d.len), TokenKind::kPunct, false});
+      }
+      pos += static_cast<std::size_t>(d.len);
+      continue;
+    }
+    // A word or number: UAX #29 rules WB4-WB13b, plus the script split.
+    const std::size_t start = pos;
+    bool any_letter = false, any_digit = false, any_sep = false;
+    Cls prev = d.cls;  // class of the last base character
+    // Script group of the last base character: 0 Arabic, 1 Latin/other letters and digits, 2 underscore.
+    auto group = [](Cls c) { return c == Cls::kArabic ? 0 : (c == Cls::kUnderscore ? 2 : 1); };
+    int prev_group = group(d.cls);
+    std::size_t split_at = 0;  // set when a script change ends the token
+    while (pos < n) {
+      const Decoded c = At(s, pos);
+      if (c.cls == Cls::kExtend) {
+        pos += static_cast<std::size_t>(c.len);
+        continue;
+      }
+      if (IsWordBase(c.cls)) {
+        const int g = group(c.cls);
+        if (pos > start && g != 2 && prev_group != 2 && g != prev_group) {
+          split_at = pos;
+          break;
+        }
+        if (c.cls == Cls::kArabic || c.cls == Cls::kLetter) any_letter = true;
+        if (c.cls == Cls::kDigit) any_digit = true;
+        prev = c.cls;
+        prev_group = g;
+        pos += static_cast<std::size_t>(c.len);
+        continue;
+      }
+      // A single middle character between two letters or two digits (WB6/7, WB11/12).
+      const bool letter_mid = (prev == Cls::kArabic || prev == Cls::kLetter) &&
+                              (c.cls == Cls::kMidLetter || c.cls == Cls::kMidNumLet || c.cls == Cls::kSingleQuote);
+      const bool number_mid = prev == Cls::kDigit && (IsThousandsSep(c.cp) || IsDecimalSep(c.cp));
+      if (!letter_mid && !number_mid) break;
+      std::size_t after = pos + static_cast<std::size_t>(c.len);
+      while (after < n) {
+        const Decoded e = At(s, after);
+        if (e.cls != Cls::kExtend) break;
+        after += static_cast<std::size_t>(e.len);
+      }
+      if (after >= n) break;
+      const Decoded next = At(s, after);
+      const bool ok = letter_mid ? (next.cls == prev) : (next.cls == Cls::kDigit);
+      if (!ok) break;
+      if (number_mid) any_sep = true;
+      pos = after;
+    }
+    const std::size_t end = pos;
+    if (!any_letter && !any_digit) {
+      if (options_.punct) fn(RawToken{start, end, TokenKind::kPunct, false});
+      continue;
+    }
+    TokenKind kind = any_letter ? TokenKind::kWord : TokenKind::kNumber;
+    if (split_at != 0 && prev_group == 0 && options_.split_clitics) {
+      // Arabic followed by Latin or digits: a proclitic?
+      std::string_view part = s.substr(start, end - start);
+      while (part.size() >= 2 && part.substr(part.size() - 2) == "\xD9\x80") part.remove_suffix(2);  // tatweel
+      if (IsProclitic(part)) kind = TokenKind::kClitic;
+    }
+    const bool rewrite = kind == TokenKind::kNumber && any_sep && ThousandsKind(s.substr(start, end - start)) != 0;
+    fn(RawToken{start, end, kind, rewrite});
+  }
+}
+
+void Tokenizer::Scan(std::string_view normalized, const std::function<void(const RawToken&)>& fn) const {
+  ScanImpl(normalized, fn);
+}
+
+void Tokenizer::AppendTerm(std::string_view normalized, const RawToken& raw, std::string* out) {
+  const std::string_view t = normalized.substr(raw.begin, raw.end - raw.begin);
+  if (!raw.rewrite) {
+    out->append(t);
+    return;
+  }
+  const int kind = ThousandsKind(t);
+  std::size_t i = 0;
+  while (i < t.size()) {
+    const Decoded d = At(t, i);
+    const bool drop = (kind == 1 && IsThousandsSep(d.cp)) || (kind == 2 && IsDecimalSep(d.cp));
+    if (!drop) out->append(t.substr(i, static_cast<std::size_t>(d.len)));
+    i += static_cast<std::size_t>(d.len);
+  }
+}
+
+std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
+  std::vector<std::uint32_t> source;
+  const std::string norm = normalizer_->Normalize(text, &source);
+  const std::vector<std::uint32_t> cp_of = utf8::ByteToCodePointIndex(norm);
+  const std::size_t ncp = source.size();
+  // Byte length of the original code point at byte offset o.
+  auto orig_len = [&](std::size_t o) {
+    int len = 0;
+    utf8::Decode(text, o, &len);
+    return static_cast<std::size_t>(len > 0 ? len : 1);
+  };
+  std::vector<Token> out;
+  ScanImpl(std::string_view(norm), [&](const RawToken& raw) {
+    Token t;
+    AppendTerm(norm, raw, &t.text);
+    t.kind = raw.kind;
+    const std::size_t first = cp_of[raw.begin];
+    const std::size_t last = cp_of[raw.end] - 1;
+    const std::size_t next = cp_of[raw.end];
+    t.start = source[first];
+    const std::size_t last_end = source[last] + orig_len(source[last]);
+    std::size_t end = last_end;
+    if (next >= ncp || source[next] > source[last]) {
+      // Marks and tatweel that normalisation deleted after the token still belong to it.
+      const std::size_t limit = next < ncp ? source[next] : text.size();
+      while (end < limit) {
+        int len = 0;
+        const std::int32_t cp = utf8::Decode(text, end, &len);
+        if (len <= 0 || !text_class::IsMarkOrTatweel(static_cast<char32_t>(cp))) break;
+        end += static_cast<std::size_t>(len);
+      }
+    }
+    t.end = end;
+    out.push_back(std::move(t));
+  });
+  return out;
+}
+
+std::vector<std::string> Tokenizer::TokenizeToStrings(std::string_view text) const {
+  const std::string norm = normalizer_->Normalize(text);
+  std::vector<std::string> out;
+  ScanImpl(std::string_view(norm), [&](const RawToken& raw) {
+    std::string t;
+    AppendTerm(norm, raw, &t);
+    out.push_back(std::move(t));
+  });
+  return out;
+}
+
+std::vector<std::string> Tokenize(std::string_view text) {
+  static const Tokenizer* const tokenizer = new Tokenizer();
+  return tokenizer->TokenizeToStrings(text);
+}
+
+}  // namespace akhbar

@@ -1,0 +1,386 @@
+"""Tokenisation, stop words, stemming and the analyser that turns Arabic news into terms."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from akhbar import _core
+from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS
+
+#: Token kinds, as ``Token.kind`` reports them. ``"clitic"`` is a proclitic split off a Latin or digit token
+#: (``وiPhone`` gives ``و`` (clitic) and ``iphone``); ``"punct"`` only with ``punct=True``.
+TOKEN_KINDS = ("word", "number", "url", "email", "mention", "hashtag", "punct", "clitic")
+
+#: Default tokeniser options (normaliser options plus the tokeniser's own).
+TOKENIZER_DEFAULTS: dict[str, bool] = dict(_core.Tokenizer.default_options())
+
+#: Built-in stop-word lists.
+STOP_WORD_LISTS: tuple[str, ...] = tuple(_core.stop_word_list_names())
+
+#: Stemmers: ``"none"``, ``"light"`` (Lucene's ArabicStemmer), ``"snowball"`` (Snowball's Arabic stemmer).
+STEMMERS = ("none", "light", "snowball")
+
+#: Analysers: word n-grams, character n-grams, character n-grams inside word boundaries.
+ANALYZERS = ("word", "char", "char_wb")
+
+#: The default value of every analyser keyword argument (see ``Analyzer``).
+ANALYZER_DEFAULTS: dict[str, Any] = {
+    **_NORMALIZER_DEFAULTS,
+    "analyzer": "word",
+    "ngram_range": (1, 1),
+    "stop_words": True,
+    "stop_word_lists": ("arabic",),
+    "add_stop_words": (),
+    "remove_stop_words": (),
+    "stemmer": "light",
+    "protected_words": None,
+    "add_protected_words": (),
+    "keep_numbers": True,
+    "keep_urls": True,
+    "keep_clitics": False,
+}
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _check_unknown(kind: str, given: Iterable[str], valid: Iterable[str]) -> None:
+    unknown = sorted(set(given) - set(valid))
+    if unknown:
+        raise TypeError(
+            f"unknown {kind} option(s) {', '.join(map(repr, unknown))}; valid options: {', '.join(sorted(valid))}"
+        )
+
+
+def _words(name: str, value: Any) -> list[str]:
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an iterable of str, not a single {type(value).__name__}")
+    try:
+        words = list(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an iterable of str, not {type(value).__name__}") from None
+    for i, w in enumerate(words):
+        if not isinstance(w, str):
+            raise TypeError(f"{name}[{i}] must be a str, not {type(w).__name__}")
+    return words
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
+    return value
+
+
+def analyzer_options(**kwargs: Any) -> dict[str, Any]:
+    """Validates analyser keyword arguments and returns the canonical options dict the C++ core takes
+    (``_core.Analyzer(dict)``; the vectorisers use it too). Unknown names raise ``TypeError``; bad values raise
+    ``TypeError`` (wrong type) or ``ValueError`` (wrong value). See ``Analyzer`` for the meaning of each one.
+
+    The canonical dict has the normaliser options flat, ``analyzer``, ``ngram_min``, ``ngram_max``,
+    ``stop_words`` (bool), ``stop_word_lists``, ``add_stop_words``, ``remove_stop_words``, ``stemmer``,
+    ``protected_words``, ``add_protected_words``, ``keep_numbers``, ``keep_urls``, ``keep_clitics``.
+    """
+    _check_unknown("analyser", kwargs, ANALYZER_DEFAULTS)
+    o = {**ANALYZER_DEFAULTS, **kwargs}
+    out: dict[str, Any] = {}
+    for k in _NORMALIZER_DEFAULTS:
+        out[k] = _bool(k, o[k])
+    if o["analyzer"] not in ANALYZERS:
+        raise ValueError(f"analyzer must be one of {', '.join(ANALYZERS)}, not {o['analyzer']!r}")
+    out["analyzer"] = o["analyzer"]
+    ngram = o["ngram_range"]
+    if (
+        not isinstance(ngram, (tuple, list))
+        or len(ngram) != 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) for n in ngram)
+    ):
+        raise TypeError(f"ngram_range must be a pair of ints (min_n, max_n), not {ngram!r}")
+    if not 1 <= ngram[0] <= ngram[1]:
+        raise ValueError(f"ngram_range must satisfy 1 <= min_n <= max_n, not {tuple(ngram)!r}")
+    out["ngram_min"], out["ngram_max"] = int(ngram[0]), int(ngram[1])
+
+    stop = o["stop_words"]
+    lists = o["stop_word_lists"]
+    if isinstance(lists, str):
+        lists = (lists,)
+    lists = _words("stop_word_lists", lists)
+    add = _words("add_stop_words", o["add_stop_words"])
+    if stop is None or stop is False:
+        out["stop_words"] = False
+    elif stop is True:
+        out["stop_words"] = True
+    elif isinstance(stop, str):
+        out["stop_words"] = True
+        lists = [stop]
+    else:
+        # A collection of words replaces the built-in lists.
+        out["stop_words"] = True
+        add = _words("stop_words", stop) + add
+        lists = []
+    for name in lists:
+        if name not in STOP_WORD_LISTS:
+            raise ValueError(f"unknown stop-word list {name!r}; built-in lists: {', '.join(STOP_WORD_LISTS)}")
+    out["stop_word_lists"] = lists
+    out["add_stop_words"] = add
+    out["remove_stop_words"] = _words("remove_stop_words", o["remove_stop_words"])
+
+    stemmer = "none" if o["stemmer"] is None else o["stemmer"]
+    if stemmer not in STEMMERS:
+        raise ValueError(f"stemmer must be one of {', '.join(STEMMERS)} or None, not {stemmer!r}")
+    out["stemmer"] = stemmer
+    protected = o["protected_words"]
+    out["protected_words"] = (
+        list(_core.default_protected_words()) if protected is None else _words("protected_words", protected)
+    )
+    out["add_protected_words"] = _words("add_protected_words", o["add_protected_words"])
+    for k in ("keep_numbers", "keep_urls", "keep_clitics"):
+        out[k] = _bool(k, o[k])
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token: ``text`` (normalised), ``kind`` (one of ``TOKEN_KINDS``), and ``start``/``end``, the span of
+    the original string it came from (``original[start:end]``; code points for ``str``, bytes for ``bytes``)."""
+
+    text: str
+    kind: str
+    start: int
+    end: int
+
+
+class Tokenizer:
+    """Splits Arabic news into words, numbers, URLs, e-mail addresses, @mentions and #hashtags.
+
+    Options: every normaliser option (see ``akhbar.Normalizer``; the text is normalised first), and
+
+    - ``punct`` (False): also emit a ``"punct"`` token for every punctuation or symbol character;
+    - ``urls``, ``emails``, ``mentions``, ``hashtags`` (True): recognise each as one token;
+    - ``split_clitics`` (True): a proclitic glued to a Latin or digit token becomes its own ``"clitic"`` token
+      (``وiPhone`` -> ``و``, ``iphone``; ``والـCNN`` -> ``وال``, ``cnn``).
+
+    Numbers keep their separators, minus thousands separators (``١٢٬٥٠٠`` -> ``12500``). Quotes « » “ ” and
+    Arabic punctuation ، ؛ ؟ split words. Immutable and thread-safe.
+    """
+
+    def __init__(self, **options: bool) -> None:
+        _check_unknown("tokeniser", options, TOKENIZER_DEFAULTS)
+        for k, v in options.items():
+            _bool(k, v)
+        self._impl = _core.Tokenizer(options)
+        self._options = dict(self._impl.options())
+
+    @property
+    def options(self) -> dict[str, bool]:
+        """Every option's value (a copy)."""
+        return dict(self._options)
+
+    def tokenize(self, text: str | bytes, errors: str = "strict") -> list[str]:
+        """The normalised texts of the tokens of ``text``."""
+        return self._impl.tokenize(text, errors)
+
+    __call__ = tokenize
+
+    def tokens(self, text: str | bytes, errors: str = "strict") -> list[Token]:
+        """The tokens of ``text`` with their kinds and spans in ``text``."""
+        texts, kinds, starts, ends = self._impl.tokens(text, errors)
+        return [Token(t, k, s, e) for t, k, s, e in zip(texts, kinds, starts.tolist(), ends.tolist())]
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self._options.items() if TOKENIZER_DEFAULTS[k] != v}
+        return "Tokenizer(" + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) + ")"
+
+    def __reduce__(self):
+        return (_rebuild_tokenizer, (self._options,))
+
+
+def _rebuild_tokenizer(options: dict[str, bool]) -> Tokenizer:
+    return Tokenizer(**options)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_tokenizer(options: tuple[tuple[str, bool], ...]) -> Tokenizer:
+    return Tokenizer(**dict(options))
+
+
+def tokenize(text: str | bytes, errors: str = "strict", **options: bool) -> list[str]:
+    """The normalised tokens of ``text``; see ``Tokenizer`` for the options (a tokeniser per option set is
+    cached)."""
+    return _cached_tokenizer(tuple(sorted(options.items()))).tokenize(text, errors)
+
+
+# ------------------------------------------------------------------------------------------------- stop words
+
+
+def builtin_stop_words(name: str = "arabic") -> list[str]:
+    """The raw words of built-in stop-word list ``name`` (``"arabic"``: Apache Lucene's list by Jacques Savoy,
+    BSD; ``"english"``: scikit-learn's, BSD-3-Clause), as shipped in ``akhbar/data/stopwords_<name>.txt``."""
+    if name not in STOP_WORD_LISTS:
+        raise ValueError(f"unknown stop-word list {name!r}; built-in lists: {', '.join(STOP_WORD_LISTS)}")
+    return list(_core.builtin_stop_words(name))
+
+
+def stop_words_file(name: str = "arabic") -> Path:
+    """The path of the shipped file of built-in list ``name`` (with its source and licence in its header)."""
+    builtin_stop_words(name)
+    return _DATA / f"stopwords_{name}.txt"
+
+
+def get_stop_words(**options: Any) -> frozenset[str]:
+    """The stop words an ``Analyzer`` with these options drops, normalised as it normalises them."""
+    return frozenset(_core.normalized_stop_words(analyzer_options(**options)))
+
+
+# --------------------------------------------------------------------------------------------------- stemmers
+
+
+def default_protected_words() -> list[str]:
+    """The built-in list of names the stemmers leave alone (فلسطين, بايدن, ...)."""
+    return list(_core.default_protected_words())
+
+
+class Stemmer:
+    """An Arabic stemmer, applied to words as given (no normalisation in front; normalise first, as
+    ``Analyzer`` does).
+
+    - ``"light"``: Lucene's ArabicStemmer (Larkey's light stemming): strips the first matching prefix of
+      ال وال بال كال فال لل و (و only from words of 4+ letters; the others if 2+ letters remain), then each
+      suffix ها ان ات ون ين يه ية ه ة ي in this order if 2+ letters remain.
+    - ``"snowball"``: Snowball's Arabic stemmer (libstemmer), one instance per thread.
+    - ``"none"``: returns words unchanged.
+
+    ``protected``: words left alone (``None``: ``default_protected_words()``); ``add_protected`` extends it.
+    Immutable and thread-safe.
+    """
+
+    def __init__(
+        self, method: str = "light", protected: Iterable[str] | None = None, add_protected: Iterable[str] = ()
+    ) -> None:
+        if method not in STEMMERS:
+            raise ValueError(f"method must be one of {', '.join(STEMMERS)}, not {method!r}")
+        words = default_protected_words() if protected is None else _words("protected", protected)
+        words += _words("add_protected", add_protected)
+        self._impl = _core.Stemmer(method, words)
+        self.method = method
+
+    @property
+    def protected(self) -> frozenset[str]:
+        """The protected words."""
+        return frozenset(self._impl.protected_words())
+
+    def stem(self, word: str) -> str:
+        """The stem of ``word``."""
+        return self._impl.stem(word)
+
+    __call__ = stem
+
+    def stem_batch(self, words: Iterable[str], n_threads: int | None = None) -> list[str]:
+        """The stems of ``words`` (GIL released; the same for any thread count)."""
+        return self._impl.stem_batch(words, n_threads)
+
+    def __repr__(self) -> str:
+        return f"Stemmer({self.method!r})"
+
+    def __reduce__(self):
+        return (_rebuild_stemmer, (self.method, sorted(self.protected)))
+
+
+def _rebuild_stemmer(method: str, protected: list[str]) -> Stemmer:
+    return Stemmer(method, protected)
+
+
+# --------------------------------------------------------------------------------------------------- analyser
+
+
+class Analyzer:
+    """Turns a text into terms: normalise, tokenise, drop stop words, stem, build n-grams.
+
+    Calling it returns a ``list[str]``, so it can be scikit-learn's ``TfidfVectorizer(analyzer=...)``.
+    Keyword options (defaults in ``ANALYZER_DEFAULTS``):
+
+    - every normaliser option (``fold_teh_marbuta``, ``remove_diacritics``, ...; see ``akhbar.Normalizer``);
+    - ``analyzer``: ``"word"`` (default), ``"char"`` or ``"char_wb"`` (character n-grams of the normalised text
+      exactly as scikit-learn's; the word options below then do not apply);
+    - ``ngram_range``: ``(min_n, max_n)``, default ``(1, 1)``; word n-grams are joined by a space;
+    - ``stop_words``: ``True`` (default: the lists in ``stop_word_lists``), ``False``/``None`` (keep all), a
+      list name (``"arabic"``, ``"english"``), or a collection of words that replaces the built-in lists;
+      ``stop_word_lists`` (default ``("arabic",)``; ``("arabic", "english")`` for mixed text);
+      ``add_stop_words`` and ``remove_stop_words`` edit the set. Stop words are normalised with the same
+      normaliser options, so ``إلى`` also drops ``الى``;
+    - ``stemmer``: ``"light"`` (default), ``"snowball"`` or ``"none"``; ``protected_words`` (``None``: the
+      built-in names) and ``add_protected_words``: words the stemmer leaves alone;
+    - ``keep_numbers`` (True), ``keep_urls`` (True: URLs and e-mail addresses are terms), ``keep_clitics``
+      (False: proclitics split off Latin or digit tokens are dropped).
+
+    The defaults were chosen on the egy2013 related-articles benchmark (see the README). Immutable and
+    thread-safe; picklable.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self._kwargs = dict(options)
+        self._options = analyzer_options(**options)
+        self._impl = _core.Analyzer(self._options)
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The canonical options (as ``analyzer_options`` returns them)."""
+        return dict(self._options)
+
+    @property
+    def stop_words(self) -> frozenset[str]:
+        """The normalised stop words this analyser drops (empty if ``stop_words`` is off)."""
+        return frozenset(self._impl.stop_words())
+
+    def analyze(self, text: str | bytes, errors: str = "strict") -> list[str]:
+        """The terms of ``text``, in order."""
+        return self._impl.analyze(text, errors)
+
+    __call__ = analyze
+
+    def analyze_batch(
+        self, texts: Iterable[str | bytes], n_threads: int | None = None, errors: str = "strict"
+    ) -> list[list[str]]:
+        """The terms of every text, with the GIL released over ``n_threads`` threads (None: all cores). The
+        result is the same for any thread count. Ctrl-C interrupts it."""
+        return self._impl.analyze_batch(texts, n_threads, errors)
+
+    def __repr__(self) -> str:
+        return "Analyzer(" + ", ".join(f"{k}={v!r}" for k, v in sorted(self._kwargs.items())) + ")"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Analyzer) and other._options == self._options
+
+    def __hash__(self) -> int:
+        return hash(repr(sorted(self._options.items())))
+
+    def __reduce__(self):
+        return (_rebuild_analyzer, (self._kwargs,))
+
+
+def _rebuild_analyzer(kwargs: dict[str, Any]) -> Analyzer:
+    return Analyzer(**kwargs)
+
+
+__all__ = [
+    "ANALYZERS",
+    "ANALYZER_DEFAULTS",
+    "STEMMERS",
+    "STOP_WORD_LISTS",
+    "TOKENIZER_DEFAULTS",
+    "TOKEN_KINDS",
+    "Analyzer",
+    "Stemmer",
+    "Token",
+    "Tokenizer",
+    "analyzer_options",
+    "builtin_stop_words",
+    "default_protected_words",
+    "get_stop_words",
+    "stop_words_file",
+    "tokenize",
+]

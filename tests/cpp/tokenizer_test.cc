@@ -1,0 +1,254 @@
+#include "akhbar/tokenizer.h"
+
+#include <gtest/gtest.h>
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/rbbi.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "akhbar/error.h"
+#include "akhbar/utf8.h"
+#include "corpus.h"
+
+namespace akhbar {
+namespace {
+
+using Expected = std::vector<std::pair<std::string, std::string>>;  // (text, kind)
+
+Expected Kinds(const Tokenizer& t, const std::string& text) {
+  Expected out;
+  for (const Token& tok : t.Tokenize(text)) out.emplace_back(tok.text, TokenKindName(tok.kind));
+  return out;
+}
+
+struct Case {
+  const char* name;
+  std::string text;
+  Expected tokens;
+};
+
+class TokenizerTableTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(TokenizerTableTest, Tokens) {
+  static const Tokenizer tokenizer;
+  EXPECT_EQ(Kinds(tokenizer, GetParam().text), GetParam().tokens) << GetParam().text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, TokenizerTableTest,
+    ::testing::Values(
+        Case{"ArabicWords", "ذهب الولد إلى المدرسة", {{"ذهب", "word"}, {"الولد", "word"}, {"الي", "word"},
+                                                       {"المدرسه", "word"}}},
+        Case{"LatinWordsLowercased", "Apple iPhone", {{"apple", "word"}, {"iphone", "word"}}},
+        Case{"CliticOnLatin", "وiPhone", {{"و", "clitic"}, {"iphone", "word"}}},
+        Case{"ArticleCliticWithTatweel", "والـCNN", {{"وال", "clitic"}, {"cnn", "word"}}},
+        Case{"CliticOnNumber", "و١٢٬٥٠٠", {{"و", "clitic"}, {"12500", "number"}}},
+        Case{"BiCliticOnLatin", "بالـBBC", {{"بال", "clitic"}, {"bbc", "word"}}},
+        Case{"NonCliticArabicBeforeLatin", "مصرEgypt", {{"مصر", "word"}, {"egypt", "word"}}},
+        Case{"ArabicBeforeDigits", "عام2013", {{"عام", "word"}, {"2013", "number"}}},
+        Case{"DigitsBeforeArabic", "2013م", {{"2013", "number"}, {"م", "word"}}},
+        Case{"LatinWithDigitsStaysOne", "G20 mp3", {{"g20", "word"}, {"mp3", "word"}}},
+        Case{"ThousandsArabicIndic", "١٢٬٥٠٠ جنيه", {{"12500", "number"}, {"جنيه", "word"}}},
+        Case{"ThousandsAscii", "1,234,567", {{"1234567", "number"}}},
+        Case{"ThousandsAndDecimal", "1,234.5", {{"1234.5", "number"}}},
+        Case{"Decimal", "3.5 و٣٫٥", {{"3.5", "number"}, {"و", "clitic"}, {"3.5", "number"}}},
+        Case{"CommaNotThousands", "12,50", {{"12,50", "number"}}},
+        Case{"DotThousands", "1.234.567", {{"1234567", "number"}}},
+        Case{"NumberTrailingDot", "عام 2013.", {{"عام", "word"}, {"2013", "number"}}},
+        Case{"Hashtag", "#قمة_الرياض اليوم", {{"#قمه_الرياض", "hashtag"}, {"اليوم", "word"}}},
+        Case{"HashtagNeedsLetter", "#1 فقط", {{"1", "number"}, {"فقط", "word"}}},
+        Case{"Mention", "@AlArabiya_Eng قال", {{"@alarabiya_eng", "mention"}, {"قال", "word"}}},
+        Case{"Url", "زوروا https://www.youm7.com/News/2013/2/1.",
+             {{"زوروا", "word"}, {"https://www.youm7.com/news/2013/2/1", "url"}}},
+        Case{"WwwUrl", "(www.ahram.org.eg)", {{"www.ahram.org.eg", "url"}}},
+        Case{"UrlEndsAtArabicComma", "http://t.co/x1،قال", {{"http://t.co/x1", "url"}, {"قال", "word"}}},
+        Case{"Email", "راسلونا: info@ahram.org.eg.", {{"راسلونا", "word"}, {"info@ahram.org.eg", "email"}}},
+        Case{"GuillemetsSplit", "«مرسي»قال", {{"مرسي", "word"}, {"قال", "word"}}},
+        Case{"CurlyQuotesSplit", "“الوطن”و", {{"الوطن", "word"}, {"و", "word"}}},
+        Case{"ArabicPunctuationSplits", "لماذا؟لا،نعم؛ربما",
+             {{"لماذا", "word"}, {"لا", "word"}, {"نعم", "word"}, {"ربما", "word"}}},
+        Case{"ApostropheInsideLatin", "don't", {{"don't", "word"}}},
+        Case{"Abbreviation", "U.S. army", {{"u.s", "word"}, {"army", "word"}}},
+        Case{"ColonSplits", "الرئيس:قال", {{"الرئيس", "word"}, {"قال", "word"}}},
+        Case{"PunctuationDroppedByDefault", "!!! ... ---", {}}),
+    [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+
+TEST(TokenizerTest, PunctTokensWhenAsked) {
+  TokenizerOptions o;
+  o.punct = true;
+  const Tokenizer t(o);
+  EXPECT_EQ(Kinds(t, "مرحبا، عالم!"),
+            (Expected{{"مرحبا", "word"}, {"،", "punct"}, {"عالم", "word"}, {"!", "punct"}}));
+}
+
+TEST(TokenizerTest, SpecialTokensCanBeSwitchedOff) {
+  TokenizerOptions o;
+  o.urls = o.emails = o.mentions = o.hashtags = o.split_clitics = false;
+  const Tokenizer t(o);
+  EXPECT_EQ(Kinds(t, "#قمة @cnn وiPhone"),
+            (Expected{{"قمه", "word"}, {"cnn", "word"}, {"و", "word"}, {"iphone", "word"}}));
+  EXPECT_EQ(Kinds(t, "a@b.com"), (Expected{{"a", "word"}, {"b.com", "word"}}));
+}
+
+TEST(TokenizerTest, OffsetsPointIntoTheOriginal) {
+  const Tokenizer t;
+  const std::string text = "في أعقـ.ـاب  القِمَّةِ، وiPhone";
+  const std::vector<Token> tokens = t.Tokenize(text);
+  ASSERT_EQ(tokens.size(), 5u);
+  EXPECT_EQ(text.substr(tokens[1].start, tokens[1].end - tokens[1].start), "أعقـ.ـاب");
+  EXPECT_EQ(tokens[1].text, "اعقاب");
+  // Trailing diacritics deleted by normalisation belong to the word; the comma does not.
+  EXPECT_EQ(text.substr(tokens[2].start, tokens[2].end - tokens[2].start), "القِمَّةِ");
+  EXPECT_EQ(text.substr(tokens[3].start, tokens[3].end - tokens[3].start), "و");
+  EXPECT_EQ(text.substr(tokens[4].start, tokens[4].end - tokens[4].start), "iPhone");
+}
+
+TEST(TokenizerTest, InvalidUtf8Throws) {
+  const Tokenizer t;
+  EXPECT_THROW(t.Tokenize("abc\xC3"), InvalidUtf8);
+}
+
+// Random mixes of Arabic, Latin, digits, punctuation, diacritics, tatweel and spaces: offsets are in order,
+// do not overlap, and each slice of the original, normalised, contains the token (or is the token).
+TEST(TokenizerTest, RandomMixesHaveOrderedDisjointOffsets) {
+  const std::vector<std::string> pieces = {"ب", "ا", "ل", "و", "ة", "ى", "أ", "ـ", "َ", "ّ", "a", "B", "1", "٣",
+                                           "٬", ",", ".", "#", "@", "_", " ", "  ", "«", "»", "،", "؟", "'",
+                                           "http://", "x@y.com", "\u200c", "-", "ﻻ"};
+  std::mt19937 rng(42);
+  TokenizerOptions o;
+  o.punct = true;
+  const Tokenizer t(o);
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string text;
+    const int len = static_cast<int>(rng() % 25);
+    for (int k = 0; k < len; ++k) text += pieces[rng() % pieces.size()];
+    const std::vector<Token> tokens = t.Tokenize(text);
+    std::size_t prev_end = 0;
+    for (const Token& tok : tokens) {
+      ASSERT_LE(prev_end, tok.start) << text;
+      ASSERT_LT(tok.start, tok.end) << text;
+      ASSERT_LE(tok.end, text.size()) << text;
+      ASSERT_FALSE(tok.text.empty()) << text;
+      prev_end = tok.end;
+    }
+  }
+}
+
+// UTF-16 word segments of ICU's word BreakIterator (root locale) that are words or numbers, as byte ranges of
+// the UTF-8 `s`.
+std::set<std::pair<std::size_t, std::size_t>> IcuWords(const std::string& s) {
+  std::set<std::pair<std::size_t, std::size_t>> out;
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  std::vector<std::size_t> byte_of(static_cast<std::size_t>(u.length()) + 1, 0);
+  std::size_t b = 0;
+  for (int32_t i = 0; i < u.length();) {
+    const UChar32 c = u.char32At(i);
+    const int32_t n = U16_LENGTH(c);
+    for (int32_t k = 0; k < n; ++k) byte_of[static_cast<std::size_t>(i + k)] = b;
+    b += static_cast<std::size_t>(U8_LENGTH(c));
+    i += n;
+  }
+  byte_of[static_cast<std::size_t>(u.length())] = b;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  EXPECT_TRUE(U_SUCCESS(status));
+  it->setText(u);
+  int32_t start = it->first();
+  for (int32_t end = it->next(); end != icu::BreakIterator::DONE; start = end, end = it->next()) {
+    if (it->getRuleStatus() != UBRK_WORD_NONE) {
+      out.emplace(byte_of[static_cast<std::size_t>(start)], byte_of[static_cast<std::size_t>(end)]);
+    }
+  }
+  return out;
+}
+
+bool HasArabicToOtherChange(const std::string& s) {
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  int last = -1;  // 0 Arabic, 1 Latin letter or digit
+  for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
+    const UChar32 c = u.char32At(i);
+    int g = -1;
+    UErrorCode e = U_ZERO_ERROR;
+    if (c == 0x0640 || (u_isalpha(c) && uscript_getScript(c, &e) == USCRIPT_ARABIC)) g = 0;
+    else if (u_isalnum(c)) g = 1;
+    if (g < 0) continue;
+    if (last >= 0 && g != last) return true;
+    last = g;
+  }
+  return false;
+}
+
+// Agreement with ICU's word boundaries on the corpus, except where our rules differ on purpose: URLs,
+// e-mails, mentions, hashtags, the split between Arabic and Latin/digits, and number separators other than
+// , . ٫ ٬ (; and ، split numbers here).
+TEST(TokenizerTest, AgreesWithIcuWordBoundariesOnCorpus) {
+  if (!testing::HaveCorpus("egy2013")) GTEST_SKIP() << "shared corpus not found";
+  const auto articles = testing::LoadArticles("egy2013", 1000);
+  const Tokenizer t;
+  std::size_t icu_total = 0, excused = 0;
+  std::vector<std::string> disagreements;
+  for (const auto& a : articles) {
+    const std::string norm = t.normalizer().Normalize(a.title + "\n" + a.text);
+    const auto icu = IcuWords(norm);
+    std::set<std::pair<std::size_t, std::size_t>> ours;
+    std::vector<std::pair<std::size_t, std::size_t>> special;  // spans of url/email/mention/hashtag tokens
+    t.Scan(norm, [&](const RawToken& r) {
+      ours.emplace(r.begin, r.end);
+      if (r.kind == TokenKind::kUrl || r.kind == TokenKind::kEmail || r.kind == TokenKind::kMention ||
+          r.kind == TokenKind::kHashtag) {
+        special.emplace_back(r.begin, r.end);
+      }
+    });
+    // Connected groups of overlapping spans of either side; a group agrees if both sides have the same spans.
+    std::vector<std::pair<std::pair<std::size_t, std::size_t>, int>> all;  // (span, 0 ICU / 1 ours)
+    for (const auto& w : icu) all.push_back({w, 0});
+    for (const auto& w : ours) all.push_back({w, 1});
+    std::sort(all.begin(), all.end());
+    icu_total += icu.size();
+    for (std::size_t i = 0; i < all.size();) {
+      std::size_t j = i, group_end = all[i].first.second;
+      std::set<std::pair<std::size_t, std::size_t>> side[2];
+      while (j < all.size() && all[j].first.first < group_end) {
+        group_end = std::max(group_end, all[j].first.second);
+        side[all[j].second].insert(all[j].first);
+        ++j;
+      }
+      const std::size_t b = all[i].first.first;
+      i = j;
+      if (side[0] == side[1]) continue;
+      const std::string seg = norm.substr(b, group_end - b);
+      bool ok = HasArabicToOtherChange(seg);
+      for (const auto& s : special) ok = ok || (b < s.second && s.first < group_end);
+      for (char32_t sep : {U'\u060C', U';', U'\'', U'\u2019', U'\u066C'}) {
+        std::string enc;
+        utf8::Append(sep, enc);
+        ok = ok || seg.find(enc) != std::string::npos;
+      }
+      if (ok) {
+        ++excused;
+      } else {
+        disagreements.push_back("[" + seg + "]");
+      }
+    }
+  }
+  std::string sample;
+  for (std::size_t i = 0; i < disagreements.size() && i < 30; ++i) sample += disagreements[i] + "\n";
+  RecordProperty("icu_words", static_cast<int>(icu_total));
+  RecordProperty("excused", static_cast<int>(excused));
+  EXPECT_GT(icu_total, 10000u);
+  EXPECT_TRUE(disagreements.empty()) << disagreements.size() << " unexplained disagreements of " << icu_total
+                                     << " ICU words (" << excused << " excused by our rules):\n"
+                                     << sample;
+}
+
+}  // namespace
+}  // namespace akhbar
