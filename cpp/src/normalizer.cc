@@ -528,7 +528,40 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
   }
   std::string result;
   std::vector<std::uint32_t> pass_source;
-  for (int round = 0; round < 8; ++round) {
+  constexpr int kMaxRounds = 8;
+  // A mark that composes with a letter whose composition folds back to that letter (ا + U+0654 -> أ -> ا) is
+  // absorbed by it; NFC composes one such mark a round, so absorb all of them at once, as the fixed point would.
+  auto AbsorbFoldedMarks = [&](const icu::UnicodeString& segment) -> icu::UnicodeString {
+    if (segment.length() < 2) return segment;
+    const UChar32 base = segment.char32At(0);
+    if (u_getCombiningClass(base) != 0) return segment;
+    std::string base_utf8;
+    utf8::Append(static_cast<char32_t>(base), base_utf8);
+    bool ignored = false;
+    const std::string mapped = Pass<false>(t.entry, t.pool, options_, base_utf8, nullptr, false, nullptr, &ignored);
+    if (mapped.empty()) return segment;
+    std::size_t last_at = mapped.size() - 1;
+    while (last_at > 0 && (static_cast<unsigned char>(mapped[last_at]) & 0xC0) == 0x80) --last_at;
+    int len;
+    const std::int32_t last = utf8::Decode(mapped, last_at, &len);
+    const bool alef = options_.fold_alef && last == 0x0627;
+    const bool carrier = options_.fold_hamza_carriers && (last == 0x0648 || last == 0x064A);
+    if (!alef && !carrier) return segment;
+    icu::UnicodeString out;
+    out.append(base);
+    std::uint8_t max_ccc = 0;  // the highest combining class among the marks kept so far
+    for (int32_t k = U16_LENGTH(base); k < segment.length();) {
+      const UChar32 c = segment.char32At(k);
+      k += U16_LENGTH(c);
+      const std::uint8_t ccc = u_getCombiningClass(c);
+      const bool absorbable = alef ? (c == 0x0653 || c == 0x0654 || c == 0x0655) : c == 0x0654;
+      if (absorbable && max_ccc < ccc) continue;
+      out.append(c);
+      if (ccc > max_ccc) max_ccc = ccc;
+    }
+    return out;
+  };
+  for (int round = 0;; ++round) {
     // NFC, segment by segment, remembering where each output byte came from.
     std::string nfc;
     std::vector<std::uint32_t> nfc_map;  // byte of `nfc` -> byte of `current`
@@ -555,7 +588,7 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
             icu::UnicodeString::fromUTF8(icu::StringPiece(current.data() + i, static_cast<int32_t>(j - i))), status);
         CheckIcu(status, "NFC");
         std::string bytes;
-        segment.toUTF8String(bytes);
+        AbsorbFoldedMarks(segment).toUTF8String(bytes);
         nfc += bytes;
         if (source) nfc_map.insert(nfc_map.end(), bytes.size(), static_cast<std::uint32_t>(i));
       } else {
@@ -572,7 +605,7 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
     if (source) {
       for (auto& s : pass_source) s = to_input[nfc_map[s]];
     }
-    if (!unstable || result == current) break;
+    if (!unstable || result == current || round == kMaxRounds - 1) break;
     // Marks survive in the result: normalise it again until nothing changes.
     if (source) {
       std::vector<std::uint32_t> next_map(result.size());
