@@ -7,6 +7,8 @@ from akhbar._core import __version__
 from akhbar.errors import FormatError
 from akhbar.normalization import Normalizer, normalize
 from akhbar.analysis import Analyzer, Stemmer, Token, Tokenizer, get_stop_words, tokenize
+from akhbar.feature_extraction import CountVectorizer, HashingVectorizer, TfidfVectorizer
 
 __all__ = ["FormatError", "Normalizer", "__version__", "normalize"]
 __all__ += ["Analyzer", "Stemmer", "Token", "Tokenizer", "get_stop_words", "tokenize"]
+__all__ += ["CountVectorizer", "HashingVectorizer", "TfidfVectorizer"]

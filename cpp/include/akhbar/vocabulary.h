@@ -1,0 +1,85 @@
+// A compact string -> id map for vectoriser vocabularies: the terms live end to end in one byte arena (with a
+// 32-bit offset per term), and an open-addressing table (linear probing, load factor <= 4/5) of 8-byte slots
+// holding a term's id and 32-bit hash finds them, so a probe touches one cache line until the final compare.
+// About 4 + 8/load + term-length bytes a term (no per-term heap allocation), against ~145 for a Python dict.
+#ifndef AKHBAR_VOCABULARY_H_
+#define AKHBAR_VOCABULARY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "akhbar/serialize.h"
+
+namespace akhbar {
+
+// 64-bit hash of `s` used by Vocabulary (stable across runs and platforms; not cryptographic). O(n).
+std::uint64_t HashTerm(std::string_view s) noexcept;
+
+// Terms with dense ids 0..size()-1 in insertion order. Not thread-safe for writes; const methods may run
+// concurrently with each other.
+class Vocabulary {
+ public:
+  static constexpr std::uint32_t kNotFound = 0xFFFFFFFFu;
+  // Most terms a vocabulary can hold, and most bytes of term text (ids and arena offsets are 32-bit).
+  static constexpr std::size_t kMaxTerms = 0xFFFFFFFEu;
+  static constexpr std::size_t kMaxBytes = 0xFFFFFFFFu;
+
+  Vocabulary() = default;
+
+  std::size_t size() const noexcept { return offsets_.size() - 1; }
+  bool empty() const noexcept { return size() == 0; }
+
+  // Id of `term`, or kNotFound. `hash` must be HashTerm(term). O(1) expected.
+  std::uint32_t Find(std::string_view term, std::uint64_t hash) const noexcept;
+  std::uint32_t Find(std::string_view term) const noexcept { return Find(term, HashTerm(term)); }
+
+  // Id of `term`, adding it with the next id if absent; `*added` (if not null) tells which. O(1) amortised.
+  // Throws InvalidArgument past kMaxTerms terms or kMaxBytes bytes of text.
+  std::uint32_t Insert(std::string_view term, std::uint64_t hash, bool* added = nullptr);
+  std::uint32_t Insert(std::string_view term, bool* added = nullptr) { return Insert(term, HashTerm(term), added); }
+
+  // The term with id `id` (< size()). The view is valid until the next insertion.
+  std::string_view Term(std::uint32_t id) const noexcept {
+    return std::string_view(arena_.data() + offsets_[id], offsets_[id + 1] - offsets_[id]);
+  }
+
+  // A new vocabulary holding the terms `ids` (each < size(), no repeats) with ids 0..ids.size()-1 in that
+  // order. O(total length).
+  Vocabulary Select(const std::vector<std::uint32_t>& ids) const;
+
+  // Ids 0..size()-1 sorted by term in byte order (= code point order for UTF-8, = Python's str order).
+  // O(n log n) comparisons.
+  std::vector<std::uint32_t> SortedIds() const;
+  // Sorts `ids` (each < size()) by term in the same order. O(k log k) on 8-byte prefixes, then memcmp.
+  void SortByTerm(std::vector<std::uint32_t>* ids) const;
+
+  // Reserves room for `terms` terms and `bytes` bytes of text.
+  void Reserve(std::size_t terms, std::size_t bytes);
+  // Frees spare capacity.
+  void ShrinkToFit();
+  void Clear();
+
+  // Heap bytes held (arena, offsets, hashes, table), capacity included.
+  std::size_t MemoryBytes() const noexcept;
+
+  // Appends the terms to `w` / reads them back (table rebuilt, duplicate terms rejected with FormatError).
+  void Write(Writer& w) const;
+  static Vocabulary Read(Reader& r);
+
+ private:
+  void Rehash(std::size_t capacity);
+  bool Matches(std::uint32_t id, std::string_view term) const noexcept;
+
+  std::string arena_;
+  std::vector<std::uint32_t> offsets_{0};
+  std::vector<std::uint64_t> table_;  // (hash32 << 32) | (id + 1), 0 = empty; size 0 or a power of two
+  std::size_t mask_ = 0;
+};
+
+}  // namespace akhbar
+
+#endif  // AKHBAR_VOCABULARY_H_

@@ -1,0 +1,208 @@
+#include "akhbar/hashing_vectorizer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "akhbar/error.h"
+#include "akhbar/parallel.h"
+#include "akhbar/serialize.h"
+#include "sparse_util.h"
+
+namespace akhbar {
+
+namespace {
+
+inline std::uint32_t Rotl(std::uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+
+constexpr std::uint32_t kPayloadVersion = 1;
+constexpr char kKind[] = "hashing_vectorizer";
+
+void Validate(const HashingOptions& o) {
+  if (o.n_features < 1 || o.n_features > std::numeric_limits<std::int32_t>::max()) {
+    throw InvalidArgument("n_features must be in [1, 2147483647], got " + std::to_string(o.n_features));
+  }
+  if (o.token_ngram_min < 1 || o.token_ngram_max < o.token_ngram_min) {
+    throw InvalidArgument("ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n");
+  }
+  if (o.dtype == DType::kInt32 || o.dtype == DType::kInt64) {
+    throw InvalidArgument("HashingVectorizer needs a float dtype (float32 or float64)");
+  }
+}
+
+}  // namespace
+
+std::int32_t MurmurHash3Signed(std::string_view data, std::uint32_t seed) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  const std::size_t len = data.size();
+  const std::size_t nblocks = len / 4;
+  std::uint32_t h1 = seed;
+  constexpr std::uint32_t c1 = 0xcc9e2d51, c2 = 0x1b873593;
+  for (std::size_t i = 0; i < nblocks; ++i) {
+    std::uint32_t k1;
+    std::memcpy(&k1, p + i * 4, 4);
+    k1 *= c1;
+    k1 = Rotl(k1, 15);
+    k1 *= c2;
+    h1 ^= k1;
+    h1 = Rotl(h1, 13);
+    h1 = h1 * 5 + 0xe6546b64;
+  }
+  const unsigned char* tail = p + nblocks * 4;
+  std::uint32_t k1 = 0;
+  switch (len & 3) {
+    case 3: k1 ^= static_cast<std::uint32_t>(tail[2]) << 16; [[fallthrough]];
+    case 2: k1 ^= static_cast<std::uint32_t>(tail[1]) << 8; [[fallthrough]];
+    case 1:
+      k1 ^= tail[0];
+      k1 *= c1;
+      k1 = Rotl(k1, 15);
+      k1 *= c2;
+      h1 ^= k1;
+  }
+  h1 ^= static_cast<std::uint32_t>(len);
+  h1 ^= h1 >> 16;
+  h1 *= 0x85ebca6b;
+  h1 ^= h1 >> 13;
+  h1 *= 0xc2b2ae35;
+  h1 ^= h1 >> 16;
+  std::int32_t out;
+  std::memcpy(&out, &h1, 4);
+  return out;
+}
+
+HashingVectorizer::HashingVectorizer(const HashingOptions& options, std::shared_ptr<const Analyzer> analyzer)
+    : options_(options), analyzer_(std::move(analyzer)) {
+  Validate(options_);
+}
+
+SparseMatrix HashingVectorizer::Transform(const DocumentBatch& docs, int n_threads) const {
+  Rows rows;
+  TransformBatch(docs, n_threads, &rows);
+  return Finish(std::move(rows), n_threads);
+}
+
+void HashingVectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* rows) const {
+  const std::size_t n = docs.size();
+  const int threads = ResolveThreads(n_threads);
+  const std::size_t chunk = threads <= 1 ? std::max<std::size_t>(n, 1) : std::max<std::size_t>((n + 2 * threads - 1) / (2 * threads), 1);
+  const std::size_t n_chunks = n == 0 ? 0 : (n + chunk - 1) / chunk;
+  std::vector<RowPart> parts(n_chunks);
+  const std::int64_t nf = options_.n_features;
+  const bool alternate = options_.alternate_sign;
+  ParallelFor(n, threads, chunk, [&](std::size_t begin, std::size_t end) {
+    RowPart& part = parts[begin / chunk];
+    std::vector<std::pair<std::uint32_t, double>> row;
+    std::string scratch;
+    const std::function<void(std::string_view)> on_term = [&](std::string_view term) {
+      const std::int32_t h = MurmurHash3Signed(term);
+      std::int64_t col;
+      if (h == std::numeric_limits<std::int32_t>::min()) {
+        col = (2147483647LL - (nf - 1)) % nf;
+      } else {
+        col = (h < 0 ? -static_cast<std::int64_t>(h) : h) % nf;
+      }
+      row.emplace_back(static_cast<std::uint32_t>(col), (alternate && h < 0) ? -1.0 : 1.0);
+    };
+    for (std::size_t i = begin; i < end; ++i) {
+      row.clear();
+      docs.ForEachTerm(i, analyzer_.get(), options_.token_ngram_min, options_.token_ngram_max, scratch, on_term);
+      std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      const std::size_t start = part.cols.size();
+      for (const auto& e : row) {
+        if (part.cols.size() > start && part.cols.back() == e.first) {
+          part.values.back() += e.second;
+        } else {
+          part.cols.push_back(e.first);
+          part.values.push_back(e.second);
+        }
+      }
+      double* v = part.values.data() + start;
+      const std::size_t len = part.values.size() - start;
+      if (options_.binary) std::fill(v, v + len, 1.0);
+      internal::NormalizeRow(options_.norm, v, len);
+      part.row_ends.push_back(part.cols.size());
+    }
+  });
+  for (auto& part : parts) {
+    rows->n_rows += part.row_ends.size();
+    rows->parts.push_back(std::move(part));
+  }
+}
+
+SparseMatrix HashingVectorizer::Finish(Rows&& rows_in, int n_threads) const {
+  Rows rows = std::move(rows_in);
+  const std::size_t n_parts = rows.parts.size();
+  std::vector<std::uint64_t> row_start{0};
+  row_start.reserve(rows.n_rows + 1);
+  std::vector<std::size_t> first_row(n_parts + 1, 0);
+  for (std::size_t c = 0; c < n_parts; ++c) {
+    const std::uint64_t base = row_start.back();
+    for (const std::uint64_t e : rows.parts[c].row_ends) row_start.push_back(base + e);
+    first_row[c + 1] = row_start.size() - 1;
+  }
+  SparseMatrix m;
+  internal::AllocateCsr(&m, static_cast<std::int64_t>(row_start.size() - 1), options_.n_features, options_.dtype, row_start);
+  ParallelFor(n_parts, n_threads, 1, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t c = begin; c < end; ++c) {
+      RowPart& part = rows.parts[c];
+      internal::WriteEntries(&m, row_start[first_row[c]], part.cols.data(), part.values.data(), part.cols.size());
+      part = RowPart();
+    }
+  });
+  return m;
+}
+
+std::string HashingVectorizer::Serialize(std::string_view metadata) const {
+  Writer w;
+  w.Put<std::uint32_t>(kPayloadVersion);
+  w.Put<std::int64_t>(options_.n_features);
+  w.Put<std::uint8_t>(options_.alternate_sign);
+  w.Put<std::uint8_t>(options_.binary);
+  w.Put<std::uint8_t>(static_cast<std::uint8_t>(options_.norm));
+  w.Put<std::uint8_t>(static_cast<std::uint8_t>(options_.dtype));
+  w.Put<std::int32_t>(options_.token_ngram_min);
+  w.Put<std::int32_t>(options_.token_ngram_max);
+  w.PutString(metadata);
+  return Seal(kKind, w.bytes());
+}
+
+std::unique_ptr<HashingVectorizer> HashingVectorizer::Deserialize(std::string_view bytes,
+                                                                  std::shared_ptr<const Analyzer> analyzer,
+                                                                  std::string* metadata) {
+  Reader r(Unseal(bytes, kKind));
+  const auto version = r.Get<std::uint32_t>("hashing vectorizer payload version");
+  if (version != kPayloadVersion) {
+    throw FormatError("unsupported hashing vectorizer payload version " + std::to_string(version) +
+                      " (this akhbar reads version " + std::to_string(kPayloadVersion) + "; upgrade akhbar to read it)");
+  }
+  HashingOptions o;
+  o.n_features = r.Get<std::int64_t>("n_features");
+  const auto flag = [&](const char* what) {
+    const auto v = r.Get<std::uint8_t>(what);
+    if (v > 1) throw FormatError(std::string("corrupt data: ") + what);
+    return v != 0;
+  };
+  o.alternate_sign = flag("alternate_sign");
+  o.binary = flag("binary");
+  const auto norm = r.Get<std::uint8_t>("norm");
+  const auto dtype = r.Get<std::uint8_t>("dtype");
+  if (norm > 2 || dtype > 3) throw FormatError("corrupt data: norm or dtype");
+  o.norm = static_cast<Norm>(norm);
+  o.dtype = static_cast<DType>(dtype);
+  o.token_ngram_min = r.Get<std::int32_t>("ngram min");
+  o.token_ngram_max = r.Get<std::int32_t>("ngram max");
+  try {
+    Validate(o);
+  } catch (const InvalidArgument& e) {
+    throw FormatError(std::string("corrupt data: ") + e.what());
+  }
+  const std::string_view meta = r.GetString("metadata");
+  if (metadata) metadata->assign(meta.data(), meta.size());
+  r.ExpectEnd("hashing vectorizer state");
+  return std::make_unique<HashingVectorizer>(o, std::move(analyzer));
+}
+
+}  // namespace akhbar

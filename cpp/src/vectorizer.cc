@@ -1,0 +1,849 @@
+#include "akhbar/vectorizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <utility>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "akhbar/error.h"
+#include "akhbar/parallel.h"
+#include "akhbar/serialize.h"
+#include "sparse_util.h"
+#include "term_cache.h"
+
+namespace akhbar {
+
+// ---------------------------------------------------------------------------------------------------------
+// SparseMatrix, CSR helpers
+
+double SparseMatrix::Value(std::size_t k) const noexcept {
+  switch (dtype) {
+    case DType::kInt32: return data_i32[k];
+    case DType::kInt64: return static_cast<double>(data_i64[k]);
+    case DType::kFloat32: return data_f32[k];
+    case DType::kFloat64: return data_f64[k];
+  }
+  return 0;
+}
+
+double SparseMatrix::At(std::int64_t row, std::int64_t col) const noexcept {
+  std::int64_t lo = RowStart(row), hi = RowStart(row + 1);
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    const std::int64_t c = Column(static_cast<std::size_t>(mid));
+    if (c == col) return Value(static_cast<std::size_t>(mid));
+    if (c < col) lo = mid + 1; else hi = mid;
+  }
+  return 0;
+}
+
+namespace {
+
+// Row buffers at least this large are given back to the system once freed (see ReleaseFreeMemory).
+constexpr std::size_t kTrimBytes = std::size_t{8} << 20;
+
+}  // namespace
+
+namespace internal {
+
+void ReleaseFreeMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
+void AllocateCsr(SparseMatrix* m, std::int64_t n_rows, std::int64_t n_cols, DType dtype,
+                 const std::vector<std::uint64_t>& row_start) {
+  const std::uint64_t nnz = row_start.back();
+  m->n_rows = n_rows;
+  m->n_cols = n_cols;
+  m->dtype = dtype;
+  constexpr std::uint64_t kMax32 = static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max());
+  m->wide_indices = nnz > kMax32 || static_cast<std::uint64_t>(n_cols) > kMax32;
+  if (m->wide_indices) {
+    m->indices64.resize(nnz);
+    m->indptr64.assign(row_start.begin(), row_start.end());
+  } else {
+    m->indices32.resize(nnz);
+    m->indptr32.assign(row_start.begin(), row_start.end());
+  }
+  switch (dtype) {
+    case DType::kInt32: m->data_i32.resize(nnz); break;
+    case DType::kInt64: m->data_i64.resize(nnz); break;
+    case DType::kFloat32: m->data_f32.resize(nnz); break;
+    case DType::kFloat64: m->data_f64.resize(nnz); break;
+  }
+}
+
+void WriteEntries(SparseMatrix* m, std::uint64_t at, const std::uint32_t* cols, const double* values, std::size_t n) {
+  if (m->wide_indices) {
+    std::copy(cols, cols + n, m->indices64.begin() + static_cast<std::ptrdiff_t>(at));
+  } else {
+    std::copy(cols, cols + n, m->indices32.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  switch (m->dtype) {
+    case DType::kInt32:
+      for (std::size_t k = 0; k < n; ++k) m->data_i32[at + k] = static_cast<std::int32_t>(values[k]);
+      break;
+    case DType::kInt64:
+      for (std::size_t k = 0; k < n; ++k) m->data_i64[at + k] = static_cast<std::int64_t>(values[k]);
+      break;
+    case DType::kFloat32:
+      for (std::size_t k = 0; k < n; ++k) m->data_f32[at + k] = static_cast<float>(values[k]);
+      break;
+    case DType::kFloat64: std::copy(values, values + n, m->data_f64.begin() + static_cast<std::ptrdiff_t>(at)); break;
+  }
+}
+
+void SortRow(std::uint64_t* begin, std::uint64_t* end, int column_bits, std::vector<std::uint64_t>& scratch) {
+  const std::size_t n = static_cast<std::size_t>(end - begin);
+  if (n < 256) {
+    std::sort(begin, end);
+    return;
+  }
+  constexpr int kBits = 11;
+  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+  scratch.resize(n);
+  std::uint64_t* src = begin;
+  std::uint64_t* dst = scratch.data();
+  std::size_t count[kBuckets];
+  int passes = 0;
+  for (int shift = 32; shift < 32 + column_bits; shift += kBits, ++passes) {
+    std::fill(count, count + kBuckets, 0);
+    for (std::size_t k = 0; k < n; ++k) ++count[(src[k] >> shift) & (kBuckets - 1)];
+    std::size_t sum = 0;
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      const std::size_t c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (std::size_t k = 0; k < n; ++k) dst[count[(src[k] >> shift) & (kBuckets - 1)]++] = src[k];
+    std::swap(src, dst);
+  }
+  if (passes % 2 == 1) std::copy(src, src + n, begin);
+}
+
+}  // namespace internal
+
+// ---------------------------------------------------------------------------------------------------------
+// Documents
+
+DocumentBatch DocumentBatch::FromTexts(std::vector<std::string_view> texts) {
+  DocumentBatch b;
+  b.kind_ = Kind::kTexts;
+  b.size_ = texts.size();
+  b.texts_ = std::move(texts);
+  return b;
+}
+
+DocumentBatch DocumentBatch::FromTextSource(std::size_t n, TextSource source) {
+  DocumentBatch b;
+  b.kind_ = Kind::kTexts;
+  b.size_ = n;
+  b.source_ = std::move(source);
+  return b;
+}
+
+namespace {
+
+void CheckOffsets(const std::vector<std::string_view>& terms, const std::vector<std::size_t>& offsets) {
+  if (offsets.empty() || offsets.front() != 0 || offsets.back() != terms.size()) {
+    throw InvalidArgument("term offsets must start at 0 and end at the number of terms");
+  }
+  for (std::size_t i = 1; i < offsets.size(); ++i) {
+    if (offsets[i] < offsets[i - 1]) throw InvalidArgument("term offsets must not decrease");
+  }
+}
+
+}  // namespace
+
+DocumentBatch DocumentBatch::FromTerms(std::vector<std::string_view> terms, std::vector<std::size_t> offsets) {
+  CheckOffsets(terms, offsets);
+  DocumentBatch b;
+  b.kind_ = Kind::kTerms;
+  b.size_ = offsets.size() - 1;
+  b.terms_ = std::move(terms);
+  b.offsets_ = std::move(offsets);
+  return b;
+}
+
+DocumentBatch DocumentBatch::FromTokens(std::vector<std::string_view> tokens, std::vector<std::size_t> offsets) {
+  DocumentBatch b = FromTerms(std::move(tokens), std::move(offsets));
+  b.kind_ = Kind::kTokens;
+  return b;
+}
+
+void ForEachWordNgram(const std::string_view* tokens, std::size_t n_tokens, int ngram_min, int ngram_max,
+                      std::string& scratch, const std::function<void(std::string_view)>& fn) {
+  std::size_t min_n = static_cast<std::size_t>(std::max(ngram_min, 1));
+  const std::size_t max_n = static_cast<std::size_t>(std::max(ngram_max, 1));
+  if (min_n == 1) {
+    for (std::size_t i = 0; i < n_tokens; ++i) fn(tokens[i]);
+    min_n = 2;
+  }
+  for (std::size_t n = min_n; n <= std::min(max_n, n_tokens); ++n) {
+    for (std::size_t i = 0; i + n <= n_tokens; ++i) {
+      scratch.assign(tokens[i].data(), tokens[i].size());
+      for (std::size_t k = 1; k < n; ++k) {
+        scratch.push_back(' ');
+        scratch.append(tokens[i + k].data(), tokens[i + k].size());
+      }
+      fn(scratch);
+    }
+  }
+}
+
+void DocumentBatch::ForEachTerm(std::size_t i, const Analyzer* analyzer, int ngram_min, int ngram_max,
+                                std::string& scratch, const std::function<void(std::string_view)>& fn) const {
+  switch (kind_) {
+    case Kind::kTexts: {
+      if (analyzer == nullptr) throw InvalidArgument("text documents need an analyser");
+      const std::string_view text = source_ ? source_(i, scratch) : texts_[i];
+      analyzer->ForEachTerm(text, fn);
+      return;
+    }
+    case Kind::kTerms:
+      for (std::size_t k = offsets_[i]; k < offsets_[i + 1]; ++k) fn(terms_[k]);
+      return;
+    case Kind::kTokens:
+      ForEachWordNgram(terms_.data() + offsets_[i], offsets_[i + 1] - offsets_[i], ngram_min, ngram_max, scratch, fn);
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Options
+
+void ValidateOptions(const VectorizerOptions& o) {
+  auto bad = [](const std::string& what) { throw InvalidArgument(what); };
+  if (o.min_df_is_fraction ? !(o.min_df >= 0 && o.min_df <= 1) : !(o.min_df >= 0)) {
+    bad("min_df must be a count >= 0 or a fraction in [0, 1], got " + std::to_string(o.min_df));
+  }
+  if (o.max_df_is_fraction ? !(o.max_df >= 0 && o.max_df <= 1) : !(o.max_df >= 0)) {
+    bad("max_df must be a count >= 0 or a fraction in [0, 1], got " + std::to_string(o.max_df));
+  }
+  if (!(o.k1 >= 0) || !std::isfinite(o.k1)) bad("k1 must be a finite number >= 0, got " + std::to_string(o.k1));
+  if (!(o.b >= 0 && o.b <= 1)) bad("b must be in [0, 1], got " + std::to_string(o.b));
+  if (o.token_ngram_min < 1 || o.token_ngram_max < o.token_ngram_min) {
+    bad("ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, got (" + std::to_string(o.token_ngram_min) +
+        ", " + std::to_string(o.token_ngram_max) + ")");
+  }
+  if (o.weighting == Weighting::kBm25 && o.sublinear_tf) {
+    bad("sublinear_tf does not apply to BM25, which saturates term frequencies itself (k1); set sublinear_tf=False");
+  }
+  if (o.weighting != Weighting::kCount && (o.dtype == DType::kInt32 || o.dtype == DType::kInt64)) {
+    bad("tf-idf and BM25 weights need a float dtype (float32 or float64)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Vectorizer
+
+Vectorizer::Vectorizer(const VectorizerOptions& options, std::shared_ptr<const Analyzer> analyzer)
+    : options_(options), analyzer_(std::move(analyzer)) {
+  ValidateOptions(options_);
+}
+
+Vectorizer::~Vectorizer() = default;
+
+void Vectorizer::SetVocabulary(const std::vector<std::string_view>& terms) {
+  if (terms.empty()) throw InvalidArgument("empty vocabulary passed to fit");
+  Vocabulary v;
+  for (const std::string_view t : terms) {
+    bool added = false;
+    v.Insert(t, &added);
+    if (!added) throw InvalidArgument("Duplicate term in vocabulary: '" + std::string(t) + "'");
+  }
+  v.ShrinkToFit();
+  terms_ = std::move(v);
+  fixed_ = true;
+  fitted_ = false;
+  df_.assign(terms_.size(), 0);
+  tf_.assign(options_.max_features > 0 ? terms_.size() : 0, 0);
+  n_docs_ = total_length_ = 0;
+  feature_term_.resize(terms_.size());
+  std::iota(feature_term_.begin(), feature_term_.end(), 0u);
+  column_of_term_ = feature_term_;
+  idf_.clear();
+}
+
+void Vectorizer::CheckFitted() const {
+  if (!fitted_) throw InvalidArgument("this vectoriser is not fitted yet: call fit or fit_transform first");
+}
+
+void Vectorizer::BeginFit(bool reset, bool keep_rows) {
+  if (reset || !fitted_) {
+    if (!fixed_) terms_.Clear();
+    df_.assign(terms_.size(), 0);
+    tf_.assign(options_.max_features > 0 ? terms_.size() : 0, 0);
+    n_docs_ = total_length_ = 0;
+  }
+  keep_rows_ = keep_rows;
+  fit_rows_ = Rows();
+  in_fit_ = true;
+}
+
+namespace {
+
+// What one thread counted over a contiguous range of documents.
+struct ChunkCounts {
+  Vocabulary vocab;  // new terms (learned vocabulary) in first-seen order
+  std::vector<std::uint32_t> df;
+  std::vector<std::uint64_t> tf;
+  std::uint64_t total_length = 0;
+  Vectorizer::RowSegment rows;
+};
+
+// Chunks per batch: enough to balance threads; the result does not depend on it.
+std::size_t ChunkSize(std::size_t n, int threads) {
+  if (threads <= 1) return std::max<std::size_t>(n, 1);
+  const std::size_t n_chunks = static_cast<std::size_t>(threads) * 2;
+  return std::max<std::size_t>((n + n_chunks - 1) / n_chunks, 1);
+}
+
+}  // namespace
+
+void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
+  if (!in_fit_) throw InvalidArgument("AddBatch outside BeginFit/EndFit");
+  const std::size_t n = docs.size();
+  if (n == 0) return;
+  const int threads = ResolveThreads(n_threads);
+  const std::size_t chunk = ChunkSize(n, threads);
+  const std::size_t n_chunks = (n + chunk - 1) / chunk;
+  std::vector<ChunkCounts> parts(n_chunks);
+  const bool keep = keep_rows_;
+  const bool fixed = fixed_;
+  const bool track_tf = options_.max_features > 0;
+  const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
+
+  ParallelFor(n, threads, chunk, [&](std::size_t begin, std::size_t end) {
+    ChunkCounts& part = parts[begin / chunk];
+    std::vector<std::uint32_t> counts(fixed ? terms_.size() : 0, 0);
+    std::vector<std::uint32_t> touched;
+    std::string scratch;
+    std::uint32_t length = 0;
+    internal::TermCache cache;
+    std::function<void(std::string_view)> on_term;
+    if (fixed) {
+      part.df.assign(terms_.size(), 0);
+      if (track_tf) part.tf.assign(terms_.size(), 0);
+      on_term = [&](std::string_view term) {
+        ++length;
+        std::uint32_t id;
+        if (term.size() > internal::TermCache::kMaxLen) {
+          id = terms_.Find(term);
+        } else if (!cache.Get(term, &id)) {
+          id = terms_.Find(term);
+          cache.Put(id);
+        }
+        if (id == Vocabulary::kNotFound) return;
+        if (counts[id]++ == 0) touched.push_back(id);
+      };
+    } else {
+      on_term = [&](std::string_view term) {
+        ++length;
+        std::uint32_t id;
+        if (term.size() > internal::TermCache::kMaxLen) {
+          id = part.vocab.Insert(term);
+        } else if (!cache.Get(term, &id)) {
+          id = part.vocab.Insert(term);
+          cache.Put(id);
+        }
+        if (id >= counts.size()) counts.resize(std::max<std::size_t>(counts.size() * 2, 4096), 0);
+        if (counts[id]++ == 0) touched.push_back(id);
+      };
+    }
+    if (keep) part.rows.row_ends.reserve(end - begin), part.rows.lengths.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      length = 0;
+      touched.clear();
+      docs.ForEachTerm(i, analyzer_.get(), nmin, nmax, scratch, on_term);
+      if (part.df.size() < counts.size()) {
+        part.df.resize(counts.size(), 0);
+        if (track_tf) part.tf.resize(counts.size(), 0);
+      }
+      for (const std::uint32_t id : touched) {
+        const std::uint32_t c = counts[id];
+        counts[id] = 0;
+        ++part.df[id];
+        if (track_tf) part.tf[id] += c;
+        if (keep) part.rows.Push(id, c);
+      }
+      part.total_length += length;
+      if (keep) {
+        part.rows.row_ends.push_back(part.rows.keys.size());
+        part.rows.lengths.push_back(length);
+      }
+    }
+  });
+
+  // Merge in document order: new terms get ids in first-seen order, whatever the chunking.
+  std::vector<std::vector<std::uint32_t>> global_ids(n_chunks);
+  for (std::size_t c = 0; c < n_chunks; ++c) {
+    ChunkCounts& part = parts[c];
+    if (fixed) {
+      for (std::size_t id = 0; id < terms_.size(); ++id) {
+        df_[id] += part.df[id];
+        if (track_tf) tf_[id] += part.tf[id];
+      }
+    } else if (terms_.empty() && c == 0) {
+      // The first chunk of a fresh fit: its vocabulary is the global one, ids unchanged.
+      terms_ = std::move(part.vocab);
+      part.df.resize(terms_.size());
+      df_ = std::move(part.df);
+      if (track_tf) {
+        part.tf.resize(terms_.size());
+        tf_ = std::move(part.tf);
+      }
+    } else {
+      const std::size_t local_n = part.vocab.size();
+      std::vector<std::uint32_t>& ids = global_ids[c];
+      ids.resize(local_n);
+      for (std::uint32_t lid = 0; lid < local_n; ++lid) {
+        const std::uint32_t g = terms_.Insert(part.vocab.Term(lid));
+        ids[lid] = g;
+        if (g >= df_.size()) {
+          df_.push_back(0);
+          if (track_tf) tf_.push_back(0);
+        }
+        df_[g] += part.df[lid];
+        if (track_tf) tf_[g] += part.tf[lid];
+      }
+      part.vocab.Clear();
+    }
+    n_docs_ += std::min(n, (c + 1) * chunk) - c * chunk;
+    total_length_ += part.total_length;
+  }
+  if (n_docs_ > std::numeric_limits<std::uint32_t>::max()) {
+    throw InvalidArgument("more than 4294967295 documents fitted");
+  }
+  if (keep) {
+    ParallelFor(n_chunks, threads, 1, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t c = begin; c < end; ++c) {
+        if (global_ids[c].empty()) continue;
+        for (std::uint32_t& k : parts[c].rows.keys) k = global_ids[c][k];
+      }
+    });
+    for (auto& part : parts) {
+      fit_rows_.n_rows += part.rows.row_ends.size();
+      fit_rows_.segments.push_back(std::move(part.rows));
+    }
+  }
+  parts.clear();
+  if (n >= 1024) internal::ReleaseFreeMemory();
+}
+
+void Vectorizer::EndFit(const TopSelector& select) {
+  if (!in_fit_) throw InvalidArgument("EndFit without BeginFit");
+  in_fit_ = false;
+  terms_.ShrinkToFit();
+  df_.shrink_to_fit();
+  tf_.shrink_to_fit();
+  ComputeFeatures(select);
+  fitted_ = true;
+}
+
+void Vectorizer::ComputeFeatures(const TopSelector& select) {
+  const double n = static_cast<double>(n_docs_);
+  if (!fixed_) {
+    if (terms_.empty()) throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
+    const double high = options_.max_df_is_fraction ? options_.max_df * n : options_.max_df;
+    const double low = options_.min_df_is_fraction ? options_.min_df * n : options_.min_df;
+    if (high < low) throw InvalidArgument("max_df corresponds to < documents than min_df");
+    std::vector<std::uint32_t> kept;
+    kept.reserve(terms_.size());
+    for (std::uint32_t id = 0; id < terms_.size(); ++id) {
+      const double df = df_[id];
+      if (df <= high && df >= low) kept.push_back(id);
+    }
+    terms_.SortByTerm(&kept);
+    if (options_.max_features > 0 && kept.size() > options_.max_features) {
+      const std::size_t limit = static_cast<std::size_t>(options_.max_features);
+      std::vector<std::uint64_t> tfs(kept.size());
+      for (std::size_t k = 0; k < kept.size(); ++k) tfs[k] = options_.binary ? df_[kept[k]] : tf_[kept[k]];
+      std::vector<std::size_t> chosen;
+      if (select) {
+        chosen = select(tfs, limit);
+        if (chosen.size() != limit) throw InvalidArgument("feature selector returned the wrong number of features");
+      } else {
+        chosen.resize(kept.size());
+        std::iota(chosen.begin(), chosen.end(), std::size_t{0});
+        std::stable_sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) { return tfs[a] > tfs[b]; });
+        chosen.resize(limit);
+      }
+      std::vector<char> mask(kept.size(), 0);
+      for (const std::size_t p : chosen) {
+        if (p >= kept.size() || mask[p]) throw InvalidArgument("feature selector returned an invalid position");
+        mask[p] = 1;
+      }
+      std::size_t w = 0;
+      for (std::size_t k = 0; k < kept.size(); ++k) {
+        if (mask[k]) kept[w++] = kept[k];
+      }
+      kept.resize(w);
+    }
+    if (kept.empty()) throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+    kept.shrink_to_fit();
+    feature_term_ = std::move(kept);
+    column_of_term_.assign(terms_.size(), Vocabulary::kNotFound);
+    for (std::uint32_t col = 0; col < feature_term_.size(); ++col) column_of_term_[feature_term_[col]] = col;
+  }
+  idf_.clear();
+  if (options_.use_idf && options_.weighting != Weighting::kCount) {
+    idf_.resize(feature_term_.size());
+    for (std::size_t col = 0; col < feature_term_.size(); ++col) {
+      const double df = df_[feature_term_[col]];
+      if (options_.weighting == Weighting::kTfidf) {
+        const double s = options_.smooth_idf ? 1.0 : 0.0;
+        idf_[col] = std::log((n + s) / (df + s)) + 1.0;
+      } else {
+        idf_[col] = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+      }
+    }
+  }
+}
+
+void Vectorizer::Fit(const DocumentBatch& docs, int n_threads) {
+  BeginFit(true, false);
+  AddBatch(docs, n_threads);
+  EndFit();
+}
+
+SparseMatrix Vectorizer::FitTransform(const DocumentBatch& docs, int n_threads) {
+  BeginFit(true, true);
+  AddBatch(docs, n_threads);
+  EndFit();
+  return TakeFitMatrix(n_threads);
+}
+
+void Vectorizer::PartialFit(const DocumentBatch& docs, int n_threads) {
+  BeginFit(false, false);
+  AddBatch(docs, n_threads);
+  EndFit();
+}
+
+SparseMatrix Vectorizer::TakeFitMatrix(int n_threads) {
+  CheckFitted();
+  if (!keep_rows_) throw InvalidArgument("TakeFitMatrix needs BeginFit(..., keep_rows=true)");
+  keep_rows_ = false;
+  Rows rows = std::move(fit_rows_);
+  fit_rows_ = Rows();
+  // Term ids to columns: drop pruned terms, sort each row by column.
+  const int bits = internal::ColumnBits(feature_term_.size());
+  ParallelFor(rows.segments.size(), n_threads, 1, [&](std::size_t begin, std::size_t end) {
+    std::vector<std::uint64_t> row, scratch;
+    for (std::size_t s = begin; s < end; ++s) {
+      RowSegment& seg = rows.segments[s];
+      std::uint64_t start = 0, w = 0;
+      std::size_t large_in = 0, large_out = 0;
+      for (std::uint64_t& row_end : seg.row_ends) {
+        row.clear();
+        for (std::uint64_t k = start; k < row_end; ++k) {
+          const std::uint32_t c = seg.counts[k] == 255 ? seg.large[large_in++] : seg.counts[k];
+          const std::uint32_t col = column_of_term_[seg.keys[k]];
+          if (col != Vocabulary::kNotFound) row.push_back((static_cast<std::uint64_t>(col) << 32) | c);
+        }
+        internal::SortRow(row.data(), row.data() + row.size(), bits, scratch);
+        for (const std::uint64_t e : row) {
+          const auto c = static_cast<std::uint32_t>(e);
+          seg.keys[w] = static_cast<std::uint32_t>(e >> 32);
+          if (c < 255) {
+            seg.counts[w] = static_cast<std::uint8_t>(c);
+          } else {
+            seg.counts[w] = 255;
+            seg.large[large_out++] = c;
+          }
+          ++w;
+        }
+        start = row_end;
+        row_end = w;
+      }
+      seg.keys.resize(w);
+      seg.keys.shrink_to_fit();
+      seg.counts.resize(w);
+      seg.counts.shrink_to_fit();
+      seg.large.resize(large_out);
+    }
+  });
+  if (rows.n_rows >= 1024) internal::ReleaseFreeMemory();
+  return Finish(std::move(rows), n_threads);
+}
+
+void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* rows) const {
+  CheckFitted();
+  const std::size_t n = docs.size();
+  if (n == 0) return;
+  const int threads = ResolveThreads(n_threads);
+  const std::size_t chunk = ChunkSize(n, threads);
+  const std::size_t n_chunks = (n + chunk - 1) / chunk;
+  std::vector<RowSegment> parts(n_chunks);
+  const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
+  const int bits = internal::ColumnBits(feature_term_.size());
+  ParallelFor(n, threads, chunk, [&](std::size_t begin, std::size_t end) {
+    RowSegment& seg = parts[begin / chunk];
+    std::vector<std::uint32_t> counts(feature_term_.size(), 0);
+    std::vector<std::uint32_t> touched;
+    std::vector<std::uint64_t> row, sort_scratch;
+    std::string scratch;
+    std::uint32_t length = 0;
+    internal::TermCache cache;
+    auto column_of = [&](std::string_view term) {
+      const std::uint32_t id = terms_.Find(term);
+      return id == Vocabulary::kNotFound ? Vocabulary::kNotFound : column_of_term_[id];
+    };
+    const std::function<void(std::string_view)> on_term = [&](std::string_view term) {
+      ++length;
+      std::uint32_t col;
+      if (term.size() > internal::TermCache::kMaxLen) {
+        col = column_of(term);
+      } else if (!cache.Get(term, &col)) {
+        col = column_of(term);
+        cache.Put(col);
+      }
+      if (col == Vocabulary::kNotFound) return;
+      if (counts[col]++ == 0) touched.push_back(col);
+    };
+    seg.row_ends.reserve(end - begin);
+    seg.lengths.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) {
+      length = 0;
+      touched.clear();
+      docs.ForEachTerm(i, analyzer_.get(), nmin, nmax, scratch, on_term);
+      row.clear();
+      for (const std::uint32_t col : touched) {
+        row.push_back((static_cast<std::uint64_t>(col) << 32) | counts[col]);
+        counts[col] = 0;
+      }
+      internal::SortRow(row.data(), row.data() + row.size(), bits, sort_scratch);
+      for (const std::uint64_t e : row) seg.Push(static_cast<std::uint32_t>(e >> 32), static_cast<std::uint32_t>(e));
+      seg.row_ends.push_back(seg.keys.size());
+      seg.lengths.push_back(length);
+    }
+  });
+  for (auto& seg : parts) {
+    rows->n_rows += seg.row_ends.size();
+    rows->segments.push_back(std::move(seg));
+  }
+}
+
+SparseMatrix Vectorizer::Transform(const DocumentBatch& docs, int n_threads) const {
+  Rows rows;
+  TransformBatch(docs, n_threads, &rows);
+  return Finish(std::move(rows), n_threads);
+}
+
+double Vectorizer::average_length() const noexcept {
+  return n_docs_ == 0 ? 0.0 : static_cast<double>(total_length_) / static_cast<double>(n_docs_);
+}
+
+SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
+  CheckFitted();
+  Rows rows = std::move(rows_in);
+  const std::size_t n_seg = rows.segments.size();
+  std::vector<std::uint64_t> row_start;
+  row_start.reserve(rows.n_rows + 1);
+  row_start.push_back(0);
+  std::vector<std::size_t> first_row(n_seg + 1, 0);
+  for (std::size_t s = 0; s < n_seg; ++s) {
+    const std::uint64_t base = row_start.back();
+    for (const std::uint64_t e : rows.segments[s].row_ends) row_start.push_back(base + e);
+    first_row[s + 1] = row_start.size() - 1;
+  }
+  SparseMatrix m;
+  internal::AllocateCsr(&m, static_cast<std::int64_t>(row_start.size() - 1), static_cast<std::int64_t>(feature_term_.size()),
+                        options_.dtype, row_start);
+  const VectorizerOptions& o = options_;
+  const double avgdl = average_length() > 0 ? average_length() : 1.0;
+  ParallelFor(n_seg, n_threads, 1, [&](std::size_t begin, std::size_t end) {
+    std::vector<double> values;
+    for (std::size_t s = begin; s < end; ++s) {
+      RowSegment& seg = rows.segments[s];
+      std::uint64_t start = 0;
+      std::size_t large = 0;
+      for (std::size_t r = 0; r < seg.row_ends.size(); ++r) {
+        const std::size_t len = seg.row_ends[r] - start;
+        const std::uint32_t* cols = seg.keys.data() + start;
+        const std::uint8_t* counts = seg.counts.data() + start;
+        values.resize(len);
+        for (std::size_t k = 0; k < len; ++k) values[k] = counts[k] == 255 ? seg.large[large++] : counts[k];
+        if (o.weighting == Weighting::kBm25) {
+          const double denom_add = o.k1 * (1.0 - o.b + o.b * seg.lengths[r] / avgdl);
+          for (std::size_t k = 0; k < len; ++k) {
+            const double tf = o.binary ? 1.0 : values[k];
+            const double w = tf * (o.k1 + 1.0) / (tf + denom_add);
+            values[k] = idf_.empty() ? w : w * idf_[cols[k]];
+          }
+        } else {
+          for (std::size_t k = 0; k < len; ++k) {
+            double tf = o.binary ? 1.0 : values[k];
+            if (o.weighting == Weighting::kTfidf) {
+              if (o.sublinear_tf) tf = std::log(tf) + 1.0;
+              if (!idf_.empty()) tf *= idf_[cols[k]];
+            }
+            values[k] = tf;
+          }
+        }
+        if (o.weighting != Weighting::kCount) internal::NormalizeRow(o.norm, values.data(), len);
+        internal::WriteEntries(&m, row_start[first_row[s] + r], cols, values.data(), len);
+        start = seg.row_ends[r];
+      }
+      const std::size_t freed = seg.keys.capacity() * sizeof(std::uint32_t) + seg.counts.capacity();
+      seg = RowSegment();
+      if (freed >= kTrimBytes) internal::ReleaseFreeMemory();
+    }
+  });
+  return m;
+}
+
+std::string_view Vectorizer::FeatureName(std::size_t column) const noexcept { return terms_.Term(feature_term_[column]); }
+
+std::int64_t Vectorizer::FeatureIndex(std::string_view term) const noexcept {
+  const std::uint32_t id = terms_.Find(term);
+  if (id == Vocabulary::kNotFound || id >= column_of_term_.size()) return -1;
+  const std::uint32_t col = column_of_term_[id];
+  return col == Vocabulary::kNotFound ? -1 : static_cast<std::int64_t>(col);
+}
+
+std::vector<std::uint64_t> Vectorizer::FeatureDocumentFrequencies() const {
+  std::vector<std::uint64_t> out(feature_term_.size());
+  for (std::size_t c = 0; c < out.size(); ++c) out[c] = df_[feature_term_[c]];
+  return out;
+}
+
+std::vector<std::uint64_t> Vectorizer::FeatureTotalCounts() const {
+  if (tf_.empty()) return {};
+  std::vector<std::uint64_t> out(feature_term_.size());
+  for (std::size_t c = 0; c < out.size(); ++c) out[c] = tf_[feature_term_[c]];
+  return out;
+}
+
+std::size_t Vectorizer::MemoryBytes() const noexcept {
+  return terms_.MemoryBytes() + df_.capacity() * sizeof(std::uint32_t) + tf_.capacity() * sizeof(std::uint64_t) +
+         feature_term_.capacity() * sizeof(std::uint32_t) + column_of_term_.capacity() * sizeof(std::uint32_t) +
+         idf_.capacity() * sizeof(double);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Persistence
+
+namespace {
+
+constexpr std::uint32_t kPayloadVersion = 1;
+constexpr char kKind[] = "vectorizer";
+
+template <typename E>
+E GetEnum(Reader& r, const char* what, int max) {
+  const auto v = r.Get<std::uint8_t>(what);
+  if (v > max) throw FormatError(std::string("corrupt data: ") + what + " " + std::to_string(v) + " is not valid");
+  return static_cast<E>(v);
+}
+
+bool GetBool(Reader& r, const char* what) { return GetEnum<std::uint8_t>(r, what, 1) != 0; }
+
+}  // namespace
+
+std::string Vectorizer::Serialize(std::string_view metadata) const {
+  if (in_fit_) throw InvalidArgument("cannot save a vectoriser in the middle of a batch fit");
+  Writer w;
+  w.Put<std::uint32_t>(kPayloadVersion);
+  const VectorizerOptions& o = options_;
+  w.Put<std::uint8_t>(static_cast<std::uint8_t>(o.weighting));
+  w.Put<std::uint8_t>(static_cast<std::uint8_t>(o.dtype));
+  w.Put<std::uint8_t>(o.binary);
+  w.Put<std::uint8_t>(static_cast<std::uint8_t>(o.norm));
+  w.Put<std::uint8_t>(o.use_idf);
+  w.Put<std::uint8_t>(o.smooth_idf);
+  w.Put<std::uint8_t>(o.sublinear_tf);
+  w.Put<double>(o.k1);
+  w.Put<double>(o.b);
+  w.Put<double>(o.min_df);
+  w.Put<std::uint8_t>(o.min_df_is_fraction);
+  w.Put<double>(o.max_df);
+  w.Put<std::uint8_t>(o.max_df_is_fraction);
+  w.Put<std::uint64_t>(o.max_features);
+  w.Put<std::int32_t>(o.token_ngram_min);
+  w.Put<std::int32_t>(o.token_ngram_max);
+  w.Put<std::uint8_t>(fixed_);
+  w.Put<std::uint8_t>(fitted_);
+  terms_.Write(w);
+  w.PutArray(df_);
+  w.PutArray(tf_);
+  w.Put<std::uint64_t>(n_docs_);
+  w.Put<std::uint64_t>(total_length_);
+  w.PutArray(feature_term_);
+  w.PutArray(idf_);
+  w.PutString(metadata);
+  return Seal(kKind, w.bytes());
+}
+
+std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std::shared_ptr<const Analyzer> analyzer,
+                                                    std::string* metadata) {
+  Reader r(Unseal(bytes, kKind));
+  const auto version = r.Get<std::uint32_t>("vectorizer payload version");
+  if (version != kPayloadVersion) {
+    throw FormatError("unsupported vectorizer payload version " + std::to_string(version) +
+                      " (this akhbar reads version " + std::to_string(kPayloadVersion) + "; upgrade akhbar to read it)");
+  }
+  VectorizerOptions o;
+  o.weighting = GetEnum<Weighting>(r, "weighting", 2);
+  o.dtype = GetEnum<DType>(r, "dtype", 3);
+  o.binary = GetBool(r, "binary");
+  o.norm = GetEnum<Norm>(r, "norm", 2);
+  o.use_idf = GetBool(r, "use_idf");
+  o.smooth_idf = GetBool(r, "smooth_idf");
+  o.sublinear_tf = GetBool(r, "sublinear_tf");
+  o.k1 = r.Get<double>("k1");
+  o.b = r.Get<double>("b");
+  o.min_df = r.Get<double>("min_df");
+  o.min_df_is_fraction = GetBool(r, "min_df kind");
+  o.max_df = r.Get<double>("max_df");
+  o.max_df_is_fraction = GetBool(r, "max_df kind");
+  o.max_features = r.Get<std::uint64_t>("max_features");
+  o.token_ngram_min = r.Get<std::int32_t>("ngram min");
+  o.token_ngram_max = r.Get<std::int32_t>("ngram max");
+  try {
+    ValidateOptions(o);
+  } catch (const InvalidArgument& e) {
+    throw FormatError(std::string("corrupt data: ") + e.what());
+  }
+  auto v = std::make_unique<Vectorizer>(o, std::move(analyzer));
+  v->fixed_ = GetBool(r, "fixed vocabulary flag");
+  v->fitted_ = GetBool(r, "fitted flag");
+  v->terms_ = Vocabulary::Read(r);
+  const std::size_t n_terms = v->terms_.size();
+  v->df_ = r.GetArray<std::uint32_t>("document frequencies", n_terms);
+  v->tf_ = r.GetArray<std::uint64_t>("term counts", n_terms);
+  if (v->df_.size() != n_terms || v->tf_.size() != (o.max_features > 0 ? n_terms : 0)) {
+    throw FormatError("corrupt data: statistics do not match the vocabulary");
+  }
+  v->n_docs_ = r.Get<std::uint64_t>("document count");
+  v->total_length_ = r.Get<std::uint64_t>("total length");
+  v->feature_term_ = r.GetArray<std::uint32_t>("features", n_terms);
+  v->column_of_term_.assign(n_terms, Vocabulary::kNotFound);
+  for (std::uint32_t col = 0; col < v->feature_term_.size(); ++col) {
+    const std::uint32_t id = v->feature_term_[col];
+    if (id >= n_terms || v->column_of_term_[id] != Vocabulary::kNotFound) {
+      throw FormatError("corrupt data: feature " + std::to_string(col) + " names an invalid term");
+    }
+    v->column_of_term_[id] = col;
+  }
+  for (std::uint32_t d : v->df_) {
+    if (d > v->n_docs_) throw FormatError("corrupt data: a document frequency exceeds the document count");
+  }
+  if (v->fixed_ && v->feature_term_.size() != n_terms) throw FormatError("corrupt data: fixed vocabulary mismatch");
+  if (v->fitted_ && v->feature_term_.empty()) throw FormatError("corrupt data: fitted model without features");
+  v->idf_ = r.GetArray<double>("idf", v->feature_term_.size());
+  const bool want_idf = v->fitted_ && o.use_idf && o.weighting != Weighting::kCount;
+  if (v->idf_.size() != (want_idf ? v->feature_term_.size() : 0)) throw FormatError("corrupt data: idf does not match the features");
+  const std::string_view meta = r.GetString("metadata");
+  if (metadata) metadata->assign(meta.data(), meta.size());
+  r.ExpectEnd("vectorizer state");
+  return v;
+}
+
+}  // namespace akhbar

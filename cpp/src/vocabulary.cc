@@ -1,0 +1,216 @@
+#include "akhbar/vocabulary.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "akhbar/error.h"
+#include "akhbar/utf8.h"
+
+namespace akhbar {
+
+namespace {
+
+inline std::uint64_t Mix(std::uint64_t x) noexcept {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+inline std::uint32_t Fold(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h ^ (h >> 32)); }
+
+}  // namespace
+
+std::uint64_t HashTerm(std::string_view s) noexcept {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xff51afd7ed558ccdULL);
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0x9FB21C651E98DF25ULL;
+    h ^= h >> 29;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * 0x9FB21C651E98DF25ULL;
+  }
+  return Mix(h);
+}
+
+bool Vocabulary::Matches(std::uint32_t id, std::string_view term) const noexcept {
+  std::size_t n = offsets_[id + 1] - offsets_[id];
+  if (n != term.size()) return false;
+  const char* a = arena_.data() + offsets_[id];
+  const char* b = term.data();
+  for (; n >= 8; n -= 8, a += 8, b += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n) {
+    if (*a++ != *b++) return false;
+  }
+  return true;
+}
+
+std::uint32_t Vocabulary::Find(std::string_view term, std::uint64_t hash) const noexcept {
+  if (table_.empty()) return kNotFound;
+  const std::uint32_t h32 = Fold(hash);
+  for (std::size_t slot = h32 & mask_;; slot = (slot + 1) & mask_) {
+    const std::uint64_t e = table_[slot];
+    if (e == 0) return kNotFound;
+    if (static_cast<std::uint32_t>(e >> 32) == h32) {
+      const std::uint32_t id = static_cast<std::uint32_t>(e) - 1;
+      if (Matches(id, term)) return id;
+    }
+  }
+}
+
+void Vocabulary::Rehash(std::size_t capacity) {
+  std::vector<std::uint64_t> old(capacity, 0);
+  old.swap(table_);
+  mask_ = capacity - 1;
+  for (const std::uint64_t e : old) {
+    if (e == 0) continue;
+    std::size_t slot = static_cast<std::uint32_t>(e >> 32) & mask_;
+    while (table_[slot] != 0) slot = (slot + 1) & mask_;
+    table_[slot] = e;
+  }
+}
+
+std::uint32_t Vocabulary::Insert(std::string_view term, std::uint64_t hash, bool* added) {
+  if (table_.empty()) Rehash(16);
+  const std::uint32_t h32 = Fold(hash);
+  std::size_t slot = h32 & mask_;
+  for (;; slot = (slot + 1) & mask_) {
+    const std::uint64_t e = table_[slot];
+    if (e == 0) break;
+    if (static_cast<std::uint32_t>(e >> 32) == h32) {
+      const std::uint32_t id = static_cast<std::uint32_t>(e) - 1;
+      if (Matches(id, term)) {
+        if (added) *added = false;
+        return id;
+      }
+    }
+  }
+  if (size() >= kMaxTerms || arena_.size() + term.size() > kMaxBytes) {
+    throw InvalidArgument("vocabulary too large (" + std::to_string(size()) + " terms, " +
+                          std::to_string(arena_.size()) +
+                          " bytes of text): use min_df, max_features or HashingVectorizer");
+  }
+  const auto id = static_cast<std::uint32_t>(size());
+  arena_.append(term.data(), term.size());
+  offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
+  table_[slot] = (static_cast<std::uint64_t>(h32) << 32) | (id + 1u);
+  if (size() * 5 > table_.size() * 4) Rehash(table_.size() * 2);
+  if (added) *added = true;
+  return id;
+}
+
+namespace {
+
+std::size_t CapacityFor(std::size_t n) {
+  std::size_t capacity = 16;
+  while (n * 5 > capacity * 4) capacity *= 2;
+  return capacity;
+}
+
+}  // namespace
+
+Vocabulary Vocabulary::Select(const std::vector<std::uint32_t>& ids) const {
+  Vocabulary out;
+  std::size_t bytes = 0;
+  for (const std::uint32_t id : ids) bytes += offsets_[id + 1] - offsets_[id];
+  out.Reserve(ids.size(), bytes);
+  out.Rehash(CapacityFor(ids.size()));
+  for (const std::uint32_t id : ids) out.Insert(Term(id));
+  return out;
+}
+
+std::vector<std::uint32_t> Vocabulary::SortedIds() const {
+  std::vector<std::uint32_t> ids(size());
+  for (std::uint32_t i = 0; i < ids.size(); ++i) ids[i] = i;
+  SortByTerm(&ids);
+  return ids;
+}
+
+void Vocabulary::SortByTerm(std::vector<std::uint32_t>* ids) const {
+  // Sort (big-endian 8-byte prefix, id) pairs: most comparisons never touch the arena.
+  struct Key {
+    std::uint64_t prefix;
+    std::uint32_t id;
+  };
+  std::vector<Key> keys(ids->size());
+  const char* base = arena_.data();
+  const std::uint32_t* off = offsets_.data();
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const std::uint32_t id = (*ids)[k];
+    const std::size_t len = off[id + 1] - off[id];
+    std::uint64_t p = 0;
+    for (std::size_t i = 0; i < 8; ++i) {
+      p = (p << 8) | (i < len ? static_cast<unsigned char>(base[off[id] + i]) : 0u);
+    }
+    keys[k] = {p, id};
+  }
+  std::sort(keys.begin(), keys.end(), [base, off](const Key& a, const Key& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    const std::size_t la = off[a.id + 1] - off[a.id], lb = off[b.id + 1] - off[b.id];
+    const int c = std::memcmp(base + off[a.id], base + off[b.id], std::min(la, lb));
+    return c != 0 ? c < 0 : la < lb;
+  });
+  for (std::size_t k = 0; k < keys.size(); ++k) (*ids)[k] = keys[k].id;
+}
+
+void Vocabulary::Reserve(std::size_t terms, std::size_t bytes) {
+  arena_.reserve(bytes);
+  offsets_.reserve(terms + 1);
+}
+
+void Vocabulary::ShrinkToFit() {
+  arena_.shrink_to_fit();
+  offsets_.shrink_to_fit();
+}
+
+void Vocabulary::Clear() { *this = Vocabulary(); }
+
+std::size_t Vocabulary::MemoryBytes() const noexcept {
+  return arena_.capacity() + offsets_.capacity() * sizeof(std::uint32_t) + table_.capacity() * sizeof(std::uint64_t);
+}
+
+void Vocabulary::Write(Writer& w) const {
+  w.PutString(arena_);
+  w.PutArray(offsets_);
+}
+
+Vocabulary Vocabulary::Read(Reader& r) {
+  Vocabulary v;
+  const std::string_view arena = r.GetString("vocabulary text");
+  if (arena.size() > kMaxBytes) throw FormatError("corrupt vocabulary: text too large");
+  std::vector<std::uint32_t> offsets = r.GetArray<std::uint32_t>("vocabulary offsets", kMaxTerms + 1);
+  if (offsets.empty() || offsets.front() != 0 || offsets.back() != arena.size()) {
+    throw FormatError("corrupt vocabulary: term offsets do not match the text");
+  }
+  for (std::size_t i = 1; i < offsets.size(); ++i) {
+    if (offsets[i] < offsets[i - 1]) throw FormatError("corrupt vocabulary: term offsets decrease");
+  }
+  const std::size_t n = offsets.size() - 1;
+  v.Reserve(n, arena.size());
+  v.Rehash(CapacityFor(n));
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view term = arena.substr(offsets[i], offsets[i + 1] - offsets[i]);
+    if (utf8::Validate(term) != utf8::kValid) throw FormatError("corrupt vocabulary: term " + std::to_string(i) + " is not UTF-8");
+    bool added = false;
+    v.Insert(term, &added);
+    if (!added) throw FormatError("corrupt vocabulary: term " + std::to_string(i) + " is a repeat");
+  }
+  return v;
+}
+
+}  // namespace akhbar

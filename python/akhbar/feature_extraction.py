@@ -1,0 +1,940 @@
+"""Vectorisers with scikit-learn's interface: ``CountVectorizer``, ``TfidfVectorizer`` (TF-IDF or BM25) and
+``HashingVectorizer``, counting in C++ with akhbar's Arabic analyser.
+
+They are drop-in replacements for scikit-learn's classes of the same names (parameters, attributes, methods and
+results: given the same terms, the matrices and the feature order are scikit-learn's), and they work with
+``sklearn.base.clone``, ``Pipeline`` and ``GridSearchCV``; scikit-learn itself is not needed to use them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import json
+import numbers
+import os
+import warnings
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, Iterator
+
+import numpy as np
+import scipy.sparse as sp
+
+from akhbar import _core
+from akhbar.analysis import ANALYZER_DEFAULTS, analyzer_options, get_stop_words
+from akhbar.errors import FormatError
+
+# Analyser keyword arguments that pass through the vectorisers (the ones they do not name themselves).
+_ANALYZER_PASSTHROUGH = tuple(k for k in ANALYZER_DEFAULTS if k not in ("analyzer", "ngram_range", "stop_words"))
+
+# scikit-learn parameters that akhbar's vectorisers do not take, with what to do instead.
+_SKLEARN_ONLY = {
+    "input": "pass the documents' text (read files yourself)",
+    "encoding": "pass str, or UTF-8 bytes",
+    "decode_error": "pass str, or valid UTF-8 bytes",
+    "strip_accents": "akhbar's normaliser removes diacritics (remove_diacritics=True)",
+    "lowercase": "akhbar's normaliser folds case (fold_latin=True)",
+    "token_pattern": "akhbar's tokeniser splits Arabic news; pass tokenizer= or analyzer= for your own",
+}
+
+_FORMAT_VERSION_KEY = "akhbar_params_version"
+
+
+def _resolve_n_jobs(n_jobs: Any) -> int:
+    if n_jobs is None:
+        return 1
+    if not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, bool):
+        raise TypeError(f"n_jobs must be an int or None, not {type(n_jobs).__name__}")
+    n_jobs = int(n_jobs)
+    if n_jobs == 0:
+        raise ValueError("n_jobs == 0 has no meaning; use None or 1 for one thread, -1 for all cores")
+    cpus = os.cpu_count() or 1
+    return n_jobs if n_jobs > 0 else max(cpus + 1 + n_jobs, 1)
+
+
+def _dtype_name(dtype: Any, allowed: tuple[str, ...], who: str) -> str:
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        raise TypeError(f"dtype must be a numpy dtype, not {dtype!r}") from None
+    if name not in allowed:
+        raise ValueError(f"{who} supports dtype {', '.join(allowed)}; got {name}")
+    return name
+
+
+def _df_bound(name: str, value: Any) -> tuple[float, bool]:
+    """(value, is_fraction) with scikit-learn's rule: an int is a document count, a float a fraction."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be an int (documents) or a float in [0.0, 1.0] (fraction), not {value!r}")
+    if isinstance(value, numbers.Integral):
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0 when it is an int (a document count), got {value}")
+        return float(value), False
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be in [0.0, 1.0] when it is a float (a fraction of documents), got {value}")
+    return float(value), True
+
+
+def _ngram_range(value: Any) -> tuple[int, int]:
+    if (
+        not isinstance(value, (tuple, list))
+        or len(value) != 2
+        or not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in value)
+    ):
+        raise TypeError(f"ngram_range must be a pair of ints (min_n, max_n), not {value!r}")
+    lo, hi = int(value[0]), int(value[1])
+    if not 1 <= lo <= hi:
+        raise ValueError(
+            f"Invalid value for ngram_range={tuple(value)!r} lower boundary larger than the upper boundary, "
+            "or below 1"
+        )
+    return lo, hi
+
+
+def _norm(value: Any) -> str | None:
+    if value not in ("l1", "l2", None):
+        raise ValueError(f"norm must be 'l1', 'l2' or None, not {value!r}")
+    return value
+
+
+def _to_csr(parts: tuple) -> sp.csr_matrix:
+    """A csr_matrix on the C++ buffers (no copy)."""
+    data, indices, indptr, shape = parts
+    X = sp.csr_matrix((data, indices, indptr), shape=shape, copy=False)
+    X.has_sorted_indices = True
+    return X
+
+
+def _jsonable(params: dict[str, Any], who: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in params.items():
+        if callable(v) and not isinstance(v, type):
+            raise ValueError(
+                f"cannot save {who} with a callable {k}: save/to_bytes store plain parameters only; "
+                "pickle the vectoriser instead (pickle stores the callable by reference)"
+            )
+        if k == "dtype":
+            v = {"__dtype__": np.dtype(v).name}
+        elif isinstance(v, (set, frozenset)):
+            v = {"__set__": sorted(v)}
+        elif isinstance(v, tuple):
+            v = {"__tuple__": list(v)}
+        elif isinstance(v, Mapping):
+            v = {"__mapping__": [[str(t), int(i)] for t, i in v.items()]}
+        elif v is not None and not isinstance(v, (bool, int, float, str, list)):
+            v = list(v)
+        out[k] = v
+    return out
+
+
+def _from_jsonable(params: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, dict):
+            if "__dtype__" in v:
+                v = getattr(np, v["__dtype__"])
+            elif "__set__" in v:
+                v = set(v["__set__"])
+            elif "__tuple__" in v:
+                v = tuple(v["__tuple__"])
+            elif "__mapping__" in v:
+                v = {t: i for t, i in v["__mapping__"]}
+        out[k] = v
+    return out
+
+
+class _ParamsMixin:
+    """get_params/set_params/__repr__ like scikit-learn's BaseEstimator, plus the analyser's pass-through
+    keyword arguments, without importing scikit-learn."""
+
+    _analyzer_options: dict[str, Any]
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [
+            p.name
+            for p in sig.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters (and any analyser options given), as scikit-learn's estimators."""
+        params = {name: getattr(self, name) for name in self._param_names()}
+        params.update(self._analyzer_options)
+        return params
+
+    def set_params(self, **params: Any):
+        """Sets parameters (constructor parameters or analyser options); returns self."""
+        names = set(self._param_names())
+        for key, value in params.items():
+            if key in names:
+                setattr(self, key, value)
+            elif key in _ANALYZER_PASSTHROUGH:
+                self._analyzer_options[key] = value
+            else:
+                raise ValueError(
+                    f"Invalid parameter {key!r} for estimator {type(self).__name__}. Valid parameters are: "
+                    f"{sorted(names | set(_ANALYZER_PASSTHROUGH))!r}."
+                )
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {
+            p.name: p.default
+            for p in inspect.signature(type(self).__init__).parameters.values()
+            if p.default is not inspect.Parameter.empty
+        }
+        shown = []
+        for k, v in self.get_params().items():
+            d = defaults.get(k, inspect.Parameter.empty)
+            try:
+                same = d is not inspect.Parameter.empty and (d is v or bool(d == v))
+            except Exception:
+                same = False
+            if not same:
+                shown.append(f"{k}={v!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
+
+        return Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=False),
+            transformer_tags=TransformerTags(),
+            input_tags=InputTags(two_d_array=False, string=True),
+            requires_fit=self._requires_fit,
+        )
+
+    _requires_fit = True
+
+    def _check_analyzer_options(self) -> None:
+        for key in self._analyzer_options:
+            if key in _SKLEARN_ONLY:
+                raise TypeError(f"akhbar's {type(self).__name__} does not take {key!r}: {_SKLEARN_ONLY[key]}")
+            if key not in _ANALYZER_PASSTHROUGH:
+                raise TypeError(
+                    f"unknown parameter {key!r} for {type(self).__name__}; analyser options: "
+                    f"{', '.join(_ANALYZER_PASSTHROUGH)}"
+                )
+
+
+class _DocumentsMixin:
+    """Turns an iterable of documents into batches for the C++ core, in one of three modes: text for akhbar's
+    analyser, terms from a callable analyzer, tokens from a callable tokenizer (word n-grams built in C++)."""
+
+    analyzer: Any
+    tokenizer: Any
+    preprocessor: Any
+    stop_words: Any
+    ngram_range: Any
+    n_jobs: Any
+    progress: bool
+    _analyzer_options: dict[str, Any]
+    _batch_docs = 8192
+
+    def _mode(self) -> str:
+        if callable(self.analyzer):
+            for name, default in (("tokenizer", None), ("preprocessor", None), ("ngram_range", (1, 1))):
+                if getattr(self, name) != default and getattr(self, name) is not default:
+                    warnings.warn(
+                        f"The parameter '{name}' will not be used since 'analyzer' is callable", UserWarning, stacklevel=4
+                    )
+            return "terms"
+        if self.analyzer not in ("word", "char", "char_wb"):
+            raise ValueError(f"analyzer must be 'word', 'char', 'char_wb' or a callable, not {self.analyzer!r}")
+        if self.tokenizer is not None:
+            if not callable(self.tokenizer):
+                raise TypeError(f"tokenizer must be a callable or None, not {type(self.tokenizer).__name__}")
+            if self.analyzer != "word":
+                raise ValueError("tokenizer applies to analyzer='word' only")
+            return "tokens"
+        return "text"
+
+    def _analyzer_dict(self) -> dict[str, Any] | None:
+        """The C++ analyser's options for text mode, else None."""
+        self._check_analyzer_options()
+        if self._mode() != "text":
+            return None
+        return analyzer_options(
+            analyzer=self.analyzer,
+            ngram_range=tuple(_ngram_range(self.ngram_range)),
+            stop_words=self.stop_words,
+            **self._analyzer_options,
+        )
+
+    def _token_stop_words(self) -> frozenset[str] | None:
+        sw = self.stop_words
+        if sw is None or sw is False or sw is True:
+            return None
+        if isinstance(sw, str):
+            return get_stop_words(stop_words=sw, **self._analyzer_options)
+        return frozenset(sw)
+
+    def _batches(self, raw_documents: Iterable[Any]) -> Iterator[tuple[int, list]]:
+        """(start index, list) per batch; a tqdm bar with progress=True."""
+        if isinstance(raw_documents, (str, bytes)):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        try:
+            it = iter(raw_documents)
+        except TypeError:
+            raise TypeError(
+                f"raw_documents must be an iterable of str, not {type(raw_documents).__name__}"
+            ) from None
+        total = len(raw_documents) if hasattr(raw_documents, "__len__") else None
+        bar = None
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=total, unit="doc", desc=type(self).__name__)
+        size = self._batch_docs * max(_resolve_n_jobs(self.n_jobs), 1)
+        start = 0
+        try:
+            while True:
+                batch = list(itertools.islice(it, size))
+                if not batch:
+                    break
+                yield start, batch
+                start += len(batch)
+                if bar is not None:
+                    bar.update(len(batch))
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _prepare(self, mode: str, batch: list) -> list:
+        if mode == "text":
+            if self.preprocessor is not None:
+                batch = [self.preprocessor(d) for d in batch]
+            return batch
+        if mode == "terms":
+            return [t if isinstance(t, list) else list(t) for t in map(self.analyzer, batch)]
+        pre = self.preprocessor
+        tok = self.tokenizer
+        stop = self._token_stop_words()
+        out = []
+        for d in batch:
+            tokens = tok(pre(d) if pre is not None else d)
+            if stop is not None:
+                tokens = [w for w in tokens if w not in stop]
+            elif not isinstance(tokens, list):
+                tokens = list(tokens)
+            out.append(tokens)
+        return out
+
+    def _producer(self, mode: str) -> str:
+        return "analyzer" if mode == "terms" else "tokenizer"
+
+
+class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
+    """Shared implementation of CountVectorizer and TfidfVectorizer."""
+
+    _weighting_default = "count"
+    _dtypes: tuple[str, ...] = ("int32", "int64", "float32", "float64")
+    _model: Any
+
+    # ----------------------------------------------------------------------------------------- configuration
+
+    def _weighting(self) -> str:
+        return "count"
+
+    def _options(self) -> dict[str, Any]:
+        min_df, min_frac = _df_bound("min_df", self.min_df)
+        max_df, max_frac = _df_bound("max_df", self.max_df)
+        mf = self.max_features
+        if mf is not None and (isinstance(mf, bool) or not isinstance(mf, numbers.Integral) or mf < 1):
+            raise ValueError(f"max_features must be an int >= 1 or None, got {mf!r}")
+        lo, hi = _ngram_range(self.ngram_range)
+        return {
+            "weighting": self._weighting(),
+            "dtype": self._dtype(),
+            "binary": bool(self.binary),
+            "min_df": min_df,
+            "min_df_is_fraction": min_frac,
+            "max_df": max_df,
+            "max_df_is_fraction": max_frac,
+            "max_features": int(mf or 0),
+            "ngram_min": lo,
+            "ngram_max": hi,
+        }
+
+    def _dtype(self) -> str:
+        return _dtype_name(self.dtype, self._dtypes, type(self).__name__)
+
+    def _fixed_vocabulary(self) -> list[str] | None:
+        vocabulary = self.vocabulary
+        if vocabulary is None:
+            return None
+        if isinstance(vocabulary, (set, frozenset)):
+            vocabulary = sorted(vocabulary)
+        if isinstance(vocabulary, Mapping):
+            indices = set(vocabulary.values())
+            if len(indices) != len(vocabulary):
+                raise ValueError("Vocabulary contains repeated indices.")
+            for i in range(len(vocabulary)):
+                if i not in indices:
+                    raise ValueError(f"Vocabulary of size {len(vocabulary)} doesn't contain index {i}.")
+            terms = sorted(vocabulary, key=vocabulary.__getitem__)
+        else:
+            terms = list(vocabulary)
+            seen: set = set()
+            for t in terms:
+                if t in seen:
+                    raise ValueError(f"Duplicate term in vocabulary: {t!r}")
+                seen.add(t)
+        if not terms:
+            raise ValueError("empty vocabulary passed to fit")
+        return terms
+
+    def _new_model(self):
+        analyzer = self._analyzer_dict()
+        model = _core.Vectorizer(self._options(), analyzer)
+        terms = self._fixed_vocabulary()
+        if terms is not None:
+            model.set_vocabulary(terms)
+        return model
+
+    def _selector(self) -> Callable | None:
+        """numpy's argsort on the total counts, as scikit-learn's _limit_features, so that ties at the
+        max_features cut are broken exactly as scikit-learn breaks them."""
+        if self.max_features is None:
+            return None
+        dtype = np.dtype(self._dtype())
+        sum_dtype = np.int64 if dtype.kind == "i" else dtype
+
+        def select(tfs: np.ndarray, limit: int) -> np.ndarray:
+            return (-tfs.astype(sum_dtype)).argsort()[:limit]
+
+        return select
+
+    # --------------------------------------------------------------------------------------------- fitting
+
+    def _feed(self, model, raw_documents, n_jobs: int) -> None:
+        mode = self._mode()
+        for start, batch in self._batches(raw_documents):
+            batch = self._prepare(mode, batch)
+            if mode == "text":
+                model.add_texts(batch, start, n_jobs)
+            else:
+                model.add_terms(batch, start, n_jobs, mode == "tokens", self._producer(mode))
+
+    def _fit(self, raw_documents, keep_rows: bool):
+        n_jobs = _resolve_n_jobs(self.n_jobs)
+        model = self._new_model()
+        model.begin_fit(True, keep_rows)
+        self._feed(model, raw_documents, n_jobs)
+        model.end_fit(self._selector())
+        X = _to_csr(model.take_fit_matrix(n_jobs)) if keep_rows else None
+        self._set_model(model)
+        return X
+
+    def _set_model(self, model) -> None:
+        self._model = model
+        self._names_cache = None
+        self._vocabulary_cache = None
+        self.fixed_vocabulary_ = bool(model.fixed_vocabulary)
+
+    def fit(self, raw_documents: Iterable[str], y: Any = None):
+        """Learns the vocabulary (and idf) of ``raw_documents``, an iterable of str. Returns self."""
+        self._fit(raw_documents, keep_rows=False)
+        return self
+
+    def fit_transform(self, raw_documents: Iterable[str], y: Any = None) -> sp.csr_matrix:
+        """Learns the vocabulary and returns the document-term matrix (analysing each document once)."""
+        return self._fit(raw_documents, keep_rows=True)
+
+    def partial_fit(self, raw_documents: Iterable[str], y: Any = None):
+        """Adds the statistics of ``raw_documents`` to the fitted model: new terms, document frequencies, the
+        document count, and with them the features (pruning) and idf. ``fit(a)`` then ``partial_fit(b)``
+        gives the model ``fit(a + b)`` would (the model keeps the statistics of pruned terms for this). It uses
+        the parameters of the last ``fit``; on an unfitted vectoriser it is ``fit``. On error the model is left
+        as it was. Returns self."""
+        if not self._is_fitted():
+            return self.fit(raw_documents)
+        n_jobs = _resolve_n_jobs(self.n_jobs)
+        model = self._model
+        snapshot = model.to_bytes(b"")
+        try:
+            model.begin_fit(False, False)
+            self._feed(model, raw_documents, n_jobs)
+            model.end_fit(self._selector())
+        except BaseException:
+            restored, _ = _core.Vectorizer.from_bytes(snapshot)
+            restored.set_analyzer(self._analyzer_dict())
+            self._model = restored
+            raise
+        self._set_model(model)
+        return self
+
+    def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
+        """The document-term matrix of ``raw_documents`` over the fitted features (other terms are ignored)."""
+        self._check_fitted()
+        n_jobs = _resolve_n_jobs(self.n_jobs)
+        mode = self._mode()
+        model = self._model
+        rows = _core._VectorizerRows()
+        for start, batch in self._batches(raw_documents):
+            batch = self._prepare(mode, batch)
+            if mode == "text":
+                model.transform_texts(rows, batch, start, n_jobs)
+            else:
+                model.transform_terms(rows, batch, start, n_jobs, mode == "tokens", self._producer(mode))
+        return _to_csr(model.finish(rows, n_jobs))
+
+    # ------------------------------------------------------------------------------------------ attributes
+
+    def _is_fitted(self) -> bool:
+        return getattr(self, "_model", None) is not None and self._model.fitted
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return self._is_fitted()
+
+    def _check_fitted(self) -> None:
+        if not self._is_fitted():
+            try:
+                from sklearn.exceptions import NotFittedError
+            except ImportError:  # pragma: no cover - scikit-learn is optional
+                NotFittedError = ValueError  # noqa: N806
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments "
+                "before using this estimator."
+            )
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The feature names (terms) in column order, as a numpy object array."""
+        self._check_fitted()
+        if self._names_cache is None:
+            self._names_cache = np.asarray(self._model.feature_names(), dtype=object)
+        return self._names_cache.copy()
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """A dict term -> column (built on first access from the C++ vocabulary)."""
+        self._check_fitted()
+        if self._vocabulary_cache is None:
+            names = self._model.feature_names()
+            self._vocabulary_cache = dict(zip(names, range(len(names))))
+        return self._vocabulary_cache
+
+    @property
+    def document_frequencies_(self) -> np.ndarray:
+        """Per feature, the number of fitted documents containing it."""
+        self._check_fitted()
+        return self._model.document_frequencies()
+
+    @property
+    def n_documents_(self) -> int:
+        """Number of documents fitted (fit plus every partial_fit)."""
+        self._check_fitted()
+        return self._model.n_documents
+
+    def memory_usage(self) -> dict[str, int]:
+        """Heap bytes of the C++ model: ``vocabulary`` (terms and their hash table), ``model`` (everything),
+        and ``terms`` (the number of terms held: features and pruned terms, kept for exact partial_fit)."""
+        self._check_fitted()
+        return {
+            "vocabulary": self._model.vocabulary_bytes,
+            "model": self._model.memory_bytes,
+            "terms": self._model.n_terms_seen,
+        }
+
+    def inverse_transform(self, X: Any) -> list[np.ndarray]:
+        """The terms with non-zero entries in each row of ``X`` (sparse or dense), as scikit-learn returns."""
+        self._check_fitted()
+        names = self.get_feature_names_out()
+        if sp.issparse(X):
+            X = sp.csr_matrix(X)
+            X.eliminate_zeros()
+            return [names[X.indices[X.indptr[i] : X.indptr[i + 1]]].ravel() for i in range(X.shape[0])]
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"X must be 2-D, got an array of shape {X.shape}")
+        return [names[np.flatnonzero(X[i, :])].ravel() for i in range(X.shape[0])]
+
+    # ----------------------------------------------------------------------------------------- persistence
+
+    def _metadata(self, strict: bool) -> bytes:
+        params = self.get_params()
+        if not strict:
+            return b""
+        return json.dumps(
+            {"class": type(self).__name__, _FORMAT_VERSION_KEY: 1, "params": _jsonable(params, type(self).__name__)}
+        ).encode()
+
+    def to_bytes(self) -> bytes:
+        """The fitted model and its parameters in akhbar's versioned binary format (``from_bytes`` reads it).
+        Callable parameters cannot be stored this way: pickle such a vectoriser instead."""
+        self._check_fitted()
+        return self._model.to_bytes(self._metadata(strict=True))
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Writes ``to_bytes()`` to ``path`` (atomically: a temporary file, then a rename)."""
+        data = self.to_bytes()
+        tmp = os.fspath(path) + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes):
+        """A fitted vectoriser from ``to_bytes()`` output. Raises ``akhbar.FormatError`` (a ValueError) for
+        truncated, corrupted or foreign data, or a format version this akhbar does not read, saying which."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        model, meta = _core.Vectorizer.from_bytes(bytes(data))
+        try:
+            info = json.loads(meta.decode())
+            name, params = info["class"], _from_jsonable(info["params"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise FormatError("corrupt data: the vectoriser's parameters are unreadable") from None
+        klass = {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer}.get(name)
+        if klass is None:
+            raise FormatError(f"this data holds a {name!r}, not a CountVectorizer or TfidfVectorizer")
+        if cls is not _VocabularyVectorizer and not issubclass(klass, cls):
+            raise FormatError(f"this data holds a {name}, not a {cls.__name__}")
+        obj = klass(**params)
+        obj._attach(model)
+        return obj
+
+    @classmethod
+    def load(cls, path: str | os.PathLike):
+        """Reads a vectoriser written by ``save``. Raises ``akhbar.FormatError`` as ``from_bytes`` does."""
+        with open(path, "rb") as f:
+            return cls.from_bytes(f.read())
+
+    def _attach(self, model) -> None:
+        model.set_analyzer(self._analyzer_dict())
+        self._set_model(model)
+
+    def __reduce__(self):
+        state = self._model.to_bytes(b"") if self._is_fitted() else None
+        return (_restore, (type(self), self.get_params(), state))
+
+
+def _restore(cls, params: dict[str, Any], state: bytes | None):
+    obj = cls(**params)
+    if state is not None:
+        model, _ = _core.Vectorizer.from_bytes(state)
+        obj._attach(model)
+    return obj
+
+
+class CountVectorizer(_VocabularyVectorizer):
+    """Converts documents to a matrix of term counts, as ``sklearn.feature_extraction.text.CountVectorizer``,
+    with akhbar's Arabic analyser (normalise, tokenise, drop stop words, stem) and a C++ core.
+
+    Parameters (scikit-learn's, with its meaning):
+
+    - ``analyzer``: ``"word"`` (akhbar's analyser), ``"char"``, ``"char_wb"`` (character n-grams of the
+      normalised text), or a callable returning the terms of a document (then ``ngram_range``, ``tokenizer``,
+      ``preprocessor`` and ``stop_words`` do not apply).
+    - ``tokenizer``: a callable returning the tokens of a document; word n-grams (``ngram_range``) are built
+      from them as scikit-learn does, after removing ``stop_words`` (a collection, or a built-in list name).
+    - ``preprocessor``: a callable applied to each document before analysis.
+    - ``stop_words``: for akhbar's analyser, ``True`` (default: the built-in Arabic list), ``False``/``None``
+      (none), a list name (``"arabic"``, ``"english"``) or a collection of words.
+    - ``ngram_range``, ``min_df``, ``max_df``, ``max_features``, ``vocabulary``, ``binary``, ``dtype``: as
+      scikit-learn (ties at the ``max_features`` cut are broken exactly as scikit-learn's).
+    - ``n_jobs``: threads (None: 1; -1: all cores); results are identical for any value.
+    - ``progress``: show a tqdm progress bar.
+    - Any other keyword is an analyser option passed through (``stemmer="snowball"``, ``fold_teh_marbuta=False``,
+      ``keep_numbers=False``, ...: see ``akhbar.Analyzer``).
+
+    Attributes: ``vocabulary_``, ``fixed_vocabulary_``, ``document_frequencies_``, ``n_documents_``;
+    ``get_feature_names_out()``. The output is a ``scipy.sparse.csr_matrix`` on the C++ buffers (no copy),
+    with 32-bit indices unless the size needs 64.
+    """
+
+    def __init__(
+        self,
+        *,
+        analyzer: str | Callable = "word",
+        tokenizer: Callable | None = None,
+        preprocessor: Callable | None = None,
+        stop_words: Any = True,
+        ngram_range: tuple[int, int] = (1, 1),
+        max_df: float | int = 1.0,
+        min_df: float | int = 1,
+        max_features: int | None = None,
+        vocabulary: Any = None,
+        binary: bool = False,
+        dtype: Any = np.int64,
+        n_jobs: int | None = None,
+        progress: bool = False,
+        **analyzer_options: Any,
+    ) -> None:
+        self.analyzer = analyzer
+        self.tokenizer = tokenizer
+        self.preprocessor = preprocessor
+        self.stop_words = stop_words
+        self.ngram_range = ngram_range
+        self.max_df = max_df
+        self.min_df = min_df
+        self.max_features = max_features
+        self.vocabulary = vocabulary
+        self.binary = binary
+        self.dtype = dtype
+        self.n_jobs = n_jobs
+        self.progress = progress
+        self._analyzer_options = analyzer_options
+        self._model = None
+
+
+class TfidfVectorizer(_VocabularyVectorizer):
+    """Converts documents to a matrix of TF-IDF (or BM25) weights, as
+    ``sklearn.feature_extraction.text.TfidfVectorizer``, with akhbar's Arabic analyser and a C++ core.
+
+    Takes every ``CountVectorizer`` parameter (``dtype`` float32 or float64), and:
+
+    - ``norm`` (``"l2"``, ``"l1"``, None), ``use_idf``, ``smooth_idf``, ``sublinear_tf``: scikit-learn's.
+      TF-IDF: ``tf * idf``, ``idf = ln((1 + n) / (1 + df)) + 1`` (``ln(n / df) + 1`` without smoothing),
+      ``tf`` replaced by ``1 + ln(tf)`` with ``sublinear_tf``, then rows normalised.
+    - ``weighting="bm25"`` with ``k1`` (1.2) and ``b`` (0.75): Lucene's BM25 weights
+      ``idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * |d| / avgdl))`` with
+      ``idf = ln(1 + (n - df + 0.5) / (df + 0.5))``, ``|d|`` the number of terms of the document and
+      ``avgdl`` the mean over the fitted documents; then ``norm`` applies (pass ``norm=None`` for raw BM25).
+      ``smooth_idf`` does not apply; ``sublinear_tf=True`` is an error.
+
+    Attributes: those of ``CountVectorizer``, and ``idf_`` (when ``use_idf``).
+    """
+
+    _dtypes = ("float32", "float64")
+
+    def __init__(
+        self,
+        *,
+        analyzer: str | Callable = "word",
+        tokenizer: Callable | None = None,
+        preprocessor: Callable | None = None,
+        stop_words: Any = True,
+        ngram_range: tuple[int, int] = (1, 1),
+        max_df: float | int = 1.0,
+        min_df: float | int = 1,
+        max_features: int | None = None,
+        vocabulary: Any = None,
+        binary: bool = False,
+        dtype: Any = np.float64,
+        norm: str | None = "l2",
+        use_idf: bool = True,
+        smooth_idf: bool = True,
+        sublinear_tf: bool = False,
+        weighting: str = "tfidf",
+        k1: float = 1.2,
+        b: float = 0.75,
+        n_jobs: int | None = None,
+        progress: bool = False,
+        **analyzer_options: Any,
+    ) -> None:
+        self.analyzer = analyzer
+        self.tokenizer = tokenizer
+        self.preprocessor = preprocessor
+        self.stop_words = stop_words
+        self.ngram_range = ngram_range
+        self.max_df = max_df
+        self.min_df = min_df
+        self.max_features = max_features
+        self.vocabulary = vocabulary
+        self.binary = binary
+        self.dtype = dtype
+        self.norm = norm
+        self.use_idf = use_idf
+        self.smooth_idf = smooth_idf
+        self.sublinear_tf = sublinear_tf
+        self.weighting = weighting
+        self.k1 = k1
+        self.b = b
+        self.n_jobs = n_jobs
+        self.progress = progress
+        self._analyzer_options = analyzer_options
+        self._model = None
+
+    def _weighting(self) -> str:
+        if self.weighting not in ("tfidf", "bm25"):
+            raise ValueError(f"weighting must be 'tfidf' or 'bm25', not {self.weighting!r}")
+        return self.weighting
+
+    def _dtype(self) -> str:
+        name = np.dtype(self.dtype).name if self.dtype is not None else "float64"
+        if name not in self._dtypes:
+            warnings.warn(
+                f"Only float32 and float64 are supported as dtype of TfidfVectorizer; got {name}, float64 will be "
+                "used instead.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return "float64"
+        return name
+
+    def _options(self) -> dict[str, Any]:
+        o = super()._options()
+        for name in ("use_idf", "smooth_idf", "sublinear_tf"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, not {getattr(self, name)!r}")
+        for name in ("k1", "b"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise TypeError(f"{name} must be a number, not {v!r}")
+        o.update(
+            norm=_norm(self.norm),
+            use_idf=bool(self.use_idf),
+            smooth_idf=bool(self.smooth_idf),
+            sublinear_tf=bool(self.sublinear_tf),
+            k1=float(self.k1),
+            b=float(self.b),
+        )
+        return o
+
+    @property
+    def idf_(self) -> np.ndarray:
+        """The idf of each feature (scikit-learn's, or BM25's with weighting="bm25"), in the output dtype."""
+        self._check_fitted()
+        if not self.use_idf:
+            raise AttributeError("idf_ is defined only when use_idf=True")
+        idf = self._model.idf()
+        return idf.astype(np.float32) if self._model.dtype == "float32" else idf
+
+
+class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
+    """Converts documents to a matrix of hashed term counts, as
+    ``sklearn.feature_extraction.text.HashingVectorizer`` (the same MurmurHash3 columns and signs), with akhbar's
+    Arabic analyser. Stateless: no vocabulary to fit or store; ``fit`` only checks the parameters.
+
+    Parameters: ``n_features`` (2**20), ``binary``, ``norm`` (``"l2"``), ``alternate_sign`` (True), ``dtype``
+    (float64 or float32), ``analyzer``, ``tokenizer``, ``preprocessor``, ``stop_words``, ``ngram_range``,
+    ``n_jobs``, ``progress`` and analyser options, as ``CountVectorizer``.
+    """
+
+    _requires_fit = False
+
+    def __init__(
+        self,
+        *,
+        analyzer: str | Callable = "word",
+        tokenizer: Callable | None = None,
+        preprocessor: Callable | None = None,
+        stop_words: Any = True,
+        ngram_range: tuple[int, int] = (1, 1),
+        n_features: int = 2**20,
+        binary: bool = False,
+        norm: str | None = "l2",
+        alternate_sign: bool = True,
+        dtype: Any = np.float64,
+        n_jobs: int | None = None,
+        progress: bool = False,
+        **analyzer_options: Any,
+    ) -> None:
+        self.analyzer = analyzer
+        self.tokenizer = tokenizer
+        self.preprocessor = preprocessor
+        self.stop_words = stop_words
+        self.ngram_range = ngram_range
+        self.n_features = n_features
+        self.binary = binary
+        self.norm = norm
+        self.alternate_sign = alternate_sign
+        self.dtype = dtype
+        self.n_jobs = n_jobs
+        self.progress = progress
+        self._analyzer_options = analyzer_options
+
+    def _impl(self):
+        """The C++ vectoriser for the current parameters (rebuilt only when they change: building the analyser
+        takes milliseconds)."""
+        key = repr(sorted(self.get_params().items()))
+        cached = self.__dict__.get("_impl_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        impl = self._build_impl()
+        self.__dict__["_impl_cache"] = (key, impl)
+        return impl
+
+    def _build_impl(self):
+        nf = self.n_features
+        if isinstance(nf, bool) or not isinstance(nf, numbers.Integral) or not 1 <= nf <= 2**31 - 1:
+            raise ValueError(f"n_features must be an int in [1, 2**31 - 1], got {nf!r}")
+        lo, hi = _ngram_range(self.ngram_range)
+        options = {
+            "n_features": int(nf),
+            "binary": bool(self.binary),
+            "norm": _norm(self.norm),
+            "alternate_sign": bool(self.alternate_sign),
+            "dtype": _dtype_name(self.dtype, ("float32", "float64"), "HashingVectorizer"),
+            "ngram_min": lo,
+            "ngram_max": hi,
+        }
+        return _core.HashingVectorizer(options, self._analyzer_dict())
+
+    def fit(self, X: Any = None, y: Any = None):
+        """Checks the parameters (there is nothing to learn). Returns self."""
+        self._impl()
+        return self
+
+    def partial_fit(self, X: Any = None, y: Any = None):
+        """Does nothing but check the parameters (stateless). Returns self."""
+        return self.fit(X, y)
+
+    def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
+        """The hashed matrix of ``raw_documents``."""
+        impl = self._impl()
+        n_jobs = _resolve_n_jobs(self.n_jobs)
+        mode = self._mode()
+        rows = _core._HashingRows()
+        for start, batch in self._batches(raw_documents):
+            batch = self._prepare(mode, batch)
+            if mode == "text":
+                impl.transform_texts(rows, batch, start, n_jobs)
+            else:
+                impl.transform_terms(rows, batch, start, n_jobs, mode == "tokens", self._producer(mode))
+        return _to_csr(impl.finish(rows, n_jobs))
+
+    def fit_transform(self, raw_documents: Iterable[str], y: Any = None) -> sp.csr_matrix:
+        """Same as ``transform``."""
+        return self.transform(raw_documents)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True
+
+    def to_bytes(self) -> bytes:
+        """The parameters in akhbar's versioned binary format (``from_bytes`` reads it)."""
+        meta = json.dumps(
+            {"class": "HashingVectorizer", _FORMAT_VERSION_KEY: 1, "params": _jsonable(self.get_params(), "HashingVectorizer")}
+        ).encode()
+        return self._impl().to_bytes(meta)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Writes ``to_bytes()`` to ``path``."""
+        data = self.to_bytes()
+        tmp = os.fspath(path) + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> HashingVectorizer:
+        """A HashingVectorizer from ``to_bytes()`` output; ``akhbar.FormatError`` for bad data."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        _, meta = _core.HashingVectorizer.from_bytes(bytes(data))
+        try:
+            info = json.loads(meta.decode())
+            params = _from_jsonable(info["params"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise FormatError("corrupt data: the vectoriser's parameters are unreadable") from None
+        return cls(**params)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> HashingVectorizer:
+        """Reads a HashingVectorizer written by ``save``."""
+        with open(path, "rb") as f:
+            return cls.from_bytes(f.read())
+
+    def __reduce__(self):
+        return (_restore_hashing, (type(self), self.get_params()))
+
+
+def _restore_hashing(cls, params):
+    return cls(**params)
+
+
+__all__ = ["CountVectorizer", "HashingVectorizer", "TfidfVectorizer"]

@@ -1,0 +1,293 @@
+#include "akhbar/vectorizer.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "akhbar/error.h"
+#include "akhbar/hashing_vectorizer.h"
+#include "corpus.h"
+
+namespace akhbar {
+namespace {
+
+// Whitespace-split documents as a term batch (the views point into `storage`).
+struct Terms {
+  std::vector<std::vector<std::string>> docs;
+  DocumentBatch Batch() const {
+    std::vector<std::string_view> terms;
+    std::vector<std::size_t> offsets{0};
+    for (const auto& d : docs) {
+      for (const auto& t : d) terms.emplace_back(t);
+      offsets.push_back(terms.size());
+    }
+    return DocumentBatch::FromTerms(terms, offsets);
+  }
+};
+
+const Terms kToy{{{"b", "a", "b"}, {"c", "a"}, {}, {"a", "d", "d", "d"}}};
+
+std::vector<std::string> Names(const Vectorizer& v) {
+  std::vector<std::string> out;
+  for (std::size_t c = 0; c < v.n_features(); ++c) out.emplace_back(v.FeatureName(c));
+  return out;
+}
+
+TEST(VectorizerTest, CountsInSortedFeatureOrder) {
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.dtype = DType::kInt64;
+  Vectorizer v(o, nullptr);
+  const SparseMatrix m = v.FitTransform(kToy.Batch(), 1);
+  EXPECT_EQ(Names(v), (std::vector<std::string>{"a", "b", "c", "d"}));
+  ASSERT_EQ(m.n_rows, 4);
+  ASSERT_EQ(m.n_cols, 4);
+  EXPECT_EQ(m.At(0, 0), 1);
+  EXPECT_EQ(m.At(0, 1), 2);
+  EXPECT_EQ(m.At(1, 2), 1);
+  EXPECT_EQ(m.RowStart(3), m.RowStart(2));  // empty document
+  EXPECT_EQ(m.At(3, 3), 3);
+  EXPECT_EQ(m.nnz(), 6u);
+  EXPECT_EQ(v.FeatureIndex("d"), 3);
+  EXPECT_EQ(v.FeatureIndex("zz"), -1);
+  EXPECT_EQ(v.FeatureDocumentFrequencies(), (std::vector<std::uint64_t>{3, 1, 1, 1}));
+  EXPECT_DOUBLE_EQ(v.average_length(), 9.0 / 4);
+}
+
+TEST(VectorizerTest, LargeCountsSurviveCompactRows) {
+  Terms docs;
+  docs.docs.resize(3);
+  for (int i = 0; i < 300; ++i) docs.docs[0].push_back("x");
+  docs.docs[0].push_back("lonely");
+  for (int i = 0; i < 70000; ++i) docs.docs[0].push_back("y");
+  docs.docs[0].push_back("x");
+  for (int i = 0; i < 255; ++i) docs.docs[1].push_back("y");
+  docs.docs[1].push_back("x");
+  docs.docs[2] = {"y", "x"};
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.dtype = DType::kInt64;
+  o.min_df = 2;  // drops "lonely": rows are compacted and re-sorted
+  for (int threads : {1, 2}) {
+    Vectorizer v(o, nullptr);
+    const SparseMatrix m = v.FitTransform(docs.Batch(), threads);
+    ASSERT_EQ(Names(v), (std::vector<std::string>{"x", "y"}));
+    EXPECT_EQ(m.At(0, 0), 301);
+    EXPECT_EQ(m.At(0, 1), 70000);
+    EXPECT_EQ(m.At(1, 0), 1);
+    EXPECT_EQ(m.At(1, 1), 255);
+    EXPECT_EQ(m.At(2, 1), 1);
+    const SparseMatrix t = v.Transform(docs.Batch(), threads);
+    EXPECT_EQ(t.At(0, 1), 70000);
+    EXPECT_EQ(t.At(1, 1), 255);
+  }
+}
+
+TEST(VectorizerTest, TfidfMatchesTheFormula) {
+  VectorizerOptions o;  // smooth idf, l2
+  Vectorizer v(o, nullptr);
+  const SparseMatrix m = v.FitTransform(kToy.Batch(), 1);
+  const double n = 4;
+  auto idf = [&](double df) { return std::log((n + 1) / (df + 1)) + 1; };
+  const double a = 1 * idf(3), b = 2 * idf(1);
+  const double norm = std::sqrt(a * a + b * b);
+  EXPECT_NEAR(m.At(0, 0), a / norm, 1e-12);
+  EXPECT_NEAR(m.At(0, 1), b / norm, 1e-12);
+  EXPECT_NEAR(v.idf()[0], idf(3), 1e-12);
+}
+
+TEST(VectorizerTest, Bm25MatchesTheFormula) {
+  VectorizerOptions o;
+  o.weighting = Weighting::kBm25;
+  o.norm = Norm::kNone;
+  o.k1 = 1.2;
+  o.b = 0.75;
+  Vectorizer v(o, nullptr);
+  const SparseMatrix m = v.FitTransform(kToy.Batch(), 1);
+  const double n = 4, avgdl = 9.0 / 4;
+  auto idf = [&](double df) { return std::log(1 + (n - df + 0.5) / (df + 0.5)); };
+  auto w = [&](double tf, double dl, double df) {
+    return idf(df) * tf * (o.k1 + 1) / (tf + o.k1 * (1 - o.b + o.b * dl / avgdl));
+  };
+  EXPECT_NEAR(m.At(0, 1), w(2, 3, 1), 1e-12);
+  EXPECT_NEAR(m.At(3, 3), w(3, 4, 1), 1e-12);
+  EXPECT_NEAR(m.At(3, 0), w(1, 4, 3), 1e-12);
+}
+
+TEST(VectorizerTest, PruningAndMaxFeatures) {
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.min_df = 2;  // only "a" (df 3) survives
+  Vectorizer v(o, nullptr);
+  v.Fit(kToy.Batch(), 1);
+  EXPECT_EQ(Names(v), (std::vector<std::string>{"a"}));
+
+  VectorizerOptions top;
+  top.weighting = Weighting::kCount;
+  top.max_features = 2;  // totals: a 3, b 2, c 1, d 3 -> a, d (ties to the earlier term)
+  Vectorizer t(top, nullptr);
+  t.Fit(kToy.Batch(), 1);
+  EXPECT_EQ(Names(t), (std::vector<std::string>{"a", "d"}));
+  top.binary = true;  // by document frequency: a 3, then b c d 1 -> a, b
+  Vectorizer tb(top, nullptr);
+  tb.Fit(kToy.Batch(), 1);
+  EXPECT_EQ(Names(tb), (std::vector<std::string>{"a", "b"}));
+
+  VectorizerOptions none;
+  none.min_df = 5;
+  Vectorizer nv(none, nullptr);
+  EXPECT_THROW(nv.Fit(kToy.Batch(), 1), InvalidArgument);
+  VectorizerOptions crossed;
+  crossed.min_df = 3;
+  crossed.max_df = 2;
+  crossed.max_df_is_fraction = false;
+  Vectorizer cv(crossed, nullptr);
+  EXPECT_THROW(cv.Fit(kToy.Batch(), 1), InvalidArgument);
+}
+
+TEST(VectorizerTest, TokensBuildWordNgramsLikeScikitLearn) {
+  std::vector<std::string> got;
+  const std::string_view toks[] = {"a", "b", "c"};
+  std::string scratch;
+  ForEachWordNgram(toks, 3, 1, 2, scratch, [&](std::string_view t) { got.emplace_back(t); });
+  EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "c", "a b", "b c"}));
+  got.clear();
+  ForEachWordNgram(toks, 3, 2, 5, scratch, [&](std::string_view t) { got.emplace_back(t); });
+  EXPECT_EQ(got, (std::vector<std::string>{"a b", "b c", "a b c"}));
+}
+
+TEST(VectorizerTest, FixedVocabularyKeepsOrderAndIgnoresOthers) {
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  Vectorizer v(o, nullptr);
+  v.SetVocabulary({"d", "a", "zz"});
+  const SparseMatrix m = v.FitTransform(kToy.Batch(), 1);
+  EXPECT_EQ(Names(v), (std::vector<std::string>{"d", "a", "zz"}));
+  EXPECT_EQ(m.At(3, 0), 3);
+  EXPECT_EQ(m.At(0, 1), 1);
+  EXPECT_THROW(v.SetVocabulary({"a", "a"}), InvalidArgument);
+  EXPECT_THROW(v.SetVocabulary({}), InvalidArgument);
+}
+
+class VectorizerCorpusTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (testing::HaveCorpus("jawhara")) articles_ = new std::vector<testing::Article>(testing::LoadArticles("jawhara", 300));
+  }
+  static void TearDownTestSuite() {
+    delete articles_;
+    articles_ = nullptr;
+  }
+  void SetUp() override {
+    if (articles_ == nullptr) GTEST_SKIP() << "shared corpus not found";
+  }
+  static DocumentBatch Texts(std::size_t begin, std::size_t end) {
+    std::vector<std::string_view> t;
+    for (std::size_t i = begin; i < end; ++i) t.emplace_back((*articles_)[i].text);
+    return DocumentBatch::FromTexts(t);
+  }
+  static std::vector<testing::Article>* articles_;
+};
+std::vector<testing::Article>* VectorizerCorpusTest::articles_ = nullptr;
+
+bool SameMatrix(const SparseMatrix& a, const SparseMatrix& b) {
+  if (a.n_rows != b.n_rows || a.n_cols != b.n_cols || a.nnz() != b.nnz()) return false;
+  for (std::int64_t r = 0; r <= a.n_rows; ++r) {
+    if (a.RowStart(r) != b.RowStart(r)) return false;
+  }
+  for (std::size_t k = 0; k < a.nnz(); ++k) {
+    if (a.Column(k) != b.Column(k) || a.Value(k) != b.Value(k)) return false;
+  }
+  return true;
+}
+
+TEST_F(VectorizerCorpusTest, IdenticalForAnyThreadCountAndBatching) {
+  auto analyzer = std::make_shared<const Analyzer>();
+  VectorizerOptions o;
+  o.min_df = 2;
+  Vectorizer one(o, analyzer);
+  const SparseMatrix m1 = one.FitTransform(Texts(0, 300), 1);
+  for (int threads : {2, 3, 8}) {
+    Vectorizer many(o, analyzer);
+    many.BeginFit(true, true);
+    many.AddBatch(Texts(0, 100), threads);
+    many.AddBatch(Texts(100, 101), threads);
+    many.AddBatch(Texts(101, 300), threads);
+    many.EndFit();
+    const SparseMatrix m = many.TakeFitMatrix(threads);
+    EXPECT_TRUE(SameMatrix(m, m1)) << threads;
+    EXPECT_EQ(many.Serialize(), one.Serialize()) << threads;
+    EXPECT_TRUE(SameMatrix(many.Transform(Texts(0, 300), threads), m1));
+  }
+}
+
+TEST_F(VectorizerCorpusTest, PartialFitEqualsFitOnEverything) {
+  auto analyzer = std::make_shared<const Analyzer>();
+  VectorizerOptions o;
+  o.min_df = 2;
+  o.max_features = 2000;
+  Vectorizer whole(o, analyzer);
+  whole.Fit(Texts(0, 300), 2);
+  Vectorizer parts(o, analyzer);
+  parts.PartialFit(Texts(0, 120), 2);
+  parts.PartialFit(Texts(120, 300), 2);
+  ASSERT_EQ(Names(parts), Names(whole));
+  EXPECT_EQ(parts.idf(), whole.idf());
+  EXPECT_TRUE(SameMatrix(parts.Transform(Texts(0, 50), 1), whole.Transform(Texts(0, 50), 1)));
+}
+
+TEST_F(VectorizerCorpusTest, SerializeRoundTripAndCorruption) {
+  auto analyzer = std::make_shared<const Analyzer>();
+  VectorizerOptions o;
+  o.weighting = Weighting::kBm25;
+  o.dtype = DType::kFloat32;
+  Vectorizer v(o, analyzer);
+  v.Fit(Texts(0, 100), 1);
+  const std::string bytes = v.Serialize("meta");
+  std::string meta;
+  auto back = Vectorizer::Deserialize(bytes, analyzer, &meta);
+  EXPECT_EQ(meta, "meta");
+  EXPECT_EQ(Names(*back), Names(v));
+  EXPECT_TRUE(SameMatrix(back->Transform(Texts(100, 150), 1), v.Transform(Texts(100, 150), 1)));
+  for (std::size_t cut : {std::size_t{0}, std::size_t{10}, bytes.size() / 3, bytes.size() - 1}) {
+    EXPECT_THROW(Vectorizer::Deserialize(bytes.substr(0, cut), analyzer), FormatError);
+  }
+  for (std::size_t pos = 0; pos < bytes.size(); pos += bytes.size() / 50 + 1) {
+    std::string flipped = bytes;
+    flipped[pos] = static_cast<char>(flipped[pos] ^ 0x10);
+    EXPECT_THROW(Vectorizer::Deserialize(flipped, analyzer), FormatError) << pos;
+  }
+}
+
+TEST(HashingVectorizerTest, MurmurHashMatchesReferenceValues) {
+  // scikit-learn: murmurhash3_32("", 0) == 0, ("a") == 1009084850, ("hello") == 613153351, ("مصر") == 1373147606.
+  EXPECT_EQ(MurmurHash3Signed(""), 0);
+  EXPECT_EQ(MurmurHash3Signed("a"), 1009084850);
+  EXPECT_EQ(MurmurHash3Signed("hello"), 613153351);
+  EXPECT_EQ(MurmurHash3Signed("مصر"), 1373147606);
+}
+
+TEST(HashingVectorizerTest, SumsSignsAndNormalises) {
+  HashingOptions o;
+  o.n_features = 8;
+  o.norm = Norm::kNone;
+  HashingVectorizer h(o, nullptr);
+  const SparseMatrix m = h.Transform(kToy.Batch(), 2);
+  ASSERT_EQ(m.n_rows, 4);
+  ASSERT_EQ(m.n_cols, 8);
+  double total = 0;
+  for (std::size_t k = 0; k < m.nnz(); ++k) total += std::fabs(m.Value(k));
+  EXPECT_LE(total, 9);
+  EXPECT_EQ(m.RowStart(3), m.RowStart(2));
+  o.n_features = 0;
+  EXPECT_THROW(HashingVectorizer(o, nullptr), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace akhbar

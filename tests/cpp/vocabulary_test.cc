@@ -1,0 +1,112 @@
+#include "akhbar/vocabulary.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "akhbar/error.h"
+#include "akhbar/serialize.h"
+
+namespace akhbar {
+namespace {
+
+TEST(VocabularyTest, InsertFindTermInInsertionOrder) {
+  Vocabulary v;
+  bool added = false;
+  EXPECT_EQ(v.Insert("مصر", &added), 0u);
+  EXPECT_TRUE(added);
+  EXPECT_EQ(v.Insert("القاهرة", &added), 1u);
+  EXPECT_EQ(v.Insert("مصر", &added), 0u);
+  EXPECT_FALSE(added);
+  EXPECT_EQ(v.Insert(""), 2u);
+  EXPECT_EQ(v.size(), 3u);
+  EXPECT_EQ(v.Find("القاهرة"), 1u);
+  EXPECT_EQ(v.Find(""), 2u);
+  EXPECT_EQ(v.Find("مص"), Vocabulary::kNotFound);
+  EXPECT_EQ(v.Term(0), "مصر");
+  EXPECT_EQ(v.Term(2), "");
+}
+
+TEST(VocabularyTest, MatchesAHashMapOnManyRandomTerms) {
+  std::mt19937 rng(7);
+  Vocabulary v;
+  std::unordered_map<std::string, std::uint32_t> ref;
+  for (int i = 0; i < 200000; ++i) {
+    std::string t;
+    const int len = static_cast<int>(rng() % 12);
+    for (int k = 0; k < len; ++k) t.push_back(static_cast<char>('a' + rng() % 6));
+    const auto it = ref.emplace(t, static_cast<std::uint32_t>(ref.size())).first;
+    ASSERT_EQ(v.Insert(t), it->second);
+  }
+  ASSERT_EQ(v.size(), ref.size());
+  for (const auto& [t, id] : ref) {
+    ASSERT_EQ(v.Find(t), id);
+    ASSERT_EQ(v.Term(id), t);
+  }
+  EXPECT_EQ(v.Find("zzz"), Vocabulary::kNotFound);
+}
+
+TEST(VocabularyTest, SortedIdsFollowByteOrderLikePythonStrOrder) {
+  Vocabulary v;
+  const std::vector<std::string> terms = {"ب", "ا", "b", "a", "ab", "", "aaaaaaaaab", "aaaaaaaaa", "ا ب", "\xF0\x9F\x98\x80", "\xEF\xBF\xBD"};
+  for (const auto& t : terms) v.Insert(t);
+  std::vector<std::string> expected = terms;
+  std::sort(expected.begin(), expected.end());
+  std::vector<std::string> got;
+  for (const std::uint32_t id : v.SortedIds()) got.emplace_back(v.Term(id));
+  EXPECT_EQ(got, expected);
+  // U+FFFD (EF BF BD) sorts before U+1F600 (F0 ...) in bytes and in code points.
+  EXPECT_LT(std::string("\xEF\xBF\xBD"), std::string("\xF0\x9F\x98\x80"));
+}
+
+TEST(VocabularyTest, SelectKeepsTheGivenOrder) {
+  Vocabulary v;
+  for (const char* t : {"a", "b", "c", "d"}) v.Insert(t);
+  const Vocabulary s = v.Select({3, 1});
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s.Term(0), "d");
+  EXPECT_EQ(s.Find("b"), 1u);
+  EXPECT_EQ(s.Find("a"), Vocabulary::kNotFound);
+}
+
+TEST(VocabularyTest, RoundTripsAndRejectsCorruptData) {
+  Vocabulary v;
+  for (const char* t : {"الرئيس", "مصر", "x"}) v.Insert(t);
+  Writer w;
+  v.Write(w);
+  Reader r(w.bytes());
+  const Vocabulary back = Vocabulary::Read(r);
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back.Find("مصر"), 1u);
+
+  // A repeated term.
+  Writer dup;
+  dup.PutString("aa");
+  dup.PutArray(std::vector<std::uint32_t>{0, 1, 2});
+  Reader rd(dup.bytes());
+  EXPECT_THROW(Vocabulary::Read(rd), FormatError);
+  // Offsets past the text.
+  Writer bad;
+  bad.PutString("ab");
+  bad.PutArray(std::vector<std::uint32_t>{0, 5});
+  Reader rb(bad.bytes());
+  EXPECT_THROW(Vocabulary::Read(rb), FormatError);
+  // Truncated.
+  Reader rt(std::string_view(w.bytes()).substr(0, w.bytes().size() - 3));
+  EXPECT_THROW(Vocabulary::Read(rt), FormatError);
+}
+
+TEST(VocabularyTest, MemoryPerTermIsSmall) {
+  Vocabulary v;
+  for (int i = 0; i < 100000; ++i) v.Insert("كلمة" + std::to_string(i));
+  v.ShrinkToFit();
+  // ~13 bytes of text, 8 of offsets and hashes, 4/load of table.
+  EXPECT_LT(static_cast<double>(v.MemoryBytes()) / v.size(), 36.0);
+}
+
+}  // namespace
+}  // namespace akhbar

@@ -1,0 +1,477 @@
+"""akhbar's CountVectorizer / TfidfVectorizer / HashingVectorizer against scikit-learn, and their own API."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import akhbar
+from akhbar import CountVectorizer, HashingVectorizer, TfidfVectorizer
+
+sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+from sklearn.base import clone  # noqa: E402
+from sklearn.exceptions import NotFittedError  # noqa: E402
+
+
+def _load(shared, name, n):
+    out = []
+    with gzip.open(shared / name / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            out.append((row["text"], row.get("source", "")))
+            if len(out) == n:
+                break
+    return out
+
+
+@pytest.fixture(scope="module")
+def docs(shared_data):
+    return [t for t, _ in _load(shared_data, "jawhara", 80)]
+
+
+@pytest.fixture(scope="module")
+def egy(shared_data):
+    return _load(shared_data, "egy2013", 300)
+
+
+@pytest.fixture(scope="module")
+def tokens(docs):
+    """Each document's tokens (akhbar's analyser without stop words or stemming), computed once: the shared
+    `tokenizer` of both libraries in the grid is a dict lookup."""
+    a = akhbar.Analyzer(stop_words=False, stemmer="none")
+    return {d: a(d) for d in docs}
+
+
+def assert_same(ours, theirs, ours_names, theirs_names, atol=1e-6):
+    assert sp.isspmatrix_csr(ours)
+    assert list(ours_names) == list(theirs_names)
+    assert ours.shape == theirs.shape
+    diff = abs(ours - sp.csr_matrix(theirs))
+    assert (diff.max() if diff.nnz else 0.0) <= atol
+
+
+# ------------------------------------------------------------------------------------------ scikit-learn grid
+
+WEIGHTING = list(itertools.product(["l1", "l2", None], [True, False], [True, False], [True, False], [True, False]))
+PRUNING = list(itertools.product([(1, 1), (1, 2), (2, 3)], [1, 2, 0.05], [1.0, 0.5, 30], [None, 60]))
+
+
+@pytest.mark.parametrize("ngram_range,min_df,max_df,max_features", PRUNING)
+def test_tfidf_matches_sklearn_for_every_option(docs, tokens, ngram_range, min_df, max_df, max_features):
+    """Both fed the same tokenizer: same features, same matrix, for every weighting option combination.
+
+    scikit-learn's side is computed as its TfidfVectorizer computes it (a float64 CountVectorizer, then a
+    TfidfTransformer fitted on its counts), so that its counting runs once per `binary` value."""
+    common = dict(ngram_range=ngram_range, min_df=min_df, max_df=max_df, max_features=max_features)
+    counted = {}
+    for binary in (False, True):
+        cv = sklearn_text.CountVectorizer(
+            tokenizer=tokens.__getitem__, lowercase=False, token_pattern=None, dtype=np.float64, binary=binary, **common
+        )
+        counted[binary] = (cv, cv.fit_transform(docs), cv.transform(docs[:20]))
+    for norm, use_idf, smooth_idf, sublinear_tf, binary in WEIGHTING:
+        weights = dict(norm=norm, use_idf=use_idf, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf)
+        cv, C, C_new = counted[binary]
+        tt = sklearn_text.TfidfTransformer(**weights).fit(C)
+        ours = TfidfVectorizer(tokenizer=tokens.__getitem__, binary=binary, **common, **weights)
+        X = ours.fit_transform(docs)
+        assert_same(X, tt.transform(C), ours.get_feature_names_out(), cv.get_feature_names_out())
+        assert_same(ours.transform(docs[:20]), tt.transform(C_new), [], [])
+        if use_idf:
+            np.testing.assert_allclose(ours.idf_, tt.idf_, rtol=1e-12)
+
+
+def test_tfidf_vectorizer_equals_count_plus_transformer_in_sklearn(docs, tokens):
+    """The premise of the grid above, checked on a few option sets against sklearn's TfidfVectorizer itself."""
+    for opts in ({"ngram_range": (1, 2), "max_features": 60, "binary": True, "sublinear_tf": True},
+                 {"min_df": 2, "max_df": 0.5, "norm": "l1", "smooth_idf": False}):
+        theirs = sklearn_text.TfidfVectorizer(tokenizer=tokens.__getitem__, lowercase=False, token_pattern=None, **opts)
+        ours = TfidfVectorizer(tokenizer=tokens.__getitem__, **opts)
+        assert_same(ours.fit_transform(docs), theirs.fit_transform(docs), ours.get_feature_names_out(), theirs.get_feature_names_out())
+
+
+@pytest.mark.parametrize("ngram_range,min_df,max_df,max_features", PRUNING)
+@pytest.mark.parametrize("binary", [False, True])
+def test_count_matches_sklearn(docs, tokens, ngram_range, min_df, max_df, max_features, binary):
+    opts = dict(ngram_range=ngram_range, min_df=min_df, max_df=max_df, max_features=max_features, binary=binary)
+    theirs = sklearn_text.CountVectorizer(tokenizer=tokens.__getitem__, lowercase=False, token_pattern=None, **opts)
+    ours = CountVectorizer(tokenizer=tokens.__getitem__, **opts)
+    Y = theirs.fit_transform(docs)
+    X = ours.fit_transform(docs)
+    assert X.dtype == np.int64
+    assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    assert (X != Y).nnz == 0
+    assert ours.vocabulary_ == theirs.vocabulary_
+
+
+def test_max_features_ties_broken_as_sklearn(tokens, docs):
+    # Many terms share a count at the cut: the selection must still be scikit-learn's.
+    for mf in (7, 100, 333):
+        for cls_ours, cls_theirs in ((CountVectorizer, sklearn_text.CountVectorizer), (TfidfVectorizer, sklearn_text.TfidfVectorizer)):
+            ours = cls_ours(tokenizer=tokens.__getitem__, max_features=mf).fit(docs)
+            theirs = cls_theirs(tokenizer=tokens.__getitem__, lowercase=False, token_pattern=None, max_features=mf).fit(docs)
+            assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype(docs, tokens, dtype):
+    theirs = sklearn_text.TfidfVectorizer(tokenizer=tokens.__getitem__, lowercase=False, token_pattern=None, dtype=dtype)
+    ours = TfidfVectorizer(tokenizer=tokens.__getitem__, dtype=dtype)
+    X, Y = ours.fit_transform(docs), theirs.fit_transform(docs)
+    assert X.dtype == Y.dtype == dtype
+    assert ours.idf_.dtype == theirs.idf_.dtype
+    np.testing.assert_allclose(X.toarray(), Y.toarray(), atol=1e-6)
+
+
+def test_callable_analyzer_matches_sklearn(docs):
+    a = akhbar.Analyzer()
+    ours = TfidfVectorizer(analyzer=a, sublinear_tf=True, min_df=2)
+    theirs = sklearn_text.TfidfVectorizer(analyzer=a, sublinear_tf=True, min_df=2)
+    assert_same(ours.fit_transform(docs), theirs.fit_transform(docs), ours.get_feature_names_out(), theirs.get_feature_names_out())
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"ngram_range": (1, 2), "min_df": 2}, {"analyzer": "char_wb", "ngram_range": (2, 4)},
+     {"analyzer": "char", "ngram_range": (1, 3), "max_features": 500}, {"stemmer": "snowball", "stop_words": False}],
+)
+def test_own_analyzer_matches_sklearn_fed_the_same_analyzer(docs, options):
+    """akhbar's built-in analysis equals scikit-learn given akhbar.Analyzer with the same options as a callable."""
+    analyser_opts = {k: v for k, v in options.items() if k not in ("min_df", "max_features")}
+    pruning = {k: v for k, v in options.items() if k in ("min_df", "max_features")}
+    ours = TfidfVectorizer(**options)
+    theirs = sklearn_text.TfidfVectorizer(analyzer=akhbar.Analyzer(**analyser_opts), **pruning)
+    X, Y = ours.fit_transform(docs), theirs.fit_transform(docs)
+    assert_same(X, Y, ours.get_feature_names_out(), theirs.get_feature_names_out())
+    assert_same(ours.transform(docs[::7]), theirs.transform(docs[::7]), [], [])
+
+
+def test_fixed_vocabulary_matches_sklearn(docs, tokens):
+    vocab_list = ["مصر", "الرئيس", "zzz-not-there", "في", "قال"]
+    for vocabulary in (vocab_list, {t: i for i, t in enumerate(reversed(vocab_list))}, set(vocab_list)):
+        ours = TfidfVectorizer(tokenizer=tokens.__getitem__, vocabulary=vocabulary)
+        theirs = sklearn_text.TfidfVectorizer(
+            tokenizer=tokens.__getitem__, lowercase=False, token_pattern=None, vocabulary=vocabulary
+        )
+        assert_same(ours.fit_transform(docs), theirs.fit_transform(docs), ours.get_feature_names_out(), theirs.get_feature_names_out())
+        assert ours.fixed_vocabulary_ and ours.vocabulary_ == theirs.vocabulary_
+    with pytest.raises(ValueError, match="Duplicate term"):
+        TfidfVectorizer(vocabulary=["a", "b", "a"]).fit(docs)
+    with pytest.raises(ValueError, match="doesn't contain index 1"):
+        TfidfVectorizer(vocabulary={"a": 0, "b": 2}).fit(docs)
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        TfidfVectorizer(vocabulary=[]).fit(docs)
+
+
+@pytest.mark.parametrize("n_features,alternate_sign,norm,binary", [
+    (2**20, True, "l2", False), (16, True, "l2", False), (16, False, None, True), (1000, True, "l1", False),
+])
+def test_hashing_matches_sklearn(docs, tokens, n_features, alternate_sign, norm, binary):
+    opts = dict(n_features=n_features, alternate_sign=alternate_sign, norm=norm, binary=binary, ngram_range=(1, 2))
+    ours = HashingVectorizer(tokenizer=tokens.__getitem__, **opts)
+    theirs = sklearn_text.HashingVectorizer(tokenizer=tokens.__getitem__, lowercase=False, token_pattern=None, **opts)
+    X, Y = ours.fit_transform(docs), theirs.fit_transform(docs)
+    assert X.shape == Y.shape
+    assert abs(X - Y).max() <= 1e-12
+
+
+def test_hashing_own_analyzer(docs):
+    a = akhbar.Analyzer()
+    X = HashingVectorizer(n_features=2**18, n_jobs=2).transform(docs)
+    Y = sklearn_text.HashingVectorizer(n_features=2**18, analyzer=a).transform(docs)
+    assert X.shape == Y.shape and X.nnz > 0
+    assert abs(X - Y).max() <= 1e-12
+
+
+def test_hashing_batches_threads_and_zero_copy(docs, monkeypatch):
+    ref = HashingVectorizer(n_features=2**12).transform(docs)
+    monkeypatch.setattr(HashingVectorizer, "_batch_docs", 7)
+    X = HashingVectorizer(n_features=2**12, n_jobs=2).transform(iter(docs))
+    assert (X != ref).nnz == 0 and np.array_equal(X.indptr, ref.indptr)
+    assert not X.data.flags.owndata and not X.indices.flags.owndata
+    assert HashingVectorizer().fit_transform([]).shape == (0, 2**20)
+    h = HashingVectorizer(n_features=32)
+    assert h.transform(docs[:2]).shape == (2, 32)
+    h.set_params(n_features=64, stemmer="none")  # the cached C++ vectoriser follows the parameters
+    assert h.transform(docs[:2]).shape == (2, 64)
+    assert (h.transform(docs[:2]) != HashingVectorizer(n_features=64, stemmer="none").transform(docs[:2])).nnz == 0
+
+
+def test_inverse_transform_matches_sklearn(docs, tokens):
+    ours = CountVectorizer(tokenizer=tokens.__getitem__, min_df=2).fit(docs)
+    theirs = sklearn_text.CountVectorizer(tokenizer=tokens.__getitem__, lowercase=False, token_pattern=None, min_df=2).fit(docs)
+    X = ours.transform(docs[:5])
+    for a, b in zip(ours.inverse_transform(X), theirs.inverse_transform(X)):
+        assert list(a) == list(b)
+    for a, b in zip(ours.inverse_transform(X.toarray()), theirs.inverse_transform(X.toarray())):
+        assert list(a) == list(b)
+
+
+# ----------------------------------------------------------------------------------------------------- BM25
+
+
+def test_bm25_weights_follow_the_documented_formula(docs):
+    a = akhbar.Analyzer()
+    k1, b = 1.5, 0.6
+    X = TfidfVectorizer(analyzer=a, weighting="bm25", k1=k1, b=b, norm=None).fit_transform(docs)
+    counts = sklearn_text.CountVectorizer(analyzer=a)
+    C = counts.fit_transform(docs).toarray().astype(float)
+    lengths = np.array([len(a(d)) for d in docs], dtype=float)
+    n = len(docs)
+    df = (C > 0).sum(axis=0)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    denom = C + k1 * (1 - b + b * lengths[:, None] / lengths.mean())
+    expected = idf * C * (k1 + 1) / denom
+    np.testing.assert_allclose(X.toarray(), expected, atol=1e-9)
+    v = TfidfVectorizer(analyzer=a, weighting="bm25").fit(docs)
+    np.testing.assert_allclose(v.idf_, idf, rtol=1e-12)
+    # Normalised rows by default.
+    np.testing.assert_allclose(sp.linalg.norm(v.transform(docs), axis=1), 1.0)
+    with pytest.raises(ValueError, match="sublinear_tf"):
+        TfidfVectorizer(weighting="bm25", sublinear_tf=True).fit(docs)
+    with pytest.raises(ValueError, match="weighting"):
+        TfidfVectorizer(weighting="okapi").fit(docs)
+
+
+# ------------------------------------------------------------------------------------- threads, input kinds
+
+
+def test_identical_for_any_n_jobs_and_batch_size(docs, monkeypatch):
+    ref = TfidfVectorizer(ngram_range=(1, 2), min_df=2)
+    X1 = ref.fit_transform(docs)
+    for n_jobs, batch in ((2, 8192), (2, 7), (3, 13), (1, 5)):
+        monkeypatch.setattr(TfidfVectorizer, "_batch_docs", batch)
+        v = TfidfVectorizer(ngram_range=(1, 2), min_df=2, n_jobs=n_jobs)
+        X = v.fit_transform(docs)
+        assert list(v.get_feature_names_out()) == list(ref.get_feature_names_out())
+        assert (X != X1).nnz == 0 and np.array_equal(X.indices, X1.indices) and np.array_equal(X.indptr, X1.indptr)
+        assert (v.transform(docs) != X1).nnz == 0
+        # First-seen order of the internal vocabulary does not leak: to_bytes is identical too.
+        assert v._model.to_bytes(b"") == ref._model.to_bytes(b"")
+
+
+def test_any_iterable_of_str(docs):
+    pd = pytest.importorskip("pandas")
+    ref = TfidfVectorizer().fit_transform(docs)
+    for source in (iter(docs), (d for d in docs), pd.Series(docs), np.array(docs, dtype=object), tuple(docs)):
+        X = TfidfVectorizer().fit_transform(source)
+        assert (X != ref).nnz == 0
+    X = TfidfVectorizer().fit_transform([d.encode() for d in docs])
+    assert (X != ref).nnz == 0
+
+
+def test_output_is_zero_copy_csr(docs):
+    X = TfidfVectorizer().fit_transform(docs)
+    assert isinstance(X, sp.csr_matrix)
+    for arr in (X.data, X.indices, X.indptr):
+        assert not arr.flags.owndata  # views of the C++ buffers
+    assert X.indices.dtype == np.int32 and X.has_sorted_indices
+
+
+def test_bad_input_errors(docs):
+    v = TfidfVectorizer()
+    with pytest.raises(ValueError, match="string object received"):
+        v.fit("one string")
+    with pytest.raises(TypeError, match=r"raw_documents\[2\] must be str"):
+        v.fit(["a", "b", 3])
+    with pytest.raises(ValueError, match=r"raw_documents\[1\]: invalid UTF-8 at byte offset 1"):
+        v.fit([b"ok", b"a\xff"])
+    with pytest.raises(ValueError, match=r"raw_documents\[0\]: lone surrogate U\+D800"):
+        v.fit(["a\ud800"])
+    with pytest.raises(TypeError, match="must be an iterable"):
+        v.fit(5)
+    with pytest.raises(TypeError, match="analyzer output for document 1, item 0 must be str"):
+        TfidfVectorizer(analyzer=lambda d: [d] if d == "x" else [1]).fit(["x", "y"])
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        TfidfVectorizer().fit(["", "  "])
+    with pytest.raises(ValueError, match="no terms remain"):
+        TfidfVectorizer(min_df=79).fit(docs)
+    with pytest.raises(ValueError, match="max_df corresponds to < documents than min_df"):
+        TfidfVectorizer(min_df=5, max_df=3).fit(docs)
+    with pytest.raises(TypeError, match="min_df"):
+        TfidfVectorizer(min_df="2").fit(docs)
+    with pytest.raises(ValueError, match="max_df"):
+        TfidfVectorizer(max_df=1.5).fit(docs)
+    with pytest.raises(ValueError, match="max_features"):
+        TfidfVectorizer(max_features=0).fit(docs)
+    with pytest.raises(ValueError, match="ngram_range"):
+        TfidfVectorizer(ngram_range=(2, 1)).fit(docs)
+    with pytest.raises(ValueError, match="norm"):
+        TfidfVectorizer(norm="max").fit(docs)
+    with pytest.raises(TypeError, match="lowercase"):
+        TfidfVectorizer(lowercase=False).fit(docs)
+    with pytest.raises(TypeError, match="unknown parameter 'stemer'"):
+        TfidfVectorizer(stemer="light").fit(docs)
+    with pytest.raises(NotFittedError):
+        TfidfVectorizer().transform(docs)
+    with pytest.raises(ValueError, match="n_jobs"):
+        TfidfVectorizer(n_jobs=0).fit(docs)
+    with pytest.warns(UserWarning, match="float64 will be used"):
+        assert TfidfVectorizer(dtype=np.int32).fit_transform(docs).dtype == np.float64
+
+
+def test_analyzer_options_pass_through(docs):
+    plain = TfidfVectorizer(stemmer="none", stop_words=False).fit(docs)
+    stemmed = TfidfVectorizer().fit(docs)
+    assert len(plain.get_feature_names_out()) > len(stemmed.get_feature_names_out())
+    unstemmed = TfidfVectorizer(stemmer="none").fit(docs)
+    assert "في" in plain.vocabulary_ and "في" not in unstemmed.vocabulary_  # Arabic stop word dropped by default
+    kept_teh = TfidfVectorizer(fold_teh_marbuta=False, stemmer="none").fit(docs)
+    assert any(t.endswith("ة") for t in kept_teh.vocabulary_)
+    assert not any(t.endswith("ة") for t in plain.vocabulary_)
+
+
+def test_progress_bar(docs, capsys):
+    TfidfVectorizer(progress=True).fit(docs)
+    assert "doc" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------------------------- partial_fit
+
+
+@pytest.mark.parametrize("options", [{}, {"min_df": 2, "max_features": 300}, {"weighting": "bm25", "max_df": 0.5}])
+def test_partial_fit_equals_fit_on_everything(docs, options):
+    a, b = docs[:50], docs[50:]
+    whole = TfidfVectorizer(**options).fit(docs)
+    parts = TfidfVectorizer(**options).partial_fit(a)
+    assert parts.n_documents_ == 50
+    parts.partial_fit(b)
+    assert parts.n_documents_ == len(docs)
+    assert list(parts.get_feature_names_out()) == list(whole.get_feature_names_out())
+    np.testing.assert_allclose(parts.idf_, whole.idf_, rtol=1e-12)
+    assert abs(parts.transform(docs) - whole.transform(docs)).max() < 1e-12
+
+
+def test_partial_fit_error_leaves_model_unchanged(docs):
+    v = TfidfVectorizer().fit(docs[:50])
+    before = v._model.to_bytes(b"")
+    with pytest.raises(TypeError):
+        v.partial_fit(docs[50:60] + [7])
+    assert v._model.to_bytes(b"") == before
+    v.transform(docs[:3])
+
+
+# ----------------------------------------------------------------------------------------------- persistence
+
+
+def test_save_load_bytes_pickle(docs, tmp_path):
+    v = TfidfVectorizer(ngram_range=(1, 2), min_df=2, weighting="bm25", k1=1.7, dtype=np.float32, stemmer="snowball")
+    X = v.fit_transform(docs)
+    for restored in (
+        TfidfVectorizer.from_bytes(v.to_bytes()),
+        pickle.loads(pickle.dumps(v)),
+        clone(v).fit(docs),
+    ):
+        assert restored.get_params() == v.get_params()
+        assert list(restored.get_feature_names_out()) == list(v.get_feature_names_out())
+        assert (restored.transform(docs) != X).nnz == 0
+    path = tmp_path / "model.akhbar"
+    v.save(path)
+    loaded = akhbar.TfidfVectorizer.load(path)
+    assert (loaded.transform(docs[:10]) != X[:10]).nnz == 0
+    assert loaded.partial_fit(docs[:5]).n_documents_ == len(docs) + 5
+    c = CountVectorizer(vocabulary={"مصر": 1, "في": 0}).fit(docs)
+    c2 = CountVectorizer.from_bytes(c.to_bytes())
+    assert c2.vocabulary_ == c.vocabulary_ and c2.vocabulary == c.vocabulary
+    with pytest.raises(akhbar.FormatError, match="holds a TfidfVectorizer, not a CountVectorizer"):
+        CountVectorizer.from_bytes(v.to_bytes())
+    h = HashingVectorizer(n_features=64, ngram_range=(1, 2))
+    for h2 in (HashingVectorizer.from_bytes(h.to_bytes()), pickle.loads(pickle.dumps(h))):
+        assert (h2.transform(docs) != h.transform(docs)).nnz == 0
+    with pytest.raises(akhbar.FormatError, match="hashing_vectorizer"):
+        TfidfVectorizer.from_bytes(h.to_bytes())
+
+
+def _my_analyzer(doc):
+    return doc.split()
+
+
+def test_callables_pickle_but_do_not_save(docs):
+    v = TfidfVectorizer(analyzer=_my_analyzer).fit(docs)
+    with pytest.raises(ValueError, match="callable analyzer"):
+        v.to_bytes()
+    v2 = pickle.loads(pickle.dumps(v))
+    assert v2.analyzer is _my_analyzer
+    assert (v2.transform(docs) != v.transform(docs)).nnz == 0
+
+
+def test_corrupt_truncated_and_future_files_raise_format_error(docs):
+    data = TfidfVectorizer(min_df=2).fit(docs).to_bytes()
+    for cut in (0, 7, 12, 40, len(data) // 2, len(data) - 1):
+        with pytest.raises(akhbar.FormatError):
+            TfidfVectorizer.from_bytes(data[:cut])
+    rng = np.random.default_rng(0)
+    for pos in rng.integers(0, len(data), 40):
+        flipped = bytearray(data)
+        flipped[pos] ^= 1 << int(rng.integers(0, 8))
+        with pytest.raises(akhbar.FormatError):
+            TfidfVectorizer.from_bytes(bytes(flipped))
+    future = bytearray(data)
+    future[8:12] = (99).to_bytes(4, "little")
+    with pytest.raises(akhbar.FormatError, match="unsupported akhbar format version 99"):
+        TfidfVectorizer.from_bytes(bytes(future))
+    assert issubclass(akhbar.FormatError, ValueError)
+
+
+def test_future_payload_version_names_the_version(docs):
+    import zlib
+
+    data = bytearray(TfidfVectorizer().fit(docs[:5]).to_bytes())
+    kind_len = int.from_bytes(data[12:16], "little")
+    payload_at = 16 + kind_len + 8
+    data[payload_at : payload_at + 4] = (2).to_bytes(4, "little")
+    data[-4:] = zlib.crc32(bytes(data[:-4])).to_bytes(4, "little")
+    with pytest.raises(akhbar.FormatError, match="unsupported vectorizer payload version 2"):
+        TfidfVectorizer.from_bytes(bytes(data))
+
+
+# ------------------------------------------------------------------------------------------ scikit-learn API
+
+
+def test_clone_pipeline_gridsearch(egy):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+
+    texts = [t for t, _ in egy]
+    labels = [s for _, s in egy]
+    top = {s for s, _ in __import__("collections").Counter(labels).most_common(2)}
+    keep = [i for i, s in enumerate(labels) if s in top]
+    texts = [texts[i] for i in keep]
+    labels = [labels[i] for i in keep]
+    v = TfidfVectorizer(min_df=2, stemmer="none")
+    c = clone(v)
+    assert c.get_params() == v.get_params() and c is not v
+    pipe = Pipeline([("vec", TfidfVectorizer()), ("clf", LogisticRegression(max_iter=200))])
+    grid = GridSearchCV(
+        pipe, {"vec__min_df": [1, 2], "vec__stemmer": ["light", "none"], "vec__weighting": ["tfidf", "bm25"]}, cv=2
+    )
+    grid.fit(texts, labels)
+    assert set(grid.best_params_) == {"vec__min_df", "vec__stemmer", "vec__weighting"}
+    assert grid.score(texts, labels) > 0.5
+    assert grid.best_estimator_.named_steps["vec"].get_feature_names_out().dtype == object
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        TfidfVectorizer().set_params(nope=1)
+
+
+def test_repr_and_params():
+    v = TfidfVectorizer(min_df=2, stemmer="none")
+    assert repr(v) == "TfidfVectorizer(min_df=2, stemmer='none')"
+    assert v.get_params()["stemmer"] == "none"
+    v.set_params(fold_alef=False, max_df=0.9)
+    assert v.get_params()["fold_alef"] is False and v.max_df == 0.9
+
+
+def test_memory_usage_and_attributes(docs):
+    v = CountVectorizer().fit(docs)
+    m = v.memory_usage()
+    assert m["terms"] == len(v.vocabulary_)
+    assert m["vocabulary"] / m["terms"] < 60
+    np.testing.assert_array_equal(v.document_frequencies_, (v.transform(docs) > 0).sum(axis=0).A1)
+    assert v.get_feature_names_out().dtype == object
