@@ -17,7 +17,7 @@ for bin in $build/tests/fuzz/*_fuzzer; do
   name=$(basename "$bin")
   seeds=$build/seeds/$name; mkdir -p "$seeds" $build/corpus/$name
   echo "== fuzzing $name for ${secs}s"
-  "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+  "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 \
     -artifact_prefix=$build/artifacts/$name- $build/corpus/$name "$seeds" 2>&1 \
     | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|Done)" || true
   if ls $build/artifacts/$name-* >/dev/null 2>&1; then

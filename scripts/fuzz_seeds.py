@@ -34,3 +34,30 @@ for target in ("normalizer_fuzzer", "analyzer_fuzzer", "tokenizer_fuzzer"):
     for i, t in enumerate(texts):
         (d / f"seed{i:04d}").write_bytes(bytes([i % 256]) + t)
 print(f"wrote {len(texts)} seeds per text target to {out}")
+
+# Loader targets: real files written by the installed package (skipped when akhbar is not importable).
+try:
+    import akhbar
+except ImportError:
+    akhbar = None
+if akhbar is not None:
+    docs = [t.decode("utf-8", "replace") for t in texts[:60]]
+    d = out / "vectorizer_loader_fuzzer"
+    d.mkdir(parents=True, exist_ok=True)
+    models = {
+        "tfidf": akhbar.TfidfVectorizer(),
+        "bm25": akhbar.TfidfVectorizer(weighting="bm25", ngram_range=(1, 2), min_df=2),
+        "count": akhbar.CountVectorizer(max_features=50),
+        "charwb": akhbar.TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), dtype="float32"),
+    }
+    for name, model in models.items():
+        (d / f"{name}.akhbar").write_bytes(model.fit(docs).to_bytes())
+    related = getattr(akhbar, "RelatedArticles", None)
+    if related is not None and hasattr(related, "to_bytes"):
+        d = out / "index_loader_fuzzer"
+        d.mkdir(parents=True, exist_ok=True)
+        try:
+            (d / "index.akhbar").write_bytes(related().fit(docs).to_bytes())
+        except Exception as e:  # the index is optional for the seeds; say why it is missing
+            print(f"no index seed: {e}", file=sys.stderr)
+    print("wrote model seeds for the loader targets")
