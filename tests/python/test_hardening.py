@@ -65,3 +65,89 @@ def test_normalize_batch_names_the_bad_element():
         akhbar.Normalizer().normalize_batch(["a", "b", 3])
     with pytest.raises(ValueError, match=r"texts\[1\].*byte offset 1"):
         akhbar.Normalizer().normalize_batch([b"ok", b"a\xff"])
+
+
+# --------------------------------------------------------------------------- analysis and vectorisers
+
+DOCS = [
+    "في أعقـ.ـاب القمة العربية، قال الرئيس إن المفاوضات ستستمر",
+    "وقـ.ـف إطـ.ـلاق النـ.ـار في غزة بعد اجتماع القاهرة",
+    "ارتفاع أسعار الذهب في السوق المصرية اليوم ١٢٬٥٠٠ جنيه",
+    "الرئيس يلتقي وزير الخارجية لبحث القمة العربية",
+    "Apple تطلق iPhone جديد في السوق المصرية",
+] * 20
+
+
+def test_vectorizer_transform_from_many_threads_equals_sequential():
+    vec = akhbar.TfidfVectorizer(ngram_range=(1, 2)).fit(DOCS)
+    batches = [DOCS[i:] + DOCS[:i] for i in range(0, 100, 7)]
+    expected = [vec.transform(b) for b in batches]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(vec.transform, batches))
+    for e, g in zip(expected, got):
+        assert (e != g).nnz == 0
+
+
+def test_analyzer_from_many_threads_equals_sequential():
+    analyzer = akhbar.Analyzer(ngram_range=(1, 2))
+    expected = [analyzer(d) for d in DOCS]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(analyzer, DOCS))
+    assert got == expected
+    assert analyzer.analyze_batch(DOCS, n_threads=2) == expected
+
+
+@pytest.mark.parametrize(
+    "call, argument",
+    [
+        (lambda: akhbar.tokenize(5), "text"),
+        (lambda: akhbar.Tokenizer().tokens(5), "text"),
+        (lambda: akhbar.Analyzer()(5), "text"),
+        (lambda: akhbar.Stemmer("light").stem(5), "word"),
+        (lambda: akhbar.TfidfVectorizer().fit([1, 2]), "document"),
+    ],
+)
+def test_wrong_types_raise_type_error_naming_the_argument(call, argument):
+    with pytest.raises(TypeError) as info:
+        call()
+    assert argument in str(info.value)
+
+
+def test_vectorizer_rejects_a_single_string_as_scikit_learn_does():
+    with pytest.raises(ValueError, match="Iterable over raw text documents expected"):
+        akhbar.TfidfVectorizer().fit("a single string")
+
+
+def test_vectorizer_invalid_utf8_names_the_offset():
+    with pytest.raises(ValueError, match="byte offset 3"):
+        akhbar.TfidfVectorizer().fit([b"abc\xff", b"ok"])
+
+
+@pytest.mark.parametrize("make", [akhbar.CountVectorizer, akhbar.TfidfVectorizer])
+def test_vectorizer_round_trips_bytes_file_and_pickle(make, tmp_path):
+    import pickle
+
+    vec = make(ngram_range=(1, 2)).fit(DOCS)
+    expected = vec.transform(DOCS)
+    path = tmp_path / "model.akhbar"
+    vec.save(path)
+    for loaded in (make.from_bytes(vec.to_bytes()), make.load(path), pickle.loads(pickle.dumps(vec))):
+        assert list(loaded.get_feature_names_out()) == list(vec.get_feature_names_out())
+        assert (loaded.transform(DOCS) != expected).nnz == 0
+
+
+def test_hostile_model_files_raise_format_error(tmp_path):
+    data = bytearray(akhbar.TfidfVectorizer().fit(DOCS).to_bytes())
+    cases = {
+        "empty": b"",
+        "truncated": bytes(data[: len(data) // 2]),
+        "bit flip": bytes(data[:40]) + bytes([data[40] ^ 0x10]) + bytes(data[41:]),
+        "future version": bytes(data[:8]) + (99).to_bytes(4, "little") + bytes(data[12:]),
+        "not akhbar": b"PK\x03\x04" + bytes(100),
+        "huge count": bytes(data[:-12]) + (2**62).to_bytes(8, "little") + bytes(data[-4:]),
+    }
+    for name, bad in cases.items():
+        with pytest.raises(akhbar.FormatError):
+            akhbar.TfidfVectorizer.from_bytes(bad)
+    with pytest.raises(akhbar.FormatError, match="version 99"):
+        akhbar.TfidfVectorizer.from_bytes(cases["future version"])
