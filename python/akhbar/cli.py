@@ -1,13 +1,18 @@
-"""The ``akhbar`` command."""
+"""The ``akhbar`` command: related articles, near-duplicates and story clusters from a JSONL or CSV file."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
+import io
 import json
 import sys
 from importlib import resources
-from typing import Sequence
+from pathlib import Path
+from typing import Any, Sequence
+
+_COLUMNS = ("id", "title", "source", "date")
 
 
 def load_sample() -> list[dict]:
@@ -17,25 +22,256 @@ def load_sample() -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from akhbar import Normalizer
+def load_articles(path: str) -> list[dict]:
+    """Articles from a JSONL or CSV file (gzip'd if the name ends in .gz; '-' reads JSONL from stdin). Each
+    needs a ``text``; ``id``, ``title``, ``source`` and ``date`` are optional."""
+    if path == "-":
+        handle: Any = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+        name = "stdin.jsonl"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise SystemExit(f"akhbar: error: {path}: no such file")
+        name = p.name[:-3] if p.name.endswith(".gz") else p.name
+        handle = gzip.open(p, "rt", encoding="utf-8", newline="") if p.name.endswith(".gz") else open(
+            p, encoding="utf-8", newline="")
+    with handle:
+        if name.lower().endswith(".csv"):
+            rows = list(csv.DictReader(handle))
+            where = lambda i: f"{path}: row {i + 2}"  # noqa: E731 - header is line 1
+        else:
+            rows = []
+            for n, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise SystemExit(f"akhbar: error: {path}: line {n} is not JSON ({e.msg})") from None
+                if not isinstance(obj, dict):
+                    raise SystemExit(f"akhbar: error: {path}: line {n} is not a JSON object")
+                rows.append(obj)
+            where = lambda i: f"{path}: article {i + 1}"  # noqa: E731
+    for i, r in enumerate(rows):
+        if not isinstance(r.get("text"), str):
+            raise SystemExit(f"akhbar: error: {where(i)} has no 'text' (a string)")
+    if not rows:
+        raise SystemExit(f"akhbar: error: {path} holds no articles")
+    return rows
 
-    articles = load_sample()
-    norm = Normalizer()
-    texts = [a["title"] for a in articles[: args.n]]
-    for before, after in zip(texts, norm.normalize_batch(texts)):
-        print(f"before: {before}\nafter:  {after}\n")
+
+def _column(rows: list[dict], name: str) -> list | None:
+    if not any(r.get(name) not in (None, "") for r in rows):
+        return None
+    values = [r.get(name) for r in rows]
+    if name == "id":
+        if any(v in (None, "") for v in values):
+            raise SystemExit("akhbar: error: some articles have an id and others not; give every article an id")
+        return [v if isinstance(v, (str, int)) else str(v) for v in values]
+    return [None if v in (None, "") else str(v) for v in values]
+
+
+def _build(args: argparse.Namespace):
+    from akhbar.related import RelatedArticles
+
+    rows = load_articles(args.input)
+    index = RelatedArticles(
+        n_jobs=args.jobs, progress=not args.quiet, strip_boilerplate=not args.keep_boilerplate
+    )
+    index.fit(
+        [r["text"] for r in rows],
+        ids=_column(rows, "id"),
+        titles=_column(rows, "title"),
+        sources=_column(rows, "source"),
+        dates=_column(rows, "date"),
+    )
+    return rows, index
+
+
+def _open_out(path: str | None):
+    if path in (None, "-"):
+        return sys.stdout, False
+    return open(path, "w", encoding="utf-8", newline=""), True
+
+
+def _ref(index, i: int) -> dict:
+    out: dict[str, Any] = {"index": int(i)}
+    if index.ids is not None:
+        out["id"] = index.ids[i]
+    if index.titles is not None:
+        out["title"] = index.titles[i]
+    return out
+
+
+def _write_records(records: list[dict], path: str | None, fmt: str) -> None:
+    out, close = _open_out(path)
+    try:
+        if fmt == "csv":
+            fields: list[str] = []
+            for r in records:
+                for key in r:
+                    if key not in fields:
+                        fields.append(key)
+            writer = csv.DictWriter(out, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(records)
+        else:
+            for r in records:
+                out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    finally:
+        if close:
+            out.close()
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    return "csv" if args.out and args.out.lower().endswith(".csv") else "jsonl"
+
+
+def _related(args: argparse.Namespace) -> int:
+    _, index = _build(args)
+    records = []
+    if args.exclude_same_source or args.within_days is not None:
+        for i in range(len(index)):
+            matches = index.related(i, k=args.top, min_score=args.min_score,
+                                    exclude_same_source=args.exclude_same_source, within_days=args.within_days)
+            for rank, m in enumerate(matches, 1):
+                records.append(_pair_record(index, i, rank, m.index, m.score))
+    else:
+        I, S = index.all_related(k=args.top, min_score=args.min_score)
+        for i in range(len(index)):
+            for rank, (j, s) in enumerate(zip(I[i], S[i]), 1):
+                if j >= 0:
+                    records.append(_pair_record(index, i, rank, int(j), float(s)))
+    _write_records(records, args.out, _format(args))
     return 0
 
 
+def _pair_record(index, i: int, rank: int, j: int, score: float) -> dict:
+    a = {f"article_{k}": v for k, v in _ref(index, i).items()}
+    b = {f"related_{k}": v for k, v in _ref(index, j).items()}
+    return {**a, "rank": rank, **b, "score": round(score, 6)}
+
+
+def _duplicates(args: argparse.Namespace) -> int:
+    _, index = _build(args)
+    records = []
+    for i, j, s in index.near_duplicates(threshold=args.threshold):
+        a = {f"a_{k}": v for k, v in _ref(index, i).items()}
+        b = {f"b_{k}": v for k, v in _ref(index, j).items()}
+        records.append({**a, **b, "jaccard": round(s, 4)})
+    _write_records(records, args.out, _format(args))
+    return 0
+
+
+def _clusters(args: argparse.Namespace) -> int:
+    _, index = _build(args)
+    records = []
+    for c, members in enumerate(index.clusters(threshold=args.threshold, k=args.top, min_size=args.min_size)):
+        record: dict[str, Any] = {"cluster": c, "size": len(members), "members": members}
+        if index.ids is not None:
+            record["ids"] = [index.ids[i] for i in members]
+        if index.titles is not None:
+            record["titles"] = [index.titles[i] for i in members]
+        records.append(record)
+    if _format(args) == "csv":
+        records = [{**r, **{k: json.dumps(v, ensure_ascii=False) for k, v in r.items() if isinstance(v, list)}}
+                   for r in records]
+    _write_records(records, args.out, _format(args))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from akhbar.related import RelatedArticles
+
+    articles = load_sample()
+    index = RelatedArticles(progress=False).fit(
+        [a["text"] for a in articles],
+        ids=[a["id"] for a in articles],
+        titles=[a["title"] for a in articles],
+        sources=[a["source"] for a in articles],
+        dates=[a["date"] for a in articles],
+    )
+    out = sys.stdout
+    out.write(f"Related articles in {len(index)} Arabic news articles (egy2013 sample, February 2013; see "
+              "akhbar/data/PROVENANCE.txt)\n\n")
+    I, S = index.all_related(k=args.top)
+    shown = 0
+    seen: set[int] = set()
+    # Articles with the strongest best match first: the clearest examples of the same story in several outlets.
+    for i in sorted(range(len(index)), key=lambda i: (-float(S[i, 0]), i)):
+        if shown >= args.n:
+            break
+        if I[i, 0] < 0 or i in seen:
+            continue
+        seen.add(i)
+        seen.update(int(j) for j in I[i] if j >= 0)
+        shown += 1
+        out.write(f"{shown:>2}. {index.titles[i]}  [{index.sources[i]}]\n")
+        for j, s in zip(I[i], S[i]):
+            if j >= 0:
+                out.write(f"      {s:5.3f}  {index.titles[j]}  [{index.sources[j]}]\n")
+        out.write("\n")
+    dups = index.near_duplicates(0.8)
+    clusters = index.clusters()
+    out.write(f"{len(dups)} near-duplicate pairs (Jaccard >= 0.8), {len(clusters)} story clusters, "
+              f"{len(index.boilerplate_lines)} boilerplate lines stripped.\n")
+    return 0
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="JSONL or CSV file (optionally .gz; '-' for JSONL on stdin) with a 'text' column "
+                                 "and optional 'id', 'title', 'source', 'date'")
+    p.add_argument("--out", "-o", help="output file (default: stdout); .csv selects CSV")
+    p.add_argument("--format", choices=("jsonl", "csv"), help="output format (default: from --out, else jsonl)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="threads (default: all cores)")
+    p.add_argument("--keep-boilerplate", action="store_true",
+                   help="do not strip lines that repeat across many articles of one source")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="akhbar", description="Arabic news text analytics")
+    parser = argparse.ArgumentParser(
+        prog="akhbar", description="Arabic news text analytics: related articles, near-duplicates, story clusters")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run the main job on the bundled sample of Arabic news")
-    demo.add_argument("-n", type=int, default=10, help="how many articles to show")
-    demo.set_defaults(func=_demo)
+
+    p = sub.add_parser("related", help="the most similar articles of every article",
+                       description="For every article, its most similar other articles (exact TF-IDF cosine).")
+    _add_common(p)
+    p.add_argument("--top", "-k", type=int, default=10, help="related articles per article (default 10)")
+    p.add_argument("--min-score", type=float, default=0.0, help="smallest cosine score kept (default 0)")
+    p.add_argument("--exclude-same-source", action="store_true", help="only other outlets' articles")
+    p.add_argument("--within-days", type=float, default=None, help="only articles at most this many days apart")
+    p.set_defaults(func=_related)
+
+    p = sub.add_parser("duplicates", help="pairs of near-duplicate articles (copies, light edits)",
+                       description="Pairs of articles whose word 3-gram shingles overlap (MinHash + LSH).")
+    _add_common(p)
+    p.add_argument("--threshold", type=float, default=0.8, help="smallest estimated Jaccard similarity (0.8)")
+    p.set_defaults(func=_duplicates)
+
+    p = sub.add_parser("clusters", help="story clusters",
+                       description="Groups of articles covering one story: near-duplicates and close neighbours.")
+    _add_common(p)
+    p.add_argument("--threshold", type=float, default=0.5, help="smallest cosine score of an edge (0.5)")
+    p.add_argument("--top", "-k", type=int, default=10, help="neighbours considered per article (10)")
+    p.add_argument("--min-size", type=int, default=2, help="smallest cluster listed (2)")
+    p.set_defaults(func=_clusters)
+
+    p = sub.add_parser("demo", help="related articles on the bundled sample of Arabic news",
+                       description="Related articles on 401 bundled egy2013 articles, as a table.")
+    p.add_argument("-n", type=int, default=8, help="articles to show (default 8)")
+    p.add_argument("--top", "-k", type=int, default=3, help="related articles per article (default 3)")
+    p.set_defaults(func=_demo)
+
     args = parser.parse_args(argv)
-    return args.func(args)
+    if getattr(args, "top", 1) is not None and getattr(args, "top", 1) < 1:
+        parser.error("--top must be at least 1")
+    try:
+        return args.func(args)
+    except (ValueError, TypeError, OSError) as e:
+        raise SystemExit(f"akhbar: error: {e}") from None
 
 
 if __name__ == "__main__":

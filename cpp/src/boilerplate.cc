@@ -1,0 +1,134 @@
+#include "akhbar/boilerplate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+#include <utility>
+
+#include "akhbar/error.h"
+#include "akhbar/normalizer.h"
+#include "akhbar/parallel.h"
+#include "akhbar/utf8.h"
+
+namespace akhbar {
+
+namespace {
+
+std::uint64_t Key(std::int32_t source, std::string_view line) noexcept {
+  std::uint64_t h = 0xCBF29CE484222325ULL ^ static_cast<std::uint32_t>(source);
+  h *= 0x100000001B3ULL;
+  for (const char c : line) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001B3ULL;
+  }
+  h ^= h >> 31;
+  h *= 0x94D049BB133111EBULL;
+  return h ^ (h >> 29);
+}
+
+// Calls fn(line) for each line of text (split at \n; a trailing \r is part of the line and removed by
+// normalisation).
+template <typename Fn>
+void ForEachLine(std::string_view text, Fn&& fn) {
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      fn(text.substr(start));
+      return;
+    }
+    fn(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+NormalizerOptions LineOptions() {
+  NormalizerOptions o;
+  o.keep_newlines = false;
+  return o;
+}
+
+}  // namespace
+
+Boilerplate::Boilerplate() : normalizer_(std::make_unique<Normalizer>(LineOptions())) {}
+
+Boilerplate::Boilerplate(std::vector<BoilerplateLine> lines) : Boilerplate() {
+  lines_ = std::move(lines);
+  for (const auto& l : lines_) keys_.insert(Key(l.source, l.line));
+}
+
+Boilerplate::~Boilerplate() = default;
+Boilerplate::Boilerplate(Boilerplate&&) noexcept = default;
+Boilerplate& Boilerplate::operator=(Boilerplate&&) noexcept = default;
+
+std::string Boilerplate::NormalizeLine(std::string_view line) const { return normalizer_->Normalize(line); }
+
+Boilerplate Boilerplate::Find(const std::vector<std::string_view>& texts, const std::vector<std::int32_t>& sources,
+                              const BoilerplateOptions& options, int n_threads) {
+  if (texts.size() != sources.size()) {
+    throw InvalidArgument("texts and sources differ in length: " + std::to_string(texts.size()) + " and " +
+                          std::to_string(sources.size()));
+  }
+  Boilerplate result;
+  // Per text: its distinct short normalised lines.
+  std::vector<std::vector<std::string>> per_text(texts.size());
+  ParallelFor(texts.size(), n_threads, 256, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      utf8::CheckValid(texts[i]);
+      auto& out = per_text[i];
+      ForEachLine(texts[i], [&](std::string_view line) {
+        std::string norm = result.normalizer_->Normalize(line);
+        if (norm.empty() || utf8::CountCodePoints(norm) > options.max_line_chars) return;
+        out.push_back(std::move(norm));
+      });
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
+  });
+  std::map<std::int32_t, std::size_t> docs_per_source;
+  std::map<std::pair<std::int32_t, std::string>, std::uint32_t> counts;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    ++docs_per_source[sources[i]];
+    for (auto& line : per_text[i]) ++counts[{sources[i], std::move(line)}];
+  }
+  for (auto& [key, count] : counts) {
+    const double need = std::max(static_cast<double>(options.min_docs),
+                                 std::ceil(options.min_fraction * static_cast<double>(docs_per_source[key.first])));
+    if (count >= need) result.lines_.push_back({key.first, key.second, count});
+  }
+  std::stable_sort(result.lines_.begin(), result.lines_.end(), [](const BoilerplateLine& a, const BoilerplateLine& b) {
+    return a.source < b.source || (a.source == b.source && a.count > b.count);
+  });
+  for (const auto& l : result.lines_) result.keys_.insert(Key(l.source, l.line));
+  return result;
+}
+
+std::string Boilerplate::Strip(std::string_view text, std::int32_t source) const {
+  if (keys_.empty()) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  bool first = true;
+  ForEachLine(text, [&](std::string_view line) {
+    if (keys_.count(Key(source, normalizer_->Normalize(line))) != 0) return;
+    if (!first) out.push_back('\n');
+    out.append(line.data(), line.size());
+    first = false;
+  });
+  return out;
+}
+
+std::vector<std::string> Boilerplate::StripBatch(const std::vector<std::string_view>& texts,
+                                                 const std::vector<std::int32_t>& sources, int n_threads) const {
+  if (texts.size() != sources.size()) {
+    throw InvalidArgument("texts and sources differ in length: " + std::to_string(texts.size()) + " and " +
+                          std::to_string(sources.size()));
+  }
+  std::vector<std::string> out(texts.size());
+  ParallelFor(texts.size(), n_threads, 256, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) out[i] = Strip(texts[i], sources[i]);
+  });
+  return out;
+}
+
+}  // namespace akhbar

@@ -1,0 +1,793 @@
+"""Related articles, near-duplicates and story clusters over a collection of Arabic news.
+
+``RelatedArticles`` vectorises a collection (TF-IDF by default), then answers "which articles report the same
+story?" with exact cosine top-k (C++, multi-threaded, blockwise: the n-by-n similarity matrix is never held),
+finds copies with MinHash + LSH over word shingles, groups coverage into story clusters, and strips each outlet's
+boilerplate lines before indexing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import importlib
+import json
+import mmap as _mmap
+import os
+import pickle
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from akhbar import _core
+from akhbar.errors import FormatError
+
+__all__ = ["DEFAULT_VECTORIZER_OPTIONS", "Match", "RelatedArticles"]
+
+#: Options of the default vectoriser (akhbar.TfidfVectorizer), chosen on the quality benchmark
+#: (benchmarks/python/bench_related_quality.py). Constructor keywords override them.
+DEFAULT_VECTORIZER_OPTIONS: dict[str, Any] = {
+    "ngram_range": (1, 2),  # word pairs: +0.03 MRR on title-only queries, +0.01 on rewritten pairs
+    "stemmer": "none",  # light stemming merged distinct words and cost 0.003-0.03 on every row
+    "weighting": "bm25",
+    "min_df": 1,  # a rare name in a title is the best clue to its article
+    "dtype": np.float32,
+}
+
+#: The options of the fallback vectoriser (scikit-learn's, fed akhbar.normalize-d text) used when
+#: akhbar.TfidfVectorizer is not available.
+_SKLEARN_FALLBACK_OPTIONS: dict[str, Any] = {
+    "sublinear_tf": True,
+    "max_df": 0.5,
+    "min_df": 2,
+    "dtype": np.float32,
+    "token_pattern": r"(?u)\b\w+\b",
+}
+
+_FORMAT_VERSION = 1
+_CHUNK_ROWS = 4096
+
+
+@dataclasses.dataclass(frozen=True)
+class Match:
+    """One related article: its position in the index, its id (if ids were given), the cosine score and title."""
+
+    index: int
+    id: Any
+    score: float
+    title: str | None = None
+
+    def __repr__(self) -> str:
+        title = self.title if self.title is None or len(self.title) <= 60 else self.title[:57] + "..."
+        parts = [f"index={self.index}"]
+        if self.id is not None:
+            parts.append(f"id={self.id!r}")
+        parts.append(f"score={self.score:.3f}")
+        if title is not None:
+            parts.append(f"title={title!r}")
+        return "Match(" + ", ".join(parts) + ")"
+
+
+def _progress_bar(progress: bool, **kwargs: Any):
+    from tqdm.auto import tqdm
+
+    return tqdm(disable=None if progress else True, leave=False, **kwargs)
+
+
+def _default_vectorizer(options: dict[str, Any]):
+    try:
+        from akhbar.feature_extraction import TfidfVectorizer
+    except ImportError:  # the vectoriser of akhbar is missing: scikit-learn's, fed akhbar-normalised text
+        from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
+
+        from akhbar.normalization import normalize
+
+        return SkTfidf(preprocessor=normalize, **{**_SKLEARN_FALLBACK_OPTIONS, **options})
+    return TfidfVectorizer(**{**DEFAULT_VECTORIZER_OPTIONS, **options})
+
+
+def _prepare_matrix(X: Any) -> sp.csr_matrix:
+    """X as a canonical float32 CSR matrix with l2-normalised rows (cosine = dot product)."""
+    if not sp.issparse(X):
+        X = sp.csr_matrix(np.asarray(X, dtype=np.float32))
+    X = sp.csr_matrix(X, dtype=np.float32, copy=True)
+    X.sum_duplicates()
+    X.sort_indices()
+    if X.nnz and not np.all(np.isfinite(X.data)):
+        raise ValueError("the document-term matrix holds NaN or infinite values")
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1), dtype=np.float64).ravel())
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    X.data *= np.repeat(scale, np.diff(X.indptr)).astype(np.float32)
+    X.indices = X.indices.astype(np.int32, copy=False)
+    return X
+
+
+def _texts_list(texts: Any, name: str = "texts") -> list[str]:
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{name} must be an iterable of str, not a single {type(texts).__name__}; wrap it in a list")
+    try:
+        out = list(texts)
+    except TypeError:
+        raise TypeError(f"{name} must be an iterable of str, not {type(texts).__name__}") from None
+    for i, t in enumerate(out):
+        if not isinstance(t, str):
+            raise TypeError(f"{name}[{i}] must be str, not {type(t).__name__}")
+    return out
+
+
+def _column(values: Any, n: int, name: str, kind: type | None = str) -> list | None:
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence with one entry per text, not a single {type(values).__name__}")
+    out = list(values)
+    if len(out) != n:
+        raise ValueError(f"{name} has {len(out)} entries but there are {n} texts")
+    if kind is str:
+        for i, v in enumerate(out):
+            if v is not None and not isinstance(v, str):
+                raise TypeError(f"{name}[{i}] must be str or None, not {type(v).__name__}")
+    return out
+
+
+def _parse_date(value: Any, where: str) -> np.datetime64:
+    if value is None or value == "":
+        return np.datetime64("NaT", "s")
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[s]")
+    if isinstance(value, _dt.datetime):
+        d = value
+    elif isinstance(value, _dt.date):
+        d = _dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            d = _dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD[THH:MM:SS])") from None
+    else:
+        raise TypeError(f"{where} must be an ISO date string, date or datetime, not {type(value).__name__}")
+    if d.tzinfo is not None:
+        d = d.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    return np.datetime64(d.replace(microsecond=0), "s")
+
+
+class RelatedArticles:
+    """An index of articles that finds related articles, near-duplicates and story clusters.
+
+    Build it with ``RelatedArticles(**options).fit(texts, ids=None, titles=None, sources=None, dates=None)``, or
+    from a fitted vectoriser and its matrix with ``RelatedArticles.from_vectorizer(vectorizer, X, ...)``.
+
+    Options:
+
+    - ``vectorizer``: any fitted-or-not object with scikit-learn's ``fit_transform`` / ``transform`` /
+      ``get_feature_names_out`` (default: ``akhbar.TfidfVectorizer`` with ``DEFAULT_VECTORIZER_OPTIONS``). Other
+      keyword options are passed to the default vectoriser.
+    - ``strip_boilerplate`` (True): lines repeated across many articles of one source are found and removed before
+      indexing (``boilerplate_lines`` lists them); ``boilerplate_min_docs`` (5) and ``boilerplate_min_fraction``
+      (0.01) set how often a line must repeat, ``boilerplate_max_chars`` (400) the longest line considered.
+    - ``num_perm`` (128), ``shingle_size`` (3), ``seed`` (1): MinHash signatures over word shingles.
+    - ``n_jobs`` (None: all cores) and ``progress`` (True: tqdm bars on long work, in terminals only).
+
+    Scores are cosine similarities of the vectoriser's rows (re-normalised to unit length). Results are the same
+    for any ``n_jobs``.
+    """
+
+    def __init__(
+        self,
+        vectorizer: Any = None,
+        *,
+        strip_boilerplate: bool = True,
+        boilerplate_min_docs: int = 5,
+        boilerplate_min_fraction: float = 0.01,
+        boilerplate_max_chars: int = 400,
+        num_perm: int = 128,
+        shingle_size: int = 3,
+        seed: int = 1,
+        n_jobs: int | None = None,
+        progress: bool = True,
+        **vectorizer_options: Any,
+    ) -> None:
+        if vectorizer is not None and vectorizer_options:
+            raise TypeError(
+                "vectoriser options " + ", ".join(sorted(vectorizer_options)) + " apply to the default vectoriser "
+                "only; configure the vectoriser you pass instead"
+            )
+        for name, value in (("num_perm", num_perm), ("shingle_size", shingle_size), ("seed", seed)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        self.vectorizer = vectorizer if vectorizer is not None else _default_vectorizer(vectorizer_options)
+        self.strip_boilerplate = bool(strip_boilerplate)
+        self.boilerplate_min_docs = int(boilerplate_min_docs)
+        self.boilerplate_min_fraction = float(boilerplate_min_fraction)
+        self.boilerplate_max_chars = int(boilerplate_max_chars)
+        self.n_jobs = n_jobs
+        self.progress = bool(progress)
+        self._hasher = _core.MinHasher(int(num_perm), int(shingle_size), int(seed))
+        self._reset()
+
+    # ---------------------------------------------------------------- building
+    def _reset(self) -> None:
+        self._X: sp.csr_matrix | None = None
+        self._indptr64: np.ndarray | None = None
+        self._signatures: np.ndarray | None = None
+        self._ids: list | None = None
+        self._id_map: dict | None = None
+        self._titles: list | None = None
+        self._sources: list | None = None
+        self._dates: list | None = None
+        self._dates64: np.ndarray | None = None
+        self._boilerplate = None
+        self._source_codes: dict[str, int] = {}
+        self._topk = None
+        self._cache: dict = {}
+        self._feature_names: np.ndarray | None = None
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The index's own options (not the vectoriser's)."""
+        return {
+            "strip_boilerplate": self.strip_boilerplate,
+            "boilerplate_min_docs": self.boilerplate_min_docs,
+            "boilerplate_min_fraction": self.boilerplate_min_fraction,
+            "boilerplate_max_chars": self.boilerplate_max_chars,
+            "num_perm": self._hasher.num_perm,
+            "shingle_size": self._hasher.shingle_size,
+            "seed": int(self._hasher.seed),
+        }
+
+    def _codes(self, sources: list | None, n: int, grow: bool) -> np.ndarray:
+        if sources is None:
+            return np.full(n, -1, dtype=np.int32)
+        out = np.empty(n, dtype=np.int32)
+        for i, s in enumerate(sources):
+            if s is None:
+                out[i] = -1
+                continue
+            code = self._source_codes.get(s)
+            if code is None:
+                code = len(self._source_codes)
+                if grow:
+                    self._source_codes[s] = code
+            out[i] = code
+        return out
+
+    def fit(
+        self,
+        texts: Iterable[str],
+        ids: Sequence | None = None,
+        titles: Sequence[str] | None = None,
+        sources: Sequence[str] | None = None,
+        dates: Sequence | None = None,
+    ) -> RelatedArticles:
+        """Indexes ``texts`` (with optional per-article ``ids``, ``titles``, ``sources`` and ISO ``dates``) and
+        returns the index itself. Boilerplate lines are found and stripped first (unless turned off)."""
+        texts = _texts_list(texts)
+        self._reset()
+        self._set_metadata(len(texts), ids, titles, sources, dates)
+        codes = self._codes(self._sources, len(texts), grow=True)
+        with _progress_bar(self.progress, total=3, desc="indexing", unit="step") as bar:
+            if self.strip_boilerplate:
+                self._boilerplate = _core.Boilerplate.find(
+                    texts, codes, self.boilerplate_min_docs, self.boilerplate_min_fraction,
+                    self.boilerplate_max_chars, self.n_jobs,
+                )
+                texts = self._boilerplate.strip_batch(texts, codes, self.n_jobs)
+            bar.update(1)
+            X = _prepare_matrix(self.vectorizer.fit_transform(texts))
+            bar.update(1)
+            self._signatures = self._hasher.signatures(texts, self.n_jobs)
+            bar.update(1)
+        self._set_matrix(X)
+        return self
+
+    @classmethod
+    def from_vectorizer(
+        cls,
+        vectorizer: Any,
+        X: Any,
+        texts: Iterable[str] | None = None,
+        ids: Sequence | None = None,
+        titles: Sequence[str] | None = None,
+        sources: Sequence[str] | None = None,
+        dates: Sequence | None = None,
+        **options: Any,
+    ) -> RelatedArticles:
+        """An index over the rows of ``X``, the matrix the fitted ``vectorizer`` made. Pass the same ``texts`` to
+        enable ``near_duplicates`` (MinHash needs the words). No boilerplate is stripped (the matrix is given)."""
+        self = cls(vectorizer, strip_boilerplate=False, **options)
+        X = _prepare_matrix(X)
+        self._set_metadata(X.shape[0], ids, titles, sources, dates)
+        self._codes(self._sources, X.shape[0], grow=True)
+        if texts is not None:
+            texts = _texts_list(texts)
+            if len(texts) != X.shape[0]:
+                raise ValueError(f"texts has {len(texts)} entries but X has {X.shape[0]} rows")
+            self._signatures = self._hasher.signatures(texts, self.n_jobs)
+        self._set_matrix(X)
+        return self
+
+    def _set_metadata(self, n: int, ids, titles, sources, dates) -> None:
+        self._ids = _column(ids, n, "ids", kind=None)
+        if self._ids is not None:
+            self._id_map = {}
+            for i, v in enumerate(self._ids):
+                if isinstance(v, float) or v is None:
+                    raise TypeError(f"ids[{i}] must be a str or int, not {type(v).__name__}")
+                if v in self._id_map:
+                    raise ValueError(f"ids[{i}] = {v!r} repeats ids[{self._id_map[v]}]")
+                self._id_map[v] = i
+        self._titles = _column(titles, n, "titles")
+        self._sources = _column(sources, n, "sources")
+        self._dates = None
+        self._dates64 = None
+        if dates is not None:
+            raw = _column(dates, n, "dates", kind=None)
+            self._dates64 = np.array([_parse_date(d, f"dates[{i}]") for i, d in enumerate(raw)], dtype="datetime64[s]")
+            self._dates = [None if np.isnat(d) else str(d) for d in self._dates64]
+
+    def _set_matrix(self, X: sp.csr_matrix) -> None:
+        self._X = X
+        self._indptr64 = X.indptr.astype(np.int64, copy=False)
+        self._topk = None
+        self._cache = {}
+
+    def _check_built(self) -> None:
+        if self._X is None:
+            raise RuntimeError("this RelatedArticles index is empty: call fit(texts) first")
+
+    def __len__(self) -> int:
+        return 0 if self._X is None else self._X.shape[0]
+
+    @property
+    def matrix(self) -> sp.csr_matrix:
+        """The index's document-term matrix (float32 CSR, unit-length rows)."""
+        self._check_built()
+        return self._X
+
+    @property
+    def ids(self) -> list | None:
+        return None if self._ids is None else list(self._ids)
+
+    @property
+    def titles(self) -> list | None:
+        return None if self._titles is None else list(self._titles)
+
+    @property
+    def sources(self) -> list | None:
+        return None if self._sources is None else list(self._sources)
+
+    @property
+    def dates(self) -> list | None:
+        return None if self._dates is None else list(self._dates)
+
+    @property
+    def boilerplate_lines(self) -> list[tuple[str | None, str, int]]:
+        """The stripped boilerplate lines as ``(source, normalised line, number of articles)``, by source and
+        decreasing count."""
+        if self._boilerplate is None:
+            return []
+        names = {code: name for name, code in self._source_codes.items()}
+        return [(names.get(code), line, count) for code, line, count in self._boilerplate.lines()]
+
+    def _index(self):
+        if self._topk is None:
+            X = self._X
+            self._topk = _core.CosineTopK(self._indptr64, X.indices, X.data, X.shape[1], 0.02, 64, 0)
+        return self._topk
+
+    # ---------------------------------------------------------------- queries
+    def _resolve(self, query: Any, name: str = "query") -> tuple[int | None, sp.csr_matrix]:
+        """(article index or None, its 1-row matrix)."""
+        if isinstance(query, (bool, np.bool_)):
+            raise TypeError(f"{name} must be an article index, an id or a text, not bool")
+        if self._id_map is not None and not isinstance(query, (int, np.integer)):
+            try:
+                i = self._id_map.get(query)
+            except TypeError:
+                i = None
+            if i is not None:
+                return i, self._X[i]
+        if isinstance(query, (int, np.integer)):
+            i = int(query)
+            if not -len(self) <= i < len(self):
+                raise IndexError(f"{name}: article index {i} is out of range for an index of {len(self)} articles")
+            i %= len(self)
+            return i, self._X[i]
+        if isinstance(query, str):
+            return None, _prepare_matrix(self.vectorizer.transform([query]))
+        raise TypeError(f"{name} must be an article index (int), an id or a text (str), not {type(query).__name__}")
+
+    def position_of(self, id: Any) -> int:
+        """The position of the article with id ``id`` (KeyError if none). Queries take positions as ints and
+        string ids directly; use this for integer ids."""
+        if self._id_map is None or id not in self._id_map:
+            raise KeyError(f"no article has id {id!r}")
+        return self._id_map[id]
+
+    def _match(self, i: int, score: float) -> Match:
+        return Match(
+            index=int(i),
+            id=None if self._ids is None else self._ids[i],
+            score=float(score),
+            title=None if self._titles is None else self._titles[i],
+        )
+
+    def related(
+        self,
+        query: Any,
+        k: int = 10,
+        min_score: float = 0.0,
+        exclude_same_source: bool = False,
+        within_days: float | None = None,
+    ) -> list[Match]:
+        """The ``k`` articles most similar to ``query``, best first. ``query`` is an article's position (an int),
+        its id (a str; see ``position_of`` for int ids) or, if it is no id, a new text.
+
+        Only articles with a positive score of at least ``min_score`` are returned; an article never lists
+        itself. ``exclude_same_source`` keeps only other outlets' articles, ``within_days`` only articles dated
+        within that many days of the query article (articles without a date are then left out); both need the
+        query to be an indexed article."""
+        self._check_built()
+        k = self._check_k(k)
+        index, row = self._resolve(query)
+        allowed = None
+        if exclude_same_source or within_days is not None:
+            if index is None:
+                raise ValueError("exclude_same_source and within_days need the query to be an indexed article")
+            allowed = np.ones(len(self), dtype=np.uint8)
+            if exclude_same_source:
+                if self._sources is None:
+                    raise ValueError("exclude_same_source needs sources: pass sources= to fit()")
+                if self._cache.get("codes") is None:
+                    self._cache["codes"] = self._codes(self._sources, len(self), grow=False)
+                codes = self._cache["codes"]
+                if codes[index] >= 0:  # an article without a source excludes nothing
+                    allowed &= (codes != codes[index]).astype(np.uint8)
+            if within_days is not None:
+                if self._dates64 is None:
+                    raise ValueError("within_days needs dates: pass dates= to fit()")
+                mine = self._dates64[index]
+                if np.isnat(mine):
+                    raise ValueError(f"article {index} has no date, so within_days cannot apply")
+                delta = np.abs((self._dates64 - mine).astype("timedelta64[s]").astype(np.float64))
+                ok = ~np.isnat(self._dates64) & (delta <= float(within_days) * 86400.0)
+                allowed &= ok.astype(np.uint8)
+        indptr = row.indptr.astype(np.int64)
+        I, S = self._index().search(
+            indptr, row.indices, row.data, 0, 1, k, float(min_score), index is not None,
+            0 if index is None else index, allowed, 1,
+        )
+        return [self._match(i, s) for i, s in zip(I[0], S[0]) if i >= 0]
+
+    @staticmethod
+    def _check_k(k: Any) -> int:
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
+            raise TypeError(f"k must be an int, not {type(k).__name__}")
+        if k <= 0:
+            raise ValueError(f"k must be positive, not {k}")
+        return int(k)
+
+    def all_related(self, k: int = 10, n_jobs: int | None = None, as_frame: bool = False, min_score: float = 0.0):
+        """For every article, its ``k`` most similar other articles: ``(indices, scores)``, arrays of shape
+        ``(n, k)`` (int32, float32), best first, ties by smaller index, ``-1`` / ``0`` where fewer than ``k``
+        articles share a term. Exact cosine, blockwise and multi-threaded (``n_jobs``, None: the index's
+        setting); identical for any thread count. ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
+        self._check_built()
+        k = self._check_k(k)
+        if as_frame:
+            return self.to_frame(k=k, n_jobs=n_jobs, min_score=min_score)
+        key = ("all_related", k, float(min_score))
+        if key in self._cache:
+            I, S = self._cache[key]
+            return I.copy(), S.copy()
+        jobs = self.n_jobs if n_jobs is None else n_jobs
+        n = len(self)
+        X = self._X
+        # Each pair is scored once (symmetry) and offered to both articles; rows in chunks for the progress bar
+        # and Ctrl-C.
+        passes = _core.AllPairsTopK(self._index(), self._indptr64, X.indices, X.data, k, float(min_score), jobs)
+        with _progress_bar(self.progress, total=n, desc="related articles", unit="article") as bar:
+            for begin in range(0, n, _CHUNK_ROWS):
+                end = min(n, begin + _CHUNK_ROWS)
+                passes.process(begin, end)
+                bar.update(end - begin)
+        I, S = passes.finish()
+        self._cache = {"codes": self._cache.get("codes"), key: (I, S)}
+        return I.copy(), S.copy()
+
+    def to_frame(self, k: int = 10, n_jobs: int | None = None, min_score: float = 0.0):
+        """``all_related`` as a pandas DataFrame, one row per (article, related article) pair: ``article``,
+        ``rank`` (1 = best), ``related``, ``score``, plus ``article_id`` / ``related_id`` and ``article_title`` /
+        ``related_title`` when ids / titles were given."""
+        import pandas as pd
+
+        I, S = self.all_related(k=k, n_jobs=n_jobs, min_score=min_score)
+        rows, ranks = np.nonzero(I >= 0)
+        related = I[rows, ranks]
+        frame = {"article": rows.astype(np.int64), "rank": ranks.astype(np.int64) + 1,
+                 "related": related.astype(np.int64), "score": S[rows, ranks]}
+        if self._ids is not None:
+            ids = np.array(self._ids, dtype=object)
+            frame["article_id"] = ids[rows]
+            frame["related_id"] = ids[related]
+        if self._titles is not None:
+            titles = np.array(self._titles, dtype=object)
+            frame["article_title"] = titles[rows]
+            frame["related_title"] = titles[related]
+        return pd.DataFrame(frame)
+
+    def explain(self, a: Any, b: Any, top: int = 10) -> list[tuple[str, float]]:
+        """The ``top`` terms that contribute most to the cosine score of ``a`` and ``b`` (each an article's index
+        or id, or a text), as ``(term, contribution)``, largest first; the contributions of all shared terms add
+        up to the score."""
+        self._check_built()
+        _, ra = self._resolve(a, "a")
+        _, rb = self._resolve(b, "b")
+        prod = ra.multiply(rb).tocsr()
+        order = np.argsort(-prod.data, kind="stable")[: int(top)]
+        if self._feature_names is None:
+            self._feature_names = np.asarray(self.vectorizer.get_feature_names_out(), dtype=object)
+        return [(str(self._feature_names[prod.indices[i]]), float(prod.data[i])) for i in order if prod.data[i] != 0]
+
+    # ---------------------------------------------------------------- growing
+    def add(
+        self,
+        texts: Iterable[str],
+        ids: Sequence | None = None,
+        titles: Sequence[str] | None = None,
+        sources: Sequence[str] | None = None,
+        dates: Sequence | None = None,
+    ) -> RelatedArticles:
+        """Adds articles to a built index; later queries see them. The vectoriser is not refitted: the new
+        articles are weighted with the vocabulary and IDF of the first ``fit`` (words it never saw are ignored,
+        and document frequencies do not change), so scores differ slightly from a rebuild with ``fit`` on all
+        texts. Boilerplate lines found at ``fit`` are stripped from them too. Returns the index."""
+        self._check_built()
+        texts = _texts_list(texts)
+        n_old, n_new = len(self), len(texts)
+        meta = {}
+        for name, values, own in (("ids", ids, self._ids), ("titles", titles, self._titles),
+                                  ("sources", sources, self._sources)):
+            col = _column(values, n_new, name, kind=None if name == "ids" else str)
+            if own is not None and col is None:
+                raise ValueError(f"the index has {name}: pass {name}= for the added articles too")
+            if own is None and col is not None:
+                raise ValueError(f"the index was built without {name}; {name}= cannot be given to add()")
+            meta[name] = col
+        if (self._dates64 is not None) != (dates is not None):
+            raise ValueError("pass dates= to add() exactly when the index has dates")
+        if meta["ids"] is not None:
+            for i, v in enumerate(meta["ids"]):
+                if v in self._id_map or meta["ids"].index(v) != i:
+                    raise ValueError(f"ids[{i}] = {v!r} is already in the index")
+        codes = self._codes(meta["sources"], n_new, grow=True)
+        if self._boilerplate is not None:
+            texts = self._boilerplate.strip_batch(texts, codes, self.n_jobs)
+        X_new = _prepare_matrix(self.vectorizer.transform(texts))
+        sig = self._hasher.signatures(texts, self.n_jobs) if self._signatures is not None else None
+        if meta["ids"] is not None:
+            for i, v in enumerate(meta["ids"]):
+                self._id_map[v] = n_old + i
+            self._ids = self._ids + meta["ids"]
+        if meta["titles"] is not None:
+            self._titles = self._titles + meta["titles"]
+        if meta["sources"] is not None:
+            self._sources = self._sources + meta["sources"]
+        if dates is not None:
+            raw = _column(dates, n_new, "dates", kind=None)
+            extra = np.array([_parse_date(d, f"dates[{i}]") for i, d in enumerate(raw)], dtype="datetime64[s]")
+            self._dates64 = np.concatenate([self._dates64, extra])
+            self._dates = self._dates + [None if np.isnat(d) else str(d) for d in extra]
+        if sig is not None:
+            self._signatures = np.concatenate([self._signatures, sig])
+        X = sp.vstack([self._X, X_new], format="csr", dtype=np.float32)
+        X.indices = X.indices.astype(np.int32, copy=False)
+        self._set_matrix(X)
+        return self
+
+    # ---------------------------------------------------------------- duplicates and clusters
+    def near_duplicates(self, threshold: float = 0.8) -> list[tuple[int, int, float]]:
+        """Pairs ``(i, j, jaccard)`` (i < j, sorted) of articles whose word shingles overlap with an estimated
+        Jaccard similarity of at least ``threshold``: copies and light edits. MinHash with LSH banding (bands and
+        rows chosen for the threshold), so a pair near the threshold may be missed or kept by chance."""
+        self._check_built()
+        if self._signatures is None:
+            raise ValueError("near_duplicates needs the texts: build the index with fit(), or from_vectorizer(texts=)")
+        threshold = float(threshold)
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+        bands, rows = _core.optimal_lsh_params(min(threshold, 0.99), self._hasher.num_perm)
+        a, b, j = _core.find_near_duplicates(self._signatures, threshold, bands, rows, self.n_jobs)
+        return [(int(x), int(y), float(s)) for x, y, s in zip(a, b, j)]
+
+    def clusters(
+        self, threshold: float = 0.5, near_duplicate_threshold: float = 0.8, k: int = 10, min_size: int = 2
+    ) -> list[list[int]]:
+        """Story clusters: connected components over near-duplicate pairs (``near_duplicate_threshold``; None to
+        skip) and over each article's ``k`` nearest neighbours with cosine at least ``threshold``. Clusters with at
+        least ``min_size`` articles, largest first (ties: smallest member first), members ascending."""
+        self._check_built()
+        edges_a, edges_b = [], []
+        if near_duplicate_threshold is not None and self._signatures is not None:
+            pairs = self.near_duplicates(near_duplicate_threshold)
+            edges_a.append(np.array([p[0] for p in pairs], dtype=np.int32))
+            edges_b.append(np.array([p[1] for p in pairs], dtype=np.int32))
+        I, S = self.all_related(k=k)
+        rows, cols = np.nonzero((I >= 0) & (S >= threshold))
+        edges_a.append(rows.astype(np.int32))
+        edges_b.append(I[rows, cols].astype(np.int32))
+        a = np.concatenate(edges_a) if edges_a else np.empty(0, np.int32)
+        b = np.concatenate(edges_b) if edges_b else np.empty(0, np.int32)
+        return [g.tolist() for g in _core.connected_components(len(self), a, b, int(min_size))]
+
+    # ---------------------------------------------------------------- persistence
+    def _vectorizer_blob(self) -> tuple[dict, bytes]:
+        v = self.vectorizer
+        cls = type(v)
+        info = {"class": f"{cls.__module__}:{cls.__qualname__}"}
+        if hasattr(v, "to_bytes") and hasattr(cls, "from_bytes"):
+            info["format"] = "akhbar"
+            return info, v.to_bytes()
+        info["format"] = "pickle"
+        return info, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def to_bytes(self) -> bytes:
+        """The index as bytes (akhbar's versioned, checksummed format; ``from_bytes`` reads it)."""
+        self._check_built()
+        vinfo, vblob = self._vectorizer_blob()
+        meta = {
+            "version": _FORMAT_VERSION,
+            "n": len(self),
+            "n_cols": int(self._X.shape[1]),
+            "options": self.options,
+            "vectorizer": vinfo,
+            "ids": self._ids,
+            "titles": self._titles,
+            "sources": self._sources,
+            "dates": self._dates,
+            "source_codes": self._source_codes,
+            "boilerplate": None if self._boilerplate is None else [list(t) for t in self._boilerplate.lines()],
+            "has_signatures": self._signatures is not None,
+        }
+        try:
+            meta_bytes = json.dumps(meta, ensure_ascii=False).encode("utf-8")
+        except TypeError as e:
+            raise TypeError(f"ids must be str or int to be saved: {e}") from None
+        X = self._X
+        sig = self._signatures if self._signatures is not None else np.empty((0,), np.uint32)
+        sections = [
+            ("meta", 0, meta_bytes),
+            ("vectorizer", 0, vblob),
+            ("indptr", 2, np.ascontiguousarray(self._indptr64)),
+            ("indices", 1, np.ascontiguousarray(X.indices, dtype=np.int32)),
+            ("data", 3, np.ascontiguousarray(X.data, dtype=np.float32)),
+            ("signatures", 4, np.ascontiguousarray(sig, dtype=np.uint32).reshape(-1)),
+        ]
+        return _core.write_sections(_core.RELATED_INDEX_KIND, sections)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Writes the index to ``path`` (see ``to_bytes``); ``RelatedArticles.load(path, mmap=True)`` maps it back."""
+        data = self.to_bytes()
+        tmp = os.fspath(path) + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes | bytearray | memoryview, allow_pickle: bool = False) -> RelatedArticles:
+        """Reads what ``to_bytes`` wrote. Raises ``akhbar.FormatError`` for damaged or foreign data. An index
+        whose vectoriser is not akhbar's stores it with pickle, and unpickling can run code: such an index loads
+        only with ``allow_pickle=True``, for files you trust. akhbar's own data never goes through pickle."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        return cls._from_buffer(data, allow_pickle)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, mmap: bool = True, allow_pickle: bool = False) -> RelatedArticles:
+        """Reads an index saved with ``save``. With ``mmap=True`` the arrays stay in the file, mapped into memory
+        and shared between processes, and loading costs little beyond one checksum pass. ``allow_pickle`` as
+        for ``from_bytes``."""
+        with open(path, "rb") as f:
+            if mmap:
+                if os.fstat(f.fileno()).st_size == 0:
+                    raise FormatError(f"'{os.fspath(path)}' is empty, not an akhbar index")
+                buffer = _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_READ)
+            else:
+                buffer = f.read()
+        return cls._from_buffer(buffer, allow_pickle)
+
+    @classmethod
+    def _from_buffer(cls, buffer, allow_pickle: bool = False) -> RelatedArticles:
+        refs = _core.read_sections(buffer, _core.RELATED_INDEX_KIND)
+        sections = {}
+        for name, dtype, offset, count in refs:
+            if dtype == "bytes":
+                sections[name] = bytes(memoryview(buffer)[offset : offset + count])
+            else:
+                sections[name] = np.frombuffer(buffer, dtype=np.dtype(dtype), count=count, offset=offset)
+        missing = {"meta", "vectorizer", "indptr", "indices", "data", "signatures"} - set(sections)
+        if missing:
+            raise FormatError("corrupt index: missing section(s) " + ", ".join(sorted(missing)))
+        try:
+            meta = json.loads(sections["meta"].decode("utf-8"))
+            n, n_cols, options = int(meta["n"]), int(meta["n_cols"]), dict(meta["options"])
+            if meta.get("version") != _FORMAT_VERSION:
+                raise FormatError(f"unsupported related-index version {meta.get('version')!r}")
+        except FormatError:
+            raise
+        except (ValueError, KeyError, TypeError) as e:
+            raise FormatError(f"corrupt index metadata: {e}") from None
+        indptr, indices, data = sections["indptr"], sections["indices"], sections["data"]
+        if len(indptr) != n + 1:
+            raise FormatError(f"corrupt index: {len(indptr)} row pointers for {n} articles")
+        _core.check_csr(indptr, indices, data, n_cols, True)
+        vectorizer = cls._load_vectorizer(meta.get("vectorizer") or {}, sections["vectorizer"], allow_pickle)
+        self = cls(vectorizer, progress=False, **options)
+        X = sp.csr_matrix((data, indices, indptr), shape=(n, n_cols), copy=False)
+        self._X = X
+        self._indptr64 = indptr
+        sig = sections["signatures"]
+        if meta.get("has_signatures"):
+            if sig.size != n * self._hasher.num_perm:
+                raise FormatError(f"corrupt index: {sig.size} signature values for {n} articles")
+            self._signatures = sig.reshape(n, self._hasher.num_perm)
+        try:
+            self._set_metadata(n, meta.get("ids"), meta.get("titles"), meta.get("sources"), meta.get("dates"))
+            self._source_codes = {str(k): int(v) for k, v in (meta.get("source_codes") or {}).items()}
+            if meta.get("boilerplate") is not None:
+                self._boilerplate = _core.Boilerplate([(int(s), str(l), int(c)) for s, l, c in meta["boilerplate"]])
+        except (ValueError, TypeError) as e:
+            raise FormatError(f"corrupt index metadata: {e}") from None
+        return self
+
+    @staticmethod
+    def _load_vectorizer(info: dict, blob: bytes, allow_pickle: bool):
+        fmt = info.get("format")
+        if fmt == "akhbar":
+            module, _, qualname = str(info.get("class", "")).partition(":")
+            if not module.startswith("akhbar"):
+                raise FormatError(f"corrupt index: vectoriser class {info.get('class')!r} is not akhbar's")
+            try:
+                cls = importlib.import_module(module)
+                for part in qualname.split("."):
+                    cls = getattr(cls, part)
+            except (ImportError, AttributeError):
+                raise FormatError(f"this akhbar cannot read the index's vectoriser {info.get('class')!r}") from None
+            return cls.from_bytes(blob)
+        if fmt == "pickle":
+            if not allow_pickle:
+                raise FormatError(
+                    "this index stores a vectoriser that is not akhbar's with pickle, and unpickling can run code: "
+                    "pass allow_pickle=True to load it if you trust the file"
+                )
+            try:
+                return pickle.loads(blob)
+            except Exception as e:  # noqa: BLE001 - any unpickling failure means a damaged index
+                raise FormatError(f"corrupt index: cannot unpickle its vectoriser ({e})") from None
+        raise FormatError(f"corrupt index: unknown vectoriser format {fmt!r}")
+
+    def __getstate__(self) -> dict:
+        if self._X is not None:
+            return {"bytes": self.to_bytes(), "n_jobs": self.n_jobs, "progress": self.progress}
+        return {"vectorizer": self.vectorizer, "options": self.options, "n_jobs": self.n_jobs,
+                "progress": self.progress}
+
+    def __setstate__(self, state: dict) -> None:
+        if "bytes" not in state:
+            self.__init__(state["vectorizer"], n_jobs=state["n_jobs"], progress=state["progress"],
+                          **state["options"])
+            return
+        # Unpickling the index is already trusting it.
+        other = type(self)._from_buffer(state["bytes"], allow_pickle=True)
+        other.n_jobs, other.progress = state["n_jobs"], state["progress"]
+        self.__dict__.update(other.__dict__)
+
+    def __repr__(self) -> str:
+        extra = []
+        for name in ("ids", "titles", "sources", "dates"):
+            if getattr(self, "_" + name) is not None:
+                extra.append(name)
+        size = f"{len(self)} articles" if self._X is not None else "empty"
+        vocab = f", {self._X.shape[1]} terms" if self._X is not None else ""
+        return f"RelatedArticles({size}{vocab}" + (", with " + ", ".join(extra) if extra else "") + ")"

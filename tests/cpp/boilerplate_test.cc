@@ -1,0 +1,66 @@
+#include "akhbar/boilerplate.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "akhbar/error.h"
+
+namespace akhbar {
+namespace {
+
+std::vector<std::string> Corpus(std::vector<std::int32_t>* sources) {
+  std::vector<std::string> texts;
+  for (int i = 0; i < 40; ++i) {
+    const bool site_a = i % 2 == 0;
+    std::string t = "خبر رقم " + std::to_string(i) + " عن موضوع مختلف\nتفاصيل الخبر " + std::to_string(i * 7);
+    if (site_a) t += "\nاقرأ أيضاً:\n  مقالات   ذات صلة";  // chrome of source 0 (spacing varies)
+    if (!site_a && i % 4 == 1) t = "بقلم: محرر الموقع\n" + t;  // byline of source 1 in 10 of its 20 articles
+    texts.push_back(t);
+    sources->push_back(site_a ? 0 : 1);
+  }
+  return texts;
+}
+
+TEST(Boilerplate, FindsRepeatedLinesPerSource) {
+  std::vector<std::int32_t> sources;
+  const std::vector<std::string> texts = Corpus(&sources);
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  const Boilerplate b = Boilerplate::Find(views, sources, BoilerplateOptions(), 2);
+  ASSERT_EQ(b.lines().size(), 3u);
+  EXPECT_EQ(b.lines()[0].source, 0);
+  EXPECT_EQ(b.lines()[0].count, 20u);
+  EXPECT_EQ(b.lines()[2].source, 1);
+  EXPECT_EQ(b.lines()[2].line, b.NormalizeLine("بقلم: محرر الموقع"));
+  EXPECT_EQ(b.lines()[2].count, 10u);
+  EXPECT_EQ(b.Strip(texts[0], 0), "خبر رقم 0 عن موضوع مختلف\nتفاصيل الخبر 0");
+  // Lines are boilerplate only for their own source.
+  EXPECT_EQ(b.Strip("اقرأ أيضا:\nنص", 1), "اقرأ أيضا:\nنص");
+  EXPECT_EQ(b.Strip("اقرأ أيضا:\nنص", 0), "نص");
+  // Same result for one thread, and through the saved line list.
+  const Boilerplate one = Boilerplate::Find(views, sources, BoilerplateOptions(), 1);
+  ASSERT_EQ(one.lines().size(), b.lines().size());
+  const Boilerplate copy(b.lines());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(copy.Strip(texts[i], sources[i]), b.Strip(texts[i], sources[i]));
+    EXPECT_EQ(one.Strip(texts[i], sources[i]), b.Strip(texts[i], sources[i]));
+  }
+}
+
+TEST(Boilerplate, ThresholdsAndErrors) {
+  std::vector<std::int32_t> sources;
+  const std::vector<std::string> texts = Corpus(&sources);
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  BoilerplateOptions strict;
+  strict.min_docs = 15;  // the byline (10 articles) no longer counts
+  EXPECT_EQ(Boilerplate::Find(views, sources, strict).lines().size(), 2u);
+  BoilerplateOptions short_lines;
+  short_lines.max_line_chars = 5;
+  EXPECT_EQ(Boilerplate::Find(views, sources, short_lines).lines().size(), 0u);
+  EXPECT_THROW(Boilerplate::Find(views, {0, 1}), InvalidArgument);
+  EXPECT_EQ(Boilerplate().Strip("a\nb", 0), "a\nb");
+}
+
+}  // namespace
+}  // namespace akhbar

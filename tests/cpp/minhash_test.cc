@@ -1,0 +1,112 @@
+#include "akhbar/minhash.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "akhbar/error.h"
+
+namespace akhbar {
+namespace {
+
+std::string RandomText(std::mt19937& rng, int words) {
+  static const std::vector<std::string> vocab = {"القاهرة", "الرئيس", "مرسي", "الحكومة", "المعارضة", "جبهة",
+                                                 "الانقاذ", "وزير", "الداخلية", "مظاهرات", "التحرير", "بورسعيد",
+                                                 "الشرطة", "قال", "اليوم", "مصدر", "الدستور", "انتخابات",
+                                                 "البرلمان", "الجيش", "السفيرة", "الامريكية", "news", "2013"};
+  std::uniform_int_distribution<std::size_t> pick(0, vocab.size() - 1);
+  std::string s;
+  for (int i = 0; i < words; ++i) s += (i ? " " : "") + vocab[pick(rng)];
+  return s;
+}
+
+TEST(MinHash, WordsAreNormalised) {
+  const MinHasher h;
+  EXPECT_EQ(h.Words("أعلنَ الرئيسُ، اليوم: 12 قراراً!"),
+            (std::vector<std::string>{"اعلن", "الرئيس", "اليوم", "12", "قرارا"}));
+  EXPECT_TRUE(h.ShingleHashes(" ... ").empty());
+  EXPECT_EQ(h.ShingleHashes("واحد اثنان").size(), 1u);  // fewer words than a shingle: one shingle
+  EXPECT_EQ(h.ShingleHashes("أ ب ج د").size(), 2u);
+  EXPECT_THROW(h.Words(std::string("\xFF")), InvalidUtf8);
+}
+
+// The estimate tracks the exact Jaccard similarity of the shingle sets.
+TEST(MinHash, EstimateTracksExactJaccard) {
+  std::mt19937 rng(5);
+  MinHashOptions o;
+  o.num_perm = 256;
+  const MinHasher h(o);
+  double total_error = 0;
+  const int trials = 60;
+  for (int t = 0; t < trials; ++t) {
+    const std::string base = RandomText(rng, 200);
+    // A prefix of the base (cut at a space) plus new words.
+    std::size_t cut = base.size() * static_cast<std::size_t>(t % 10 + 1) / 11;
+    cut = base.rfind(' ', cut);
+    std::string edited = base.substr(0, cut) + " " + RandomText(rng, 20 * (t % 5));
+    const auto a = h.ShingleHashes(base), b = h.ShingleHashes(edited);
+    std::vector<std::uint32_t> sa(o.num_perm), sb(o.num_perm);
+    h.SignatureOfHashes(a, sa.data());
+    h.SignatureOfHashes(b, sb.data());
+    const double exact = ExactJaccard(a, b);
+    const double est = EstimateJaccard(sa.data(), sb.data(), o.num_perm);
+    EXPECT_NEAR(est, exact, 0.15) << "trial " << t;
+    total_error += std::fabs(est - exact);
+  }
+  EXPECT_LT(total_error / trials, 0.05);
+}
+
+TEST(MinHash, OptimalParamsFitThreshold) {
+  for (double t : {0.5, 0.8, 0.9}) {
+    const LshParams p = OptimalLshParams(t, 128);
+    EXPECT_LE(p.bands * p.rows, 128);
+    // The S-curve's midpoint (1/b)^(1/r) sits near the threshold.
+    EXPECT_NEAR(std::pow(1.0 / p.bands, 1.0 / p.rows), t, 0.12) << t;
+  }
+  EXPECT_THROW(OptimalLshParams(1.0, 128), InvalidArgument);
+}
+
+// LSH output against brute force over every pair: every reported pair is right, and nearly all pairs far above
+// the threshold are found. Identical for 1 and 2 threads.
+TEST(MinHash, NearDuplicatesAgainstBruteForce) {
+  std::mt19937 rng(11);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 60; ++i) texts.push_back(RandomText(rng, 120));
+  for (int i = 0; i < 20; ++i) texts.push_back(texts[i] + " " + RandomText(rng, 3));  // light edits
+  texts.push_back("");  // never pairs
+  texts.push_back("");
+  const MinHasher h;
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  std::vector<std::uint32_t> sig(texts.size() * 128);
+  h.Signatures(views, 2, sig.data());
+  const LshParams p = OptimalLshParams(0.8, 128);
+  const auto pairs = FindNearDuplicates(sig.data(), texts.size(), 128, 0.8, p, 1);
+  EXPECT_EQ(FindNearDuplicates(sig.data(), texts.size(), 128, 0.8, p, 2).size(), pairs.size());
+  int strong = 0, found_strong = 0;
+  for (std::size_t a = 0; a < texts.size(); ++a) {
+    for (std::size_t b = a + 1; b < texts.size(); ++b) {
+      const double est = EstimateJaccard(&sig[a * 128], &sig[b * 128], 128);
+      bool reported = false;
+      for (const auto& q : pairs) reported |= (q.a == static_cast<int>(a) && q.b == static_cast<int>(b));
+      if (reported) {
+        EXPECT_GE(est, 0.8);
+      }
+      if (est >= 0.9) {
+        ++strong;
+        found_strong += reported;
+      }
+    }
+  }
+  EXPECT_GE(strong, 15);
+  EXPECT_GE(found_strong, strong - 1);
+  for (const auto& q : pairs) {
+    EXPECT_LT(q.a, q.b);
+    EXPECT_LT(q.b, 80);
+  }
+}
+
+}  // namespace
+}  // namespace akhbar

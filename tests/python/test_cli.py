@@ -1,0 +1,113 @@
+"""The akhbar command, end to end on temporary files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from akhbar.cli import load_sample, main
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return load_sample()[:120]
+
+
+@pytest.fixture()
+def jsonl(tmp_path, articles):
+    path = tmp_path / "news.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for a in articles:
+            f.write(json.dumps({k: a[k] for k in ("id", "title", "source", "date", "text")}, ensure_ascii=False) + "\n")
+    return path
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def test_related_jsonl(jsonl, tmp_path, articles):
+    out = tmp_path / "related.jsonl"
+    assert main(["related", str(jsonl), "--top", "3", "--out", str(out), "-q"]) == 0
+    rows = read_jsonl(out)
+    assert rows
+    ids = {a["id"] for a in articles}
+    for r in rows:
+        assert r["article_id"] in ids and r["related_id"] in ids
+        assert r["article_id"] != r["related_id"]
+        assert 1 <= r["rank"] <= 3 and 0 < r["score"] <= 1.0001
+    first = [r for r in rows if r["article_index"] == 0]
+    assert [r["rank"] for r in first] == list(range(1, len(first) + 1))
+    assert first[0]["related_title"] == articles[first[0]["related_index"]]["title"]
+
+
+def test_related_csv_input_and_output(tmp_path, articles):
+    src = tmp_path / "news.csv"
+    with open(src, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["text", "title", "source"])
+        w.writeheader()
+        for a in articles[:60]:
+            w.writerow({"text": a["text"], "title": a["title"], "source": a["source"]})
+    out = tmp_path / "related.csv"
+    assert main(["related", str(src), "-k", "2", "--out", str(out), "-q", "--exclude-same-source"]) == 0
+    with open(out, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {"article_index", "related_index", "score", "related_title"} <= set(rows[0])
+    assert "article_id" not in rows[0]  # no ids given
+    source = {i: a["source"] for i, a in enumerate(articles[:60])}
+    assert all(source[int(r["article_index"])] != source[int(r["related_index"])] for r in rows)
+    bare = tmp_path / "bare.csv"
+    bare.write_text("text\nنص اول\nنص ثان\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="needs sources"):
+        main(["related", str(bare), "--exclude-same-source", "-q"])
+
+
+def test_duplicates_and_clusters(jsonl, tmp_path):
+    out = tmp_path / "dups.jsonl"
+    assert main(["duplicates", str(jsonl), "--threshold", "0.8", "--out", str(out), "-q"]) == 0
+    dups = read_jsonl(out)
+    assert dups and all(d["jaccard"] >= 0.8 and d["a_index"] < d["b_index"] for d in dups)
+    out = tmp_path / "clusters.jsonl"
+    assert main(["clusters", str(jsonl), "--out", str(out), "-q"]) == 0
+    clusters = read_jsonl(out)
+    assert clusters and all(c["size"] == len(c["members"]) == len(c["ids"]) >= 2 for c in clusters)
+    pairs = {(d["a_index"], d["b_index"]) for d in dups}
+    where = {m: c["cluster"] for c in clusters for m in c["members"]}
+    assert all(where[a] == where[b] for a, b in pairs)
+
+
+def test_bad_input(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "no text"}\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match="no 'text'"):
+        main(["related", str(bad)])
+    with pytest.raises(SystemExit, match="no such file"):
+        main(["related", str(tmp_path / "missing.jsonl")])
+    bad.write_text("not json\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="line 1 is not JSON"):
+        main(["related", str(bad)])
+
+
+@pytest.mark.parametrize("command", ["related", "duplicates", "clusters", "demo"])
+def test_help(command, capsys):
+    with pytest.raises(SystemExit) as e:
+        main([command, "--help"])
+    assert e.value.code == 0
+    assert "usage: akhbar " + command in capsys.readouterr().out
+
+
+def test_demo_runs_as_module():
+    done = subprocess.run([sys.executable, "-m", "akhbar", "demo", "-n", "3"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "401 Arabic news articles" in lines[0]
+    assert sum(1 for line in lines if re.match(r"^ ?\d+\. ", line)) == 3  # three numbered articles
+    assert sum(1 for line in lines if re.match(r"^ +\d\.\d{3}  ", line)) >= 3  # their related titles, scored
+    assert "near-duplicate pairs" in lines[-1]

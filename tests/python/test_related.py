@@ -1,0 +1,355 @@
+"""akhbar.RelatedArticles: exact top-k against brute-force numpy, persistence, duplicates, clusters, add()."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import akhbar
+from akhbar import _core
+from akhbar.cli import load_sample
+
+
+def brute_topk(X: sp.csr_matrix, k: int, min_score: float = 0.0):
+    """Reference: dense float64 scores, self excluded, positive scores >= min_score, ties by smaller index."""
+    D = (X.astype(np.float64) @ X.T.astype(np.float64)).toarray()
+    n = X.shape[0]
+    I = np.full((n, k), -1, dtype=np.int64)
+    S = np.zeros((n, k))
+    for i in range(n):
+        cand = [j for j in range(n) if j != i and D[i, j] > 0 and D[i, j] >= min_score]
+        cand.sort(key=lambda j: (-D[i, j], j))
+        for r, j in enumerate(cand[:k]):
+            I[i, r], S[i, r] = j, D[i, j]
+    return I, S, D
+
+
+def random_matrix(n: int, m: int, density: float, seed: int) -> sp.csr_matrix:
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, m, density=density, random_state=seed, format="lil",
+                  data_rvs=lambda size: rng.integers(1, 4, size).astype(float))
+    X[:, :3] = (rng.random((n, 3)) < 0.7) * 1.0  # dense "stop-word" columns
+    X = X.tocsr()
+    rows = X.toarray()
+    rows[4] = rows[2]  # a copy: exact ties
+    rows[6] = 0  # an empty row
+    return sp.csr_matrix(rows)
+
+
+class _Identity:
+    """A minimal vectoriser over a fixed matrix, to test the index on exact inputs."""
+
+    def __init__(self, X):
+        self.X = X
+
+    def fit_transform(self, texts):
+        return self.X
+
+    def transform(self, texts):
+        return sp.csr_matrix((len(texts), self.X.shape[1]))
+
+    def get_feature_names_out(self):
+        return np.array([f"t{i}" for i in range(self.X.shape[1])], dtype=object)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample()
+
+
+@pytest.fixture(scope="module")
+def index(sample):
+    return akhbar.RelatedArticles(progress=False).fit(
+        [a["text"] for a in sample], ids=[a["id"] for a in sample], titles=[a["title"] for a in sample],
+        sources=[a["source"] for a in sample], dates=[a["date"] for a in sample],
+    )
+
+
+@pytest.mark.parametrize("seed,k", [(0, 5), (1, 10), (2, 80), (3, 1)])
+def test_all_related_equals_brute_force(seed, k):
+    X = random_matrix(60, 40, 0.1, seed)
+    r = akhbar.RelatedArticles.from_vectorizer(_Identity(X), X, progress=False)
+    I, S = r.all_related(k=k, n_jobs=1)
+    Xn = r.matrix
+    ref_I, ref_S, D = brute_topk(Xn, k)
+    assert I.shape == S.shape == (60, k)
+    assert I.dtype == np.int32 and S.dtype == np.float32
+    np.testing.assert_allclose(S, ref_S, atol=1e-5)
+    np.testing.assert_array_equal(I < 0, ref_I < 0)
+    n = X.shape[0]
+    for i in range(n):
+        assert i not in I[i]
+        got = I[i][I[i] >= 0]
+        np.testing.assert_allclose(D[i, got], S[i, : len(got)], atol=1e-5)
+        assert len(set(got.tolist())) == len(got)
+        for a in range(len(got) - 1):  # equal scores in increasing index order
+            if S[i, a] == S[i, a + 1]:
+                assert got[a] < got[a + 1]
+    assert (I[6] == -1).all() and (S[6] == 0).all()  # the empty row relates to nothing
+    if k > n:
+        assert (I[:, n - 1 :] == -1).all()  # k larger than n: padded with -1
+
+
+def test_copies_tie_by_index():
+    X = random_matrix(40, 30, 0.15, 9)
+    r = akhbar.RelatedArticles.from_vectorizer(_Identity(X), X, progress=False)
+    I, S = r.all_related(k=39)
+    for q in (0, 1, 3):
+        row = list(I[q])
+        assert row.index(4) == row.index(2) + 1
+        assert S[q, row.index(2)] == S[q, row.index(4)]
+    assert I[2, 0] == 4 and I[4, 0] == 2  # the copy is the best match
+    assert S[2, 0] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_min_score_and_n_jobs_identical():
+    X = random_matrix(80, 50, 0.1, 4)
+    r = akhbar.RelatedArticles.from_vectorizer(_Identity(X), X, progress=False)
+    I1, S1 = r.all_related(k=7, n_jobs=1, min_score=0.4)
+    I2, S2 = r.all_related(k=7, n_jobs=2, min_score=0.4)
+    np.testing.assert_array_equal(I1, I2)
+    np.testing.assert_array_equal(S1, S2)
+    assert (S1[I1 >= 0] >= 0.4).all()
+    ref_I, ref_S, _ = brute_topk(r.matrix, 7, min_score=0.4)
+    np.testing.assert_allclose(S1, ref_S, atol=1e-5)
+
+
+def test_heavy_term_path_matches_brute_force():
+    X = random_matrix(70, 40, 0.1, 5)
+    r = akhbar.RelatedArticles.from_vectorizer(_Identity(X), X, progress=False)
+    Xn = r.matrix
+    idx = _core.CosineTopK(Xn.indptr.astype(np.int64), Xn.indices, Xn.data, Xn.shape[1], 0.0, 1, 3)
+    assert idx.n_heavy_terms == 3
+    I, S = idx.search(Xn.indptr.astype(np.int64), Xn.indices, Xn.data, 0, 70, 8, 0.0, True, 0, None, 2)
+    _, ref_S, _ = brute_topk(Xn, 8)
+    np.testing.assert_allclose(S, ref_S, atol=1e-5)
+
+
+def test_related_queries(index, sample):
+    matches = index.related(0, k=5)
+    assert 1 <= len(matches) <= 5
+    assert all(isinstance(m, akhbar.Match) for m in matches)
+    assert all(m.index != 0 for m in matches)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    assert matches[0].id == sample[matches[0].index]["id"]
+    assert matches[0].title == sample[matches[0].index]["title"]
+    assert "score=" in repr(matches[0]) and "Match(" in repr(matches[0])
+    # by id, by index and via all_related agree
+    assert index.related(sample[0]["id"], k=5) == matches
+    I, S = index.all_related(k=5)
+    assert [m.index for m in matches] == [i for i in I[0] if i >= 0]
+    # a new text: an article's own text finds the article first
+    by_text = index.related(sample[7]["text"], k=3)
+    assert by_text[0].index == 7 and by_text[0].score > 0.9
+    # filters
+    other = index.related(0, k=10, exclude_same_source=True)
+    assert all(index.sources[m.index] != index.sources[0] for m in other)
+    near = index.related(0, k=10, within_days=0.5)
+    d0 = np.datetime64(index.dates[0])
+    assert all(abs(np.datetime64(index.dates[m.index]) - d0) <= np.timedelta64(12, "h") for m in near)
+    assert all(m.score >= 0.2 for m in index.related(0, k=10, min_score=0.2))
+    with pytest.raises(ValueError, match="indexed article"):
+        index.related("نص جديد", exclude_same_source=True)
+    with pytest.raises(IndexError):
+        index.related(10_000)
+    with pytest.raises(TypeError, match="query"):
+        index.related(3.5)
+    with pytest.raises(ValueError, match="k must be positive"):
+        index.related(0, k=0)
+
+
+def test_frame_and_explain(index):
+    df = index.all_related(k=3, as_frame=True)
+    assert {"article", "rank", "related", "score", "article_id", "related_title"} <= set(df.columns)
+    I, S = index.all_related(k=3)
+    assert len(df) == int((I >= 0).sum())
+    first = df[df.article == 0].sort_values("rank")
+    assert first.related.tolist() == [i for i in I[0] if i >= 0]
+    j = int(I[0, 0])
+    terms = index.explain(0, j, top=500)
+    assert terms and all(isinstance(t, str) and c > 0 for t, c in terms)
+    assert sum(c for _, c in terms) == pytest.approx(float(S[0, 0]), abs=1e-4)
+    assert [c for _, c in terms] == sorted((c for _, c in terms), reverse=True)
+    assert len(index.explain(0, j, top=3)) == 3
+
+
+def test_near_duplicates_and_clusters(index, sample):
+    pairs = index.near_duplicates(0.8)
+    assert pairs and all(i < j and s >= 0.8 for i, j, s in pairs)
+    assert pairs == sorted(pairs)
+    hasher = _core.MinHasher(128, 3, 1)
+    # The estimate is close to the exact Jaccard of the shingle sets (of the boilerplate-stripped texts).
+    errors = []
+    for i, j, s in pairs[:30]:
+        a = set(hasher.shingle_hashes(sample[i]["text"]).tolist())
+        b = set(hasher.shingle_hashes(sample[j]["text"]).tolist())
+        errors.append(abs(len(a & b) / len(a | b) - s))
+    assert np.mean(errors) < 0.08
+    strict = index.near_duplicates(0.95)
+    assert set((i, j) for i, j, s in strict) <= set((i, j) for i, j, s in pairs)
+    clusters = index.clusters(threshold=0.5)
+    assert clusters and all(len(c) >= 2 and c == sorted(c) for c in clusters)
+    assert [len(c) for c in clusters] == sorted((len(c) for c in clusters), reverse=True)
+    members = [m for c in clusters for m in c]
+    assert len(members) == len(set(members))
+    where = {m: n for n, c in enumerate(clusters) for m in c}
+    for i, j, _ in pairs:  # every near-duplicate pair lies in one cluster
+        assert where[i] == where[j]
+    with pytest.raises(ValueError, match="threshold"):
+        index.near_duplicates(1.5)
+
+
+def test_boilerplate_found_and_stripped():
+    texts, sources = [], []
+    for i in range(30):
+        body = f"تقرير رقم {i} حول الاحداث في المدينة {i * 13} والموقف من القرار رقم {i * 7}"
+        if i % 2 == 0:
+            texts.append(body + "\nاقرأ أيضاً:\nمقالات ذات صلة")
+            sources.append("site_a")
+        else:
+            texts.append("جميع الحقوق محفوظة\n" + body)
+            sources.append("site_b")
+    r = akhbar.RelatedArticles(progress=False).fit(texts, sources=sources)
+    lines = r.boilerplate_lines
+    assert {(s, c) for s, _, c in lines} == {("site_a", 15), ("site_b", 15)}
+    assert len(lines) == 3
+    names = r.vectorizer.get_feature_names_out().tolist()
+    assert not any("محفوظ" in t or "مقال" in t or "اقرا" in t for t in names)
+    kept = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(texts, sources=sources)
+    assert kept.boilerplate_lines == []
+    assert any("محفوظ" in t for t in kept.vectorizer.get_feature_names_out().tolist())
+
+
+def test_round_trips(index, tmp_path):
+    I, S = index.all_related(k=5)
+    path = tmp_path / "index.akhbar"
+    index.save(path)
+    for loaded in (akhbar.RelatedArticles.load(path), akhbar.RelatedArticles.load(path, mmap=False),
+                   akhbar.RelatedArticles.from_bytes(index.to_bytes()), pickle.loads(pickle.dumps(index))):
+        assert len(loaded) == len(index)
+        I2, S2 = loaded.all_related(k=5)
+        np.testing.assert_array_equal(I, I2)
+        np.testing.assert_array_equal(S, S2)
+        assert loaded.ids == index.ids and loaded.titles == index.titles and loaded.dates == index.dates
+        assert loaded.related(index.ids[3], k=3) == index.related(3, k=3)
+        assert loaded.related("تأجيل دعوى تقسيم الدوائر", k=3) == index.related("تأجيل دعوى تقسيم الدوائر", k=3)
+        assert loaded.near_duplicates() == index.near_duplicates()
+        assert loaded.boilerplate_lines == index.boilerplate_lines
+    mapped = akhbar.RelatedArticles.load(path, mmap=True)
+    assert not mapped.matrix.data.flags.writeable  # a view of the mapped file, not a copy
+    empty = pickle.loads(pickle.dumps(akhbar.RelatedArticles(progress=False, num_perm=64)))
+    assert len(empty) == 0 and empty.options["num_perm"] == 64
+
+
+def test_corrupt_files_raise_format_error(index, tmp_path):
+    data = index.to_bytes()
+    for bad in (data[:100], data[: len(data) // 2], b"", b"not an index at all"):
+        with pytest.raises(akhbar.FormatError):
+            akhbar.RelatedArticles.from_bytes(bad)
+    flipped = bytearray(data)
+    flipped[len(flipped) // 2] ^= 0x40
+    with pytest.raises(akhbar.FormatError, match="checksum"):
+        akhbar.RelatedArticles.from_bytes(bytes(flipped))
+    path = tmp_path / "broken.akhbar"
+    path.write_bytes(bytes(flipped))
+    with pytest.raises(akhbar.FormatError):
+        akhbar.RelatedArticles.load(path)
+    (tmp_path / "empty.akhbar").write_bytes(b"")
+    with pytest.raises(akhbar.FormatError):
+        akhbar.RelatedArticles.load(tmp_path / "empty.akhbar")
+    # A well-sealed file whose matrix is inconsistent: checked after the checksum.
+    X = sp.csr_matrix(np.eye(3, dtype=np.float32))
+    bad_sections = [("meta", 0, b'{"version": 1, "n": 3, "n_cols": 2, "options": {}, "vectorizer": {}}'),
+                    ("vectorizer", 0, b""), ("indptr", 2, X.indptr.astype(np.int64)),
+                    ("indices", 1, X.indices.astype(np.int32)), ("data", 3, X.data),
+                    ("signatures", 4, np.empty(0, np.uint32))]
+    with pytest.raises(akhbar.FormatError, match="column index"):
+        akhbar.RelatedArticles.from_bytes(_core.write_sections(_core.RELATED_INDEX_KIND, bad_sections))
+    with pytest.raises(TypeError):
+        akhbar.RelatedArticles.from_bytes("text")
+
+
+def test_add_close_to_rebuild(sample):
+    texts = [a["text"] for a in sample]
+    ids = [a["id"] for a in sample]
+    cut = int(len(texts) * 0.9)
+    grown = akhbar.RelatedArticles(progress=False).fit(texts[:cut], ids=ids[:cut])
+    before = grown.related(0, k=5)
+    grown.add(texts[cut:], ids=ids[cut:])
+    rebuilt = akhbar.RelatedArticles(progress=False).fit(texts, ids=ids)
+    assert len(grown) == len(rebuilt) == len(texts)
+    # later queries see the new articles
+    assert grown.related(texts[-1], k=1)[0].index == len(texts) - 1
+    assert grown.related(ids[-1], k=3) and before
+    Ig, Sg = grown.all_related(k=10)
+    Ir, Sr = rebuilt.all_related(k=10)
+    # The README bound: best-match scores within 0.1 on average and at least 80% of top-10 lists shared.
+    both = (Ig[:, 0] >= 0) & (Ir[:, 0] >= 0)
+    assert np.mean(np.abs(Sg[both, 0] - Sr[both, 0])) < 0.1
+    overlap = np.mean([len(set(Ig[i][Ig[i] >= 0]) & set(Ir[i][Ir[i] >= 0])) / max(1, (Ir[i] >= 0).sum())
+                       for i in range(len(texts))])
+    assert overlap > 0.8
+    assert grown.near_duplicates() == rebuilt.near_duplicates()
+    with pytest.raises(ValueError, match="already in the index"):
+        grown.add(["x"], ids=[ids[0]])
+    with pytest.raises(ValueError, match="ids"):
+        grown.add(["x"])
+
+
+def test_input_errors():
+    r = akhbar.RelatedArticles(progress=False)
+    with pytest.raises(TypeError, match="texts must be an iterable"):
+        r.fit("one text")
+    with pytest.raises(TypeError, match=r"texts\[1\]"):
+        r.fit(["a", 3])
+    with pytest.raises(ValueError, match="ids has 1 entries"):
+        r.fit(["a b", "c d"], ids=["x"])
+    with pytest.raises(ValueError, match="repeats"):
+        r.fit(["a b", "c d"], ids=["x", "x"])
+    with pytest.raises(ValueError, match="ISO date"):
+        r.fit(["a b", "c d"], dates=["2013-02-01", "yesterday"])
+    with pytest.raises(RuntimeError, match="fit"):
+        r.related(0)
+    with pytest.raises(TypeError, match="apply to the default vectoriser"):
+        akhbar.RelatedArticles(_Identity(sp.eye(2)), min_df=3)
+    assert "empty" in repr(r)
+
+
+def test_integer_ids_are_not_positions(sample):
+    texts = [a["text"] for a in sample[:50]]
+    r = akhbar.RelatedArticles(progress=False).fit(texts, ids=list(range(100, 150)))
+    assert r.position_of(107) == 7
+    assert r.related(7, k=3) == r.related(r.position_of(107), k=3)
+    assert r.related(7, k=3)[0].id == 100 + r.related(7, k=3)[0].index
+    with pytest.raises(KeyError):
+        r.position_of(7)
+
+
+def test_a_pickled_vectoriser_in_an_index_loads_only_when_allowed(tmp_path):
+    # A hostile index: well sealed, but its vectoriser section is a pickle that would run a command.
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_RunsCode(str(marker)))
+    sections = [("meta", 0, b'{"version": 1, "n": 0, "n_cols": 0, "options": {}, '
+                           b'"vectorizer": {"format": "pickle"}}'),
+                ("vectorizer", 0, payload), ("indptr", 2, np.zeros(1, np.int64)),
+                ("indices", 1, np.zeros(0, np.int32)), ("data", 3, np.zeros(0, np.float32)),
+                ("signatures", 4, np.empty(0, np.uint32))]
+    data = _core.write_sections(_core.RELATED_INDEX_KIND, sections)
+    with pytest.raises(akhbar.FormatError, match="allow_pickle=True"):
+        akhbar.RelatedArticles.from_bytes(data)
+    path = tmp_path / "hostile.akhbar"
+    path.write_bytes(data)
+    with pytest.raises(akhbar.FormatError, match="allow_pickle=True"):
+        akhbar.RelatedArticles.load(path)
+    assert not marker.exists()
+
+
+class _RunsCode:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
