@@ -152,6 +152,17 @@ def _parse_date(value: Any, where: str) -> np.datetime64:
     return np.datetime64(d.replace(microsecond=0), "s")
 
 
+def _vectorizer_width(vectorizer) -> int | None:
+    """Number of features the vectoriser produces, where it can be told without building anything."""
+    model = getattr(vectorizer, "_model", None)
+    if model is not None and isinstance(getattr(model, "n_features", None), int):
+        return int(model.n_features)
+    if isinstance(getattr(vectorizer, "n_features", None), int):
+        return int(vectorizer.n_features)
+    vocabulary = getattr(vectorizer, "vocabulary_", None)
+    return len(vocabulary) if vocabulary is not None else None
+
+
 class RelatedArticles:
     """An index of articles that finds related articles, near-duplicates and story clusters.
 
@@ -723,6 +734,10 @@ class RelatedArticles:
             raise FormatError(f"corrupt index: {len(indptr)} row pointers for {n} articles")
         _core.check_csr(indptr, indices, data, n_cols, True)
         vectorizer = cls._load_vectorizer(meta.get("vectorizer") or {}, sections["vectorizer"], allow_pickle)
+        # n_cols sizes per-column work later: it must be the vectoriser's width, not whatever the file claims.
+        width = _vectorizer_width(vectorizer)
+        if width is not None and width != n_cols:
+            raise FormatError(f"corrupt index: the matrix has {n_cols} columns but its vectoriser {width} features")
         self = cls(vectorizer, progress=False, **options)
         X = sp.csr_matrix((data, indices, indptr), shape=(n, n_cols), copy=False)
         self._X = X

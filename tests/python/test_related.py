@@ -353,3 +353,15 @@ class _RunsCode:
 
     def __reduce__(self):
         return (open, (self.path, "w"))
+
+
+def test_an_index_claiming_more_columns_than_its_vectoriser_is_refused():
+    # A hostile n_cols would size per-column arrays (gigabytes) at the first query.
+    vec = akhbar.TfidfVectorizer().fit(["سلام عليكم", "عليكم السلام"])
+    meta = (b'{"version": 1, "n": 2, "n_cols": 2147483646, "options": {}, '
+            b'"vectorizer": {"format": "akhbar", "class": "akhbar.feature_extraction:TfidfVectorizer"}}')
+    sections = [("meta", 0, meta), ("vectorizer", 0, vec.to_bytes()),
+                ("indptr", 2, np.array([0, 1, 2], np.int64)), ("indices", 1, np.array([0, 1], np.int32)),
+                ("data", 3, np.ones(2, np.float32)), ("signatures", 4, np.empty(0, np.uint32))]
+    with pytest.raises(akhbar.FormatError, match="2147483646 columns"):
+        akhbar.RelatedArticles.from_bytes(_core.write_sections(_core.RELATED_INDEX_KIND, sections))
