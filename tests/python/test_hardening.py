@@ -151,3 +151,34 @@ def test_hostile_model_files_raise_format_error(tmp_path):
             akhbar.TfidfVectorizer.from_bytes(bad)
     with pytest.raises(akhbar.FormatError, match="version 99"):
         akhbar.TfidfVectorizer.from_bytes(cases["future version"])
+
+
+def test_100_mb_document_through_the_vectoriser_and_analyser():
+    doc = ARABIC * (100_000_000 // len(ARABIC.encode()))
+    size = len(doc.encode())
+    before = _peak_rss_bytes()
+    X = akhbar.TfidfVectorizer().fit_transform([doc, "القمة"])
+    grown = _peak_rss_bytes() - before
+    assert X.shape[0] == 2 and X[0].nnz > 5
+    assert grown < 8 * size, f"peak RSS grew by {grown / size:.1f}x the document's UTF-8 size"
+    terms = akhbar.Analyzer().analyze_batch([doc[:10_000_000]], n_threads=1)[0]
+    assert terms[:3] == akhbar.Analyzer()(ARABIC)[:3]
+
+
+@pytest.mark.parametrize(
+    "work",
+    [
+        lambda texts: akhbar.TfidfVectorizer(n_jobs=1).fit_transform(texts),
+        lambda texts: akhbar.Analyzer().analyze_batch(texts, n_threads=1),
+    ],
+    ids=["vectorizer", "analyzer"],
+)
+def test_ctrl_c_interrupts_long_analysis(work):
+    texts = [ARABIC * 400] * 30000  # one object many times: seconds of work, little memory
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            work(texts)
+    finally:
+        timer.cancel()
