@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 from akhbar import _core
 from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS

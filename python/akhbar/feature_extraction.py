@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
+from akhbar._io import write_atomic
 from akhbar.analysis import ANALYZER_DEFAULTS, analyzer_options, get_stop_words
 from akhbar.errors import FormatError
 
@@ -570,11 +571,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def save(self, path: str | os.PathLike) -> None:
         """Writes ``to_bytes()`` to ``path`` (atomically: a temporary file, then a rename)."""
-        data = self.to_bytes()
-        tmp = os.fspath(path) + ".tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        write_atomic(path, self.to_bytes())
 
     @classmethod
     def from_bytes(cls, data: bytes):
@@ -904,11 +901,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def save(self, path: str | os.PathLike) -> None:
         """Writes ``to_bytes()`` to ``path``."""
-        data = self.to_bytes()
-        tmp = os.fspath(path) + ".tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        write_atomic(path, self.to_bytes())
 
     @classmethod
     def from_bytes(cls, data: bytes) -> HashingVectorizer:

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
+from akhbar._io import write_atomic
 from akhbar.errors import FormatError
 
 __all__ = ["DEFAULT_VECTORIZER_OPTIONS", "Match", "RelatedArticles"]
@@ -679,11 +680,7 @@ class RelatedArticles:
 
     def save(self, path: str | os.PathLike) -> None:
         """Writes the index to ``path`` (see ``to_bytes``); ``RelatedArticles.load(path, mmap=True)`` maps it back."""
-        data = self.to_bytes()
-        tmp = os.fspath(path) + ".tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        write_atomic(path, self.to_bytes())
 
     @classmethod
     def from_bytes(cls, data: bytes | bytearray | memoryview, allow_pickle: bool = False) -> RelatedArticles:
