@@ -67,6 +67,39 @@ void CharNgrams(std::string_view t, const std::vector<std::uint32_t>& st, int mi
   }
 }
 
+// Bytes of the UTF-8 sequence that starts with lead byte b (valid UTF-8).
+inline std::size_t Utf8Length(unsigned char b) { return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4; }
+
+// Calls fn(begin, end) for every maximal run of non-whitespace (Python's str.split()) in valid UTF-8 `s`.
+template <typename Fn>
+void SplitWords(std::string_view s, Fn&& fn) {
+  const std::size_t n = s.size();
+  std::size_t i = 0, start = 0;
+  bool in_word = false;
+  while (i < n) {
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    bool space;
+    int len = 1;
+    if (b < 0x80) {
+      space = b == 0x20 || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
+    } else if (b >= 0xD0 && b < 0xE0) {  // U+0400-U+07FF: no whitespace
+      space = false;
+      len = 2;
+    } else {
+      space = IsPySpace(DecodeAt(s, i, &len));
+    }
+    if (space) {
+      if (in_word) fn(start, i);
+      in_word = false;
+    } else if (!in_word) {
+      in_word = true;
+      start = i;
+    }
+    i += static_cast<std::size_t>(len);
+  }
+  if (in_word) fn(start, n);
+}
+
 }  // namespace
 
 Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
@@ -135,60 +168,67 @@ static bool NeedsPostFold(std::string_view s) {
   return false;
 }
 
+bool Analyzer::TokenTerm(std::string_view term, TokenKind kind, TermScratch* scratch, std::string_view* out) const {
+  const bool post_fold = fold_teh_marbuta_ || fold_alef_maksura_;
+  std::string& folded = scratch->a;
+  if (post_fold && kind == TokenKind::kWord && NeedsPostFold(term)) {
+    // Check stop and protected words on the folded form; stem the unfolded one; fold the stem.
+    folded.assign(term);
+    PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
+    if (!stop_words_.empty() && stop_words_.Contains(folded)) return false;
+    if (!stemmer_->IsProtected(folded)) {
+      folded.assign(stemmer_->StemView(term, &scratch->b));
+      PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
+      if (folded.empty()) return false;
+    }
+    *out = folded;
+    return true;
+  }
+  if (post_fold && kind != TokenKind::kWord && NeedsPostFold(term)) {
+    folded.assign(term);
+    PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
+    term = folded;
+  }
+  switch (kind) {
+    case TokenKind::kWord:
+      if (!stop_words_.empty() && stop_words_.Contains(term)) return false;
+      term = stemmer_->StemView(term, &scratch->b);
+      if (term.empty()) return false;
+      break;
+    case TokenKind::kNumber:
+      if (!options_.keep_numbers) return false;
+      // Thousands separators (the scanner's `rewrite`): a number holding a separator is rewritten, which
+      // changes nothing unless its groups make the separator a thousands separator.
+      if (term.find_first_of(",.\xD9") != std::string_view::npos) {
+        std::string& number = scratch->b;
+        number.clear();
+        Tokenizer::AppendTerm(term, RawToken{0, term.size(), kind, true}, &number);
+        term = number;
+      }
+      break;
+    case TokenKind::kUrl:
+    case TokenKind::kEmail:
+      if (!options_.keep_urls) return false;
+      break;
+    case TokenKind::kClitic:
+      if (!options_.keep_clitics) return false;
+      break;
+    case TokenKind::kPunct:
+      return false;
+    case TokenKind::kMention:
+    case TokenKind::kHashtag:
+      break;
+  }
+  *out = term;
+  return true;
+}
+
 template <typename Fn>
 void Analyzer::WordTerms(std::string_view norm, Fn&& fn) const {
-  std::string number, stem_scratch, folded;
-  const bool check_stop = !stop_words_.empty();
-  const bool post_fold = fold_teh_marbuta_ || fold_alef_maksura_;
+  TermScratch scratch;
   tokenizer_->Scan(norm, [&](const RawToken& t) {
-    std::string_view term = norm.substr(t.begin, t.end - t.begin);
-    if (post_fold && t.kind == TokenKind::kWord && NeedsPostFold(term)) {
-      // Check stop and protected words on the folded form; stem the unfolded one; fold the stem.
-      folded.assign(term);
-      PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
-      if (check_stop && stop_words_.Contains(folded)) return;
-      if (stemmer_->IsProtected(folded)) {
-        fn(std::string_view(folded));
-        return;
-      }
-      folded.assign(stemmer_->StemView(term, &stem_scratch));
-      PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
-      if (!folded.empty()) fn(std::string_view(folded));
-      return;
-    }
-    if (post_fold && t.kind != TokenKind::kWord && NeedsPostFold(term)) {
-      folded.assign(term);
-      PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
-      term = folded;
-    }
-    switch (t.kind) {
-      case TokenKind::kWord:
-        if (check_stop && stop_words_.Contains(term)) return;
-        term = stemmer_->StemView(term, &stem_scratch);
-        if (term.empty()) return;
-        break;
-      case TokenKind::kNumber:
-        if (!options_.keep_numbers) return;
-        if (t.rewrite) {
-          number.clear();
-          Tokenizer::AppendTerm(norm, t, &number);
-          term = number;
-        }
-        break;
-      case TokenKind::kUrl:
-      case TokenKind::kEmail:
-        if (!options_.keep_urls) return;
-        break;
-      case TokenKind::kClitic:
-        if (!options_.keep_clitics) return;
-        break;
-      case TokenKind::kPunct:
-        return;
-      case TokenKind::kMention:
-      case TokenKind::kHashtag:
-        break;
-    }
-    fn(term);
+    std::string_view term;
+    if (TokenTerm(norm.substr(t.begin, t.end - t.begin), t.kind, &scratch, &term)) fn(term);
   });
 }
 
@@ -224,53 +264,71 @@ void Analyzer::ForEachTerm(std::string_view text, const std::function<void(std::
     }
     return;
   }
-  std::string t;
-  std::vector<std::uint32_t> st;
-  CollapseSpaces(norm, &t, &st);
   if (mode_ == Mode::kChar) {
+    std::string t;
+    std::vector<std::uint32_t> st;
+    CollapseSpaces(norm, &t, &st);
     CharNgrams(t, st, min_n, max_n, fn);
     return;
   }
-  // char_wb: for w in text.split(): w = " " + w + " "; n-grams of each length, a short word counted once.
+  // char_wb: for w in text.split(): n-grams of " " + w + " ".
   std::string w;
   std::vector<std::uint32_t> ws;
-  const std::size_t len = st.size() - 1;
-  std::size_t i = 0;
-  while (i < len) {
-    int l = 0;
-    if (IsPySpace(DecodeAt(t, st[i], &l))) {
-      ++i;
-      continue;
-    }
-    std::size_t j = i;
-    while (j < len && !IsPySpace(DecodeAt(t, st[j], &l))) ++j;
-    w.assign(1, ' ');
-    ws.assign(1, 0);
-    for (std::size_t k = i; k < j; ++k) {
-      ws.push_back(static_cast<std::uint32_t>(w.size()));
-      w.append(std::string_view(t).substr(st[k], st[k + 1] - st[k]));
-    }
-    ws.push_back(static_cast<std::uint32_t>(w.size()));
-    w.push_back(' ');
-    ws.push_back(static_cast<std::uint32_t>(w.size()));
-    const std::size_t w_len = ws.size() - 1;
-    const std::string_view wv(w);
-    for (int n = min_n; n <= max_n; ++n) {
-      const std::size_t un = static_cast<std::size_t>(n);
-      std::size_t offset = 0;
-      auto emit = [&](std::size_t off) {
-        const std::size_t e = std::min(off + un, w_len);
-        fn(wv.substr(ws[off], ws[e] - ws[off]));
-      };
-      emit(0);
-      while (offset + un < w_len) {
-        ++offset;
-        emit(offset);
-      }
-      if (offset == 0) break;
-    }
-    i = j;
+  SplitWords(norm, [&](std::size_t b, std::size_t e) {
+    WbNgrams(std::string_view(norm).substr(b, e - b), &w, &ws, fn);
+  });
+}
+
+// scikit-learn's _char_wb_ngrams for one word: n-grams of each length of " " + word + " ", a short word
+// counted once.
+template <typename Fn>
+void Analyzer::WbNgrams(std::string_view word, std::string* w, std::vector<std::uint32_t>* ws, Fn&& fn) const {
+  const int min_n = options_.ngram_min, max_n = options_.ngram_max;
+  w->assign(1, ' ');
+  w->append(word);
+  w->push_back(' ');
+  ws->clear();
+  for (std::size_t k = 0; k < w->size(); k += Utf8Length(static_cast<unsigned char>((*w)[k]))) {
+    ws->push_back(static_cast<std::uint32_t>(k));
   }
+  ws->push_back(static_cast<std::uint32_t>(w->size()));
+  const std::size_t w_len = ws->size() - 1;
+  const std::string_view wv(*w);
+  const std::uint32_t* st = ws->data();
+  for (int n = min_n; n <= max_n; ++n) {
+    const std::size_t un = static_cast<std::size_t>(n);
+    std::size_t offset = 0;
+    auto emit = [&](std::size_t off) {
+      const std::size_t e = std::min(off + un, w_len);
+      fn(wv.substr(st[off], st[e] - st[off]));
+    };
+    emit(0);
+    while (offset + un < w_len) {
+      ++offset;
+      emit(offset);
+    }
+    if (offset == 0) break;
+  }
+}
+
+void Analyzer::WordNgrams(std::string_view word, std::string* buffer,
+                          const std::function<void(std::string_view)>& fn) const {
+  std::vector<std::uint32_t> ws;
+  WbNgrams(word, buffer, &ws, fn);
+}
+
+void Analyzer::Tokens(std::string_view text, TextTokens* out) const {
+  if (mode_ == Mode::kChar) throw InvalidArgument("the \"char\" analyser has no token form");
+  std::string& norm = out->normalized;
+  norm = tokenizer_->normalizer().Normalize(text);
+  out->tokens.clear();
+  if (mode_ == Mode::kWord) {
+    tokenizer_->ScanInto(norm, &out->tokens);
+    return;
+  }
+  SplitWords(norm, [&](std::size_t b, std::size_t e) {
+    out->tokens.push_back(RawToken{b, e, TokenKind::kWord, false});
+  });
 }
 
 std::vector<std::string> Analyzer::Analyze(std::string_view text) const {

@@ -26,7 +26,7 @@ void AllocateCsr(SparseMatrix* m, std::int64_t n_rows, std::int64_t n_cols, DTyp
 void WriteEntries(SparseMatrix* m, std::uint64_t at, const std::uint32_t* cols, const double* values, std::size_t n);
 
 // Sorts packed (column << 32 | count) entries of one row by column: std::sort for short rows, LSD radix on
-// the column's `column_bits` bits (11 per pass) for long ones. `scratch` is reused between calls.
+// the column's `column_bits` bits (8 per pass) for longer ones. `scratch` is reused between calls.
 void SortRow(std::uint64_t* begin, std::uint64_t* end, int column_bits, std::vector<std::uint64_t>& scratch);
 
 // Bits needed for columns < n_cols.

@@ -1,9 +1,11 @@
-// Internal: a small direct-mapped cache term -> id in front of a Vocabulary lookup. Frequent short terms
-// (Zipf) then cost a few word compares instead of a full hash, a probe of a large table and a compare in the
-// arena. One per worker thread; not thread-safe.
+// Internal: per-thread memos of the vectorisers (none is thread-safe; each worker thread has its own).
+// TermCache: a small direct-mapped cache term -> id in front of a Vocabulary lookup, so that frequent short
+// terms (Zipf) cost a few word compares instead of a full hash, a probe of a large table and a compare in the
+// arena. TouchedList, TokenMemo and PairCache: see below.
 #ifndef AKHBAR_SRC_TERM_CACHE_H_
 #define AKHBAR_SRC_TERM_CACHE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -50,6 +52,223 @@ class TermCache {
   std::vector<Entry> entries_;
   Entry* last_ = nullptr;
   std::uint64_t pending_[3] = {0, 0, 0};
+};
+
+// The distinct ids of one document in first-seen order. Add writes unconditionally and advances only for a
+// new id, so counting has no branch that depends on whether the id was seen (about half of char n-grams).
+class TouchedList {
+ public:
+  void Add(std::uint32_t id, bool is_new) {
+    if (size_ == ids_.size()) ids_.resize(std::max<std::size_t>(ids_.size() * 2, 1024));
+    ids_[size_] = id;
+    size_ += is_new;
+  }
+  void clear() noexcept { size_ = 0; }
+  const std::uint32_t* begin() const noexcept { return ids_.data(); }
+  const std::uint32_t* end() const noexcept { return ids_.data() + size_; }
+
+ private:
+  std::vector<std::uint32_t> ids_;
+  std::size_t size_ = 0;
+};
+
+// Per inline key length 0..23: the bytes of the three key words that hold the header and the text.
+struct KeyMasks {
+  struct Masks {
+    std::uint64_t k[3];
+  };
+  Masks m[24];
+  static constexpr std::uint64_t Keep(int bytes) noexcept {
+    return bytes >= 8 ? ~0ULL : bytes <= 0 ? 0 : (std::uint64_t{1} << (8 * bytes)) - 1;
+  }
+  constexpr KeyMasks() : m() {
+    for (int n = 0; n < 24; ++n) m[n] = Masks{{Keep(n + 1), Keep(n - 7), Keep(n - 15)}};
+  }
+};
+inline constexpr KeyMasks kKeyMasks{};
+
+// An exact map (byte string, kind < 8) -> two 32-bit values: the vectorisers' per-thread memo of text
+// chunks -> term ids, so that the analysis of a chunk (normalisation, tokenisation, stop words, stemming,
+// n-grams, vocabulary lookups) runs once per distinct chunk. Open addressing with linear probing, 32-byte
+// entries, load <= 3/4; keys of up to kInline bytes live in the entry (one cache line per probe), longer ones
+// in an arena. Grows by doubling; the owner bounds it with Clear().
+class TokenMemo {
+ public:
+  static constexpr std::size_t kInline = 23;
+  struct Entry {
+    std::uint64_t k[3];
+    std::uint32_t value;
+    std::uint32_t aux;
+  };
+  // A key and its hash, computed once so that the lookup can be prefetched ahead of it. Views the bytes.
+  struct Key {
+    std::uint64_t k[3];
+    std::uint64_t h;
+    const char* p;
+  };
+
+  TokenMemo() { Reset(1u << 12); }
+
+  // The key of (p[0..len), kind). `avail` is the number of bytes readable from p (>= len); with 23 or more
+  // a short key is read with three unaligned loads. The bytes must stay unchanged until FindOrAdd(key).
+  static Key MakeKey(const char* p, std::size_t len, std::size_t avail, unsigned kind) noexcept {
+    Key key;
+    key.p = p;
+    std::uint64_t& k0 = key.k[0];
+    std::uint64_t& k1 = key.k[1];
+    std::uint64_t& k2 = key.k[2];
+    if (len > kInline) {
+      // Header byte: the long marker | kind << 5, then 56 bits of the hash.
+      k0 = (HashBytes(p, len) << 8) | kLongMarker | (static_cast<std::uint64_t>(kind) << 5);
+      k1 = 0;
+      k2 = len;
+      key.h = Hash(k0, 0, 0);
+      return key;
+    }
+    const std::uint64_t header = len | (static_cast<std::uint64_t>(kind) << 5);
+    if (avail >= 23) {
+      std::memcpy(&k0, p, 8);
+      std::memcpy(&k1, p + 7, 8);
+      std::memcpy(&k2, p + 15, 8);
+      const KeyMasks::Masks& m = kKeyMasks.m[len];
+      k0 = ((k0 << 8) | header) & m.k[0];
+      k1 &= m.k[1];
+      k2 &= m.k[2];
+    } else {
+      unsigned char buf[24] = {};
+      buf[0] = static_cast<unsigned char>(header);
+      std::memcpy(buf + 1, p, len);
+      std::memcpy(&k0, buf, 8);
+      std::memcpy(&k1, buf + 8, 8);
+      std::memcpy(&k2, buf + 16, 8);
+    }
+    key.h = Hash(k0, k1, k2);
+    return key;
+  }
+
+  // Starts loading the slot of `key` into the cache.
+  void Prefetch(const Key& key) const noexcept { __builtin_prefetch(&entries_[key.h >> shift_]); }
+
+  // The entry of `key`. *found tells whether it existed; a new entry has its key set and its values left for
+  // the caller to fill before the next call. O(1) expected.
+  Entry* FindOrAdd(const Key& key, bool* found) {
+    const bool is_long = IsLong(key.k[0]);
+    for (std::size_t slot = key.h >> shift_;; slot = (slot + 1) & mask_) {
+      Entry& e = entries_[slot];
+      if (e.k[0] == key.k[0] && e.k[2] == key.k[2] &&
+          (is_long ? std::memcmp(arena_.data() + e.k[1], key.p, key.k[2]) == 0 : e.k[1] == key.k[1])) {
+        *found = true;
+        return &e;
+      }
+      if (e.k[0] == kEmpty) {
+        *found = false;
+        if ((size_ + 1) * 4 > entries_.size() * 3) {
+          Grow();
+          return FindOrAdd(key, found);
+        }
+        ++size_;
+        e.k[0] = key.k[0];
+        e.k[1] = key.k[1];
+        e.k[2] = key.k[2];
+        if (is_long) {
+          e.k[1] = arena_.size();
+          arena_.insert(arena_.end(), key.p, key.p + key.k[2]);
+        }
+        return &e;
+      }
+    }
+  }
+
+  std::size_t size() const noexcept { return size_; }
+  std::size_t MemoryBytes() const noexcept { return entries_.capacity() * sizeof(Entry) + arena_.capacity(); }
+  void Clear() {
+    Reset(1u << 12);
+    std::vector<char>().swap(arena_);
+  }
+
+ private:
+  // Inline headers are length (<= 23) | kind << 5, so their low five bits are <= 23; long keys use 30, the
+  // empty slot 31.
+  static constexpr std::uint64_t kLongMarker = 30;
+  static constexpr std::uint64_t kEmpty = ~0ULL;
+  static bool IsLong(std::uint64_t k0) noexcept { return (k0 & 31) == kLongMarker; }
+  static std::uint64_t Hash(std::uint64_t k0, std::uint64_t k1, std::uint64_t k2) noexcept {
+    std::uint64_t h = (k0 * 0x9E3779B97F4A7C15ULL) ^ (k1 * 0xC2B2AE3D27D4EB4FULL) ^ (k2 * 0x165667B19E3779F9ULL);
+    h ^= h >> 32;
+    return h * 0xD6E8FEB86659FD93ULL;
+  }
+  static std::uint64_t HashBytes(const char* p, std::size_t n) noexcept {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xff51afd7ed558ccdULL);
+    for (; n >= 8; n -= 8, p += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * 0x9FB21C651E98DF25ULL;
+      h ^= h >> 29;
+    }
+    if (n > 0) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, p, n);
+      h = (h ^ w) * 0x9FB21C651E98DF25ULL;
+      h ^= h >> 29;
+    }
+    return h;
+  }
+
+  void Reset(std::size_t capacity) {
+    std::vector<Entry>(capacity, Entry{{kEmpty, 0, 0}, 0, 0}).swap(entries_);
+    mask_ = capacity - 1;
+    shift_ = 64;
+    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+    size_ = 0;
+  }
+  void Grow() {
+    std::vector<Entry> old;
+    old.swap(entries_);
+    Reset(old.size() * 2);
+    for (const Entry& e : old) {
+      if (e.k[0] == kEmpty) continue;
+      std::size_t slot = (IsLong(e.k[0]) ? Hash(e.k[0], 0, 0) : Hash(e.k[0], e.k[1], e.k[2])) >> shift_;
+      while (entries_[slot].k[0] != kEmpty) slot = (slot + 1) & mask_;
+      entries_[slot] = e;
+      ++size_;
+    }
+  }
+
+  std::vector<Entry> entries_;
+  std::vector<char> arena_;
+  std::size_t mask_ = 0;
+  int shift_ = 64;
+  std::size_t size_ = 0;
+};
+
+// A direct-mapped cache (a, b) -> id of fixed size: the vectorisers' per-thread memo of word bigrams by the
+// ids of their two words, so a repeated bigram is found without building and hashing its text.
+class PairCache {
+ public:
+  explicit PairCache(int log2_entries = 18) : shift_(64 - log2_entries), entries_(std::size_t{1} << log2_entries) {}
+
+  // True and *id if (a, b) is cached (a != 0xFFFFFFFF).
+  bool Get(std::uint32_t a, std::uint32_t b, std::uint32_t* id) noexcept {
+    Entry& e = entries_[Slot(a, b)];
+    if (e.a == a && e.b == b) {
+      *id = e.id;
+      return true;
+    }
+    return false;
+  }
+  void Put(std::uint32_t a, std::uint32_t b, std::uint32_t id) noexcept { entries_[Slot(a, b)] = Entry{a, b, id}; }
+  void Clear() { std::fill(entries_.begin(), entries_.end(), Entry()); }
+  std::size_t MemoryBytes() const noexcept { return entries_.capacity() * sizeof(Entry); }
+
+ private:
+  struct Entry {
+    std::uint32_t a = 0xFFFFFFFFu, b = 0, id = 0;
+  };
+  std::size_t Slot(std::uint32_t a, std::uint32_t b) const noexcept {
+    return static_cast<std::size_t>((((static_cast<std::uint64_t>(a) << 32) | b) * 0x9E3779B97F4A7C15ULL) >> shift_);
+  }
+  int shift_;
+  std::vector<Entry> entries_;
 };
 
 }  // namespace internal

@@ -277,6 +277,39 @@ void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
     int prev_group = group(d.cls);
     std::size_t split_at = 0;  // set when a script change ends the token
     while (pos < n) {
+      // Fast paths (the same steps as the general code below): runs of two-byte Arabic letters and marks after
+      // Arabic, of ASCII letters and digits after Latin or digits.
+      if (prev_group == 0) {
+        while (pos + 1 < n) {
+          const unsigned char b0 = static_cast<unsigned char>(s[pos]);
+          if ((b0 & 0xE0) != 0xC0) break;
+          const Cls c = text_class::Of((static_cast<char32_t>(b0 & 0x1F) << 6) |
+                                       (static_cast<unsigned char>(s[pos + 1]) & 0x3F));
+          if (c == Cls::kArabic) {
+            any_letter = true;
+            prev = c;
+          } else if (c != Cls::kExtend) {
+            break;
+          }
+          pos += 2;
+        }
+      } else if (prev_group == 1) {
+        while (pos < n) {
+          const unsigned char b = static_cast<unsigned char>(s[pos]);
+          if (b >= 0x80) break;
+          const Cls c = text_class::Ascii(b);
+          if (c == Cls::kLetter) {
+            any_letter = true;
+          } else if (c == Cls::kDigit) {
+            any_digit = true;
+          } else {
+            break;
+          }
+          prev = c;
+          ++pos;
+        }
+      }
+      if (pos >= n) break;
       const Decoded c = At(s, pos);
       if (c.cls == Cls::kExtend) {
         pos += static_cast<std::size_t>(c.len);
@@ -332,6 +365,10 @@ void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
 
 void Tokenizer::Scan(std::string_view normalized, const std::function<void(const RawToken&)>& fn) const {
   ScanImpl(normalized, fn);
+}
+
+void Tokenizer::ScanInto(std::string_view normalized, std::vector<RawToken>* out) const {
+  ScanImpl(normalized, [out](const RawToken& t) { out->push_back(t); });
 }
 
 void Tokenizer::AppendTerm(std::string_view normalized, const RawToken& raw, std::string* out) {

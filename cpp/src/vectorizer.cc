@@ -1,8 +1,16 @@
 #include "akhbar/vectorizer.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <utility>
 
@@ -13,6 +21,7 @@
 #include "akhbar/error.h"
 #include "akhbar/parallel.h"
 #include "akhbar/serialize.h"
+#include "akhbar/utf8.h"
 #include "sparse_util.h"
 #include "term_cache.h"
 
@@ -102,23 +111,24 @@ void WriteEntries(SparseMatrix* m, std::uint64_t at, const std::uint32_t* cols, 
 
 void SortRow(std::uint64_t* begin, std::uint64_t* end, int column_bits, std::vector<std::uint64_t>& scratch) {
   const std::size_t n = static_cast<std::size_t>(end - begin);
-  if (n < 256) {
+  if (n < 48) {
     std::sort(begin, end);
     return;
   }
-  constexpr int kBits = 11;
+  // LSD radix sort on the column (bits 32 and up), 8 bits a pass: branch-free, and columns are distinct.
+  constexpr int kBits = 8;
   constexpr std::size_t kBuckets = std::size_t{1} << kBits;
   scratch.resize(n);
   std::uint64_t* src = begin;
   std::uint64_t* dst = scratch.data();
-  std::size_t count[kBuckets];
+  std::uint32_t count[kBuckets];
   int passes = 0;
   for (int shift = 32; shift < 32 + column_bits; shift += kBits, ++passes) {
-    std::fill(count, count + kBuckets, 0);
+    std::fill(count, count + kBuckets, 0u);
     for (std::size_t k = 0; k < n; ++k) ++count[(src[k] >> shift) & (kBuckets - 1)];
-    std::size_t sum = 0;
+    std::uint32_t sum = 0;
     for (std::size_t b = 0; b < kBuckets; ++b) {
-      const std::size_t c = count[b];
+      const std::uint32_t c = count[b];
       count[b] = sum;
       sum += c;
     }
@@ -244,12 +254,76 @@ void ValidateOptions(const VectorizerOptions& o) {
 // ---------------------------------------------------------------------------------------------------------
 // Vectorizer
 
+namespace {
+
+// Per-thread memo budget: past it (checked between documents) the memo is cleared.
+constexpr std::size_t kMemoMaxChunks = std::size_t{3} << 18;  // distinct chunks (a 16 MB table at load 3/4)
+constexpr std::size_t kMemoMaxKeys = std::size_t{1} << 22;    // term keys listed for the memoised chunks
+constexpr std::size_t kMemoMaxTerms = std::size_t{1} << 21;   // distinct terms interned
+
+}  // namespace
+
+// The analysis of text chunks, kept by one worker thread across batches: chunk of raw text -> the keys of
+// its terms, in order; key -> term. It depends on the analyser alone (not on any vocabulary).
+struct AnalysisMemo {
+  internal::TokenMemo chunks;          // chunk -> its one key and 1, or (offset, count) in keys
+  std::vector<std::uint32_t> keys;     // per chunk: its unigram terms (word) or n-grams (char_wb)
+  Vocabulary terms;                    // key -> term
+  internal::TermCache term_keys;       // term -> key, in front of terms
+  std::uint32_t Key(std::string_view term) {
+    std::uint32_t key;
+    if (term.size() > internal::TermCache::kMaxLen) return terms.Insert(term);
+    if (!term_keys.Get(term, &key)) {
+      key = terms.Insert(term);
+      term_keys.Put(key);
+    }
+    return key;
+  }
+  bool OverBudget() const noexcept {
+    return chunks.size() > kMemoMaxChunks || keys.size() > kMemoMaxKeys || terms.size() > kMemoMaxTerms;
+  }
+  void Clear() {
+    chunks.Clear();
+    std::vector<std::uint32_t>().swap(keys);
+    terms.Clear();
+    term_keys = internal::TermCache();
+  }
+};
+
+// Memos not in use, handed to worker threads (any memo serves any thread; their contents never change a
+// result). Thread-safe.
+struct Vectorizer::MemoPool {
+  std::mutex mu;
+  std::vector<std::unique_ptr<AnalysisMemo>> free;
+  std::unique_ptr<AnalysisMemo> Take() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (free.empty()) return std::make_unique<AnalysisMemo>();
+    std::unique_ptr<AnalysisMemo> m = std::move(free.back());
+    free.pop_back();
+    return m;
+  }
+  void Give(std::unique_ptr<AnalysisMemo> m) {
+    std::lock_guard<std::mutex> lock(mu);
+    free.push_back(std::move(m));
+  }
+  void Clear() {
+    std::lock_guard<std::mutex> lock(mu);
+    free.clear();
+  }
+};
+
+
 Vectorizer::Vectorizer(const VectorizerOptions& options, std::shared_ptr<const Analyzer> analyzer)
-    : options_(options), analyzer_(std::move(analyzer)) {
+    : options_(options), analyzer_(std::move(analyzer)), memos_(std::make_unique<MemoPool>()) {
   ValidateOptions(options_);
 }
 
 Vectorizer::~Vectorizer() = default;
+
+void Vectorizer::SetAnalyzer(std::shared_ptr<const Analyzer> analyzer) noexcept {
+  analyzer_ = std::move(analyzer);
+  memos_->Clear();
+}
 
 void Vectorizer::SetVocabulary(const std::vector<std::string_view>& terms) {
   if (terms.empty()) throw InvalidArgument("empty vocabulary passed to fit");
@@ -306,6 +380,309 @@ std::size_t ChunkSize(std::size_t n, int threads) {
   return std::max<std::size_t>((n + n_chunks - 1) / n_chunks, 1);
 }
 
+// The terms of one thread's documents as ids. The analysis is memoised per chunk of raw text between ASCII
+// whitespace (AnalysisMemo): normalisation, tokenisation, stop words, stemming and n-gram building run once
+// per distinct chunk, and each distinct term is resolved to its id once per stream; word bigrams are cached
+// by the keys of their two words. `resolve` gives a term's id (a learned vocabulary inserts it; a fixed
+// one may answer Vocabulary::kNotFound). The ids, their order and their count are exactly those of resolving
+// every term that DocumentBatch::ForEachTerm gives, in its order; resolve sees every term for the first time
+// in that order. `resolve(term, hash)` gets HashTerm(term) and looks the term up in `dest`. The memo is
+// borrowed from `pool` for the stream's life.
+template <typename Resolve>
+class TermStream {
+ public:
+  TermStream(const Analyzer* analyzer, int token_ngram_min, int token_ngram_max, Resolve resolve,
+             Vectorizer::MemoPool* pool, const Vocabulary* dest)
+      : analyzer_(analyzer),
+        dest_(dest),
+        token_nmin_(token_ngram_min),
+        token_nmax_(token_ngram_max),
+        resolve_(std::move(resolve)),
+        pool_(pool),
+        memo_(pool->Take()),
+        exceptions_(std::uncaught_exceptions()) {}
+  // The memo goes back to the pool, unless an exception may have left an entry half made.
+  ~TermStream() {
+    if (memo_ && std::uncaught_exceptions() == exceptions_) pool_->Give(std::move(memo_));
+  }
+  TermStream(TermStream&&) = default;
+
+  // The ids of the terms of document i, in order (valid until the next call).
+  const std::vector<std::uint32_t>& Document(const DocumentBatch& docs, std::size_t i) {
+    ids_.clear();
+    if (docs.kind() != DocumentBatch::Kind::kTexts || !analyzer_ || !analyzer_->token_level()) {
+      docs.ForEachTerm(i, analyzer_, token_nmin_, token_nmax_, scratch_,
+                       [&](std::string_view t) { ids_.push_back(Cached(t)); });
+      return ids_;
+    }
+    const std::string_view text = docs.Text(i, scratch_);
+    Chunks(text);
+    if (analyzer_->word_level()) {
+      WordDocument(text);
+    } else {
+      CharWbDocument(text);
+    }
+    if (memo_->OverBudget()) ClearMemo();
+    return ids_;
+  }
+
+ private:
+  static constexpr std::size_t kPrefetch = 24;  // memo lookups in flight
+
+  std::uint32_t Cached(std::string_view term) {
+    std::uint32_t id;
+    if (term.size() > internal::TermCache::kMaxLen) return resolve_(term, HashTerm(term));
+    if (!cache_.Get(term, &id)) {
+      id = resolve_(term, HashTerm(term));
+      cache_.Put(id);
+    }
+    return id;
+  }
+
+  // The id of the term with key `key`, resolved on first use.
+  std::uint32_t Target(std::uint32_t key) {
+    if (key >= resolved_.size()) {
+      resolved_.resize(memo_->terms.size(), 0);
+      target_.resize(memo_->terms.size());
+    }
+    if (!resolved_[key]) {
+      const std::string_view term = memo_->terms.Term(key);
+      target_[key] = resolve_(term, HashTerm(term));
+      resolved_[key] = 1;
+    }
+    return target_[key];
+  }
+
+  // Appends the ids of the document's word bigrams. Bigrams not in the pair cache are joined and hashed
+  // first, with their vocabulary slots prefetched, then resolved in order.
+  void Bigrams() {
+    if (pairs_ == nullptr) pairs_ = std::make_unique<internal::PairCache>();
+    const std::size_t nb = keys_.size() - 1;
+    const std::size_t first = ids_.size();
+    ids_.resize(first + nb);
+    pending_.clear();
+    joined_.clear();
+    for (std::size_t j = 0; j < nb; ++j) {
+      if (pairs_->Get(keys_[j], keys_[j + 1], &ids_[first + j])) continue;
+      const std::string_view ta = memo_->terms.Term(keys_[j]), tb = memo_->terms.Term(keys_[j + 1]);
+      const std::size_t off = joined_.size();
+      joined_.append(ta.data(), ta.size());
+      joined_.push_back(' ');
+      joined_.append(tb.data(), tb.size());
+      const std::uint64_t h = HashTerm(std::string_view(joined_).substr(off));
+      dest_->Prefetch(h);
+      pending_.push_back({j, off, h});
+    }
+    for (const Pending& p : pending_) {
+      const std::size_t end = &p == &pending_.back() ? joined_.size() : (&p)[1].offset;
+      const std::uint32_t id = resolve_(std::string_view(joined_).substr(p.offset, end - p.offset), p.hash);
+      ids_[first + p.index] = id;
+      pairs_->Put(keys_[p.index], keys_[p.index + 1], id);
+    }
+  }
+
+  // Splits `text` at ASCII whitespace into chunks_ and computes their memo keys. Analysis never crosses
+  // ASCII whitespace: the normaliser maps each code point (NFC composes and reorders only up to a starter, and
+  // no composition involves a space; the obfuscation repair works between letters and tatweels), tokens and
+  // char_wb words end at whitespace, so a text's terms are those of its chunks in order, and a chunk's terms
+  // depend on its bytes alone.
+  void Chunks(std::string_view text) {
+    chunks_.clear();
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    bool in_chunk = false;
+    std::size_t start = 0;
+#if defined(__SSE2__)
+    // 16 bytes at a time: the bit masks of chunk starts and ends, walked with count-trailing-zeros.
+    const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t' - 1), cr = _mm_set1_epi8('\r' + 1);
+    unsigned prev_space = 1;  // the byte before the block is whitespace (or the text start)
+    for (; i + 16 <= n; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      // ASCII whitespace: ' ' or '\t'..'\r' (signed compares are right for bytes >= 0x80, which are negative).
+      const __m128i ws =
+          _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_and_si128(_mm_cmpgt_epi8(v, tab), _mm_cmplt_epi8(v, cr)));
+      const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(ws));
+      const unsigned before = ((m << 1) | prev_space) & 0xFFFFu;  // bit k: byte k - 1 is whitespace
+      unsigned starts = ~m & before & 0xFFFFu;
+      unsigned ends = m & ~before & 0xFFFFu;
+      prev_space = m >> 15;
+      while (starts | ends) {
+        if (!in_chunk) {
+          if (starts == 0) break;
+          start = i + static_cast<std::size_t>(__builtin_ctz(starts));
+          starts &= starts - 1;
+          in_chunk = true;
+        } else {
+          if (ends == 0) break;
+          chunks_.push_back({start, i + static_cast<std::size_t>(__builtin_ctz(ends))});
+          ends &= ends - 1;
+          in_chunk = false;
+        }
+      }
+    }
+#endif
+    for (; i < n; ++i) {
+      const bool ws = IsAsciiSpace(p[i]);
+      if (ws && in_chunk) {
+        chunks_.push_back({start, i});
+        in_chunk = false;
+      } else if (!ws && !in_chunk) {
+        start = i;
+        in_chunk = true;
+      }
+    }
+    if (in_chunk) chunks_.push_back({start, n});
+    const std::size_t nc = chunks_.size();
+    memo_keys_.resize(nc);
+    for (std::size_t j = 0; j < nc; ++j) {
+      const auto [b, e] = chunks_[j];
+      memo_keys_[j] = internal::TokenMemo::MakeKey(p + b, e - b, n - b, 0);
+      if (j < kPrefetch) memo_->chunks.Prefetch(memo_keys_[j]);
+    }
+  }
+
+  static bool IsAsciiSpace(char c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+  // Resolves every chunk to its keys in the memo, in order: spans_[j] is (key, 1) for a chunk with one key,
+  // else (offset, count) in memo_->keys. On a miss, `fill()` appends the keys of the chunk, analysed into
+  // tokens_, to memo_->keys.
+  template <typename Fill>
+  void ResolveChunks(std::string_view text, Fill&& fill) {
+    const std::size_t nc = chunks_.size();
+    spans_.resize(nc);
+    internal::TokenMemo& memo = memo_->chunks;
+    for (std::size_t j = 0; j < nc; ++j) {
+      if (j + kPrefetch < nc) memo.Prefetch(memo_keys_[j + kPrefetch]);
+      bool found = false;
+      internal::TokenMemo::Entry* e = memo.FindOrAdd(memo_keys_[j], &found);
+      if (!found) {
+        const auto [b, end] = chunks_[j];
+        const std::string_view chunk = text.substr(b, end - b);
+        // Ill-formed UTF-8: analyse the whole text, which throws the error with its offset in the text.
+        if (utf8::Validate(chunk) != utf8::kValid) analyzer_->Tokens(text, &tokens_);
+        const std::size_t off = memo_->keys.size();
+        analyzer_->Tokens(chunk, &tokens_);
+        fill();
+        e->aux = static_cast<std::uint32_t>(memo_->keys.size() - off);
+        if (e->aux == 1) {  // a single key (most chunks) lives in the entry
+          e->value = memo_->keys.back();
+          memo_->keys.pop_back();
+        } else {
+          e->value = static_cast<std::uint32_t>(off);
+        }
+      }
+      spans_[j] = {e->value, e->aux};
+    }
+  }
+
+  void WordDocument(std::string_view text) {
+    ResolveChunks(text, [this] {
+      for (const RawToken& t : tokens_.tokens) {
+        std::string_view term;
+        if (analyzer_->TokenTerm(tokens_.Surface(t), t.kind, &term_scratch_, &term)) {
+          memo_->keys.push_back(memo_->Key(term));
+        }
+      }
+    });
+    keys_.clear();
+    const std::uint32_t* memo_keys = memo_->keys.data();
+    for (const auto& [off, n] : spans_) {
+      if (n == 1) {
+        keys_.push_back(off);
+      } else {
+        for (std::uint32_t k = off; k < off + n; ++k) keys_.push_back(memo_keys[k]);
+      }
+    }
+    const AnalyzerOptions& o = analyzer_->options();
+    const std::size_t count = keys_.size();
+    const std::size_t min_n = static_cast<std::size_t>(o.ngram_min), max_n = static_cast<std::size_t>(o.ngram_max);
+    if (min_n == 1) {
+      for (const std::uint32_t k : keys_) ids_.push_back(Target(k));
+    }
+    if (min_n <= 2 && max_n >= 2 && count >= 2) Bigrams();
+    for (std::size_t n = std::max<std::size_t>(min_n, 3); n <= max_n && n <= count; ++n) {
+      for (std::size_t j = 0; j + n <= count; ++j) {
+        joined_.clear();
+        for (std::size_t k = j; k < j + n; ++k) {
+          if (k > j) joined_.push_back(' ');
+          const std::string_view t = memo_->terms.Term(keys_[k]);
+          joined_.append(t.data(), t.size());
+        }
+        ids_.push_back(Cached(joined_));
+      }
+    }
+  }
+
+  void CharWbDocument(std::string_view text) {
+    const std::function<void(std::string_view)> push = [this](std::string_view g) {
+      memo_->keys.push_back(memo_->Key(g));
+    };
+    ResolveChunks(text, [&] {
+      for (const RawToken& t : tokens_.tokens) analyzer_->WordNgrams(tokens_.Surface(t), &word_buffer_, push);
+    });
+    // The keys of rarer chunks are far apart in the memo: load them ahead.
+    const std::size_t nc = spans_.size();
+    const std::uint32_t* memo_keys = memo_->keys.data();
+    if (resolved_.size() < memo_->terms.size()) {
+      resolved_.resize(memo_->terms.size(), 0);
+      target_.resize(memo_->terms.size());
+    }
+    for (std::size_t j = 0; j < nc; ++j) {
+      if (j + 4 < nc && spans_[j + 4].second != 1) __builtin_prefetch(memo_keys + spans_[j + 4].first);
+      const auto [off, n] = spans_[j];
+      if (n == 1) {
+        ids_.push_back(Target(off));
+        continue;
+      }
+      for (std::uint32_t k = off; k < off + n; ++k) {
+        const std::uint32_t key = memo_keys[k];
+        ids_.push_back(resolved_[key] ? target_[key] : Target(key));
+      }
+    }
+  }
+
+  void ClearMemo() {
+    memo_->Clear();
+    target_.clear();
+    resolved_.clear();
+    if (pairs_) pairs_->Clear();
+  }
+
+  const Analyzer* analyzer_;
+  const Vocabulary* dest_;  // the vocabulary `resolve` looks terms up in (prefetched ahead)
+  int token_nmin_, token_nmax_;
+  Resolve resolve_;
+  Vectorizer::MemoPool* pool_;
+  std::unique_ptr<AnalysisMemo> memo_;
+  int exceptions_;
+  std::string scratch_, joined_, word_buffer_;
+  TextTokens tokens_;
+  TermScratch term_scratch_;
+  internal::TermCache cache_;
+  // This stream's ids of the memo's terms by key (resolved_: known yet), and of bigrams by their words' keys.
+  std::vector<std::uint32_t> target_;
+  std::vector<std::uint8_t> resolved_;
+  std::unique_ptr<internal::PairCache> pairs_;
+  // The current document: chunks (byte ranges), their memo keys and values, word keys, term ids.
+  std::vector<std::pair<std::size_t, std::size_t>> chunks_;
+  std::vector<internal::TokenMemo::Key> memo_keys_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans_;
+  std::vector<std::uint32_t> keys_;
+  std::vector<std::uint32_t> ids_;
+  struct Pending {
+    std::size_t index, offset;
+    std::uint64_t hash;
+  };
+  std::vector<Pending> pending_;  // bigrams to resolve, their text in joined_
+};
+
+template <typename Resolve>
+TermStream<Resolve> MakeTermStream(const Analyzer* analyzer, int nmin, int nmax, Resolve resolve,
+                                   Vectorizer::MemoPool* pool, const Vocabulary* dest) {
+  return TermStream<Resolve>(analyzer, nmin, nmax, std::move(resolve), pool, dest);
+}
+
 }  // namespace
 
 void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
@@ -324,61 +701,51 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   ParallelFor(n, threads, chunk, [&](std::size_t begin, std::size_t end) {
     ChunkCounts& part = parts[begin / chunk];
     std::vector<std::uint32_t> counts(fixed ? terms_.size() : 0, 0);
-    std::vector<std::uint32_t> touched;
-    std::string scratch;
-    std::uint32_t length = 0;
-    internal::TermCache cache;
-    std::function<void(std::string_view)> on_term;
+    internal::TouchedList touched;
+    auto count_docs = [&](auto&& stream, const Vocabulary& vocab) {
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
+        touched.clear();
+        if (fixed) {
+          for (const std::uint32_t id : ids) {
+            if (id != Vocabulary::kNotFound) touched.Add(id, counts[id]++ == 0);
+          }
+        } else {
+          if (counts.size() < vocab.size()) counts.resize(std::max(counts.size() * 2, vocab.size()), 0);
+          std::uint32_t* c = counts.data();
+          for (const std::uint32_t id : ids) touched.Add(id, c[id]++ == 0);
+        }
+        if (part.df.size() < counts.size()) {
+          part.df.resize(counts.size(), 0);
+          if (track_tf) part.tf.resize(counts.size(), 0);
+        }
+        for (const std::uint32_t id : touched) {
+          const std::uint32_t c = counts[id];
+          counts[id] = 0;
+          ++part.df[id];
+          if (track_tf) part.tf[id] += c;
+          if (keep) part.rows.Push(id, c);
+        }
+        const auto length = static_cast<std::uint32_t>(ids.size());
+        part.total_length += length;
+        if (keep) {
+          part.rows.row_ends.push_back(part.rows.keys.size());
+          part.rows.lengths.push_back(length);
+        }
+      }
+    };
+    if (keep) part.rows.row_ends.reserve(end - begin), part.rows.lengths.reserve(end - begin);
     if (fixed) {
       part.df.assign(terms_.size(), 0);
       if (track_tf) part.tf.assign(terms_.size(), 0);
-      on_term = [&](std::string_view term) {
-        ++length;
-        std::uint32_t id;
-        if (term.size() > internal::TermCache::kMaxLen) {
-          id = terms_.Find(term);
-        } else if (!cache.Get(term, &id)) {
-          id = terms_.Find(term);
-          cache.Put(id);
-        }
-        if (id == Vocabulary::kNotFound) return;
-        if (counts[id]++ == 0) touched.push_back(id);
-      };
+      count_docs(MakeTermStream(
+          analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Find(t, h); },
+          memos_.get(), &terms_), terms_);
     } else {
-      on_term = [&](std::string_view term) {
-        ++length;
-        std::uint32_t id;
-        if (term.size() > internal::TermCache::kMaxLen) {
-          id = part.vocab.Insert(term);
-        } else if (!cache.Get(term, &id)) {
-          id = part.vocab.Insert(term);
-          cache.Put(id);
-        }
-        if (id >= counts.size()) counts.resize(std::max<std::size_t>(counts.size() * 2, 4096), 0);
-        if (counts[id]++ == 0) touched.push_back(id);
-      };
-    }
-    if (keep) part.rows.row_ends.reserve(end - begin), part.rows.lengths.reserve(end - begin);
-    for (std::size_t i = begin; i < end; ++i) {
-      length = 0;
-      touched.clear();
-      docs.ForEachTerm(i, analyzer_.get(), nmin, nmax, scratch, on_term);
-      if (part.df.size() < counts.size()) {
-        part.df.resize(counts.size(), 0);
-        if (track_tf) part.tf.resize(counts.size(), 0);
-      }
-      for (const std::uint32_t id : touched) {
-        const std::uint32_t c = counts[id];
-        counts[id] = 0;
-        ++part.df[id];
-        if (track_tf) part.tf[id] += c;
-        if (keep) part.rows.Push(id, c);
-      }
-      part.total_length += length;
-      if (keep) {
-        part.rows.row_ends.push_back(part.rows.keys.size());
-        part.rows.lengths.push_back(length);
-      }
+      Vocabulary& vocab = part.vocab;
+      count_docs(MakeTermStream(
+          analyzer_.get(), nmin, nmax, [&vocab](std::string_view t, std::uint64_t h) { return vocab.Insert(t, h); },
+          memos_.get(), &vocab), vocab);
     }
   });
 
@@ -441,6 +808,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
 void Vectorizer::EndFit(const TopSelector& select) {
   if (!in_fit_) throw InvalidArgument("EndFit without BeginFit");
   in_fit_ = false;
+  memos_->Clear();
+  internal::ReleaseFreeMemory();
   terms_.ShrinkToFit();
   df_.shrink_to_fit();
   tf_.shrink_to_fit();
@@ -587,33 +956,21 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
   ParallelFor(n, threads, chunk, [&](std::size_t begin, std::size_t end) {
     RowSegment& seg = parts[begin / chunk];
     std::vector<std::uint32_t> counts(feature_term_.size(), 0);
-    std::vector<std::uint32_t> touched;
+    internal::TouchedList touched;
     std::vector<std::uint64_t> row, sort_scratch;
-    std::string scratch;
-    std::uint32_t length = 0;
-    internal::TermCache cache;
-    auto column_of = [&](std::string_view term) {
-      const std::uint32_t id = terms_.Find(term);
+    auto stream = MakeTermStream(analyzer_.get(), nmin, nmax, [this](std::string_view term, std::uint64_t h) {
+      const std::uint32_t id = terms_.Find(term, h);
       return id == Vocabulary::kNotFound ? Vocabulary::kNotFound : column_of_term_[id];
-    };
-    const std::function<void(std::string_view)> on_term = [&](std::string_view term) {
-      ++length;
-      std::uint32_t col;
-      if (term.size() > internal::TermCache::kMaxLen) {
-        col = column_of(term);
-      } else if (!cache.Get(term, &col)) {
-        col = column_of(term);
-        cache.Put(col);
-      }
-      if (col == Vocabulary::kNotFound) return;
-      if (counts[col]++ == 0) touched.push_back(col);
-    };
+    }, memos_.get(), &terms_);
     seg.row_ends.reserve(end - begin);
     seg.lengths.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
-      length = 0;
+      const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
+      const auto length = static_cast<std::uint32_t>(ids.size());
       touched.clear();
-      docs.ForEachTerm(i, analyzer_.get(), nmin, nmax, scratch, on_term);
+      for (const std::uint32_t col : ids) {
+        if (col != Vocabulary::kNotFound) touched.Add(col, counts[col]++ == 0);
+      }
       row.clear();
       for (const std::uint32_t col : touched) {
         row.push_back((static_cast<std::uint64_t>(col) << 32) | counts[col]);
@@ -697,6 +1054,7 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
       if (freed >= kTrimBytes) internal::ReleaseFreeMemory();
     }
   });
+  memos_->Clear();
   return m;
 }
 

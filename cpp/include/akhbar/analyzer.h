@@ -64,6 +64,21 @@ struct TermList {
   }
 };
 
+// The tokens of one text before they become terms, for callers that work once per distinct token (the
+// vectorisers memoise token -> term ids): the normalised text and its tokens, as byte ranges of it.
+struct TextTokens {
+  std::string normalized;
+  std::vector<RawToken> tokens;
+  std::string_view Surface(const RawToken& t) const noexcept {
+    return std::string_view(normalized).substr(t.begin, t.end - t.begin);
+  }
+};
+
+// Working memory of Analyzer::TokenTerm (one per thread).
+struct TermScratch {
+  std::string a, b;
+};
+
 // A configured analyser. Immutable after construction; every method is const and thread-safe.
 class Analyzer {
  public:
@@ -91,6 +106,28 @@ class Analyzer {
   // Throws InvalidUtf8 for the first invalid text (by index).
   std::vector<TermList> AnalyzeBatch(const std::vector<std::string_view>& texts, int n_threads = 1) const;
 
+  // Token-level access. The terms of a text are a function of its tokens alone: for "word", each token
+  // (surface text and kind) has one unigram term or none (TokenTerm), and word n-grams join consecutive
+  // unigram terms; for "char_wb", each whitespace-separated word gives its n-grams (WordNgrams). "char"
+  // n-grams cross word boundaries and have no token form (token_level() is false).
+  bool token_level() const noexcept { return mode_ != Mode::kChar; }
+  bool word_level() const noexcept { return mode_ == Mode::kWord; }
+
+  // Normalises valid UTF-8 `text` and stores its tokens in `out` (buffers reused): for "word" every token of
+  // the tokeniser (kinds that give no term included), for "char_wb" the words between runs of Python
+  // whitespace (kind kWord). Throws InvalidUtf8 on ill-formed input, InvalidArgument for "char". O(n), no
+  // allocation once the buffers are large enough.
+  void Tokens(std::string_view text, TextTokens* out) const;
+
+  // "word": the unigram term of a token with text `surface` and `kind` (as Tokens gives them); false if the
+  // token gives no term (punctuation, a stop word, a kind not kept, an empty stem). *term views `surface` or
+  // `scratch`, valid until either changes. A pure function of (surface, kind). O(length).
+  bool TokenTerm(std::string_view surface, TokenKind kind, TermScratch* scratch, std::string_view* term) const;
+
+  // "char_wb": calls fn for every n-gram of `word` (no whitespace in it), in scikit-learn's order. `buffer`
+  // is working memory. O(length * ngram span).
+  void WordNgrams(std::string_view word, std::string* buffer, const std::function<void(std::string_view)>& fn) const;
+
   const Normalizer& normalizer() const noexcept;
   const Tokenizer& tokenizer() const noexcept;
   const StopWords& stop_words() const noexcept;
@@ -100,6 +137,8 @@ class Analyzer {
   enum class Mode { kWord, kChar, kCharWb };
   template <typename Fn>
   void WordTerms(std::string_view norm, Fn&& fn) const;
+  template <typename Fn>
+  void WbNgrams(std::string_view word, std::string* w, std::vector<std::uint32_t>* ws, Fn&& fn) const;
 
   AnalyzerOptions options_;
   Mode mode_;

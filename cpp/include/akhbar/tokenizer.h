@@ -96,6 +96,9 @@ class Tokenizer {
   // token, in order, without allocating. The hot path of the analyser. O(n).
   void Scan(std::string_view normalized, const std::function<void(const RawToken&)>& fn) const;
 
+  // As Scan, appending the tokens to `out` (not cleared).
+  void ScanInto(std::string_view normalized, std::vector<RawToken>* out) const;
+
   // Appends the term of `raw` (a token of `normalized`) to `out`: the range itself, or a number without its
   // thousands separators.
   static void AppendTerm(std::string_view normalized, const RawToken& raw, std::string* out);

@@ -106,6 +106,9 @@ class DocumentBatch {
   void ForEachTerm(std::size_t i, const Analyzer* analyzer, int ngram_min, int ngram_max, std::string& scratch,
                    const std::function<void(std::string_view)>& fn) const;
 
+  // The text of document i of a text batch (kind() == kTexts), possibly stored in `scratch`.
+  std::string_view Text(std::size_t i, std::string& scratch) const { return source_ ? source_(i, scratch) : texts_[i]; }
+
  private:
   Kind kind_ = Kind::kTexts;
   std::size_t size_ = 0;
@@ -162,7 +165,7 @@ class Vectorizer {
   const VectorizerOptions& options() const noexcept { return options_; }
   const Analyzer* analyzer() const noexcept { return analyzer_.get(); }
   // Replaces the analyser (e.g. after Deserialize); it must produce the terms the model was fitted with.
-  void SetAnalyzer(std::shared_ptr<const Analyzer> analyzer) noexcept { analyzer_ = std::move(analyzer); }
+  void SetAnalyzer(std::shared_ptr<const Analyzer> analyzer) noexcept;
 
   // Fixes the features to `terms` in this order (scikit-learn's `vocabulary=`): fitting then counts only them
   // and never prunes. Forgets any fitted state. Throws InvalidArgument for an empty list or a repeated term.
@@ -215,6 +218,10 @@ class Vectorizer {
   void TransformBatch(const DocumentBatch& docs, int n_threads, Rows* rows) const;
   SparseMatrix Finish(Rows&& rows, int n_threads) const;
 
+  // Internal: the analysis memos of worker threads, kept from batch to batch of one fit or transform (until
+  // EndFit or Finish) so that each distinct chunk of text is analysed once. They never change a result.
+  struct MemoPool;
+
   bool fitted() const noexcept { return fitted_; }
   std::size_t n_features() const noexcept { return feature_term_.size(); }
   // Term of feature `column` (< n_features()). The view is valid until the model changes.
@@ -265,6 +272,7 @@ class Vectorizer {
   bool keep_rows_ = false;
   bool in_fit_ = false;
   Rows fit_rows_;
+  std::unique_ptr<MemoPool> memos_;
 };
 
 // The word n-grams scikit-learn's word analyser builds from `tokens`: all n from ngram_min to ngram_max,

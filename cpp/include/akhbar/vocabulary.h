@@ -37,6 +37,11 @@ class Vocabulary {
   std::uint32_t Find(std::string_view term, std::uint64_t hash) const noexcept;
   std::uint32_t Find(std::string_view term) const noexcept { return Find(term, HashTerm(term)); }
 
+  // Starts loading the table slot of a term with HashTerm `hash` into the cache (before Find or Insert).
+  void Prefetch(std::uint64_t hash) const noexcept {
+    if (!table_.empty()) __builtin_prefetch(&table_[(static_cast<std::uint32_t>(hash ^ (hash >> 32))) & mask_]);
+  }
+
   // Id of `term`, adding it with the next id if absent; `*added` (if not null) tells which. O(1) amortised.
   // Throws InvalidArgument past kMaxTerms terms or kMaxBytes bytes of text.
   std::uint32_t Insert(std::string_view term, std::uint64_t hash, bool* added = nullptr);

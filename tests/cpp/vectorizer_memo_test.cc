@@ -1,0 +1,231 @@
+// The vectorisers memoise the analysis per chunk of raw text between ASCII whitespace (and word bigrams per
+// pair of words). These tests check that the counts are exactly those of running the analyser on every
+// document, on texts built to stress the chunking: marks and tatweel at chunk edges, Unicode spaces inside a
+// chunk, obfuscation fillers, ligatures that expand to several words, URLs, numbers, clitics, long chunks, and
+// the same chunk in many contexts.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "akhbar/analyzer.h"
+#include "akhbar/error.h"
+#include "akhbar/vectorizer.h"
+#include "term_cache.h"
+
+namespace akhbar {
+namespace {
+
+// Pieces that random documents are made of; separators include every ASCII whitespace byte and others.
+const std::vector<std::string> kPieces = {
+    "الرئيس", "والرئيس", "الرئيسِ", "الرَّئيس", "الرئيـــس", "أعقـ.ـاب", "أعقـ*ـاب", "القِمَّةِ", "\u064E", "\u0651ب",
+    "ـ", "ﷺ", "ﻻ", "ﻷنه", "فلسطين", "بايدن", "المدرسة", "مدرسة", "ى", "على", "في", "من", "وiPhone", "والـCNN",
+    "و١٢٬٥٠٠", "12,500", "1,234.5", "3.5", "١٢٣", "#قمة_الرياض", "@user_1", "https://example.com/a?b=1.",
+    "www.akhbar.org", "a.b@mail.example.com", "ٱلْحَمْدُ", "کتاب", "یک", "ABC", "Straße", "ﬁle", "ｆｕｌｌ",
+    "،", "؛", "؟", "«", "»", "(", ")", ".", "-", "_", "'", "\"", "\u200C", "\u200F", "\u00AD", "e\u0301",
+    "المستشفياتوالمؤسساتالحكوميةالكبرى", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "٫", "٬", "ؤ", "ئ", "\u0670",
+};
+const std::vector<std::string> kSeparators = {" ", " ", " ", "  ", "\n", "\t", "\r\n", "\v", "\f", "\u00A0",
+                                              "\u2003", "\u3000", "\x1C", "", "", "\u200B"};
+
+std::vector<std::string> RandomDocs(std::uint32_t seed, int n) {
+  std::mt19937 rng(seed);
+  std::vector<std::string> docs;
+  for (int d = 0; d < n; ++d) {
+    std::string doc;
+    const int len = static_cast<int>(rng() % 40);
+    for (int k = 0; k < len; ++k) {
+      doc += kPieces[rng() % kPieces.size()];
+      doc += kSeparators[rng() % kSeparators.size()];
+    }
+    docs.push_back(doc);
+  }
+  return docs;
+}
+
+using Counts = std::map<std::string, std::int64_t>;
+
+// Per document: term -> count, from the analyser alone.
+std::vector<Counts> Reference(const Analyzer& a, const std::vector<std::string>& docs, std::uint64_t* total) {
+  std::vector<Counts> out;
+  *total = 0;
+  for (const auto& d : docs) {
+    Counts c;
+    a.ForEachTerm(d, [&](std::string_view t) {
+      ++c[std::string(t)];
+      ++*total;
+    });
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Counts Row(const Vectorizer& v, const SparseMatrix& m, std::int64_t r) {
+  Counts c;
+  for (std::int64_t k = m.RowStart(r); k < m.RowStart(r + 1); ++k) {
+    c[std::string(v.FeatureName(static_cast<std::size_t>(m.Column(static_cast<std::size_t>(k)))))] =
+        static_cast<std::int64_t>(m.Value(static_cast<std::size_t>(k)));
+  }
+  return c;
+}
+
+struct Case {
+  const char* name;
+  AnalyzerOptions options;
+};
+
+std::vector<Case> Cases() {
+  std::vector<Case> cases;
+  auto add = [&](const char* name, auto edit) {
+    AnalyzerOptions o;
+    edit(o);
+    cases.push_back({name, o});
+  };
+  add("word", [](AnalyzerOptions&) {});
+  add("word_1_3", [](AnalyzerOptions& o) { o.ngram_max = 3; });
+  add("word_2_2", [](AnalyzerOptions& o) { o.ngram_min = o.ngram_max = 2; });
+  add("snowball", [](AnalyzerOptions& o) { o.stemmer = "snowball"; o.ngram_max = 2; });
+  add("keep_all", [](AnalyzerOptions& o) { o.keep_clitics = true; o.stop_words = false; o.stemmer = "none"; });
+  add("raw_spaces", [](AnalyzerOptions& o) {
+    o.normalizer.normalize_whitespace = false;
+    o.normalizer.remove_diacritics = false;
+    o.normalizer.remove_invisible = false;
+  });
+  add("no_unicode", [](AnalyzerOptions& o) { o.normalizer.unicode = false; o.normalizer.remove_tatweel = false; });
+  add("char_wb", [](AnalyzerOptions& o) { o.analyzer = "char_wb"; o.ngram_min = 2; o.ngram_max = 4; });
+  add("char_wb_1_1", [](AnalyzerOptions& o) { o.analyzer = "char_wb"; });
+  add("char_wb_raw", [](AnalyzerOptions& o) {
+    o.analyzer = "char_wb";
+    o.ngram_min = 1;
+    o.ngram_max = 5;
+    o.normalizer.normalize_whitespace = false;
+  });
+  add("char", [](AnalyzerOptions& o) { o.analyzer = "char"; o.ngram_min = 2; o.ngram_max = 3; });
+  return cases;
+}
+
+class MemoTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(MemoTest, CountsEqualTheAnalyserOnEveryDocument) {
+  const auto analyzer = std::make_shared<const Analyzer>(GetParam().options);
+  const std::vector<std::string> docs = RandomDocs(7, 400);
+  std::uint64_t total = 0;
+  const std::vector<Counts> want = Reference(*analyzer, docs, &total);
+  std::vector<std::string_view> views(docs.begin(), docs.end());
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.dtype = DType::kInt64;
+  for (const int threads : {1, 2}) {
+    Vectorizer v(o, analyzer);
+    const SparseMatrix m = v.FitTransform(DocumentBatch::FromTexts(views), threads);
+    ASSERT_EQ(m.n_rows, static_cast<std::int64_t>(docs.size()));
+    for (std::size_t r = 0; r < docs.size(); ++r) {
+      ASSERT_EQ(Row(v, m, static_cast<std::int64_t>(r)), want[r]) << "document " << r << ": " << docs[r];
+    }
+    EXPECT_DOUBLE_EQ(v.average_length() * static_cast<double>(docs.size()), static_cast<double>(total));
+    // Transform with the fitted (read-only) vocabulary, documents in another order and on fresh memos.
+    std::vector<std::string_view> reversed(views.rbegin(), views.rend());
+    const SparseMatrix t = v.Transform(DocumentBatch::FromTexts(reversed), threads);
+    for (std::size_t r = 0; r < docs.size(); ++r) {
+      ASSERT_EQ(Row(v, t, static_cast<std::int64_t>(r)), want[docs.size() - 1 - r]) << "transform, document " << r;
+    }
+  }
+}
+
+TEST_P(MemoTest, FixedVocabularyCountsOnlyItsTerms) {
+  const auto analyzer = std::make_shared<const Analyzer>(GetParam().options);
+  const std::vector<std::string> docs = RandomDocs(11, 200);
+  std::uint64_t total = 0;
+  const std::vector<Counts> want = Reference(*analyzer, docs, &total);
+  // Every third term the analyser produces, plus one it never does.
+  std::vector<std::string> vocab{"zz-never"};
+  std::map<std::string, int> seen;
+  for (const auto& c : want) {
+    for (const auto& [t, n] : c) {
+      if (seen.emplace(t, 0).second && seen.size() % 3 == 0) vocab.push_back(t);
+    }
+  }
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.dtype = DType::kInt64;
+  Vectorizer v(o, analyzer);
+  v.SetVocabulary(std::vector<std::string_view>(vocab.begin(), vocab.end()));
+  std::vector<std::string_view> views(docs.begin(), docs.end());
+  const SparseMatrix m = v.FitTransform(DocumentBatch::FromTexts(views), 2);
+  for (std::size_t r = 0; r < docs.size(); ++r) {
+    Counts expected;
+    for (const auto& [t, n] : want[r]) {
+      if (v.FeatureIndex(t) >= 0) expected[t] = n;
+    }
+    ASSERT_EQ(Row(v, m, static_cast<std::int64_t>(r)), expected) << "document " << r;
+  }
+  EXPECT_DOUBLE_EQ(v.average_length() * static_cast<double>(docs.size()), static_cast<double>(total));
+}
+
+TEST_P(MemoTest, InvalidUtf8ReportsTheOffsetInTheDocument) {
+  const auto analyzer = std::make_shared<const Analyzer>(GetParam().options);
+  // The bad chunk comes after chunks already memoised by the first document.
+  const std::vector<std::string> docs = {"الرئيس في القاهرة", "الرئيس في \xD8 القاهرة"};
+  std::string want;
+  try {
+    analyzer->ForEachTerm(docs[1], [](std::string_view) {});
+    FAIL() << "the analyser accepted ill-formed UTF-8";
+  } catch (const InvalidUtf8& e) {
+    want = e.what();
+  }
+  std::vector<std::string_view> views(docs.begin(), docs.end());
+  Vectorizer v(VectorizerOptions(), analyzer);
+  try {
+    v.Fit(DocumentBatch::FromTexts(views), 1);
+    FAIL() << "the vectoriser accepted ill-formed UTF-8";
+  } catch (const InvalidUtf8& e) {
+    EXPECT_EQ(std::string(e.what()), want);
+  }
+  // The failed fit leaves nothing behind: fitting again equals a fresh vectoriser.
+  const std::vector<std::string> good = {"الرئيس في القاهرة", "القاهرة \xD8\xA7 الرئيس", "في في"};
+  std::vector<std::string_view> good_views(good.begin(), good.end());
+  Vectorizer fresh(VectorizerOptions(), analyzer);
+  const SparseMatrix want_m = fresh.FitTransform(DocumentBatch::FromTexts(good_views), 1);
+  const SparseMatrix got_m = v.FitTransform(DocumentBatch::FromTexts(good_views), 1);
+  ASSERT_EQ(got_m.nnz(), want_m.nnz());
+  for (std::int64_t r = 0; r < got_m.n_rows; ++r) EXPECT_EQ(Row(v, got_m, r), Row(fresh, want_m, r));
+}
+
+INSTANTIATE_TEST_SUITE_P(Options, MemoTest, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+
+TEST(TokenMemoTest, KeysOfEveryLengthAndKindAreDistinctAndFound) {
+  internal::TokenMemo memo;
+  std::vector<std::string> words;
+  for (int len = 0; len <= 40; ++len) {
+    for (char c : {'a', 'b'}) {
+      if (len == 0 && c == 'b') continue;
+      std::string w(static_cast<std::size_t>(len), 'x');
+      if (len > 0) w[static_cast<std::size_t>(len) - 1] = c;
+      words.push_back(w);
+    }
+  }
+  // Keys read with wide loads (text followed by other bytes) and copied (text at the end) must agree.
+  std::uint32_t next = 0;
+  for (const auto& w : words) {
+    for (unsigned kind : {0u, 3u}) {
+      const std::string padded = w + "yyyyyyyyyyyyyyyyyyyyyyyy";
+      bool found = true;
+      internal::TokenMemo::Entry* e =
+          memo.FindOrAdd(internal::TokenMemo::MakeKey(padded.data(), w.size(), padded.size(), kind), &found);
+      ASSERT_FALSE(found) << w.size();
+      e->value = next++;
+      const internal::TokenMemo::Entry* again =
+          memo.FindOrAdd(internal::TokenMemo::MakeKey(w.data(), w.size(), w.size(), kind), &found);
+      ASSERT_TRUE(found) << w.size();
+      EXPECT_EQ(again->value, next - 1);
+    }
+  }
+  EXPECT_EQ(memo.size(), next);
+}
+
+}  // namespace
+}  // namespace akhbar
