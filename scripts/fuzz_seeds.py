@@ -52,6 +52,7 @@ if akhbar is not None:
     }
     for name, model in models.items():
         (d / f"{name}.akhbar").write_bytes(model.fit(docs).to_bytes())
+    (d / "hashing.akhbar").write_bytes(akhbar.HashingVectorizer(n_features=2**12).to_bytes())
     related = getattr(akhbar, "RelatedArticles", None)
     if related is not None and hasattr(related, "to_bytes"):
         d = out / "index_loader_fuzzer"

@@ -1,4 +1,4 @@
-// Fuzzes the vectoriser loader with hostile bytes. Each input is tried as it is and with its CRC-32 repaired
+// Fuzzes the vectoriser loaders (vocabulary-based and hashing) with hostile bytes. Each input is tried as it is and with its CRC-32 repaired
 // (so that mutations reach the payload parser, not only the checksum). Loading must either throw FormatError or
 // give a model that transforms and refits without crashing; no allocation may exceed what the input's size
 // justifies (libFuzzer's -rss_limit_mb and -malloc_limit_mb catch that).
@@ -10,6 +10,7 @@
 
 #include "akhbar/analyzer.h"
 #include "akhbar/error.h"
+#include "akhbar/hashing_vectorizer.h"
 #include "akhbar/serialize.h"
 #include "akhbar/vectorizer.h"
 
@@ -34,17 +35,32 @@ void TryLoad(std::string_view bytes, const std::shared_ptr<const akhbar::Analyze
   }
 }
 
+void TryLoadHashing(std::string_view bytes, const std::shared_ptr<const akhbar::Analyzer>& analyzer) {
+  std::unique_ptr<akhbar::HashingVectorizer> model;
+  try {
+    model = akhbar::HashingVectorizer::Deserialize(bytes, analyzer, nullptr);
+  } catch (const akhbar::FormatError&) {
+    return;
+  }
+  try {
+    (void)model->Transform(akhbar::DocumentBatch::FromTexts({"في أعقاب القمة العربية", ""}), 1);
+  } catch (const akhbar::InvalidArgument&) {
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const auto analyzer = std::make_shared<const akhbar::Analyzer>(akhbar::AnalyzerOptions());
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
   TryLoad(raw, analyzer);
+  TryLoadHashing(raw, analyzer);
   if (size >= 4) {
     std::string fixed(raw);
     const std::uint32_t crc = akhbar::Crc32(std::string_view(fixed).substr(0, size - 4));
     std::memcpy(&fixed[size - 4], &crc, 4);
     TryLoad(fixed, analyzer);
+    TryLoadHashing(fixed, analyzer);
   }
   return 0;
 }

@@ -182,3 +182,20 @@ def test_ctrl_c_interrupts_long_analysis(work):
             work(texts)
     finally:
         timer.cancel()
+
+
+def test_related_queries_from_many_threads_equal_sequential():
+    from akhbar.cli import load_sample
+
+    articles = load_sample()[:150]
+    index = akhbar.RelatedArticles(progress=False).fit([a["text"] for a in articles],
+                                                      titles=[a["title"] for a in articles])
+    queries = list(range(0, 150, 3)) + [a["title"] for a in articles[:30]]
+    expected = [index.related(q, k=5) for q in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda q: index.related(q, k=5), queries))
+    assert got == expected
+    I1, S1 = index.all_related(k=5, n_jobs=1)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for I2, S2 in pool.map(lambda _: index.all_related(k=5, n_jobs=2), range(4)):
+            assert (I1 == I2).all() and (S1 == S2).all()
