@@ -17,3 +17,17 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def str_list(value: object, name: str) -> list[str]:
+    """``value`` (any iterable of str, not a single str) as a list; TypeError naming ``name`` or the bad element."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an iterable of str, not a single {type(value).__name__}; wrap it in a list")
+    try:
+        items = list(value)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"{name} must be an iterable of str, not {type(value).__name__}") from None
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"{name}[{i}] must be str, not {type(item).__name__}")
+    return items

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from akhbar import _core
+from akhbar._io import str_list
 from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS
 
 #: Token kinds, as ``Token.kind`` reports them. ``"clitic"`` is a proclitic split off a Latin or digit token
@@ -55,16 +56,7 @@ def _check_unknown(kind: str, given: Iterable[str], valid: Iterable[str]) -> Non
 
 
 def _words(name: str, value: Any) -> list[str]:
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be an iterable of str, not a single {type(value).__name__}")
-    try:
-        words = list(value)
-    except TypeError:
-        raise TypeError(f"{name} must be an iterable of str, not {type(value).__name__}") from None
-    for i, w in enumerate(words):
-        if not isinstance(w, str):
-            raise TypeError(f"{name}[{i}] must be a str, not {type(w).__name__}")
-    return words
+    return str_list(value, name)
 
 
 def _bool(name: str, value: Any) -> bool:

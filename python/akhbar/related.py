@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import write_atomic
+from akhbar._io import str_list, write_atomic
 from akhbar.errors import FormatError
 
 __all__ = ["DEFAULT_VECTORIZER_OPTIONS", "Match", "RelatedArticles"]
@@ -105,16 +105,7 @@ def _prepare_matrix(X: Any) -> sp.csr_matrix:
 
 
 def _texts_list(texts: Any, name: str = "texts") -> list[str]:
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{name} must be an iterable of str, not a single {type(texts).__name__}; wrap it in a list")
-    try:
-        out = list(texts)
-    except TypeError:
-        raise TypeError(f"{name} must be an iterable of str, not {type(texts).__name__}") from None
-    for i, t in enumerate(out):
-        if not isinstance(t, str):
-            raise TypeError(f"{name}[{i}] must be str, not {type(t).__name__}")
-    return out
+    return str_list(texts, name)
 
 
 def _column(values: Any, n: int, name: str, kind: type | None = str) -> list | None:
