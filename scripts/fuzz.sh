@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan), replays their regression inputs, then fuzzes each
 # for FUZZ_SECONDS (default 60). A crash fails the script; its input is kept in build/fuzz/artifacts/.
-# Longer runs: FUZZ_SECONDS=3600 bash scripts/fuzz.sh
+# The mutation seed is fixed (FUZZ_SEED, default 1) so that a CI run is reproducible.
+# Longer runs: FUZZ_SECONDS=3600 FUZZ_SEED=$RANDOM bash scripts/fuzz.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${PYTHON:-python3}
@@ -17,7 +18,7 @@ for bin in $build/tests/fuzz/*_fuzzer; do
   name=$(basename "$bin")
   seeds=$build/seeds/$name; mkdir -p "$seeds" $build/corpus/$name
   echo "== fuzzing $name for ${secs}s"
-  "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 \
+  "$bin" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 \
     -artifact_prefix=$build/artifacts/$name- $build/corpus/$name "$seeds" 2>&1 \
     | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY|Done)" || true
   if ls $build/artifacts/$name-* >/dev/null 2>&1; then

@@ -42,6 +42,8 @@ void TryRead(std::string_view file) {
   std::memcpy(p.data(), file.data() + indptr->offset, p.size() * sizeof p[0]);
   std::memcpy(ix.data(), file.data() + indices->offset, ix.size() * sizeof ix[0]);
   std::memcpy(v.data(), file.data() + data->offset, v.size() * sizeof v[0]);
+  // As the binding's MakeCsr: indptr[-1] must be the number of stored values (CheckCsr sees no array lengths).
+  if (p.back() != static_cast<std::int64_t>(ix.size())) return;
   std::int32_t max_index = -1;
   for (const auto i : ix) max_index = std::max(max_index, i);
   // The Python loader requires the column count to equal the stored vectoriser's feature count, which the
