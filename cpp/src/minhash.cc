@@ -10,19 +10,13 @@
 #include "akhbar/normalizer.h"
 #include "akhbar/parallel.h"
 #include "akhbar/utf8.h"
+#include "hash_util.h"
 
 namespace akhbar {
 
 namespace {
 
-inline std::uint64_t Mix64(std::uint64_t x) noexcept {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBULL;
-  x ^= x >> 31;
-  return x;
-}
+using internal::Mix64;
 
 inline std::uint64_t HashBytes(std::string_view s) noexcept {
   std::uint64_t h = 0xCBF29CE484222325ULL;

@@ -5,19 +5,12 @@
 
 #include "akhbar/error.h"
 #include "akhbar/utf8.h"
+#include "hash_util.h"
 
 namespace akhbar {
 
 namespace {
 
-inline std::uint64_t Mix(std::uint64_t x) noexcept {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
 
 inline std::uint32_t Fold(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h ^ (h >> 32)); }
 
@@ -40,7 +33,7 @@ std::uint64_t HashTerm(std::string_view s) noexcept {
     std::memcpy(&w, p, n);
     h = (h ^ w) * 0x9FB21C651E98DF25ULL;
   }
-  return Mix(h);
+  return internal::Mix64(h);
 }
 
 bool Vocabulary::Matches(std::uint32_t id, std::string_view term) const noexcept {
