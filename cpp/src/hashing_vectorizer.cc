@@ -173,11 +173,7 @@ std::unique_ptr<HashingVectorizer> HashingVectorizer::Deserialize(std::string_vi
                                                                   std::shared_ptr<const Analyzer> analyzer,
                                                                   std::string* metadata) {
   Reader r(Unseal(bytes, kKind));
-  const auto version = r.Get<std::uint32_t>("hashing vectorizer payload version");
-  if (version != kPayloadVersion) {
-    throw FormatError("unsupported hashing vectorizer payload version " + std::to_string(version) +
-                      " (this akhbar reads version " + std::to_string(kPayloadVersion) + "; upgrade akhbar to read it)");
-  }
+  ReadPayloadVersion(r, "hashing vectorizer", kPayloadVersion);
   HashingOptions o;
   o.n_features = r.Get<std::int64_t>("n_features");
   const auto flag = [&](const char* what) {

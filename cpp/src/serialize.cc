@@ -43,6 +43,16 @@ void Reader::ExpectEnd(const char* what) const {
   }
 }
 
+std::uint32_t ReadPayloadVersion(Reader& r, const char* what, std::uint32_t supported) {
+  const std::string name = std::string(what) + " payload version";
+  const auto version = r.Get<std::uint32_t>(name.c_str());
+  if (version != supported) {
+    throw FormatError("unsupported " + name + " " + std::to_string(version) + " (this akhbar reads version " +
+                      std::to_string(supported) + "; upgrade akhbar to read it)");
+  }
+  return version;
+}
+
 std::string Seal(std::string_view kind, std::string_view payload, std::uint32_t version) {
   Writer w;
   w.bytes().append(kMagic, sizeof kMagic);

@@ -1142,11 +1142,7 @@ std::string Vectorizer::Serialize(std::string_view metadata) const {
 std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std::shared_ptr<const Analyzer> analyzer,
                                                     std::string* metadata) {
   Reader r(Unseal(bytes, kKind));
-  const auto version = r.Get<std::uint32_t>("vectorizer payload version");
-  if (version != kPayloadVersion) {
-    throw FormatError("unsupported vectorizer payload version " + std::to_string(version) +
-                      " (this akhbar reads version " + std::to_string(kPayloadVersion) + "; upgrade akhbar to read it)");
-  }
+  ReadPayloadVersion(r, "vectorizer", kPayloadVersion);
   VectorizerOptions o;
   o.weighting = GetEnum<Weighting>(r, "weighting", 2);
   o.dtype = GetEnum<DType>(r, "dtype", 3);

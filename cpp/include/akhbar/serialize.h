@@ -116,6 +116,10 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
+// Reads an object's u32 payload version and throws FormatError ("unsupported <what> payload version N ...")
+// unless it is `supported`.
+std::uint32_t ReadPayloadVersion(Reader& r, const char* what, std::uint32_t supported);
+
 // Wraps `payload` in the envelope for object `kind`.
 std::string Seal(std::string_view kind, std::string_view payload, std::uint32_t version = kFormatVersion);
 
