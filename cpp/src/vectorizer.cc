@@ -5,6 +5,7 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <functional>
@@ -151,11 +152,12 @@ DocumentBatch DocumentBatch::FromTexts(std::vector<std::string_view> texts) {
   return b;
 }
 
-DocumentBatch DocumentBatch::FromTextSource(std::size_t n, TextSource source) {
+DocumentBatch DocumentBatch::FromTextSource(std::size_t n, TextSource source, Ucs2Source ucs2) {
   DocumentBatch b;
   b.kind_ = Kind::kTexts;
   b.size_ = n;
   b.source_ = std::move(source);
+  b.ucs2_ = std::move(ucs2);
   return b;
 }
 
@@ -287,8 +289,31 @@ struct AnalysisMemo {
     std::vector<std::uint32_t>().swap(keys);
     terms.Clear();
     term_keys = internal::TermCache();
+    DropResolution();
+  }
+  // What a transform resolved (key -> column, known yet, bigram keys -> column), kept between transforms of
+  // the model state `resolved_for` (0: nothing kept). Any change to the model gives a new state.
+  std::uint64_t resolved_for = 0;
+  std::vector<std::uint32_t> target;
+  std::vector<std::uint8_t> resolved;
+  std::unique_ptr<internal::PairCache> pairs;
+  void DropResolution() {
+    resolved_for = 0;
+    std::vector<std::uint32_t>().swap(target);
+    std::vector<std::uint8_t>().swap(resolved);
+    pairs.reset();
   }
 };
+
+namespace {
+
+// Model states for AnalysisMemo::resolved_for: unique in the process.
+std::uint64_t NewModelState() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
 
 // Memos not in use, handed to worker threads (any memo serves any thread; their contents never change a
 // result). Thread-safe.
@@ -343,6 +368,7 @@ void Vectorizer::SetVocabulary(const std::vector<std::string_view>& terms) {
   feature_term_.resize(terms_.size());
   std::iota(feature_term_.begin(), feature_term_.end(), 0u);
   column_of_term_ = feature_term_;
+  state_ = NewModelState();
   idf_.clear();
 }
 
@@ -391,8 +417,10 @@ std::size_t ChunkSize(std::size_t n, int threads) {
 template <typename Resolve>
 class TermStream {
  public:
+  // `state`, if not 0, names the model state `resolve` answers for (it must always give the same id for a
+  // term in that state): the stream then starts from, and leaves in the memo, what it resolved.
   TermStream(const Analyzer* analyzer, int token_ngram_min, int token_ngram_max, Resolve resolve,
-             Vectorizer::MemoPool* pool, const Vocabulary* dest)
+             Vectorizer::MemoPool* pool, const Vocabulary* dest, std::uint64_t state = 0)
       : analyzer_(analyzer),
         dest_(dest),
         token_nmin_(token_ngram_min),
@@ -400,10 +428,25 @@ class TermStream {
         resolve_(std::move(resolve)),
         pool_(pool),
         memo_(pool->Take()),
-        exceptions_(std::uncaught_exceptions()) {}
+        state_(state),
+        exceptions_(std::uncaught_exceptions()) {
+    if (state_ != 0 && memo_->resolved_for == state_) {
+      target_.swap(memo_->target);
+      resolved_.swap(memo_->resolved);
+      pairs_ = std::move(memo_->pairs);
+    }
+    memo_->DropResolution();
+  }
   // The memo goes back to the pool, unless an exception may have left an entry half made.
   ~TermStream() {
-    if (memo_ && std::uncaught_exceptions() == exceptions_) pool_->Give(std::move(memo_));
+    if (!memo_ || std::uncaught_exceptions() != exceptions_) return;
+    if (state_ != 0) {
+      memo_->target.swap(target_);
+      memo_->resolved.swap(resolved_);
+      memo_->pairs = std::move(pairs_);
+      memo_->resolved_for = state_;
+    }
+    pool_->Give(std::move(memo_));
   }
   TermStream(TermStream&&) = default;
 
@@ -415,12 +458,20 @@ class TermStream {
                        [&](std::string_view t) { ids_.push_back(Cached(t)); });
       return ids_;
     }
-    const std::string_view text = docs.Text(i, scratch_);
-    Chunks(text);
-    if (analyzer_->word_level()) {
-      WordDocument(text);
+    docs_ = &docs;
+    doc_ = i;
+    ucs2_ = docs.TextUcs2(i);
+    if (ucs2_.data != nullptr) {
+      text_ = std::string_view();
+      Chunks(ucs2_.data, ucs2_.length, kUcs2Kind);
     } else {
-      CharWbDocument(text);
+      text_ = docs.Text(i, scratch_);
+      Chunks(text_.data(), text_.size(), kUtf8Kind);
+    }
+    if (analyzer_->word_level()) {
+      WordDocument();
+    } else {
+      CharWbDocument();
     }
     if (memo_->OverBudget()) ClearMemo();
     return ids_;
@@ -481,29 +532,27 @@ class TermStream {
     }
   }
 
-  // Splits `text` at ASCII whitespace into chunks_ and computes their memo keys. Analysis never crosses
+  // Memo key kinds: the same chunk read as UTF-8 or as UCS-2 has two entries (with the same analysis).
+  static constexpr unsigned kUtf8Kind = 0, kUcs2Kind = 1;
+
+  // Splits the text (n code units at p, UTF-8 bytes or UCS-2 units) at ASCII whitespace into chunks_ and
+  // computes their memo keys. Analysis never crosses
   // ASCII whitespace: the normaliser maps each code point (NFC composes and reorders only up to a starter, and
   // no composition involves a space; the obfuscation repair works between letters and tatweels), tokens and
   // char_wb words end at whitespace, so a text's terms are those of its chunks in order, and a chunk's terms
-  // depend on its bytes alone.
-  void Chunks(std::string_view text) {
+  // depend on its code points alone.
+  template <typename Unit>
+  void Chunks(const Unit* p, std::size_t n, unsigned kind) {
     chunks_.clear();
-    const char* p = text.data();
-    const std::size_t n = text.size();
     std::size_t i = 0;
     bool in_chunk = false;
     std::size_t start = 0;
 #if defined(__SSE2__)
-    // 16 bytes at a time: the bit masks of chunk starts and ends, walked with count-trailing-zeros.
-    const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t' - 1), cr = _mm_set1_epi8('\r' + 1);
-    unsigned prev_space = 1;  // the byte before the block is whitespace (or the text start)
+    // 16 units at a time: the bit masks of chunk starts and ends, walked with count-trailing-zeros.
+    unsigned prev_space = 1;  // the unit before the block is whitespace (or the text start)
     for (; i + 16 <= n; i += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      // ASCII whitespace: ' ' or '\t'..'\r' (signed compares are right for bytes >= 0x80, which are negative).
-      const __m128i ws =
-          _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_and_si128(_mm_cmpgt_epi8(v, tab), _mm_cmplt_epi8(v, cr)));
-      const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(ws));
-      const unsigned before = ((m << 1) | prev_space) & 0xFFFFu;  // bit k: byte k - 1 is whitespace
+      const unsigned m = WhitespaceMask(p + i);
+      const unsigned before = ((m << 1) | prev_space) & 0xFFFFu;  // bit k: unit k - 1 is whitespace
       unsigned starts = ~m & before & 0xFFFFu;
       unsigned ends = m & ~before & 0xFFFFu;
       prev_space = m >> 15;
@@ -535,20 +584,66 @@ class TermStream {
     if (in_chunk) chunks_.push_back({start, n});
     const std::size_t nc = chunks_.size();
     memo_keys_.resize(nc);
+    const char* bytes = reinterpret_cast<const char*>(p);
+    constexpr std::size_t w = sizeof(Unit);
     for (std::size_t j = 0; j < nc; ++j) {
       const auto [b, e] = chunks_[j];
-      memo_keys_[j] = internal::TokenMemo::MakeKey(p + b, e - b, n - b, 0);
+      memo_keys_[j] = internal::TokenMemo::MakeKey(bytes + b * w, (e - b) * w, (n - b) * w, kind);
       if (j < kPrefetch) memo_->chunks.Prefetch(memo_keys_[j]);
     }
   }
 
-  static bool IsAsciiSpace(char c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
+#if defined(__SSE2__)
+  // Bit k set: unit k of the 16 at p is ASCII whitespace (' ' or '\t'..'\r').
+  static unsigned WhitespaceMask(const char* p) noexcept {
+    const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t' - 1), cr = _mm_set1_epi8('\r' + 1);
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Signed compares are right for bytes >= 0x80, which are negative.
+    const __m128i ws =
+        _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_and_si128(_mm_cmpgt_epi8(v, tab), _mm_cmplt_epi8(v, cr)));
+    return static_cast<unsigned>(_mm_movemask_epi8(ws));
+  }
+  static unsigned WhitespaceMask(const char16_t* p) noexcept {
+    const __m128i space = _mm_set1_epi16(' '), tab = _mm_set1_epi16('\t' - 1), cr = _mm_set1_epi16('\r' + 1);
+    auto ws = [&](__m128i v) {  // units >= 0x8000 are negative: never whitespace, as they should be
+      return _mm_or_si128(_mm_cmpeq_epi16(v, space), _mm_and_si128(_mm_cmpgt_epi16(v, tab), _mm_cmplt_epi16(v, cr)));
+    };
+    const __m128i lo = ws(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    const __m128i hi = ws(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 8)));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(lo, hi)));  // one byte a unit
+  }
+#endif
+
+  // Chunk j of the current document as valid UTF-8 (for analysis on a memo miss). An invalid chunk makes
+  // the whole document's own error be thrown (with its position in the document).
+  std::string_view ChunkText(std::size_t j) {
+    const auto [b, end] = chunks_[j];
+    if (ucs2_.data == nullptr) {
+      const std::string_view chunk = text_.substr(b, end - b);
+      // Ill-formed UTF-8: analyse the whole text, which throws the error with its offset in the text.
+      if (utf8::Validate(chunk) != utf8::kValid) analyzer_->Tokens(text_, &tokens_);
+      return chunk;
+    }
+    chunk_utf8_.clear();
+    for (std::size_t k = b; k < end; ++k) {
+      const char16_t c = ucs2_.data[k];
+      if (c >= 0xD800 && c <= 0xDFFF) {
+        docs_->Text(doc_, scratch_);  // throws the source's error for the lone surrogate
+        throw InvalidArgument("document " + std::to_string(doc_) + ": lone surrogate at index " + std::to_string(k));
+      }
+      utf8::Append(c, chunk_utf8_);
+    }
+    return chunk_utf8_;
+  }
+
+  template <typename Unit>
+  static bool IsAsciiSpace(Unit c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
   // Resolves every chunk to its keys in the memo, in order: spans_[j] is (key, 1) for a chunk with one key,
   // else (offset, count) in memo_->keys. On a miss, `fill()` appends the keys of the chunk, analysed into
   // tokens_, to memo_->keys.
   template <typename Fill>
-  void ResolveChunks(std::string_view text, Fill&& fill) {
+  void ResolveChunks(Fill&& fill) {
     const std::size_t nc = chunks_.size();
     spans_.resize(nc);
     internal::TokenMemo& memo = memo_->chunks;
@@ -557,10 +652,7 @@ class TermStream {
       bool found = false;
       internal::TokenMemo::Entry* e = memo.FindOrAdd(memo_keys_[j], &found);
       if (!found) {
-        const auto [b, end] = chunks_[j];
-        const std::string_view chunk = text.substr(b, end - b);
-        // Ill-formed UTF-8: analyse the whole text, which throws the error with its offset in the text.
-        if (utf8::Validate(chunk) != utf8::kValid) analyzer_->Tokens(text, &tokens_);
+        const std::string_view chunk = ChunkText(j);
         const std::size_t off = memo_->keys.size();
         analyzer_->Tokens(chunk, &tokens_);
         fill();
@@ -576,8 +668,8 @@ class TermStream {
     }
   }
 
-  void WordDocument(std::string_view text) {
-    ResolveChunks(text, [this] {
+  void WordDocument() {
+    ResolveChunks([this] {
       for (const RawToken& t : tokens_.tokens) {
         std::string_view term;
         if (analyzer_->TokenTerm(tokens_.Surface(t), t.kind, &term_scratch_, &term)) {
@@ -614,11 +706,11 @@ class TermStream {
     }
   }
 
-  void CharWbDocument(std::string_view text) {
+  void CharWbDocument() {
     const std::function<void(std::string_view)> push = [this](std::string_view g) {
       memo_->keys.push_back(memo_->Key(g));
     };
-    ResolveChunks(text, [&] {
+    ResolveChunks([&] {
       for (const RawToken& t : tokens_.tokens) analyzer_->WordNgrams(tokens_.Surface(t), &word_buffer_, push);
     });
     // The keys of rarer chunks are far apart in the memo: load them ahead.
@@ -655,8 +747,14 @@ class TermStream {
   Resolve resolve_;
   Vectorizer::MemoPool* pool_;
   std::unique_ptr<AnalysisMemo> memo_;
+  std::uint64_t state_;
   int exceptions_;
-  std::string scratch_, joined_, word_buffer_;
+  std::string scratch_, joined_, word_buffer_, chunk_utf8_;
+  // The current document: its batch and index, and its text as UTF-8 or (ucs2_.data set) as UCS-2.
+  const DocumentBatch* docs_ = nullptr;
+  std::size_t doc_ = 0;
+  std::string_view text_;
+  DocumentBatch::Ucs2 ucs2_;
   TextTokens tokens_;
   TermScratch term_scratch_;
   internal::TermCache cache_;
@@ -679,8 +777,8 @@ class TermStream {
 
 template <typename Resolve>
 TermStream<Resolve> MakeTermStream(const Analyzer* analyzer, int nmin, int nmax, Resolve resolve,
-                                   Vectorizer::MemoPool* pool, const Vocabulary* dest) {
-  return TermStream<Resolve>(analyzer, nmin, nmax, std::move(resolve), pool, dest);
+                                   Vectorizer::MemoPool* pool, const Vocabulary* dest, std::uint64_t state = 0) {
+  return TermStream<Resolve>(analyzer, nmin, nmax, std::move(resolve), pool, dest, state);
 }
 
 }  // namespace
@@ -808,8 +906,10 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
 void Vectorizer::EndFit(const TopSelector& select) {
   if (!in_fit_) throw InvalidArgument("EndFit without BeginFit");
   in_fit_ = false;
-  memos_->Clear();
-  internal::ReleaseFreeMemory();
+  if (keep_rows_) {  // fit_transform: the matrix comes next, and with it the peak memory
+    memos_->Clear();
+    internal::ReleaseFreeMemory();
+  }
   terms_.ShrinkToFit();
   df_.shrink_to_fit();
   tf_.shrink_to_fit();
@@ -862,6 +962,7 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
     column_of_term_.assign(terms_.size(), Vocabulary::kNotFound);
     for (std::uint32_t col = 0; col < feature_term_.size(); ++col) column_of_term_[feature_term_[col]] = col;
   }
+  state_ = NewModelState();
   idf_.clear();
   if (options_.use_idf && options_.weighting != Weighting::kCount) {
     idf_.resize(feature_term_.size());
@@ -961,7 +1062,7 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
     auto stream = MakeTermStream(analyzer_.get(), nmin, nmax, [this](std::string_view term, std::uint64_t h) {
       const std::uint32_t id = terms_.Find(term, h);
       return id == Vocabulary::kNotFound ? Vocabulary::kNotFound : column_of_term_[id];
-    }, memos_.get(), &terms_);
+    }, memos_.get(), &terms_, state_);
     seg.row_ends.reserve(end - begin);
     seg.lengths.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
@@ -1054,7 +1155,6 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
       if (freed >= kTrimBytes) internal::ReleaseFreeMemory();
     }
   });
-  memos_->Clear();
   return m;
 }
 
@@ -1197,6 +1297,7 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
   const std::string_view meta = r.GetString("metadata");
   if (metadata) metadata->assign(meta.data(), meta.size());
   r.ExpectEnd("vectorizer state");
+  v->state_ = NewModelState();
   return v;
 }
 

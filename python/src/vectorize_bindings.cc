@@ -107,11 +107,24 @@ class PyDocuments {
   }
 
   DocumentBatch Batch() const {
-    return DocumentBatch::FromTextSource(objects_.size(),
-                                         [this](std::size_t i, std::string& scratch) { return Text(i, scratch); });
+    return DocumentBatch::FromTextSource(
+        objects_.size(), [this](std::size_t i, std::string& scratch) { return Text(i, scratch); },
+        [this](std::size_t i) { return Ucs2(i); });
   }
 
  private:
+  // A str stored as UCS-2 (most Arabic text) is read in place by the vectoriser.
+  DocumentBatch::Ucs2 Ucs2(std::size_t i) const {
+    PyObject* o = objects_[i];
+    DocumentBatch::Ucs2 out;
+    if (PyUnicode_Check(o) && PyUnicode_KIND(o) == PyUnicode_2BYTE_KIND) {
+      static_assert(sizeof(Py_UCS2) == sizeof(char16_t), "UCS-2 unit size");
+      out.data = reinterpret_cast<const char16_t*>(PyUnicode_2BYTE_DATA(o));
+      out.length = static_cast<std::size_t>(PyUnicode_GET_LENGTH(o));
+    }
+    return out;
+  }
+
   std::string_view Text(std::size_t i, std::string& scratch) const {
     PyObject* o = objects_[i];
     if (PyBytes_Check(o)) {

@@ -5,6 +5,7 @@
 // the same chunk in many contexts.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <random>
@@ -13,6 +14,7 @@
 
 #include "akhbar/analyzer.h"
 #include "akhbar/error.h"
+#include "akhbar/utf8.h"
 #include "akhbar/vectorizer.h"
 #include "term_cache.h"
 
@@ -192,6 +194,89 @@ TEST_P(MemoTest, InvalidUtf8ReportsTheOffsetInTheDocument) {
   const SparseMatrix got_m = v.FitTransform(DocumentBatch::FromTexts(good_views), 1);
   ASSERT_EQ(got_m.nnz(), want_m.nnz());
   for (std::int64_t r = 0; r < got_m.n_rows; ++r) EXPECT_EQ(Row(v, got_m, r), Row(fresh, want_m, r));
+}
+
+// UCS-2 of valid UTF-8 text whose code points are all in the BMP.
+std::u16string ToUcs2(const std::string& text) {
+  std::u16string out;
+  for (std::size_t i = 0; i < text.size();) {
+    int len = 0;
+    const std::int32_t cp = utf8::Decode(text, i, &len);
+    if (cp < 0 || cp > 0xFFFF) ADD_FAILURE() << "not BMP text: " << text;
+    out.push_back(static_cast<char16_t>(cp));
+    i += static_cast<std::size_t>(len);
+  }
+  return out;
+}
+
+// Documents read as UCS-2 (every other one, so that both memo key kinds meet) count exactly as the analyser
+// does, in fit and in repeated transforms (warm memos, kept resolutions), for any thread count.
+TEST_P(MemoTest, Ucs2DocumentsCountAsTheirUtf8) {
+  const auto analyzer = std::make_shared<const Analyzer>(GetParam().options);
+  const std::vector<std::string> docs = RandomDocs(13, 300);
+  std::uint64_t total = 0;
+  const std::vector<Counts> want = Reference(*analyzer, docs, &total);
+  std::vector<std::u16string> wide;
+  for (const auto& d : docs) wide.push_back(ToUcs2(d));
+  std::atomic<int> ucs2_reads{0};
+  auto batch = [&](std::size_t parity) {
+    return DocumentBatch::FromTextSource(
+        docs.size(), [&](std::size_t i, std::string&) { return std::string_view(docs[i]); },
+        [&, parity](std::size_t i) {
+          DocumentBatch::Ucs2 u;
+          if (i % 2 == parity) {
+            u.data = wide[i].data();
+            u.length = wide[i].size();
+            ++ucs2_reads;
+          }
+          return u;
+        });
+  };
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.dtype = DType::kInt64;
+  for (const int threads : {1, 2}) {
+    Vectorizer v(o, analyzer);
+    const SparseMatrix m = v.FitTransform(batch(0), threads);
+    for (std::size_t r = 0; r < docs.size(); ++r) {
+      ASSERT_EQ(Row(v, m, static_cast<std::int64_t>(r)), want[r]) << "document " << r << ": " << docs[r];
+    }
+    EXPECT_DOUBLE_EQ(v.average_length() * static_cast<double>(docs.size()), static_cast<double>(total));
+    for (const std::size_t parity : {1, 0, 1}) {
+      const SparseMatrix t = v.Transform(batch(parity), threads);
+      for (std::size_t r = 0; r < docs.size(); ++r) {
+        ASSERT_EQ(Row(v, t, static_cast<std::int64_t>(r)), want[r]) << "transform, document " << r;
+      }
+    }
+  }
+  // The char analyser crosses whitespace: it reads UTF-8 text, never the UCS-2.
+  if (analyzer->token_level()) EXPECT_GT(ucs2_reads.load(), 0);
+}
+
+// A surrogate unit in a UCS-2 document raises the error the document's text gives.
+TEST(MemoUcs2Test, SurrogateRaisesTheTextError) {
+  const auto analyzer = std::make_shared<const Analyzer>();
+  const std::u16string bad = u"الرئيس \xD800 القاهرة";
+  for (const bool fit : {true, false}) {
+    Vectorizer v(VectorizerOptions(), analyzer);
+    if (!fit) {
+      const std::vector<std::string_view> seed = {"الرئيس في القاهرة"};
+      v.Fit(DocumentBatch::FromTexts(seed), 1);
+    }
+    const DocumentBatch b = DocumentBatch::FromTextSource(
+        1, [](std::size_t, std::string&) -> std::string_view { throw InvalidArgument("document 0: lone surrogate"); },
+        [&](std::size_t) { return DocumentBatch::Ucs2{bad.data(), bad.size()}; });
+    try {
+      if (fit) {
+        v.Fit(b, 1);
+      } else {
+        v.Transform(b, 1);
+      }
+      FAIL() << "a lone surrogate was accepted";
+    } catch (const InvalidArgument& e) {
+      EXPECT_STREQ(e.what(), "document 0: lone surrogate");
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Options, MemoTest, ::testing::ValuesIn(Cases()),

@@ -10,6 +10,8 @@ import pickle
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import akhbar
 from akhbar import CountVectorizer, HashingVectorizer, TfidfVectorizer
@@ -475,3 +477,37 @@ def test_memory_usage_and_attributes(docs):
     assert m["vocabulary"] / m["terms"] < 60
     np.testing.assert_array_equal(v.document_frequencies_, (v.transform(docs) > 0).sum(axis=0).A1)
     assert v.get_feature_names_out().dtype == object
+
+
+# Python stores most Arabic text as UCS-2, which the vectoriser chunks and memoises in place (converting only
+# unseen chunks to UTF-8); bytes go through UTF-8. Both, and the plain analyser, must give the same matrix.
+_MIXED = st.lists(
+    st.sampled_from(
+        list("ابتثجحخدذرسشصضطظعغفقكلمنهويةىأإآؤئءـًٌٍَُِّْ٠١٢٣،؛؟«»")
+        + list("abcXYZé09.,-#@_/:")
+        + [" ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\u00a0", "\u200c", "\u0640.\u0640", "\U0001F600", "ﻻ"]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_MIXED, min_size=1, max_size=6))
+def test_ucs2_input_matches_utf8_and_analyser(texts):
+    texts = texts + ["كلمة واحدة"]  # never an empty vocabulary
+    for params in ({}, {"ngram_range": (1, 2)}, {"analyzer": "char_wb", "ngram_range": (2, 3)}):
+        ref = CountVectorizer(**params)
+        try:
+            want = ref.fit_transform([t.encode() for t in texts])
+        except ValueError:
+            continue  # e.g. nothing left after stop words
+        for docs in (texts, iter(texts)):
+            v = CountVectorizer(**params)
+            got = v.fit_transform(docs)
+            assert list(v.get_feature_names_out()) == list(ref.get_feature_names_out())
+            assert (got != want).nnz == 0
+            # A second transform reuses the warm memo: still the same.
+            assert (v.transform(texts) != want).nnz == 0
+        plain = CountVectorizer(analyzer=akhbar.Analyzer(**params)) if "analyzer" not in params else None
+        if plain is not None:
+            assert (plain.fit_transform(texts) != want).nnz == 0

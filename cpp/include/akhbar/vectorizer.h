@@ -91,9 +91,20 @@ class DocumentBatch {
   enum class Kind { kTexts, kTerms, kTokens };
   // Fetches document i as valid UTF-8, optionally using `scratch` for storage; must be thread-safe.
   using TextSource = std::function<std::string_view(std::size_t i, std::string& scratch)>;
+  // Document i as UCS-2, one code point (U+0000..U+FFFF) a unit, as Python stores a str whose largest code
+  // point is in U+0100..U+FFFF; data == nullptr if it is not at hand that way. A surrogate unit is invalid:
+  // Text(i) must throw the error for it.
+  struct Ucs2 {
+    const char16_t* data = nullptr;
+    std::size_t length = 0;
+  };
+  using Ucs2Source = std::function<Ucs2(std::size_t i)>;
 
   static DocumentBatch FromTexts(std::vector<std::string_view> texts);
-  static DocumentBatch FromTextSource(std::size_t n, TextSource source);
+  // `ucs2`, if given, offers the same documents as UCS-2 where that is their native form: the vectoriser then
+  // reads them in place and converts to UTF-8 only the pieces it has not analysed before. Text(i) must give
+  // the same text (or throw the error that text has).
+  static DocumentBatch FromTextSource(std::size_t n, TextSource source, Ucs2Source ucs2 = nullptr);
   // Terms of document i are terms[offsets[i] .. offsets[i+1]); offsets has n + 1 entries starting at 0.
   static DocumentBatch FromTerms(std::vector<std::string_view> terms, std::vector<std::size_t> offsets);
   static DocumentBatch FromTokens(std::vector<std::string_view> tokens, std::vector<std::size_t> offsets);
@@ -108,12 +119,15 @@ class DocumentBatch {
 
   // The text of document i of a text batch (kind() == kTexts), possibly stored in `scratch`.
   std::string_view Text(std::size_t i, std::string& scratch) const { return source_ ? source_(i, scratch) : texts_[i]; }
+  // Document i as UCS-2 if the source offers it that way (data == nullptr otherwise).
+  Ucs2 TextUcs2(std::size_t i) const { return ucs2_ ? ucs2_(i) : Ucs2(); }
 
  private:
   Kind kind_ = Kind::kTexts;
   std::size_t size_ = 0;
   std::vector<std::string_view> texts_;
   TextSource source_;
+  Ucs2Source ucs2_;
   std::vector<std::string_view> terms_;
   std::vector<std::size_t> offsets_;
 };
@@ -272,7 +286,13 @@ class Vectorizer {
   bool keep_rows_ = false;
   bool in_fit_ = false;
   Rows fit_rows_;
+  // The analysis memos of the worker threads (see vectorizer.cc), kept between calls: a later transform
+  // starts warm. Bounded per thread; dropped when the analyser changes and when fit_transform builds its
+  // matrix (to keep its peak memory low).
   std::unique_ptr<MemoPool> memos_;
+  // Names the current features (any change gives a new value), so that memos can keep what a transform
+  // resolved against them.
+  std::uint64_t state_ = 0;
 };
 
 // The word n-grams scikit-learn's word analyser builds from `tokens`: all n from ngram_min to ngram_max,
