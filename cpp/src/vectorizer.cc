@@ -339,7 +339,10 @@ struct Vectorizer::MemoPool {
 
 
 Vectorizer::Vectorizer(const VectorizerOptions& options, std::shared_ptr<const Analyzer> analyzer)
-    : options_(options), analyzer_(std::move(analyzer)), memos_(std::make_unique<MemoPool>()) {
+    : options_(options),
+      analyzer_(std::move(analyzer)),
+      memos_(std::make_unique<MemoPool>()),
+      vocabulary_state_(NewModelState()) {
   ValidateOptions(options_);
 }
 
@@ -360,6 +363,7 @@ void Vectorizer::SetVocabulary(const std::vector<std::string_view>& terms) {
   }
   v.ShrinkToFit();
   terms_ = std::move(v);
+  vocabulary_state_ = NewModelState();
   fixed_ = true;
   fitted_ = false;
   df_.assign(terms_.size(), 0);
@@ -378,7 +382,10 @@ void Vectorizer::CheckFitted() const {
 
 void Vectorizer::BeginFit(bool reset, bool keep_rows) {
   if (reset || !fitted_) {
-    if (!fixed_) terms_.Clear();
+    if (!fixed_) {
+      terms_.Clear();
+      vocabulary_state_ = NewModelState();
+    }
     df_.assign(terms_.size(), 0);
     tf_.assign(options_.max_features > 0 ? terms_.size() : 0, 0);
     n_docs_ = total_length_ = 0;
@@ -793,10 +800,14 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   std::vector<ChunkCounts> parts(n_chunks);
   const bool keep = keep_rows_;
   const bool fixed = fixed_;
+  // One part (one thread): it learns new terms straight into the model's vocabulary, whose ids then stay
+  // valid for the rest of the fit, so that the memo keeps what it resolved from batch to batch.
+  const bool direct = !fixed && n_chunks == 1;
   const bool track_tf = options_.max_features > 0;
   const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
 
-  ParallelFor(n, threads, chunk, [&](std::size_t begin, std::size_t end) {
+  const std::size_t terms_before = terms_.size();
+  auto count_part = [&](std::size_t begin, std::size_t end) {
     ChunkCounts& part = parts[begin / chunk];
     std::vector<std::uint32_t> counts(fixed ? terms_.size() : 0, 0);
     internal::TouchedList touched;
@@ -838,27 +849,46 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       if (track_tf) part.tf.assign(terms_.size(), 0);
       count_docs(MakeTermStream(
           analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Find(t, h); },
-          memos_.get(), &terms_), terms_);
+          memos_.get(), &terms_, vocabulary_state_), terms_);
+    } else if (direct) {
+      count_docs(MakeTermStream(
+          analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Insert(t, h); },
+          memos_.get(), &terms_, vocabulary_state_), terms_);
     } else {
       Vocabulary& vocab = part.vocab;
       count_docs(MakeTermStream(
           analyzer_.get(), nmin, nmax, [&vocab](std::string_view t, std::uint64_t h) { return vocab.Insert(t, h); },
           memos_.get(), &vocab), vocab);
     }
-  });
+  };
+  try {
+    ParallelFor(n, threads, chunk, count_part);
+  } catch (...) {
+    if (direct && terms_.size() != terms_before) {  // leave the model as it was
+      std::vector<std::uint32_t> kept(terms_before);
+      std::iota(kept.begin(), kept.end(), 0u);
+      terms_ = terms_.Select(kept);
+      vocabulary_state_ = NewModelState();
+    }
+    throw;
+  }
 
   // Merge in document order: new terms get ids in first-seen order, whatever the chunking.
   std::vector<std::vector<std::uint32_t>> global_ids(n_chunks);
   for (std::size_t c = 0; c < n_chunks; ++c) {
     ChunkCounts& part = parts[c];
-    if (fixed) {
-      for (std::size_t id = 0; id < terms_.size(); ++id) {
+    if (fixed || direct) {
+      // Counted by the model's term ids.
+      df_.resize(terms_.size(), 0);
+      if (track_tf) tf_.resize(terms_.size(), 0);
+      for (std::size_t id = 0; id < part.df.size(); ++id) {
         df_[id] += part.df[id];
         if (track_tf) tf_[id] += part.tf[id];
       }
     } else if (terms_.empty() && c == 0) {
       // The first chunk of a fresh fit: its vocabulary is the global one, ids unchanged.
       terms_ = std::move(part.vocab);
+      vocabulary_state_ = NewModelState();
       part.df.resize(terms_.size());
       df_ = std::move(part.df);
       if (track_tf) {
@@ -1298,6 +1328,7 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
   if (metadata) metadata->assign(meta.data(), meta.size());
   r.ExpectEnd("vectorizer state");
   v->state_ = NewModelState();
+  v->vocabulary_state_ = NewModelState();
   return v;
 }
 

@@ -196,6 +196,29 @@ TEST_P(MemoTest, InvalidUtf8ReportsTheOffsetInTheDocument) {
   for (std::int64_t r = 0; r < got_m.n_rows; ++r) EXPECT_EQ(Row(v, got_m, r), Row(fresh, want_m, r));
 }
 
+// A batch that fails part-way (one thread learns straight into the model's vocabulary) leaves the model as
+// it was: a later partial fit equals fitting the good batches alone.
+TEST(MemoFitTest, FailedBatchLeavesTheVocabularyAsItWas) {
+  const auto analyzer = std::make_shared<const Analyzer>();
+  const std::vector<std::string> first = {"الرئيس في القاهرة", "مدرسة الاطفال"};
+  const std::vector<std::string> bad = {"كلمات جديدة تماما هنا", "ثم خطا \xD8 هنا"};
+  const std::vector<std::string> second = {"القاهرة عاصمة", "الرئيس الجديد"};
+  auto batch = [](const std::vector<std::string>& d) {
+    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
+  };
+  VectorizerOptions o;
+  Vectorizer v(o, analyzer);
+  v.Fit(batch(first), 1);
+  EXPECT_THROW(v.PartialFit(batch(bad), 1), InvalidUtf8);
+  v.PartialFit(batch(second), 1);
+  std::vector<std::string> all = first;
+  all.insert(all.end(), second.begin(), second.end());
+  Vectorizer want(o, analyzer);
+  want.Fit(batch(all), 1);
+  EXPECT_EQ(v.Serialize(), want.Serialize());
+  EXPECT_EQ(v.FeatureIndex("جديده"), -1);
+}
+
 // UCS-2 of valid UTF-8 text whose code points are all in the BMP.
 std::u16string ToUcs2(const std::string& text) {
   std::u16string out;

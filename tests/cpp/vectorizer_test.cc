@@ -208,22 +208,28 @@ bool SameMatrix(const SparseMatrix& a, const SparseMatrix& b) {
 }
 
 TEST_F(VectorizerCorpusTest, IdenticalForAnyThreadCountAndBatching) {
-  auto analyzer = std::make_shared<const Analyzer>();
-  VectorizerOptions o;
-  o.min_df = 2;
-  Vectorizer one(o, analyzer);
-  const SparseMatrix m1 = one.FitTransform(Texts(0, 300), 1);
-  for (int threads : {2, 3, 8}) {
-    Vectorizer many(o, analyzer);
-    many.BeginFit(true, true);
-    many.AddBatch(Texts(0, 100), threads);
-    many.AddBatch(Texts(100, 101), threads);
-    many.AddBatch(Texts(101, 300), threads);
-    many.EndFit();
-    const SparseMatrix m = many.TakeFitMatrix(threads);
-    EXPECT_TRUE(SameMatrix(m, m1)) << threads;
-    EXPECT_EQ(many.Serialize(), one.Serialize()) << threads;
-    EXPECT_TRUE(SameMatrix(many.Transform(Texts(0, 300), threads), m1));
+  AnalyzerOptions bigrams;
+  bigrams.ngram_max = 2;
+  for (const auto& analyzer : {std::make_shared<const Analyzer>(), std::make_shared<const Analyzer>(bigrams)}) {
+    VectorizerOptions o;
+    o.min_df = 2;
+    o.max_features = 5000;
+    Vectorizer one(o, analyzer);
+    const SparseMatrix m1 = one.FitTransform(Texts(0, 300), 1);
+    // One thread learns into the model's vocabulary batch after batch (its memo keeps what it resolved);
+    // several threads merge their own vocabularies; a one-document batch takes the one-thread way.
+    for (int threads : {1, 2, 3, 8}) {
+      Vectorizer many(o, analyzer);
+      many.BeginFit(true, true);
+      many.AddBatch(Texts(0, 100), threads);
+      many.AddBatch(Texts(100, 101), threads);
+      many.AddBatch(Texts(101, 300), threads);
+      many.EndFit();
+      const SparseMatrix m = many.TakeFitMatrix(threads);
+      EXPECT_TRUE(SameMatrix(m, m1)) << threads;
+      EXPECT_EQ(many.Serialize(), one.Serialize()) << threads;
+      EXPECT_TRUE(SameMatrix(many.Transform(Texts(0, 300), threads), m1));
+    }
   }
 }
 

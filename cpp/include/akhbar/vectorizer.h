@@ -293,6 +293,9 @@ class Vectorizer {
   // Names the current features (any change gives a new value), so that memos can keep what a transform
   // resolved against them.
   std::uint64_t state_ = 0;
+  // Likewise names the term ids of terms_: a new value when they may change meaning (cleared, replaced),
+  // not when terms are added.
+  std::uint64_t vocabulary_state_ = 0;
 };
 
 // The word n-grams scikit-learn's word analyser builds from `tokens`: all n from ngram_min to ngram_max,
