@@ -258,6 +258,12 @@ class PairCache {
   }
   void Put(std::uint32_t a, std::uint32_t b, std::uint32_t id) noexcept { entries_[Slot(a, b)] = Entry{a, b, id}; }
   void Clear() { std::fill(entries_.begin(), entries_.end(), Entry()); }
+  // Forgets the pairs whose id is `first` or more.
+  void EraseIdsFrom(std::uint32_t first) {
+    for (Entry& e : entries_) {
+      if (e.id >= first) e = Entry();
+    }
+  }
   std::size_t MemoryBytes() const noexcept { return entries_.capacity() * sizeof(Entry); }
 
  private:

@@ -425,9 +425,11 @@ template <typename Resolve>
 class TermStream {
  public:
   // `state`, if not 0, names the model state `resolve` answers for (it must always give the same id for a
-  // term in that state): the stream then starts from, and leaves in the memo, what it resolved.
+  // term in that state): the stream then starts from, and leaves in the memo, what it resolved, except ids
+  // from `local_from` on (the stream's own new terms).
   TermStream(const Analyzer* analyzer, int token_ngram_min, int token_ngram_max, Resolve resolve,
-             Vectorizer::MemoPool* pool, const Vocabulary* dest, std::uint64_t state = 0)
+             Vectorizer::MemoPool* pool, const Vocabulary* dest, std::uint64_t state = 0,
+             std::uint32_t local_from = kNoLocal)
       : analyzer_(analyzer),
         dest_(dest),
         token_nmin_(token_ngram_min),
@@ -436,6 +438,7 @@ class TermStream {
         pool_(pool),
         memo_(pool->Take()),
         state_(state),
+        local_from_(local_from),
         exceptions_(std::uncaught_exceptions()) {
     if (state_ != 0 && memo_->resolved_for == state_) {
       target_.swap(memo_->target);
@@ -448,6 +451,12 @@ class TermStream {
   ~TermStream() {
     if (!memo_ || std::uncaught_exceptions() != exceptions_) return;
     if (state_ != 0) {
+      if (local_from_ != kNoLocal) {
+        for (std::size_t k = 0; k < resolved_.size(); ++k) {
+          if (resolved_[k] && target_[k] >= local_from_) resolved_[k] = 0;
+        }
+        if (pairs_) pairs_->EraseIdsFrom(local_from_);
+      }
       memo_->target.swap(target_);
       memo_->resolved.swap(resolved_);
       memo_->pairs = std::move(pairs_);
@@ -456,6 +465,7 @@ class TermStream {
     pool_->Give(std::move(memo_));
   }
   TermStream(TermStream&&) = default;
+  static constexpr std::uint32_t kNoLocal = 0xFFFFFFFFu;
 
   // The ids of the terms of document i, in order (valid until the next call).
   const std::vector<std::uint32_t>& Document(const DocumentBatch& docs, std::size_t i) {
@@ -755,6 +765,7 @@ class TermStream {
   Vectorizer::MemoPool* pool_;
   std::unique_ptr<AnalysisMemo> memo_;
   std::uint64_t state_;
+  std::uint32_t local_from_;
   int exceptions_;
   std::string scratch_, joined_, word_buffer_, chunk_utf8_;
   // The current document: its batch and index, and its text as UTF-8 or (ucs2_.data set) as UCS-2.
@@ -784,8 +795,9 @@ class TermStream {
 
 template <typename Resolve>
 TermStream<Resolve> MakeTermStream(const Analyzer* analyzer, int nmin, int nmax, Resolve resolve,
-                                   Vectorizer::MemoPool* pool, const Vocabulary* dest, std::uint64_t state = 0) {
-  return TermStream<Resolve>(analyzer, nmin, nmax, std::move(resolve), pool, dest, state);
+                                   Vectorizer::MemoPool* pool, const Vocabulary* dest, std::uint64_t state = 0,
+                                   std::uint32_t local_from = TermStream<Resolve>::kNoLocal) {
+  return TermStream<Resolve>(analyzer, nmin, nmax, std::move(resolve), pool, dest, state, local_from);
 }
 
 }  // namespace
@@ -811,7 +823,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
     ChunkCounts& part = parts[begin / chunk];
     std::vector<std::uint32_t> counts(fixed ? terms_.size() : 0, 0);
     internal::TouchedList touched;
-    auto count_docs = [&](auto&& stream, const Vocabulary& vocab) {
+    // Ids below `base` are the model's terms, the others base + an id in `vocab`.
+    auto count_docs = [&](auto&& stream, const Vocabulary& vocab, std::size_t base) {
       for (std::size_t i = begin; i < end; ++i) {
         const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
         touched.clear();
@@ -820,7 +833,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
             if (id != Vocabulary::kNotFound) touched.Add(id, counts[id]++ == 0);
           }
         } else {
-          if (counts.size() < vocab.size()) counts.resize(std::max(counts.size() * 2, vocab.size()), 0);
+          const std::size_t size = base + vocab.size();
+          if (counts.size() < size) counts.resize(std::max(counts.size() * 2, size), 0);
           std::uint32_t* c = counts.data();
           for (const std::uint32_t id : ids) touched.Add(id, c[id]++ == 0);
         }
@@ -849,16 +863,23 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       if (track_tf) part.tf.assign(terms_.size(), 0);
       count_docs(MakeTermStream(
           analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Find(t, h); },
-          memos_.get(), &terms_, vocabulary_state_), terms_);
+          memos_.get(), &terms_, vocabulary_state_), terms_, 0);
     } else if (direct) {
       count_docs(MakeTermStream(
           analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Insert(t, h); },
-          memos_.get(), &terms_, vocabulary_state_), terms_);
+          memos_.get(), &terms_, vocabulary_state_), terms_, 0);
     } else {
+      // Several threads: the model's vocabulary is read-only meanwhile; terms new to it go to the part's own
+      // vocabulary (ids from `base` on), merged in document order below. The memo keeps the model's ids only.
       Vocabulary& vocab = part.vocab;
+      const auto base = static_cast<std::uint32_t>(terms_before);
       count_docs(MakeTermStream(
-          analyzer_.get(), nmin, nmax, [&vocab](std::string_view t, std::uint64_t h) { return vocab.Insert(t, h); },
-          memos_.get(), &vocab), vocab);
+          analyzer_.get(), nmin, nmax,
+          [this, &vocab, base](std::string_view t, std::uint64_t h) {
+            const std::uint32_t id = terms_.Find(t, h);
+            return id != Vocabulary::kNotFound ? id : base + vocab.Insert(t, h);
+          },
+          memos_.get(), &terms_, vocabulary_state_, base), vocab, base);
     }
   };
   try {
@@ -885,18 +906,17 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
         df_[id] += part.df[id];
         if (track_tf) tf_[id] += part.tf[id];
       }
-    } else if (terms_.empty() && c == 0) {
-      // The first chunk of a fresh fit: its vocabulary is the global one, ids unchanged.
-      terms_ = std::move(part.vocab);
-      vocabulary_state_ = NewModelState();
-      part.df.resize(terms_.size());
-      df_ = std::move(part.df);
-      if (track_tf) {
-        part.tf.resize(terms_.size());
-        tf_ = std::move(part.tf);
-      }
     } else {
-      const std::size_t local_n = part.vocab.size();
+      // The model's terms by their ids, then the part's new ones in first-seen order.
+      const std::size_t base = terms_before, local_n = part.vocab.size();
+      df_.resize(terms_.size(), 0);
+      if (track_tf) tf_.resize(terms_.size(), 0);
+      part.df.resize(base + local_n, 0);
+      if (track_tf) part.tf.resize(base + local_n, 0);
+      for (std::size_t id = 0; id < base; ++id) {
+        df_[id] += part.df[id];
+        if (track_tf) tf_[id] += part.tf[id];
+      }
       std::vector<std::uint32_t>& ids = global_ids[c];
       ids.resize(local_n);
       for (std::uint32_t lid = 0; lid < local_n; ++lid) {
@@ -906,8 +926,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
           df_.push_back(0);
           if (track_tf) tf_.push_back(0);
         }
-        df_[g] += part.df[lid];
-        if (track_tf) tf_[g] += part.tf[lid];
+        df_[g] += part.df[base + lid];
+        if (track_tf) tf_[g] += part.tf[base + lid];
       }
       part.vocab.Clear();
     }
@@ -921,7 +941,10 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
     ParallelFor(n_chunks, threads, 1, [&](std::size_t begin, std::size_t end) {
       for (std::size_t c = begin; c < end; ++c) {
         if (global_ids[c].empty()) continue;
-        for (std::uint32_t& k : parts[c].rows.keys) k = global_ids[c][k];
+        const std::uint32_t* local = global_ids[c].data();  // by local id = key - terms_before
+        for (std::uint32_t& k : parts[c].rows.keys) {
+          if (k >= terms_before) k = local[k - terms_before];
+        }
       }
     });
     for (auto& part : parts) {
