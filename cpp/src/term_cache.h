@@ -17,6 +17,7 @@ namespace internal {
 class TermCache {
  public:
   static constexpr std::size_t kMaxLen = 23;  // longer terms are not cached
+  std::size_t MemoryBytes() const noexcept { return entries_.capacity() * sizeof(Entry); }
 
   explicit TermCache(int log2_entries = 15)
       : shift_(64 - log2_entries), entries_(std::size_t{1} << log2_entries) {}

@@ -297,6 +297,11 @@ struct AnalysisMemo {
   std::vector<std::uint32_t> target;
   std::vector<std::uint8_t> resolved;
   std::unique_ptr<internal::PairCache> pairs;
+  std::size_t MemoryBytes() const noexcept {
+    return chunks.MemoryBytes() + keys.capacity() * sizeof(std::uint32_t) + terms.MemoryBytes() +
+           term_keys.MemoryBytes() + target.capacity() * sizeof(std::uint32_t) + resolved.capacity() +
+           (pairs ? pairs->MemoryBytes() : 0);
+  }
   void DropResolution() {
     resolved_for = 0;
     std::vector<std::uint32_t>().swap(target);
@@ -334,6 +339,12 @@ struct Vectorizer::MemoPool {
   void Clear() {
     std::lock_guard<std::mutex> lock(mu);
     free.clear();
+  }
+  std::size_t MemoryBytes() {
+    std::lock_guard<std::mutex> lock(mu);
+    std::size_t bytes = 0;
+    for (const auto& m : free) bytes += sizeof(AnalysisMemo) + m->MemoryBytes();
+    return bytes;
   }
 };
 
@@ -1231,6 +1242,13 @@ std::vector<std::uint64_t> Vectorizer::FeatureTotalCounts() const {
   std::vector<std::uint64_t> out(feature_term_.size());
   for (std::size_t c = 0; c < out.size(); ++c) out[c] = tf_[feature_term_[c]];
   return out;
+}
+
+std::size_t Vectorizer::CacheBytes() const { return memos_->MemoryBytes(); }
+
+void Vectorizer::ClearCache() {
+  memos_->Clear();
+  internal::ReleaseFreeMemory();
 }
 
 std::size_t Vectorizer::MemoryBytes() const noexcept {

@@ -532,13 +532,22 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def memory_usage(self) -> dict[str, int]:
         """Heap bytes of the C++ model: ``vocabulary`` (terms and their hash table), ``model`` (everything),
-        and ``terms`` (the number of terms held: features and pruned terms, kept for exact partial_fit)."""
+        ``terms`` (the number of terms held: features and pruned terms, kept for exact partial_fit), and
+        ``cache`` (the analysis cache kept between calls, see ``clear_cache``; not part of the model)."""
         self._check_fitted()
         return {
             "vocabulary": self._model.vocabulary_bytes,
             "model": self._model.memory_bytes,
             "terms": self._model.n_terms_seen,
+            "cache": self._model.cache_bytes,
         }
+
+    def clear_cache(self) -> None:
+        """Frees the analysis cache. ``fit`` and ``transform`` keep, per thread, the analysis of the text pieces
+        they met (bounded: at most a few tens of MB a thread), so that later calls skip re-analysing them;
+        results never depend on it, and it is not saved or pickled."""
+        if getattr(self, "_model", None) is not None:
+            self._model.clear_cache()
 
     def inverse_transform(self, X: Any) -> list[np.ndarray]:
         """The terms with non-zero entries in each row of ``X`` (sparse or dense), as scikit-learn returns."""

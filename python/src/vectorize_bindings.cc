@@ -358,6 +358,8 @@ void BindVectorize(py::module_& m) {
       .def_property_readonly("average_length", &Vectorizer::average_length)
       .def_property_readonly("vocabulary_bytes", &Vectorizer::VocabularyBytes)
       .def_property_readonly("memory_bytes", &Vectorizer::MemoryBytes)
+      .def_property_readonly("cache_bytes", &Vectorizer::CacheBytes)
+      .def("clear_cache", &Vectorizer::ClearCache, py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("dtype", [](const Vectorizer& v) { return DTypeName(v.options().dtype); })
       .def_property_readonly("norm", [](const Vectorizer& v) { return NormName(v.options().norm); })
       .def("feature_names",

@@ -477,6 +477,12 @@ def test_memory_usage_and_attributes(docs):
     assert m["vocabulary"] / m["terms"] < 60
     np.testing.assert_array_equal(v.document_frequencies_, (v.transform(docs) > 0).sum(axis=0).A1)
     assert v.get_feature_names_out().dtype == object
+    # The analysis cache is kept between calls, can be freed, and never changes a result.
+    warm = v.transform(docs)
+    assert v.memory_usage()["cache"] > 0
+    v.clear_cache()
+    assert v.memory_usage()["cache"] == 0
+    assert (v.transform(docs) != warm).nnz == 0
 
 
 # Python stores most Arabic text as UCS-2, which the vectoriser chunks and memoises in place (converting only

@@ -256,6 +256,11 @@ class Vectorizer {
   // Heap bytes of the term vocabulary alone, and of the whole fitted model.
   std::size_t VocabularyBytes() const noexcept { return terms_.MemoryBytes(); }
   std::size_t MemoryBytes() const noexcept;
+  // The analysis cache kept between calls (memos of the analysis of text pieces, one per worker thread, each
+  // bounded): its heap bytes, and dropping it (the next call starts cold; results never depend on it).
+  // Thread-safe.
+  std::size_t CacheBytes() const;
+  void ClearCache();
 
   // Versioned binary state (akhbar envelope, kind "vectorizer"): options, vocabulary, statistics, features and
   // `metadata` (opaque caller bytes, e.g. Python parameters). The analyser is not included: Load takes it.
