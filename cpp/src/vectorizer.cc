@@ -383,7 +383,6 @@ void Vectorizer::SetVocabulary(const std::vector<std::string_view>& terms) {
   feature_term_.resize(terms_.size());
   std::iota(feature_term_.begin(), feature_term_.end(), 0u);
   column_of_term_ = feature_term_;
-  state_ = NewModelState();
   idf_.clear();
 }
 
@@ -435,9 +434,10 @@ std::size_t ChunkSize(std::size_t n, int threads) {
 template <typename Resolve>
 class TermStream {
  public:
-  // `state`, if not 0, names the model state `resolve` answers for (it must always give the same id for a
-  // term in that state): the stream then starts from, and leaves in the memo, what it resolved, except ids
-  // from `local_from` on (the stream's own new terms).
+  // `state`, if not 0, names the model vocabulary's ids that `resolve` answers with (a term found in it
+  // always gets the same id in that state): the stream then starts from, and leaves in the memo, what it
+  // resolved, except ids from `local_from` on (the stream's own new terms) and kNotFound (the vocabulary may
+  // learn the term later).
   TermStream(const Analyzer* analyzer, int token_ngram_min, int token_ngram_max, Resolve resolve,
              Vectorizer::MemoPool* pool, const Vocabulary* dest, std::uint64_t state = 0,
              std::uint32_t local_from = kNoLocal)
@@ -462,7 +462,7 @@ class TermStream {
   ~TermStream() {
     if (!memo_ || std::uncaught_exceptions() != exceptions_) return;
     if (state_ != 0) {
-      if (local_from_ != kNoLocal) {
+      if (unkept_) {
         for (std::size_t k = 0; k < resolved_.size(); ++k) {
           if (resolved_[k] && target_[k] >= local_from_) resolved_[k] = 0;
         }
@@ -476,7 +476,7 @@ class TermStream {
     pool_->Give(std::move(memo_));
   }
   TermStream(TermStream&&) = default;
-  static constexpr std::uint32_t kNoLocal = 0xFFFFFFFFu;
+  static constexpr std::uint32_t kNoLocal = Vocabulary::kNotFound;  // ids >= kNotFound: kNotFound only
 
   // The ids of the terms of document i, in order (valid until the next call).
   const std::vector<std::uint32_t>& Document(const DocumentBatch& docs, std::size_t i) {
@@ -526,8 +526,10 @@ class TermStream {
     }
     if (!resolved_[key]) {
       const std::string_view term = memo_->terms.Term(key);
-      target_[key] = resolve_(term, HashTerm(term));
+      const std::uint32_t id = resolve_(term, HashTerm(term));
+      target_[key] = id;
       resolved_[key] = 1;
+      if (id >= local_from_) unkept_ = true;
     }
     return target_[key];
   }
@@ -557,6 +559,7 @@ class TermStream {
       const std::uint32_t id = resolve_(std::string_view(joined_).substr(p.offset, end - p.offset), p.hash);
       ids_[first + p.index] = id;
       pairs_->Put(keys_[p.index], keys_[p.index + 1], id);
+      if (id >= local_from_) unkept_ = true;
     }
   }
 
@@ -777,6 +780,7 @@ class TermStream {
   std::unique_ptr<AnalysisMemo> memo_;
   std::uint64_t state_;
   std::uint32_t local_from_;
+  bool unkept_ = false;  // an id not to be kept in the memo was resolved
   int exceptions_;
   std::string scratch_, joined_, word_buffer_, chunk_utf8_;
   // The current document: its batch and index, and its text as UTF-8 or (ucs2_.data set) as UCS-2.
@@ -1026,7 +1030,6 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
     column_of_term_.assign(terms_.size(), Vocabulary::kNotFound);
     for (std::uint32_t col = 0; col < feature_term_.size(); ++col) column_of_term_[feature_term_[col]] = col;
   }
-  state_ = NewModelState();
   idf_.clear();
   if (options_.use_idf && options_.weighting != Weighting::kCount) {
     idf_.resize(feature_term_.size());
@@ -1123,17 +1126,20 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
     std::vector<std::uint32_t> counts(feature_term_.size(), 0);
     internal::TouchedList touched;
     std::vector<std::uint64_t> row, sort_scratch;
-    auto stream = MakeTermStream(analyzer_.get(), nmin, nmax, [this](std::string_view term, std::uint64_t h) {
-      const std::uint32_t id = terms_.Find(term, h);
-      return id == Vocabulary::kNotFound ? Vocabulary::kNotFound : column_of_term_[id];
-    }, memos_.get(), &terms_, state_);
+    // The stream gives term ids (kept by the memo from fit to transform), mapped to columns here.
+    auto stream = MakeTermStream(
+        analyzer_.get(), nmin, nmax, [this](std::string_view term, std::uint64_t h) { return terms_.Find(term, h); },
+        memos_.get(), &terms_, vocabulary_state_);
+    const std::uint32_t* column_of = column_of_term_.data();
     seg.row_ends.reserve(end - begin);
     seg.lengths.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
       const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
       const auto length = static_cast<std::uint32_t>(ids.size());
       touched.clear();
-      for (const std::uint32_t col : ids) {
+      for (const std::uint32_t id : ids) {
+        if (id == Vocabulary::kNotFound) continue;
+        const std::uint32_t col = column_of[id];
         if (col != Vocabulary::kNotFound) touched.Add(col, counts[col]++ == 0);
       }
       row.clear();
@@ -1368,7 +1374,6 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
   const std::string_view meta = r.GetString("metadata");
   if (metadata) metadata->assign(meta.data(), meta.size());
   r.ExpectEnd("vectorizer state");
-  v->state_ = NewModelState();
   v->vocabulary_state_ = NewModelState();
   return v;
 }

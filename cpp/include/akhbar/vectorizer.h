@@ -295,11 +295,8 @@ class Vectorizer {
   // starts warm. Bounded per thread; dropped when the analyser changes and when fit_transform builds its
   // matrix (to keep its peak memory low).
   std::unique_ptr<MemoPool> memos_;
-  // Names the current features (any change gives a new value), so that memos can keep what a transform
-  // resolved against them.
-  std::uint64_t state_ = 0;
-  // Likewise names the term ids of terms_: a new value when they may change meaning (cleared, replaced),
-  // not when terms are added.
+  // Names the term ids of terms_, so that memos can keep what fits and transforms resolved against them: a
+  // new value when the ids may change meaning (cleared, replaced), not when terms are added.
   std::uint64_t vocabulary_state_ = 0;
 };
 
