@@ -917,6 +917,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       // Counted by the model's term ids.
       df_.resize(terms_.size(), 0);
       if (track_tf) tf_.resize(terms_.size(), 0);
+      part.df.resize(terms_.size(), 0);  // (grown in steps: the entries past the terms are 0)
+      if (track_tf) part.tf.resize(terms_.size(), 0);
       for (std::size_t id = 0; id < part.df.size(); ++id) {
         df_[id] += part.df[id];
         if (track_tf) tf_[id] += part.tf[id];

@@ -273,7 +273,9 @@ TEST_P(MemoTest, Ucs2DocumentsCountAsTheirUtf8) {
     }
   }
   // The char analyser crosses whitespace: it reads UTF-8 text, never the UCS-2.
-  if (analyzer->token_level()) EXPECT_GT(ucs2_reads.load(), 0);
+  if (analyzer->token_level()) {
+    EXPECT_GT(ucs2_reads.load(), 0);
+  }
 }
 
 // A surrogate unit in a UCS-2 document raises the error the document's text gives.
