@@ -266,6 +266,8 @@ class RelatedArticles:
         """Indexes ``texts`` (with optional per-article ``ids``, ``titles``, ``sources`` and ISO ``dates``) and
         returns the index itself. Boilerplate lines are found and stripped first (unless turned off)."""
         texts = _texts_list(texts)
+        if not texts:
+            raise ValueError("RelatedArticles.fit needs at least one article; got none")
         self._reset()
         self._set_metadata(len(texts), ids, titles, sources, dates)
         codes = self._codes(self._sources, len(texts), grow=True)

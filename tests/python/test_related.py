@@ -365,3 +365,8 @@ def test_an_index_claiming_more_columns_than_its_vectoriser_is_refused():
                 ("data", 3, np.ones(2, np.float32)), ("signatures", 4, np.empty(0, np.uint32))]
     with pytest.raises(akhbar.FormatError, match="2147483646 columns"):
         akhbar.RelatedArticles.from_bytes(_core.write_sections(_core.RELATED_INDEX_KIND, sections))
+
+
+def test_fit_without_articles_says_so():
+    with pytest.raises(ValueError, match="at least one article"):
+        akhbar.RelatedArticles().fit([])
