@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "akhbar/analysis_memo.h"
 #include "akhbar/analyzer.h"
+#include "akhbar/utf8.h"
 #include "akhbar/tokenizer.h"
 #include "corpus.h"
 
@@ -106,5 +108,76 @@ void BM_AnalyzerCharWb(benchmark::State& state) {
   RunAnalyzer(state, o);
 }
 BENCHMARK(BM_AnalyzerCharWb)->Unit(benchmark::kMillisecond);
+
+// The texts as UCS-2 (Python's storage of most Arabic str); texts outside the BMP are left out.
+const std::vector<std::u16string>& Ucs2Texts() {
+  static const std::vector<std::u16string>* texts = [] {
+    auto* out = new std::vector<std::u16string>;
+    for (const auto& t : Texts()) {
+      std::u16string u;
+      bool bmp = true;
+      for (std::size_t i = 0; i < t.size() && bmp;) {
+        int len = 0;
+        const std::int32_t cp = akhbar::utf8::Decode(t, i, &len);
+        bmp = cp >= 0 && cp < 0x10000;
+        u.push_back(static_cast<char16_t>(cp));
+        i += static_cast<std::size_t>(len);
+      }
+      if (bmp) out->push_back(std::move(u));
+    }
+    return out;
+  }();
+  return *texts;
+}
+
+// AnalyzerMemo (the Python analyser's path): term ids of every text, each distinct chunk between ASCII
+// whitespace analysed once. Arg 0: a new memo every iteration (cold: every distinct chunk of the 2000 texts
+// analysed once), 1: one memo for all iterations (warm: lookups only). Arg 1: UTF-8 (0) or UCS-2 (1) input.
+// Bytes are those of the UTF-8 texts (UCS-2: of the texts used).
+void BM_AnalyzerMemo(benchmark::State& state) {
+  const akhbar::Analyzer a;
+  const bool warm = state.range(0) == 1, ucs2 = state.range(1) == 1;
+  auto memo = std::make_unique<akhbar::AnalyzerMemo>(a);
+  std::vector<std::uint32_t> ids;
+  std::size_t terms = 0;
+  auto run = [&] {
+    if (ucs2) {
+      for (const auto& t : Ucs2Texts()) {
+        memo->Analyze(t.data(), t.size(), &ids);
+        terms += ids.size();
+      }
+    } else {
+      for (const auto& t : Texts()) {
+        memo->Analyze(t, &ids);
+        terms += ids.size();
+      }
+    }
+  };
+  if (warm) run();
+  terms = 0;
+  for (auto _ : state) {
+    if (!warm) {
+      state.PauseTiming();
+      memo = std::make_unique<akhbar::AnalyzerMemo>(a);
+      state.ResumeTiming();
+    }
+    run();
+    benchmark::DoNotOptimize(ids.data());
+  }
+  std::int64_t bytes = 0;
+  if (ucs2) {
+    for (const auto& t : Ucs2Texts()) {
+      std::string u;
+      for (char16_t c : t) akhbar::utf8::Append(c, u);
+      bytes += static_cast<std::int64_t>(u.size());
+    }
+  } else {
+    bytes = TotalBytes();
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+  state.SetLabel(std::string(warm ? "warm" : "cold") + (ucs2 ? " ucs2" : " utf8"));
+  state.counters["terms_per_second"] = benchmark::Counter(static_cast<double>(terms), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_AnalyzerMemo)->Args({0, 0})->Args({1, 0})->Args({0, 1})->Args({1, 1})->Unit(benchmark::kMillisecond);
 
 }  // namespace

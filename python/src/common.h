@@ -88,6 +88,22 @@ void RunInterruptible(std::size_t n, std::size_t chunk, Fn&& fn) {
   }
 }
 
+// As RunInterruptible, and after each chunk calls then(begin, end) with the GIL held (e.g. to turn the chunk's
+// results into Python objects while they are still in cache).
+template <typename Fn, typename Then>
+void RunInterruptible(std::size_t n, std::size_t chunk, Fn&& fn, Then&& then) {
+  for (std::size_t begin = 0; begin < n || (n == 0 && begin == 0); begin += chunk) {
+    const std::size_t end = std::min(n, begin + chunk);
+    {
+      py::gil_scoped_release release;
+      fn(begin, end);
+    }
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    then(begin, end);
+    if (n == 0) break;
+  }
+}
+
 // Moves `v` into a 1-D numpy array without copying the data.
 template <typename T>
 py::array_t<T> ToNumpy(std::vector<T>&& v) {

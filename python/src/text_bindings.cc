@@ -1,7 +1,13 @@
 // Bindings of the tokeniser, stop words, stemmers and analyser. The Pythonic API is python/akhbar/analysis.py.
 #include <pybind11/stl.h>
 
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <numeric>
 
+#include "akhbar/analysis_memo.h"
 #include "akhbar/analyzer.h"
 #include "akhbar/parallel.h"
 #include "akhbar/stemmer.h"
@@ -85,41 +91,279 @@ void NormalizerToDict(const NormalizerOptions& o, py::dict* d) {
   for (const auto& f : kNormalizerFields) (*d)[f.name] = o.*(f.field);
 }
 
-// Terms of many texts as ids into one vocabulary, built without the GIL, so that every distinct term becomes
-// one Python str and the lists are filled by reference.
-struct InternedTerms {
-  WordSet vocabulary;
-  std::vector<std::vector<std::uint32_t>> ids;
+// One memo of an analyser and the Python str of each of its terms, made on first use and shared by every list
+// that holds the term. Python objects: create, use and destroy with the GIL held (memo.Analyze needs no GIL).
+struct MemoSlot {
+  explicit MemoSlot(const Analyzer& analyzer) : memo(analyzer) {}
+  ~MemoSlot() { DropStrs(); }
+  MemoSlot(const MemoSlot&) = delete;
+  MemoSlot& operator=(const MemoSlot&) = delete;
 
-  void Add(std::size_t k, const TermList& terms) {
-    std::vector<std::uint32_t>& v = ids[k];
-    v.resize(terms.size());
-    for (std::size_t i = 0; i < terms.size(); ++i) v[i] = vocabulary.Intern(terms[i]);
+  void DropStrs() {
+    for (PyObject* s : strs) Py_XDECREF(s);
+    strs.clear();
+  }
+  void Clear() {
+    memo.Clear();
+    DropStrs();
   }
 
-  // Needs the GIL.
-  py::list ToPython() const {
-    std::vector<py::object> strs;
-    strs.reserve(vocabulary.size());
-    for (const std::string& w : vocabulary.words()) {
-      PyObject* s = PyUnicode_DecodeUTF8(w.data(), static_cast<Py_ssize_t>(w.size()), "strict");
-      if (s == nullptr) throw py::error_already_set();
-      strs.push_back(py::reinterpret_steal<py::object>(s));
-    }
-    py::list out(ids.size());
-    for (std::size_t k = 0; k < ids.size(); ++k) {
-      PyObject* list = PyList_New(static_cast<Py_ssize_t>(ids[k].size()));
-      if (list == nullptr) throw py::error_already_set();
-      for (std::size_t i = 0; i < ids[k].size(); ++i) {
-        PyObject* s = strs[ids[k][i]].ptr();
-        Py_INCREF(s);
-        PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), s);
+  // A new list of the terms `ids`: one reference more to each term's str.
+  py::list List(const std::vector<std::uint32_t>& ids) {
+    PyObject* raw = PyList_New(static_cast<Py_ssize_t>(ids.size()));
+    if (raw == nullptr) throw py::error_already_set();
+    py::list list = py::reinterpret_steal<py::list>(raw);
+    if (strs.size() < memo.term_count()) strs.resize(memo.term_count(), nullptr);
+    PyObject** table = strs.data();
+    constexpr std::size_t kAhead = 24;  // the str objects of rare terms are far apart: load them ahead
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (i + kAhead < ids.size() && table[ids[i + kAhead]] != nullptr) __builtin_prefetch(table[ids[i + kAhead]], 1);
+      PyObject*& s = table[ids[i]];
+      if (s == nullptr) {
+        const std::string_view term = memo.Term(ids[i]);
+        s = PyUnicode_DecodeUTF8(term.data(), static_cast<Py_ssize_t>(term.size()), "strict");
+        if (s == nullptr) throw py::error_already_set();
       }
-      out[k] = py::reinterpret_steal<py::list>(list);
+      Py_INCREF(s);
+      PyList_SET_ITEM(raw, static_cast<Py_ssize_t>(i), s);
     }
-    return out;
+    return list;
   }
+
+  AnalyzerMemo memo;
+  std::vector<PyObject*> strs;      // by term id; null: not made yet
+  std::vector<std::uint32_t> ids;  // working memory
 };
+
+// _core.Analyzer: the analyser and a pool of memos that persists across calls, so that repeated chunks and
+// terms cost a lookup and a reference. A call takes a memo from the pool (a new one if all are in use, e.g.
+// by other Python threads or batch threads) and gives it back; memos over budget (AnalyzerMemo's default,
+// about 50 MB with their str objects) are cleared, and at most one per hardware thread is kept.
+class PyAnalyzer {
+ public:
+  explicit PyAnalyzer(const AnalyzerOptions& options) : analyzer_(options) {}
+
+  const Analyzer& analyzer() const noexcept { return analyzer_; }
+
+  std::unique_ptr<MemoSlot> Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        std::unique_ptr<MemoSlot> s = std::move(free_.back());
+        free_.pop_back();
+        return s;
+      }
+    }
+    return std::make_unique<MemoSlot>(analyzer_);
+  }
+
+  // Needs the GIL (a memo dropped or cleared releases its str objects).
+  void Give(std::unique_ptr<MemoSlot> s) {
+    if (s->memo.OverBudget()) s->Clear();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (free_.size() < max_free_) free_.push_back(std::move(s));
+  }
+
+  // Drops every memo not in use.
+  void ClearMemos() {
+    std::vector<std::unique_ptr<MemoSlot>> drop;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      drop.swap(free_);
+    }
+  }
+
+ private:
+  Analyzer analyzer_;
+  const std::size_t max_free_ = static_cast<std::size_t>(ResolveThreads(0));
+  std::mutex mu_;
+  std::vector<std::unique_ptr<MemoSlot>> free_;
+};
+
+// A memo borrowed from a PyAnalyzer for one call. It goes back to the pool unless the call fails (a failed
+// call may have left it half made); either way with the GIL held.
+class MemoLease {
+ public:
+  explicit MemoLease(PyAnalyzer& owner) : owner_(owner), slot_(owner.Take()), exceptions_(std::uncaught_exceptions()) {}
+  ~MemoLease() {
+    if (std::uncaught_exceptions() != exceptions_) return;
+    try {
+      owner_.Give(std::move(slot_));
+    } catch (...) {
+    }
+  }
+  MemoLease(const MemoLease&) = delete;
+  MemoLease& operator=(const MemoLease&) = delete;
+  MemoSlot& operator*() const noexcept { return *slot_; }
+  MemoSlot* operator->() const noexcept { return slot_.get(); }
+
+ private:
+  PyAnalyzer& owner_;
+  std::unique_ptr<MemoSlot> slot_;
+  int exceptions_;
+};
+
+// A text as the memo reads it: UTF-8 bytes (width 0) or a str's own code units (width 1, 2 or 4).
+struct TextRef {
+  const void* data = nullptr;
+  std::size_t n = 0;
+  int width = 0;
+};
+
+TextRef StrRef(PyObject* o) {
+#if PY_VERSION_HEX < 0x030C0000
+  if (PyUnicode_READY(o) != 0) throw py::error_already_set();
+#endif
+  return TextRef{PyUnicode_DATA(o), static_cast<std::size_t>(PyUnicode_GET_LENGTH(o)),
+                 static_cast<int>(PyUnicode_KIND(o))};
+}
+
+TextRef Utf8Ref(const Utf8Text& t) { return TextRef{t.utf8.data(), t.utf8.size(), 0}; }
+
+// Sets *ids to the term ids of `t`; false for a str holding a lone surrogate. Needs no GIL.
+bool AnalyzeRef(AnalyzerMemo& memo, const TextRef& t, std::vector<std::uint32_t>* ids) {
+  switch (t.width) {
+    case 1:
+      return memo.Analyze(static_cast<const std::uint8_t*>(t.data), t.n, ids);
+    case 2:
+      static_assert(sizeof(Py_UCS2) == sizeof(char16_t) && sizeof(Py_UCS4) == sizeof(char32_t), "code unit sizes");
+      return memo.Analyze(static_cast<const char16_t*>(t.data), t.n, ids);
+    case 4:
+      return memo.Analyze(static_cast<const char32_t*>(t.data), t.n, ids);
+    default:
+      memo.Analyze(std::string_view(static_cast<const char*>(t.data), t.n), ids);
+      return true;
+  }
+}
+
+// Texts of at least this many code units are analysed with the GIL released (shorter ones take less time
+// than releasing and taking it back under contention).
+constexpr std::size_t kReleaseGilUnits = 2048;
+
+py::list AnalyzeOne(PyAnalyzer& self, py::handle text, const std::string& errors) {
+  const bool replace = ParseErrors(errors);
+  Utf8Text converted;
+  TextRef ref;
+  if (PyUnicode_Check(text.ptr())) {
+    ref = StrRef(text.ptr());
+  } else {
+    converted = ToUtf8(text, "text", replace);  // bytes, or TypeError
+    ref = Utf8Ref(converted);
+  }
+  MemoLease slot(self);
+  bool ok;
+  if (ref.n >= kReleaseGilUnits) {
+    py::gil_scoped_release release;
+    ok = AnalyzeRef(slot->memo, ref, &slot->ids);
+  } else {
+    ok = AnalyzeRef(slot->memo, ref, &slot->ids);
+  }
+  if (!ok) {  // lone surrogates: the usual error, or their replacement
+    converted = ToUtf8(text, "text", replace);
+    slot->memo.Analyze(converted.utf8, &slot->ids);
+  }
+  return slot->List(slot->ids);
+}
+
+// The elements of the iterable `texts` in a new list (raising ToUtf8List's errors for a single str or bytes
+// and for a non-iterable).
+py::list TextList(py::handle texts, const char* name) {
+  if (PyUnicode_Check(texts.ptr()) || PyBytes_Check(texts.ptr())) {
+    throw py::type_error(std::string(name) + " must be an iterable of str, not a single " +
+                         Py_TYPE(texts.ptr())->tp_name + "; wrap it in a list");
+  }
+  py::object it = py::reinterpret_steal<py::object>(PyObject_GetIter(texts.ptr()));
+  if (!it) {
+    PyErr_Clear();
+    throw py::type_error(std::string(name) + " must be an iterable of str, not " + Py_TYPE(texts.ptr())->tp_name);
+  }
+  PyObject* list = PySequence_List(it.ptr());
+  if (list == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::list>(list);
+}
+
+std::string ElementLabel(const char* name, std::size_t i) { return std::string(name) + "[" + std::to_string(i) + "]"; }
+
+py::list AnalyzeMany(PyAnalyzer& self, py::handle texts, py::handle n_threads, const std::string& errors) {
+  const bool replace = ParseErrors(errors);
+  const py::list items = TextList(texts, "texts");
+  const std::size_t n = items.size();
+  // str elements are read in place; bytes are checked (and repaired) here. Errors come in element order, as
+  // ToUtf8List raises them: before an element's error, an earlier str's lone surrogate.
+  std::vector<TextRef> refs(n);
+  std::deque<Utf8Text> converted;
+  for (std::size_t i = 0; i < n; ++i) {
+    PyObject* o = PyList_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(i));
+    if (PyUnicode_Check(o)) {
+      refs[i] = StrRef(o);
+      continue;
+    }
+    try {
+      converted.push_back(ToUtf8(o, ElementLabel("texts", i).c_str(), replace));
+    } catch (...) {
+      for (std::size_t k = 0; k < i; ++k) {
+        PyObject* e = PyList_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(k));
+        if (PyUnicode_Check(e)) ToUtf8(e, ElementLabel("texts", k).c_str(), replace);
+      }
+      throw;
+    }
+    refs[i] = Utf8Ref(converted.back());
+  }
+  const int threads = ThreadsArg(n_threads);
+
+  // Blocks of documents: terms as ids with the GIL released (threads over documents, each with its own memo),
+  // then the lists with the GIL held; Ctrl-C is checked between blocks.
+  constexpr std::size_t kBlock = 1024, kGrain = 16;
+  const std::size_t n_memos = std::max<std::size_t>(
+      1, std::min<std::size_t>(static_cast<std::size_t>(threads), (std::min(n, kBlock) + kGrain - 1) / kGrain));
+  std::vector<std::unique_ptr<MemoLease>> memos;
+  for (std::size_t m = 0; m < n_memos; ++m) memos.push_back(std::make_unique<MemoLease>(self));
+  const std::size_t block = std::min(n, kBlock);
+  std::vector<std::vector<std::uint32_t>> ids(block);
+  std::vector<std::uint8_t> memo_of(block, 0), ok(block, 0);
+  py::list out(n);
+  for (std::size_t begin = 0; begin < n; begin += kBlock) {
+    const std::size_t end = std::min(n, begin + kBlock);
+    {
+      py::gil_scoped_release release;
+      if (n_memos == 1) {
+        for (std::size_t k = begin; k < end; ++k) ok[k - begin] = AnalyzeRef((*memos[0])->memo, refs[k], &ids[k - begin]);
+      } else {
+        std::mutex mu;
+        std::vector<std::uint8_t> idle(n_memos);
+        std::iota(idle.begin(), idle.end(), std::uint8_t{0});
+        ParallelFor(end - begin, threads, kGrain, [&](std::size_t b, std::size_t e) {
+          std::uint8_t m;
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            m = idle.back();
+            idle.pop_back();
+          }
+          AnalyzerMemo& memo = (*memos[m])->memo;
+          for (std::size_t k = b; k < e; ++k) {
+            ok[k] = AnalyzeRef(memo, refs[begin + k], &ids[k]);
+            memo_of[k] = m;
+          }
+          std::lock_guard<std::mutex> lock(mu);
+          idle.push_back(m);
+        });
+      }
+    }
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    for (std::size_t k = begin; k < end; ++k) {
+      MemoSlot& slot = **memos[memo_of[k - begin]];
+      if (!ok[k - begin]) {  // a str with lone surrogates: the usual error, or their replacement
+        const Utf8Text t = ToUtf8(items[k], ElementLabel("texts", k).c_str(), replace);
+        slot.memo.Analyze(t.utf8, &ids[k - begin]);
+      }
+      PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(k), slot.List(ids[k - begin]).release().ptr());
+    }
+    for (auto& m : memos) {
+      if ((*m)->memo.OverBudget()) (*m)->Clear();
+    }
+  }
+  return out;
+}
 
 py::list StringsToPy(const std::vector<std::string>& v) {
   py::list out(v.size());
@@ -307,52 +551,32 @@ void BindText(py::module_& m) {
           },
           py::arg("words"), py::arg("n_threads") = py::none());
 
-  py::class_<Analyzer>(m, "Analyzer")
-      .def(py::init([](const py::dict& options) { return new Analyzer(AnalyzerOptionsFromDict(options)); }),
+  py::class_<PyAnalyzer>(m, "Analyzer")
+      .def(py::init([](const py::dict& options) { return new PyAnalyzer(AnalyzerOptionsFromDict(options)); }),
            py::arg("options"))
       .def_static("default_options", []() { return AnalyzerOptionsToDict(AnalyzerOptions()); })
-      .def("options", [](const Analyzer& a) { return AnalyzerOptionsToDict(a.options()); })
-      .def("stop_words", [](const Analyzer& a) { return StringsToPy(a.stop_words().Words()); })
-      .def("protected_words", [](const Analyzer& a) { return StringsToPy(a.stemmer().protected_words()); })
+      .def("options", [](const PyAnalyzer& a) { return AnalyzerOptionsToDict(a.analyzer().options()); })
+      .def("stop_words", [](const PyAnalyzer& a) { return StringsToPy(a.analyzer().stop_words().Words()); })
+      .def("protected_words",
+           [](const PyAnalyzer& a) { return StringsToPy(a.analyzer().stemmer().protected_words()); })
+      .def("analyze", &AnalyzeOne, py::arg("text"), py::arg("errors") = "strict")
+      .def("analyze_batch", &AnalyzeMany, py::arg("texts"), py::arg("n_threads") = py::none(),
+           py::arg("errors") = "strict")
+      .def("clear_memos", &PyAnalyzer::ClearMemos)
       .def(
-          "analyze",
-          [](const Analyzer& a, py::handle text, const std::string& errors) {
+          "analyze_plain",
+          // The terms of `text` without any memo (Analyzer::Analyze): the reference the memoised paths are
+          // tested against.
+          [](const PyAnalyzer& a, py::handle text, const std::string& errors) {
             const Utf8Text in = ToUtf8(text, "text", ParseErrors(errors));
-            InternedTerms interned;
-            interned.ids.resize(1);
+            std::vector<std::string> out;
             {
               py::gil_scoped_release release;
-              TermList terms;
-              a.AnalyzeInto(in.utf8, &terms);
-              interned.Add(0, terms);
+              out = a.analyzer().Analyze(in.utf8);
             }
-            const py::list result = interned.ToPython();
-            return py::reinterpret_borrow<py::list>(result[0]);
+            return StringsToPy(out);
           },
-          py::arg("text"), py::arg("errors") = "strict")
-      .def(
-          "analyze_batch",
-          [](const Analyzer& a, py::handle texts, py::handle n_threads, const std::string& errors) {
-            const bool replace = ParseErrors(errors);
-            py::list keep;
-            const std::vector<Utf8Text> in = ToUtf8List(texts, "texts", replace, keep);
-            const int threads = ThreadsArg(n_threads);
-            std::vector<std::string_view> views;
-            views.reserve(in.size());
-            for (const auto& t : in) views.push_back(t.utf8);
-            InternedTerms interned;
-            interned.ids.resize(views.size());
-            std::vector<TermList> terms;
-            RunInterruptible(views.size(), 1024, [&](std::size_t begin, std::size_t end) {
-              terms.resize(end - begin);
-              ParallelFor(end - begin, threads, 16, [&](std::size_t b, std::size_t e) {
-                for (std::size_t k = b; k < e; ++k) a.AnalyzeInto(views[begin + k], &terms[k]);
-              });
-              for (std::size_t k = begin; k < end; ++k) interned.Add(k, terms[k - begin]);
-            });
-            return interned.ToPython();
-          },
-          py::arg("texts"), py::arg("n_threads") = py::none(), py::arg("errors") = "strict");
+          py::arg("text"), py::arg("errors") = "strict");
 
   m.def("builtin_stop_words", [](const std::string& name) { return StringsToPy(BuiltinStopWords(name)); },
         py::arg("name"));

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import pickle
+import random
 
 import pytest
 from hypothesis import given, settings
@@ -203,8 +204,11 @@ def test_analyze_batch_matches_single_calls_for_any_thread_count(shared_data):
     for options in ({}, {"stemmer": "snowball", "ngram_range": (1, 2)}, {"analyzer": "char_wb"}):
         a = akhbar.Analyzer(**options)
         expected = [a(t) for t in texts]
+        assert expected == [a._impl.analyze_plain(t) for t in texts]  # the analyser without memo
         assert a.analyze_batch(texts, n_threads=1) == expected
         assert a.analyze_batch(texts, n_threads=3) == expected
+        a.clear_cache()
+        assert a.analyze_batch(texts[::-1], n_threads=2) == expected[::-1]
 
 
 def test_analyzer_options_validation():
@@ -246,3 +250,128 @@ def test_python_defaults_match_the_core():
     ours = analyzer_options()
     assert ours == core
     assert akhbar.Analyzer().options == core
+
+
+# ------------------------------------------------------------------------------------ memoised analysis
+# Analyzer.__call__ and analyze_batch read str objects in place and memoise the analysis per chunk of text
+# between ASCII whitespace, with one Python str per distinct term. They must equal the analyser without memo
+# (_impl.analyze_plain: the C++ Analyzer::Analyze on the UTF-8 text) for every option set, storage (Latin-1,
+# UCS-2, UCS-4, bytes), memo state and thread count.
+
+_MEMO_PIECES = _PIECES + [
+    "الرئيس", "والرئيس", "الرَّئيس", "الرئيـــس", "في", "ﷺ", "ﻷنه", "المدرسة", "بايدن", "ٱلْحَمْدُ", "کتاب", "é",
+    "Straße", "ﬁ", "𝔸", "the", "and", "12,500", "١٢٬٥٠٠", "  ", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\xa0",
+    "\u2003", "\u3000", "\u200b", "\u0301", "ـــ", "e\u0301",
+]
+_MEMO_TEXT = st.lists(st.sampled_from(_MEMO_PIECES), max_size=30).map("".join)
+_MEMO_OPTIONS = [
+    {},
+    {"ngram_range": (1, 3)},
+    {"ngram_range": (2, 2), "stemmer": "snowball"},
+    {"stop_words": False, "stemmer": "none", "keep_clitics": True},
+    {"stop_words": ["في", "the"], "add_protected_words": ["الرئيس"], "keep_numbers": False, "keep_urls": False},
+    {"stop_word_lists": ("arabic", "english"), "remove_stop_words": ["في"], "ngram_range": (1, 2)},
+    {"remove_diacritics": False, "normalize_whitespace": False, "remove_invisible": False},
+    {"unicode": False, "fold_alef": False, "fold_teh_marbuta": False},
+    {"analyzer": "char_wb", "ngram_range": (2, 4)},
+    {"analyzer": "char_wb", "ngram_range": (1, 1), "normalize_whitespace": False},
+    {"analyzer": "char", "ngram_range": (1, 3)},
+]
+# One analyser per option set for the whole run, so that the memos warm up across examples.
+_MEMO_ANALYZERS: dict[int, akhbar.Analyzer] = {}
+
+
+def _memo_analyzer(which: int) -> akhbar.Analyzer:
+    if which not in _MEMO_ANALYZERS:
+        _MEMO_ANALYZERS[which] = akhbar.Analyzer(**_MEMO_OPTIONS[which])
+    return _MEMO_ANALYZERS[which]
+
+
+@settings(max_examples=250)
+@given(st.lists(_MEMO_TEXT, max_size=6), st.integers(0, len(_MEMO_OPTIONS) - 1))
+def test_memoised_analysis_equals_the_plain_analyser(texts, which):
+    a = _memo_analyzer(which)
+    want = [a._impl.analyze_plain(t) for t in texts]
+    assert [a(t) for t in texts] == want
+    assert [a(t) for t in texts] == want  # every chunk now in the memo
+    assert a.analyze_batch(texts, n_threads=1) == want
+    assert a.analyze_batch(texts * 3, n_threads=2) == want * 3
+    assert a.analyze_batch([t.encode() for t in texts], n_threads=1) == want
+    fresh = akhbar.Analyzer(**_MEMO_OPTIONS[which])
+    assert fresh.analyze_batch(texts[::-1], n_threads=1) == want[::-1]
+
+
+def test_memoised_analysis_of_long_texts_and_many_documents():
+    # Texts past the size analysed with the GIL released, and more documents than one block.
+    rng = random.Random(3)
+    pieces = [p for p in _MEMO_PIECES if p]
+    long_texts = ["".join(rng.choice(pieces) for _ in range(3000)) for _ in range(3)]
+    docs = ["".join(rng.choice(pieces) for _ in range(rng.randrange(20))) for _ in range(2500)]
+    for options in ({}, {"ngram_range": (1, 2)}, {"analyzer": "char_wb", "ngram_range": (3, 3)}):
+        a = akhbar.Analyzer(**options)
+        want = [a._impl.analyze_plain(t) for t in long_texts]
+        assert [a(t) for t in long_texts] == want
+        want_docs = [a._impl.analyze_plain(t) for t in docs]
+        for threads in (1, 2, 5):
+            assert a.analyze_batch(docs, n_threads=threads) == want_docs
+
+
+def test_memoised_analysis_from_many_python_threads():
+    # Calls and batches on one analyser at once (texts long enough to release the GIL): each call has its own
+    # memo, and the pool hands memos from thread to thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(5)
+    pieces = [p for p in _MEMO_PIECES if p]
+    docs = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 2500))) for _ in range(40)]
+    a = akhbar.Analyzer(ngram_range=(1, 2))
+    want = [a._impl.analyze_plain(d) for d in docs]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        calls = pool.map(a, docs)
+        batches = [pool.submit(a.analyze_batch, docs[k:] + docs[:k], 2) for k in range(0, 40, 8)]
+        assert list(calls) == want
+        for k, b in zip(range(0, 40, 8), batches):
+            assert b.result() == want[k:] + want[:k]
+
+
+def test_memoised_terms_are_shared_str_objects():
+    a = akhbar.Analyzer()
+    first, second = a.analyze_batch(["الرئيس في القاهرة", "القاهرة والرئيس"], n_threads=1)
+    assert first == ["رئيس", "القاهره"] and second == ["القاهره", "رئيس"]
+    assert first[1] is second[0] and first[0] is second[1]  # one str per distinct term
+    assert type(first[0]) is str and type(first) is list
+    a.clear_cache()
+    again = a("القاهرة")
+    assert again == ["القاهره"] and again[0] is not first[1]  # made anew after clear_cache()
+
+
+def test_memoised_analysis_reports_lone_surrogates_every_time():
+    a = akhbar.Analyzer()
+    a("الرئيس في القاهرة")
+    bad = "الرئيس \ud800x القاهرة"
+    for _ in range(2):  # the bad chunk unseen, then remembered as invalid
+        with pytest.raises(ValueError, match=r"text: lone surrogate U\+D800 at index 7"):
+            a(bad)
+        with pytest.raises(ValueError, match=r"texts\[1\]: lone surrogate U\+D800 at index 7"):
+            a.analyze_batch(["القاهرة", bad], n_threads=1)
+    assert a(bad, errors="replace") == a._impl.analyze_plain(bad, "replace")
+    assert a.analyze_batch([bad, "في"], errors="replace") == [a._impl.analyze_plain(bad, "replace"), []]
+    wide = "😀 \udfff"  # UCS-4 storage
+    with pytest.raises(ValueError, match=r"U\+DFFF at index 2"):
+        a(wide)
+    char = akhbar.Analyzer(analyzer="char")
+    with pytest.raises(ValueError, match=r"U\+D800"):
+        char(bad)
+    # The first bad element in order, whatever its kind of error.
+    with pytest.raises(ValueError, match=r"texts\[0\]"):
+        a.analyze_batch([bad, None])
+    with pytest.raises(TypeError, match=r"texts\[1\] must be str or bytes"):
+        a.analyze_batch(["ok", None, bad])
+    with pytest.raises(ValueError, match=r"texts\[1\].*byte offset 1"):
+        a.analyze_batch(["ok", b"a\xff", bad])
+    with pytest.raises(TypeError, match="wrap it in a list"):
+        a.analyze_batch("الرئيس")
+    with pytest.raises(TypeError, match="texts must be an iterable of str, not int"):
+        a.analyze_batch(5)
+    assert a.analyze_batch(iter(["الرئيس", b"\xd9\x81\xd9\x8a"]), n_threads=1) == [["رئيس"], []]
+    assert a("الرئيس في القاهرة") == ["رئيس", "القاهره"]

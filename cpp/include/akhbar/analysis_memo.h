@@ -1,0 +1,66 @@
+// Memoised analysis: the terms of many texts as ids into one table of distinct terms, each distinct chunk of
+// raw text (between ASCII whitespace) analysed once. Used by the Python binding to build term lists from one
+// str object per distinct term.
+#ifndef AKHBAR_ANALYSIS_MEMO_H_
+#define AKHBAR_ANALYSIS_MEMO_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "akhbar/analyzer.h"
+
+namespace akhbar {
+
+// A memo of one Analyzer's work: raw chunk -> the ids of its terms, and id -> term. Analysis never crosses
+// ASCII whitespace for "word" and "char_wb" (the normaliser maps code points one by one up to a starter, and
+// tokens and char_wb words end at whitespace), so a text's terms are its chunks' terms in order, and each
+// distinct chunk is analysed once; word n-grams are then joined from the unigram ids (bigrams cached by id
+// pair). "char" n-grams cross whitespace: every text is analysed in full and only its terms are interned.
+// The ids are those of Analyzer::ForEachTerm's terms, in its order, for every text and every memo state.
+//
+// Not thread-safe: one memo per thread (any memo serves any text). Memory grows with the distinct chunks and
+// terms seen; the owner checks OverBudget() between texts and calls Clear().
+class AnalyzerMemo {
+ public:
+  // `analyzer` must outlive the memo. `max_entries` bounds distinct chunks and distinct terms (OverBudget).
+  explicit AnalyzerMemo(const Analyzer& analyzer, std::size_t max_entries = std::size_t{1} << 18);
+  ~AnalyzerMemo();
+  AnalyzerMemo(const AnalyzerMemo&) = delete;
+  AnalyzerMemo& operator=(const AnalyzerMemo&) = delete;
+
+  // Sets *ids to the ids of the terms of UTF-8 `text`, in order. Throws InvalidUtf8 (the offset in `text`)
+  // for ill-formed input, as Analyzer::Analyze does. O(chunks) on memo hits, plus the analysis of new
+  // chunks; no allocation once buffers are warm.
+  void Analyze(std::string_view text, std::vector<std::uint32_t>* ids);
+
+  // The same for a text stored as Python stores a str: `n` code units of Latin-1, UCS-2 or UCS-4. Returns
+  // false (and *ids unspecified) if the text holds a surrogate code point (U+D800..U+DFFF), which has no
+  // UTF-8 form; the memo stays consistent.
+  bool Analyze(const std::uint8_t* latin1, std::size_t n, std::vector<std::uint32_t>* ids);
+  bool Analyze(const char16_t* ucs2, std::size_t n, std::vector<std::uint32_t>* ids);
+  bool Analyze(const char32_t* ucs4, std::size_t n, std::vector<std::uint32_t>* ids);
+
+  // The term with id `id` (< term_count()). Valid until the next Analyze or Clear. O(1).
+  std::string_view Term(std::uint32_t id) const noexcept;
+  // Number of distinct terms; ids are 0..term_count()-1 in first-seen order.
+  std::size_t term_count() const noexcept;
+
+  // True once the memo holds more than max_entries chunks or terms.
+  bool OverBudget() const noexcept;
+  // Forgets every chunk and term (ids given before are no longer valid). An exception other than
+  // InvalidUtf8 thrown by Analyze clears the memo too.
+  void Clear();
+  // Heap bytes held (capacity included).
+  std::size_t MemoryBytes() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace akhbar
+
+#endif  // AKHBAR_ANALYSIS_MEMO_H_

@@ -1,0 +1,349 @@
+#include "akhbar/analysis_memo.h"
+
+#include <algorithm>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "akhbar/error.h"
+#include "akhbar/utf8.h"
+#include "term_cache.h"
+
+namespace akhbar {
+
+namespace {
+
+// Memo key kinds: the same chunk stored in different code units has one entry per storage.
+constexpr unsigned kUtf8Kind = 0, kLatin1Kind = 1, kUcs2Kind = 2, kUcs4Kind = 3;
+constexpr std::uint32_t kInvalid = 0xFFFFFFFFu;  // entry count of a chunk that is not valid text
+constexpr std::size_t kPrefetch = 32;            // memo lookups in flight
+
+template <typename Unit>
+bool IsAsciiSpace(Unit c) noexcept {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+#if defined(__SSE2__)
+// Bit k set: unit k of the 16 at p is ASCII whitespace (' ' or '\t'..'\r').
+unsigned SpaceMask(const void* p) noexcept {
+  const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t' - 1), cr = _mm_set1_epi8('\r' + 1);
+  const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(p));
+  // Signed compares: bytes >= 0x80 are negative, never whitespace.
+  const __m128i ws =
+      _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_and_si128(_mm_cmpgt_epi8(v, tab), _mm_cmplt_epi8(v, cr)));
+  return static_cast<unsigned>(_mm_movemask_epi8(ws));
+}
+unsigned SpaceMask(const char* p) noexcept { return SpaceMask(static_cast<const void*>(p)); }
+unsigned SpaceMask(const std::uint8_t* p) noexcept { return SpaceMask(static_cast<const void*>(p)); }
+unsigned SpaceMask(const char16_t* p) noexcept {
+  const __m128i space = _mm_set1_epi16(' '), tab = _mm_set1_epi16('\t' - 1), cr = _mm_set1_epi16('\r' + 1);
+  auto ws = [&](__m128i v) {  // units >= 0x8000 are negative: never whitespace
+    return _mm_or_si128(_mm_cmpeq_epi16(v, space), _mm_and_si128(_mm_cmpgt_epi16(v, tab), _mm_cmplt_epi16(v, cr)));
+  };
+  const __m128i lo = ws(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  const __m128i hi = ws(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 8)));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(lo, hi)));
+}
+#endif
+
+// The maximal runs of units that are not ASCII whitespace, as [begin, end) unit ranges.
+template <typename Unit>
+void SplitChunks(const Unit* p, std::size_t n, std::vector<std::pair<std::size_t, std::size_t>>* out) {
+  out->clear();
+  std::size_t i = 0, start = 0;
+  bool in_chunk = false;
+#if defined(__SSE2__)
+  if constexpr (sizeof(Unit) <= 2) {
+    // 16 units at a time: bit masks of chunk starts and ends, walked with count-trailing-zeros.
+    unsigned prev_space = 1;  // the unit before the block is whitespace (or the text start)
+    for (; i + 16 <= n; i += 16) {
+      const unsigned m = SpaceMask(p + i);
+      const unsigned before = ((m << 1) | prev_space) & 0xFFFFu;  // bit k: unit k - 1 is whitespace
+      unsigned starts = ~m & before & 0xFFFFu;
+      unsigned ends = m & ~before & 0xFFFFu;
+      prev_space = m >> 15;
+      for (;;) {
+        if (!in_chunk) {
+          if (starts == 0) break;
+          start = i + static_cast<std::size_t>(__builtin_ctz(starts));
+          starts &= starts - 1;
+          in_chunk = true;
+        } else {
+          if (ends == 0) break;
+          out->emplace_back(start, i + static_cast<std::size_t>(__builtin_ctz(ends)));
+          ends &= ends - 1;
+          in_chunk = false;
+        }
+      }
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    const bool ws = IsAsciiSpace(p[i]);
+    if (ws && in_chunk) {
+      out->emplace_back(start, i);
+      in_chunk = false;
+    } else if (!ws && !in_chunk) {
+      start = i;
+      in_chunk = true;
+    }
+  }
+  if (in_chunk) out->emplace_back(start, n);
+}
+
+// Code units as UTF-8 in *out (the view for UTF-8 input); false for ill-formed UTF-8 or a surrogate.
+bool AsUtf8(const char* p, std::size_t n, std::string*, std::string_view* out) {
+  *out = std::string_view(p, n);
+  return utf8::Validate(*out) == utf8::kValid;
+}
+bool AsUtf8(const std::uint8_t* p, std::size_t n, std::string* buf, std::string_view* out) {
+  buf->clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t c = p[i];
+    if (c < 0x80) {
+      buf->push_back(static_cast<char>(c));
+    } else {
+      buf->push_back(static_cast<char>(0xC0 | (c >> 6)));
+      buf->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  *out = *buf;
+  return true;
+}
+template <typename Unit>
+bool WideAsUtf8(const Unit* p, std::size_t n, std::string* buf, std::string_view* out) {
+  buf->clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    const char32_t c = p[i];
+    if (c < 0x80) {
+      buf->push_back(static_cast<char>(c));
+      continue;
+    }
+    if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) return false;
+    utf8::Append(c, *buf);
+  }
+  *out = *buf;
+  return true;
+}
+bool AsUtf8(const char16_t* p, std::size_t n, std::string* buf, std::string_view* out) {
+  return WideAsUtf8(p, n, buf, out);
+}
+bool AsUtf8(const char32_t* p, std::size_t n, std::string* buf, std::string_view* out) {
+  return WideAsUtf8(p, n, buf, out);
+}
+
+}  // namespace
+
+struct AnalyzerMemo::Impl {
+  Impl(const Analyzer& a, std::size_t max)
+      : analyzer(a),
+        max_entries(max),
+        nmin(static_cast<std::size_t>(a.options().ngram_min)),
+        nmax(static_cast<std::size_t>(a.options().ngram_max)),
+        push_key([this](std::string_view t) { keys.push_back(Key(t)); }) {}
+
+  const Analyzer& analyzer;
+  const std::size_t max_entries;
+  const std::size_t nmin, nmax;
+  internal::TokenMemo chunks;  // chunk -> its one term id and 1, or (offset, count) in keys, or kInvalid
+  std::vector<std::uint32_t> keys;
+  // Distinct terms: term -> id (one probe of an inline key for most terms), id -> term.
+  internal::TokenMemo term_ids;
+  std::string term_bytes;
+  std::vector<std::uint32_t> term_ends;
+  std::unique_ptr<internal::PairCache> pairs;  // (word id, word id) -> bigram id
+  // Working memory.
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  std::vector<internal::TokenMemo::Key> memo_keys;
+  std::vector<std::uint32_t> unigrams;
+  std::string utf8, joined, word_buffer;
+  TextTokens tokens;
+  TermScratch scratch;
+  const std::function<void(std::string_view)> push_key;
+
+  std::uint32_t Key(std::string_view term) {
+    bool found = false;
+    internal::TokenMemo::Entry* e =
+        term_ids.FindOrAdd(internal::TokenMemo::MakeKey(term.data(), term.size(), term.size(), 0), &found);
+    if (!found) {
+      if (term_bytes.size() + term.size() > 0xFFFFFFFFu) throw InvalidArgument("more than 4 GB of distinct terms");
+      e->value = static_cast<std::uint32_t>(term_ends.size());
+      term_bytes.append(term);
+      term_ends.push_back(static_cast<std::uint32_t>(term_bytes.size()));
+    }
+    return e->value;
+  }
+
+  std::string_view Term(std::uint32_t id) const noexcept {
+    const std::uint32_t b = id == 0 ? 0 : term_ends[id - 1];
+    return std::string_view(term_bytes).substr(b, term_ends[id] - b);
+  }
+
+  // Appends the ids of the terms of chunk (valid UTF-8, no ASCII whitespace) to keys.
+  void Fill(std::string_view chunk) {
+    analyzer.Tokens(chunk, &tokens);
+    if (analyzer.word_level()) {
+      for (const RawToken& t : tokens.tokens) {
+        std::string_view term;
+        if (analyzer.TokenTerm(tokens.Surface(t), t.kind, &scratch, &term)) keys.push_back(Key(term));
+      }
+    } else {
+      for (const RawToken& t : tokens.tokens) analyzer.WordNgrams(tokens.Surface(t), &word_buffer, push_key);
+    }
+  }
+
+  template <typename Unit>
+  bool Run(const Unit* p, std::size_t n, unsigned kind, std::vector<std::uint32_t>* ids) {
+    if (!analyzer.token_level()) return RunWhole(p, n, ids);
+    SplitChunks(p, n, &ranges);
+    const std::size_t nc = ranges.size();
+    memo_keys.resize(nc);
+    const char* bytes = reinterpret_cast<const char*>(p);
+    constexpr std::size_t w = sizeof(Unit);
+    for (std::size_t j = 0; j < nc; ++j) {
+      const auto [b, e] = ranges[j];
+      memo_keys[j] = internal::TokenMemo::MakeKey(bytes + b * w, (e - b) * w, (n - b) * w, kind);
+      if (j < kPrefetch) chunks.Prefetch(memo_keys[j]);
+    }
+    const bool ngrams = analyzer.word_level() && nmax > 1;
+    std::vector<std::uint32_t>* out = ngrams ? &unigrams : ids;
+    out->clear();
+    for (std::size_t j = 0; j < nc; ++j) {
+      if (j + kPrefetch < nc) chunks.Prefetch(memo_keys[j + kPrefetch]);
+      bool found = false;
+      internal::TokenMemo::Entry* e = chunks.FindOrAdd(memo_keys[j], &found);
+      if (!found) {
+        e->aux = kInvalid;  // until analysed
+        e->value = 0;
+        std::string_view chunk;
+        if (!AsUtf8(p + ranges[j].first, ranges[j].second - ranges[j].first, &utf8, &chunk)) return false;
+        const std::size_t off = keys.size();
+        Fill(chunk);
+        const std::size_t count = keys.size() - off;
+        if (count == 1) {  // a single term (most chunks) lives in the entry
+          e->value = keys.back();
+          keys.pop_back();
+        } else {
+          e->value = static_cast<std::uint32_t>(off);
+        }
+        e->aux = static_cast<std::uint32_t>(count);
+      }
+      if (e->aux == 1) {
+        out->push_back(e->value);
+      } else if (e->aux == kInvalid) {
+        return false;
+      } else {
+        out->insert(out->end(), keys.begin() + e->value, keys.begin() + e->value + e->aux);
+      }
+    }
+    if (ngrams) Ngrams(ids);
+    return true;
+  }
+
+  // "char": the whole text's n-grams, interned.
+  template <typename Unit>
+  bool RunWhole(const Unit* p, std::size_t n, std::vector<std::uint32_t>* ids) {
+    std::string_view text;
+    if (!AsUtf8(p, n, &utf8, &text)) return false;
+    ids->clear();
+    analyzer.ForEachTerm(text, [&](std::string_view t) { ids->push_back(Key(t)); });
+    return true;
+  }
+
+  // Word n-grams of `unigrams` in scikit-learn's order, as Analyzer::ForEachTerm builds them.
+  void Ngrams(std::vector<std::uint32_t>* ids) {
+    ids->clear();
+    const std::size_t count = unigrams.size();
+    if (nmin == 1) ids->assign(unigrams.begin(), unigrams.end());
+    if (nmin <= 2 && nmax >= 2 && count >= 2) {
+      if (!pairs) pairs = std::make_unique<internal::PairCache>(16);
+      for (std::size_t j = 0; j + 1 < count; ++j) {
+        const std::uint32_t a = unigrams[j], b = unigrams[j + 1];
+        std::uint32_t id;
+        if (!pairs->Get(a, b, &id)) {
+          joined.assign(Term(a));
+          joined.push_back(' ');
+          joined.append(Term(b));
+          id = Key(joined);
+          pairs->Put(a, b, id);
+        }
+        ids->push_back(id);
+      }
+    }
+    for (std::size_t len = std::max<std::size_t>(nmin, 3); len <= nmax && len <= count; ++len) {
+      for (std::size_t j = 0; j + len <= count; ++j) {
+        joined.assign(Term(unigrams[j]));
+        for (std::size_t k = j + 1; k < j + len; ++k) {
+          joined.push_back(' ');
+          joined.append(Term(unigrams[k]));
+        }
+        ids->push_back(Key(joined));
+      }
+    }
+  }
+
+  template <typename Unit>
+  bool RunOrClear(const Unit* p, std::size_t n, unsigned kind, std::vector<std::uint32_t>* ids) {
+    try {
+      return Run(p, n, kind, ids);
+    } catch (...) {
+      Clear();
+      throw;
+    }
+  }
+
+  void Clear() {
+    chunks.Clear();
+    std::vector<std::uint32_t>().swap(keys);
+    term_ids.Clear();
+    std::string().swap(term_bytes);
+    std::vector<std::uint32_t>().swap(term_ends);
+    pairs.reset();
+  }
+};
+
+AnalyzerMemo::AnalyzerMemo(const Analyzer& analyzer, std::size_t max_entries)
+    : impl_(std::make_unique<Impl>(analyzer, max_entries)) {}
+
+AnalyzerMemo::~AnalyzerMemo() = default;
+
+void AnalyzerMemo::Analyze(std::string_view text, std::vector<std::uint32_t>* ids) {
+  if (!impl_->RunOrClear(text.data(), text.size(), kUtf8Kind, ids)) {
+    utf8::CheckValid(text);  // throws with the offset in the text
+    throw std::logic_error("AnalyzerMemo: a valid text was reported invalid");
+  }
+}
+
+bool AnalyzerMemo::Analyze(const std::uint8_t* latin1, std::size_t n, std::vector<std::uint32_t>* ids) {
+  return impl_->RunOrClear(latin1, n, kLatin1Kind, ids);
+}
+bool AnalyzerMemo::Analyze(const char16_t* ucs2, std::size_t n, std::vector<std::uint32_t>* ids) {
+  return impl_->RunOrClear(ucs2, n, kUcs2Kind, ids);
+}
+bool AnalyzerMemo::Analyze(const char32_t* ucs4, std::size_t n, std::vector<std::uint32_t>* ids) {
+  return impl_->RunOrClear(ucs4, n, kUcs4Kind, ids);
+}
+
+std::string_view AnalyzerMemo::Term(std::uint32_t id) const noexcept { return impl_->Term(id); }
+std::size_t AnalyzerMemo::term_count() const noexcept { return impl_->term_ends.size(); }
+
+bool AnalyzerMemo::OverBudget() const noexcept {
+  return impl_->chunks.size() > impl_->max_entries || impl_->term_ends.size() > impl_->max_entries ||
+         impl_->keys.size() > 8 * impl_->max_entries;
+}
+
+void AnalyzerMemo::Clear() { impl_->Clear(); }
+
+std::size_t AnalyzerMemo::MemoryBytes() const noexcept {
+  const Impl& m = *impl_;
+  return m.chunks.MemoryBytes() + m.keys.capacity() * sizeof(std::uint32_t) + m.term_ids.MemoryBytes() + m.term_bytes.capacity() +
+         m.term_ends.capacity() * sizeof(std::uint32_t) +
+         (m.pairs ? m.pairs->MemoryBytes() : 0);
+}
+
+}  // namespace akhbar

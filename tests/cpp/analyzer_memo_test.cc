@@ -1,0 +1,224 @@
+// AnalyzerMemo gives the analyser's terms, in order, for every text and every state of the memo: random texts
+// built to stress the chunking (marks and tatweel at chunk edges, Unicode spaces inside a chunk, ligatures,
+// URLs, numbers, clitics, long chunks), read as UTF-8, Latin-1, UCS-2 and UCS-4, under many option sets.
+#include "akhbar/analysis_memo.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "akhbar/analyzer.h"
+#include "akhbar/error.h"
+#include "akhbar/utf8.h"
+
+namespace akhbar {
+namespace {
+
+const std::vector<std::string> kPieces = {
+    "الرئيس", "والرئيس", "الرئيسِ", "الرَّئيس", "الرئيـــس", "أعقـ.ـاب", "أعقـ*ـاب", "القِمَّةِ", "\u064E", "\u0651ب",
+    "ـ", "ﷺ", "ﻻ", "ﻷنه", "فلسطين", "بايدن", "المدرسة", "مدرسة", "ى", "على", "في", "من", "وiPhone", "والـCNN",
+    "و١٢٬٥٠٠", "12,500", "1,234.5", "3.5", "١٢٣", "#قمة_الرياض", "@user_1", "https://example.com/a?b=1.",
+    "www.akhbar.org", "a.b@mail.example.com", "ٱلْحَمْدُ", "کتاب", "یک", "ABC", "Straße", "ﬁle", "ｆｕｌｌ",
+    "،", "؛", "؟", "«", "»", "(", ")", ".", "-", "_", "'", "\"", "\u200C", "\u200F", "\u00AD", "e\u0301",
+    "المستشفياتوالمؤسساتالحكوميةالكبرى", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "٫", "٬", "ؤ", "ئ", "\u0670", "café",
+    "😀", "𝔸rab", "the", "and",
+};
+const std::vector<std::string> kSeparators = {" ", " ", " ", "  ", "\n", "\t", "\r\n", "\v", "\f", "\u00A0",
+                                              "\u2003", "\u3000", "\x1C", "", "", "\u200B", "\u0085"};
+
+std::vector<std::string> RandomDocs(std::uint32_t seed, int n) {
+  std::mt19937 rng(seed);
+  std::vector<std::string> docs;
+  for (int d = 0; d < n; ++d) {
+    std::string doc;
+    const int len = static_cast<int>(rng() % 40);
+    for (int k = 0; k < len; ++k) {
+      doc += kPieces[rng() % kPieces.size()];
+      doc += kSeparators[rng() % kSeparators.size()];
+    }
+    docs.push_back(doc);
+  }
+  return docs;
+}
+
+std::vector<char32_t> CodePoints(const std::string& text) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < text.size();) {
+    int len = 0;
+    out.push_back(static_cast<char32_t>(utf8::Decode(text, i, &len)));
+    i += static_cast<std::size_t>(len);
+  }
+  return out;
+}
+
+using Terms = std::vector<std::string>;
+
+Terms TermsOf(const AnalyzerMemo& memo, const std::vector<std::uint32_t>& ids) {
+  Terms out;
+  for (const std::uint32_t id : ids) {
+    EXPECT_LT(id, memo.term_count());
+    out.emplace_back(memo.Term(id));
+  }
+  return out;
+}
+
+// The text in the narrowest of Python's storages that holds it, as the binding passes it.
+Terms AnalyzeStored(AnalyzerMemo& memo, const std::string& text, bool* ok) {
+  const std::vector<char32_t> cps = CodePoints(text);
+  char32_t widest = 0;
+  for (const char32_t c : cps) widest = std::max(widest, c);
+  std::vector<std::uint32_t> ids;
+  if (widest < 0x100) {
+    const std::vector<std::uint8_t> units(cps.begin(), cps.end());
+    *ok = memo.Analyze(units.data(), units.size(), &ids);
+  } else if (widest < 0x10000) {
+    const std::u16string units(cps.begin(), cps.end());
+    *ok = memo.Analyze(units.data(), units.size(), &ids);
+  } else {
+    *ok = memo.Analyze(cps.data(), cps.size(), &ids);
+  }
+  return TermsOf(memo, ids);
+}
+
+struct Case {
+  const char* name;
+  AnalyzerOptions options;
+};
+
+std::vector<Case> Cases() {
+  std::vector<Case> cases;
+  auto add = [&](const char* name, auto edit) {
+    AnalyzerOptions o;
+    edit(o);
+    cases.push_back({name, o});
+  };
+  add("word", [](AnalyzerOptions&) {});
+  add("word_1_3", [](AnalyzerOptions& o) { o.ngram_max = 3; });
+  add("word_2_2", [](AnalyzerOptions& o) { o.ngram_min = o.ngram_max = 2; });
+  add("word_3_4", [](AnalyzerOptions& o) { o.ngram_min = 3, o.ngram_max = 4; });
+  add("snowball", [](AnalyzerOptions& o) { o.stemmer = "snowball"; o.ngram_max = 2; });
+  add("keep_all", [](AnalyzerOptions& o) { o.keep_clitics = true; o.stop_words = false; o.stemmer = "none"; });
+  add("custom_lists", [](AnalyzerOptions& o) {
+    o.stop_word_lists = {"arabic", "english"};
+    o.add_stop_words = {"الرئيس"};
+    o.remove_stop_words = {"في"};
+    o.add_protected_words = {"المدرسة"};
+    o.keep_numbers = false;
+    o.keep_urls = false;
+  });
+  add("raw_spaces", [](AnalyzerOptions& o) {
+    o.normalizer.normalize_whitespace = false;
+    o.normalizer.remove_diacritics = false;
+    o.normalizer.remove_invisible = false;
+  });
+  add("no_unicode", [](AnalyzerOptions& o) { o.normalizer.unicode = false; o.normalizer.remove_tatweel = false; });
+  add("char_wb", [](AnalyzerOptions& o) { o.analyzer = "char_wb"; o.ngram_min = 2; o.ngram_max = 4; });
+  add("char_wb_raw", [](AnalyzerOptions& o) {
+    o.analyzer = "char_wb";
+    o.ngram_min = 1;
+    o.ngram_max = 5;
+    o.normalizer.normalize_whitespace = false;
+  });
+  add("char", [](AnalyzerOptions& o) { o.analyzer = "char"; o.ngram_min = 2; o.ngram_max = 3; });
+  return cases;
+}
+
+class AnalyzerMemoTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(AnalyzerMemoTest, TermsEqualTheAnalyserForEveryStorageAndMemoState) {
+  const Analyzer analyzer(GetParam().options);
+  const std::vector<std::string> docs = RandomDocs(5, 300);
+  AnalyzerMemo memo(analyzer);
+  // Two passes: the second finds every chunk in the memo.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t d = 0; d < docs.size(); ++d) {
+      const Terms want = analyzer.Analyze(docs[d]);
+      std::vector<std::uint32_t> ids;
+      memo.Analyze(docs[d], &ids);
+      ASSERT_EQ(TermsOf(memo, ids), want) << "UTF-8, pass " << pass << ", document " << d << ": " << docs[d];
+      bool ok = false;
+      ASSERT_EQ(AnalyzeStored(memo, docs[d], &ok), want) << "code units, pass " << pass << ", document " << d;
+      ASSERT_TRUE(ok);
+    }
+  }
+}
+
+TEST_P(AnalyzerMemoTest, SmallBudgetIsClearedWithoutChangingTerms) {
+  const Analyzer analyzer(GetParam().options);
+  const std::vector<std::string> docs = RandomDocs(9, 200);
+  AnalyzerMemo memo(analyzer, 16);
+  int clears = 0;
+  std::vector<std::uint32_t> ids;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    memo.Analyze(docs[d], &ids);
+    ASSERT_EQ(TermsOf(memo, ids), analyzer.Analyze(docs[d])) << "document " << d;
+    if (memo.OverBudget()) {
+      memo.Clear();
+      ++clears;
+      EXPECT_EQ(memo.term_count(), 0u);
+    }
+  }
+  EXPECT_GT(clears, 0);
+  EXPECT_GT(memo.MemoryBytes(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Options, AnalyzerMemoTest, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+
+TEST(AnalyzerMemoErrors, InvalidUtf8ThrowsTheAnalysersErrorEveryTime) {
+  const Analyzer analyzer;
+  AnalyzerMemo memo(analyzer);
+  const std::string bad = "الرئيس في \xD8 القاهرة";
+  std::string want;
+  try {
+    analyzer.Analyze(bad);
+    FAIL() << "the analyser accepted ill-formed UTF-8";
+  } catch (const InvalidUtf8& e) {
+    want = e.what();
+  }
+  std::vector<std::uint32_t> ids;
+  memo.Analyze("الرئيس في القاهرة", &ids);
+  for (int k = 0; k < 2; ++k) {  // the bad chunk unseen, then remembered as invalid
+    try {
+      memo.Analyze(bad, &ids);
+      FAIL() << "the memo accepted ill-formed UTF-8";
+    } catch (const InvalidUtf8& e) {
+      EXPECT_EQ(std::string(e.what()), want);
+    }
+  }
+  // The same bad chunk later in another text: the offset is that text's.
+  const std::string later = "القاهرة القاهرة \xD8 ";
+  try {
+    memo.Analyze(later, &ids);
+    FAIL();
+  } catch (const InvalidUtf8& e) {
+    EXPECT_EQ(e.byte_offset(), later.size() - 2);
+  }
+  memo.Analyze("الرئيس في القاهرة", &ids);
+  EXPECT_EQ(TermsOf(memo, ids), analyzer.Analyze("الرئيس في القاهرة"));
+}
+
+TEST(AnalyzerMemoErrors, SurrogatesAreReportedEveryTime) {
+  for (const char* kind : {"word", "char_wb", "char"}) {
+    AnalyzerOptions o;
+    o.analyzer = kind;
+    const Analyzer analyzer(o);
+    AnalyzerMemo memo(analyzer);
+    std::vector<std::uint32_t> ids;
+    const std::u16string good = u"الرئيس في القاهرة";
+    const std::u16string bad = u"الرئيس \xD83D في";
+    std::u32string bad4 = U"في \U0001F600 x";
+    bad4[5] = 0xDC00;
+    for (int k = 0; k < 2; ++k) {
+      EXPECT_FALSE(memo.Analyze(bad.data(), bad.size(), &ids)) << kind;
+      EXPECT_FALSE(memo.Analyze(bad4.data(), bad4.size(), &ids)) << kind;
+      ASSERT_TRUE(memo.Analyze(good.data(), good.size(), &ids));
+      EXPECT_EQ(TermsOf(memo, ids), analyzer.Analyze("الرئيس في القاهرة")) << kind;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace akhbar
