@@ -6,12 +6,9 @@
 #include <string>
 #include <utility>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "akhbar/error.h"
 #include "akhbar/utf8.h"
+#include "chunks.h"
 #include "term_cache.h"
 
 namespace akhbar {
@@ -22,79 +19,6 @@ namespace {
 constexpr unsigned kUtf8Kind = 0, kLatin1Kind = 1, kUcs2Kind = 2, kUcs4Kind = 3;
 constexpr std::uint32_t kInvalid = 0xFFFFFFFFu;  // entry count of a chunk that is not valid text
 constexpr std::size_t kPrefetch = 32;            // memo lookups in flight
-
-template <typename Unit>
-bool IsAsciiSpace(Unit c) noexcept {
-  return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-#if defined(__SSE2__)
-// Bit k set: unit k of the 16 at p is ASCII whitespace (' ' or '\t'..'\r').
-unsigned SpaceMask(const void* p) noexcept {
-  const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t' - 1), cr = _mm_set1_epi8('\r' + 1);
-  const __m128i v = _mm_loadu_si128(static_cast<const __m128i*>(p));
-  // Signed compares: bytes >= 0x80 are negative, never whitespace.
-  const __m128i ws =
-      _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_and_si128(_mm_cmpgt_epi8(v, tab), _mm_cmplt_epi8(v, cr)));
-  return static_cast<unsigned>(_mm_movemask_epi8(ws));
-}
-unsigned SpaceMask(const char* p) noexcept { return SpaceMask(static_cast<const void*>(p)); }
-unsigned SpaceMask(const std::uint8_t* p) noexcept { return SpaceMask(static_cast<const void*>(p)); }
-unsigned SpaceMask(const char16_t* p) noexcept {
-  const __m128i space = _mm_set1_epi16(' '), tab = _mm_set1_epi16('\t' - 1), cr = _mm_set1_epi16('\r' + 1);
-  auto ws = [&](__m128i v) {  // units >= 0x8000 are negative: never whitespace
-    return _mm_or_si128(_mm_cmpeq_epi16(v, space), _mm_and_si128(_mm_cmpgt_epi16(v, tab), _mm_cmplt_epi16(v, cr)));
-  };
-  const __m128i lo = ws(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-  const __m128i hi = ws(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 8)));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(lo, hi)));
-}
-#endif
-
-// The maximal runs of units that are not ASCII whitespace, as [begin, end) unit ranges.
-template <typename Unit>
-void SplitChunks(const Unit* p, std::size_t n, std::vector<std::pair<std::size_t, std::size_t>>* out) {
-  out->clear();
-  std::size_t i = 0, start = 0;
-  bool in_chunk = false;
-#if defined(__SSE2__)
-  if constexpr (sizeof(Unit) <= 2) {
-    // 16 units at a time: bit masks of chunk starts and ends, walked with count-trailing-zeros.
-    unsigned prev_space = 1;  // the unit before the block is whitespace (or the text start)
-    for (; i + 16 <= n; i += 16) {
-      const unsigned m = SpaceMask(p + i);
-      const unsigned before = ((m << 1) | prev_space) & 0xFFFFu;  // bit k: unit k - 1 is whitespace
-      unsigned starts = ~m & before & 0xFFFFu;
-      unsigned ends = m & ~before & 0xFFFFu;
-      prev_space = m >> 15;
-      for (;;) {
-        if (!in_chunk) {
-          if (starts == 0) break;
-          start = i + static_cast<std::size_t>(__builtin_ctz(starts));
-          starts &= starts - 1;
-          in_chunk = true;
-        } else {
-          if (ends == 0) break;
-          out->emplace_back(start, i + static_cast<std::size_t>(__builtin_ctz(ends)));
-          ends &= ends - 1;
-          in_chunk = false;
-        }
-      }
-    }
-  }
-#endif
-  for (; i < n; ++i) {
-    const bool ws = IsAsciiSpace(p[i]);
-    if (ws && in_chunk) {
-      out->emplace_back(start, i);
-      in_chunk = false;
-    } else if (!ws && !in_chunk) {
-      start = i;
-      in_chunk = true;
-    }
-  }
-  if (in_chunk) out->emplace_back(start, n);
-}
 
 // Code units as UTF-8 in *out (the view for UTF-8 input); false for ill-formed UTF-8 or a surrogate.
 bool AsUtf8(const char* p, std::size_t n, std::string*, std::string_view* out) {
@@ -200,7 +124,7 @@ struct AnalyzerMemo::Impl {
   template <typename Unit>
   bool Run(const Unit* p, std::size_t n, unsigned kind, std::vector<std::uint32_t>* ids) {
     if (!analyzer.token_level()) return RunWhole(p, n, ids);
-    SplitChunks(p, n, &ranges);
+    internal::SplitChunks(p, n, &ranges);
     const std::size_t nc = ranges.size();
     memo_keys.resize(nc);
     const char* bytes = reinterpret_cast<const char*>(p);

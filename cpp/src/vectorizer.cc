@@ -1,9 +1,5 @@
 #include "akhbar/vectorizer.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -23,6 +19,7 @@
 #include "akhbar/parallel.h"
 #include "akhbar/serialize.h"
 #include "akhbar/utf8.h"
+#include "chunks.h"
 #include "sparse_util.h"
 #include "term_cache.h"
 
@@ -567,52 +564,13 @@ class TermStream {
   static constexpr unsigned kUtf8Kind = 0, kUcs2Kind = 1;
 
   // Splits the text (n code units at p, UTF-8 bytes or UCS-2 units) at ASCII whitespace into chunks_ and
-  // computes their memo keys. Analysis never crosses
-  // ASCII whitespace: the normaliser maps each code point (NFC composes and reorders only up to a starter, and
-  // no composition involves a space; the obfuscation repair works between letters and tatweels), tokens and
-  // char_wb words end at whitespace, so a text's terms are those of its chunks in order, and a chunk's terms
-  // depend on its code points alone.
+  // computes their memo keys. Analysis never crosses ASCII whitespace: the normaliser maps each code point
+  // (NFC composes and reorders only up to a starter, and no composition involves a space; the obfuscation
+  // repair works between letters and tatweels), tokens and char_wb words end at whitespace, so a text's terms
+  // are those of its chunks in order, and a chunk's terms depend on its code points alone.
   template <typename Unit>
   void Chunks(const Unit* p, std::size_t n, unsigned kind) {
-    chunks_.clear();
-    std::size_t i = 0;
-    bool in_chunk = false;
-    std::size_t start = 0;
-#if defined(__SSE2__)
-    // 16 units at a time: the bit masks of chunk starts and ends, walked with count-trailing-zeros.
-    unsigned prev_space = 1;  // the unit before the block is whitespace (or the text start)
-    for (; i + 16 <= n; i += 16) {
-      const unsigned m = WhitespaceMask(p + i);
-      const unsigned before = ((m << 1) | prev_space) & 0xFFFFu;  // bit k: unit k - 1 is whitespace
-      unsigned starts = ~m & before & 0xFFFFu;
-      unsigned ends = m & ~before & 0xFFFFu;
-      prev_space = m >> 15;
-      while (starts | ends) {
-        if (!in_chunk) {
-          if (starts == 0) break;
-          start = i + static_cast<std::size_t>(__builtin_ctz(starts));
-          starts &= starts - 1;
-          in_chunk = true;
-        } else {
-          if (ends == 0) break;
-          chunks_.push_back({start, i + static_cast<std::size_t>(__builtin_ctz(ends))});
-          ends &= ends - 1;
-          in_chunk = false;
-        }
-      }
-    }
-#endif
-    for (; i < n; ++i) {
-      const bool ws = IsAsciiSpace(p[i]);
-      if (ws && in_chunk) {
-        chunks_.push_back({start, i});
-        in_chunk = false;
-      } else if (!ws && !in_chunk) {
-        start = i;
-        in_chunk = true;
-      }
-    }
-    if (in_chunk) chunks_.push_back({start, n});
+    internal::SplitChunks(p, n, &chunks_);
     const std::size_t nc = chunks_.size();
     memo_keys_.resize(nc);
     const char* bytes = reinterpret_cast<const char*>(p);
@@ -623,27 +581,6 @@ class TermStream {
       if (j < kPrefetch) memo_->chunks.Prefetch(memo_keys_[j]);
     }
   }
-
-#if defined(__SSE2__)
-  // Bit k set: unit k of the 16 at p is ASCII whitespace (' ' or '\t'..'\r').
-  static unsigned WhitespaceMask(const char* p) noexcept {
-    const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t' - 1), cr = _mm_set1_epi8('\r' + 1);
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed compares are right for bytes >= 0x80, which are negative.
-    const __m128i ws =
-        _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_and_si128(_mm_cmpgt_epi8(v, tab), _mm_cmplt_epi8(v, cr)));
-    return static_cast<unsigned>(_mm_movemask_epi8(ws));
-  }
-  static unsigned WhitespaceMask(const char16_t* p) noexcept {
-    const __m128i space = _mm_set1_epi16(' '), tab = _mm_set1_epi16('\t' - 1), cr = _mm_set1_epi16('\r' + 1);
-    auto ws = [&](__m128i v) {  // units >= 0x8000 are negative: never whitespace, as they should be
-      return _mm_or_si128(_mm_cmpeq_epi16(v, space), _mm_and_si128(_mm_cmpgt_epi16(v, tab), _mm_cmplt_epi16(v, cr)));
-    };
-    const __m128i lo = ws(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-    const __m128i hi = ws(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 8)));
-    return static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(lo, hi)));  // one byte a unit
-  }
-#endif
 
   // Chunk j of the current document as valid UTF-8 (for analysis on a memo miss). An invalid chunk makes
   // the whole document's own error be thrown (with its position in the document).
@@ -667,8 +604,6 @@ class TermStream {
     return chunk_utf8_;
   }
 
-  template <typename Unit>
-  static bool IsAsciiSpace(Unit c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
   // Resolves every chunk to its keys in the memo, in order: spans_[j] is (key, 1) for a chunk with one key,
   // else (offset, count) in memo_->keys. On a miss, `fill()` appends the keys of the chunk, analysed into
