@@ -74,22 +74,8 @@ bool ParseErrors(const std::string& errors);
 std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep);
 
 // Runs fn(begin, end) over [0, n) in chunks of `chunk` with the GIL released, checking for Ctrl-C between
-// chunks (KeyboardInterrupt propagates promptly).
-template <typename Fn>
-void RunInterruptible(std::size_t n, std::size_t chunk, Fn&& fn) {
-  for (std::size_t begin = 0; begin < n || (n == 0 && begin == 0); begin += chunk) {
-    const std::size_t end = std::min(n, begin + chunk);
-    {
-      py::gil_scoped_release release;
-      fn(begin, end);
-    }
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-    if (n == 0) break;
-  }
-}
-
-// As RunInterruptible, and after each chunk calls then(begin, end) with the GIL held (e.g. to turn the chunk's
-// results into Python objects while they are still in cache).
+// chunks (KeyboardInterrupt propagates promptly); after each chunk calls then(begin, end) with the GIL held
+// (e.g. to turn the chunk's results into Python objects while they are still in cache).
 template <typename Fn, typename Then>
 void RunInterruptible(std::size_t n, std::size_t chunk, Fn&& fn, Then&& then) {
   for (std::size_t begin = 0; begin < n || (n == 0 && begin == 0); begin += chunk) {
@@ -102,6 +88,10 @@ void RunInterruptible(std::size_t n, std::size_t chunk, Fn&& fn, Then&& then) {
     then(begin, end);
     if (n == 0) break;
   }
+}
+template <typename Fn>
+void RunInterruptible(std::size_t n, std::size_t chunk, Fn&& fn) {
+  RunInterruptible(n, chunk, std::forward<Fn>(fn), [](std::size_t, std::size_t) {});
 }
 
 // Moves `v` into a 1-D numpy array without copying the data.
