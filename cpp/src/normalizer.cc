@@ -6,8 +6,11 @@
 #include <unicode/uscript.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "akhbar/error.h"
@@ -35,11 +38,15 @@ constexpr std::uint8_t kStartsLetter = 0x20;  // the mapping starts with an Arab
 constexpr std::uint8_t kStartsDigit = 0x40;   // the mapping starts with an ASCII digit
 constexpr std::uint8_t kArabicLetter = 0x80;  // the code point itself is an Arabic letter
 
-// Table entry, 64 bits: the mapping's UTF-8 bytes inline when at most 4 (else its offset in the pool), its
-// byte length, its code point count, the class byte, and kSpecial when the hot loop must leave its fast
-// branch (context rules, NFC, a mapping longer than the input code point).
-constexpr int kLenShift = 32, kCpsShift = 40, kClassShift = 48;
+// Table entry, 64 bits: the mapping's units (UTF-8 bytes or UTF-16 units) inline when they fit in 4 bytes
+// (else its offset in the pool), its length in units, its code point count, the class byte, kSpecial when the
+// hot loop must leave its fast branch (context rules, NFC, a mapping longer than the input code point), and
+// (UTF-16 table) kCollapse for the plain space under normalize_whitespace, which the fixed-width hot loop
+// folds into a preceding blank without a branch, and kEmpty for an empty mapping.
+constexpr int kLenShift = 32, kCpsShift = 40, kClassShift = 48, kCollapseShift = 57, kEmptyShift = 58;
 constexpr std::uint64_t kSpecial = std::uint64_t{1} << 56;
+constexpr std::uint64_t kCollapse = std::uint64_t{1} << kCollapseShift;
+constexpr std::uint64_t kEmpty = std::uint64_t{1} << kEmptyShift;
 
 inline std::uint32_t EntryBytes(std::uint64_t e) { return static_cast<std::uint32_t>(e >> kLenShift) & 0xFF; }
 inline std::uint32_t EntryCps(std::uint64_t e) { return static_cast<std::uint32_t>(e >> kCpsShift) & 0xFF; }
@@ -148,11 +155,39 @@ std::u32string Expand(UChar32 c, const NormalizerOptions& o, const icu::Normaliz
   return expanded;
 }
 
+// The table entry of a mapping made of `units` (`cps` code points) with class byte `cls`; a mapping longer
+// than 4 bytes goes to `pool`.
+template <typename Unit>
+std::uint64_t MakeEntry(const std::basic_string<Unit>& units, std::size_t cps, std::uint8_t cls, bool special,
+                        std::basic_string<Unit>& pool) {
+  std::uint64_t e = (std::uint64_t{units.size()} << kLenShift) | (std::uint64_t{cps} << kCpsShift) |
+                    (std::uint64_t{cls} << kClassShift);
+  const std::size_t size = units.size() * sizeof(Unit);
+  if (size <= 4) {
+    std::uint32_t inline_units = 0;
+    std::memcpy(&inline_units, units.data(), size);
+    e |= inline_units;
+  } else {
+    e |= static_cast<std::uint32_t>(pool.size());
+    pool += units;
+  }
+  if (special || size > 4) e |= kSpecial;
+  return e;
+}
+
 }  // namespace
 
+// Per BMP code point, the mapping in one output encoding (see kLenShift...): its units inline when they fit in
+// 4 bytes, else in the pool.
+template <typename Unit>
+struct UnitTable {
+  std::vector<std::uint64_t> entry;
+  std::basic_string<Unit> pool;
+};
+
 struct Normalizer::Tables {
-  std::vector<std::uint64_t> entry;  // per BMP code point, see kLenShift...
-  std::string pool;                  // mappings longer than 4 bytes
+  UnitTable<char> utf8;       // mappings as UTF-8; special also when longer than the input's UTF-8
+  UnitTable<char16_t> utf16;  // mappings as UTF-16; special also when longer than one unit; surrogates special
   const icu::Normalizer2* nfc = nullptr;
 };
 
@@ -164,8 +199,10 @@ Normalizer::Normalizer(const NormalizerOptions& options) : options_(options), ta
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
   CheckIcu(status, "loading ICU's NFKC data");
   const NormalizerOptions& o = options_;
-  t.entry.assign(0x10000, 0);
+  t.utf8.entry.assign(0x10000, 0);
+  t.utf16.entry.assign(0x10000, kSpecial);  // surrogates stay special: never a code point of fixed-width input
   std::string bytes;
+  std::u16string units;
   for (UChar32 c = 0; c < 0x10000; ++c) {
     if (c >= 0xD800 && c <= 0xDFFF) continue;
     const std::u32string expanded = Expand(c, o, nfkc);
@@ -173,6 +210,15 @@ Normalizer::Normalizer(const NormalizerOptions& options) : options_(options), ta
     for (const char32_t e : expanded) FoldOne(static_cast<UChar32>(e), o, mapped);
     bytes.clear();
     for (const char32_t m : mapped) utf8::Append(m, bytes);
+    units.clear();
+    for (const char32_t m : mapped) {
+      if (m < 0x10000) {
+        units.push_back(static_cast<char16_t>(m));
+      } else {
+        units.push_back(static_cast<char16_t>(0xD7C0 + (m >> 10)));
+        units.push_back(static_cast<char16_t>(0xDC00 | (m & 0x3FF)));
+      }
+    }
     if (bytes.size() >= 256 || mapped.size() >= 256) throw Error("normaliser table overflow");
     if (o.normalize_whitespace && !IsSpace(c) && !IsNewline(c) && !bytes.empty() &&
         (bytes.front() == ' ' || bytes.back() == ' ' || bytes.find("  ") != std::string::npos)) {
@@ -213,21 +259,14 @@ Normalizer::Normalizer(const NormalizerOptions& options) : options_(options), ta
     }
 
     const std::size_t input_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-    std::uint64_t e = (std::uint64_t{bytes.size()} << kLenShift) | (std::uint64_t{mapped.size()} << kCpsShift) |
-                      (std::uint64_t{cls} << kClassShift);
-    if (bytes.size() <= 4) {
-      std::uint32_t inline_bytes = 0;
-      std::memcpy(&inline_bytes, bytes.data(), bytes.size());
-      e |= inline_bytes;
-    } else {
-      e |= static_cast<std::uint32_t>(t.pool.size());
-      t.pool += bytes;
-    }
     const std::uint8_t k = cls & kClassMask;
-    const bool special = k == kSpace || k == kNewline || k == kDigitSep || (k == kTatweel && o.repair_obfuscation) ||
-                         (cls & kIcuFlag) || bytes.size() > 4 || bytes.size() > input_bytes;
-    if (special) e |= kSpecial;
-    t.entry[c] = e;
+    const bool context = k == kSpace || k == kNewline || k == kDigitSep || (k == kTatweel && o.repair_obfuscation) ||
+                         (cls & kIcuFlag);
+    const bool collapse = c == ' ' && k == kSpace;  // the UTF-8 hot loop collapses spaces in a branch instead
+    t.utf8.entry[c] = MakeEntry(bytes, mapped.size(), cls, context || bytes.size() > input_bytes, t.utf8.pool);
+    t.utf16.entry[c] = MakeEntry(units, mapped.size(), cls, (context && !collapse) || units.size() > 1, t.utf16.pool);
+    if (collapse) t.utf16.entry[c] |= kCollapse;
+    if (units.empty()) t.utf16.entry[c] |= kEmpty;
   }
 }
 
@@ -237,21 +276,100 @@ const NormalizerOptions& Normalizer::options() const noexcept { return options_;
 
 namespace {
 
+// Input encodings of Pass: UTF-8, or code points at a fixed width (Latin-1, UCS-2, UTF-32).
+struct Utf8In {
+  using Unit = unsigned char;
+  // The code point at `j` (throws InvalidUtf8 if ill-formed) and its length in units.
+  static std::uint32_t Decode(const Unit* s, std::size_t n, std::size_t j, int* len) {
+    const std::string_view text(reinterpret_cast<const char*>(s), n);
+    const std::int32_t c = utf8::Decode(text, j, len);
+    if (c < 0) utf8::ThrowInvalid(text, j);
+    return static_cast<std::uint32_t>(c);
+  }
+};
+
+// A surrogate or a value above U+10FFFF in fixed-width input, at index().
+class InvalidCodePoint : public InvalidArgument {
+ public:
+  InvalidCodePoint(std::size_t index, const std::string& what) : InvalidArgument(what), index_(index) {}
+  std::size_t index() const noexcept { return index_; }
+
+ private:
+  std::size_t index_;
+};
+
+[[noreturn]] void ThrowInvalidCodePoint(std::uint32_t c, std::size_t index) {
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(c));
+  throw InvalidCodePoint(index, std::string(c <= 0x10FFFF ? "lone surrogate " : "invalid code point ") + hex +
+                                    " at index " + std::to_string(index) + " is not valid Unicode");
+}
+
+template <typename U>
+struct FixedIn {
+  using Unit = U;
+  static std::uint32_t Decode(const Unit* s, std::size_t, std::size_t j, int* len) {
+    *len = 1;
+    const std::uint32_t c = s[j];
+    if (sizeof(Unit) > 1 && ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)) ThrowInvalidCodePoint(c, j);
+    return c;
+  }
+};
+
+// Output encodings of Pass: UTF-8 or UTF-16.
+struct Utf8Out {
+  using Unit = char;
+  // Writes scalar value `c` at `w` (room for 4 units); returns the units written.
+  static std::size_t Put(char32_t c, Unit* w) {
+    std::string tmp;
+    utf8::Append(c, tmp);
+    std::memcpy(w, tmp.data(), tmp.size());
+    return tmp.size();
+  }
+  // The last code point of the non-empty output [base, w).
+  static std::int32_t Last(const Unit* base, const Unit* w) {
+    const Unit* p = w - 1;
+    while (p > base && (static_cast<unsigned char>(*p) & 0xC0) == 0x80) --p;
+    int len;
+    return utf8::Decode(std::string_view(p, static_cast<std::size_t>(w - p)), 0, &len);
+  }
+};
+
+struct Utf16Out {
+  using Unit = char16_t;
+  static std::size_t Put(char32_t c, Unit* w) {
+    if (c < 0x10000) {
+      w[0] = static_cast<char16_t>(c);
+      return 1;
+    }
+    w[0] = static_cast<char16_t>(0xD7C0 + (c >> 10));
+    w[1] = static_cast<char16_t>(0xDC00 | (c & 0x3FF));
+    return 2;
+  }
+  static std::int32_t Last(const Unit* base, const Unit* w) {
+    const std::uint32_t c = w[-1];
+    if (c < 0xDC00 || c > 0xDFFF || w - 1 == base) return static_cast<std::int32_t>(c);
+    return static_cast<std::int32_t>(0x10000 + ((w[-2] - 0xD800u) << 10) + (c - 0xDC00));
+  }
+};
+
 // The state the hot loop advances.
+template <typename OutUnit>
 struct HotState {
   std::size_t i;
-  char* w;
+  OutUnit* w;
   std::uint32_t* sw;
   bool blank;
 };
 
-// The hot loop of Pass: ASCII and 2-byte code points whose mapping needs no context, and ASCII spaces. Stops
-// at anything else. A function of its own working on local copies, so the state lives in registers.
-template <bool kSource>
-inline void HotLoop(const std::uint64_t* entries, bool whitespace, const unsigned char* s, std::size_t n,
-                    HotState& state) {
+// The hot loop of Pass over UTF-8: ASCII and 2-byte code points whose mapping needs no context, and ASCII
+// spaces. Stops at anything else. A function of its own working on local copies, so the state lives in
+// registers. A mapping that is not special is never longer than its input and fits in 4 bytes.
+template <typename Out, bool kSource>
+inline void HotLoop(const std::uint64_t* entries, bool whitespace, const Utf8In::Unit* s, std::size_t n,
+                    HotState<typename Out::Unit>& state) {
   std::size_t i = state.i;
-  char* w = state.w;
+  typename Out::Unit* w = state.w;
   std::uint32_t* sw = state.sw;
   bool blank = state.blank;
   while (i < n) {
@@ -259,7 +377,7 @@ inline void HotLoop(const std::uint64_t* entries, bool whitespace, const unsigne
     std::uint64_t e;
     std::size_t len;
     if (b0 < 0x80) {
-      if (b0 == ' ' && whitespace) {
+      if (b0 == ' ' && whitespace) {  // ASCII is a branch anyway: cheaper than kCollapse here
         if (!blank) {
           *w++ = ' ';
           if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
@@ -277,44 +395,80 @@ inline void HotLoop(const std::uint64_t* entries, bool whitespace, const unsigne
       break;
     }
     if (e & kSpecial) break;
-    const auto inline_bytes = static_cast<std::uint32_t>(e);
-    std::memcpy(w, &inline_bytes, 4);
+    const auto inline_units = static_cast<std::uint32_t>(e);
+    std::memcpy(w, &inline_units, 4);
     if constexpr (kSource) {
-      sw[0] = sw[1] = sw[2] = sw[3] = static_cast<std::uint32_t>(i);
+      for (std::size_t k = 0; k < 4 / sizeof(typename Out::Unit); ++k) sw[k] = static_cast<std::uint32_t>(i);
       sw += EntryCps(e);
     }
-    const std::uint32_t bytes = EntryBytes(e);
-    w += bytes;
-    blank = blank && bytes == 0;
+    const std::uint32_t units = EntryBytes(e);
+    w += units;
+    blank = blank && units == 0;
     i += len;
   }
-  state = HotState{i, w, sw, blank};
+  state = HotState<typename Out::Unit>{i, w, sw, blank};
 }
 
-// One pass of the table-driven rules over valid UTF-8 (throws InvalidUtf8 otherwise). In `fast` mode the
-// text is not known to be NFC: the pass stops at the first code point that may need NFC and sets *bail.
-// Otherwise the text is taken to be NFC and *unstable is set if the output may not be.
-template <bool kSource>
-std::string Pass(const std::vector<std::uint64_t>& table, const std::string& pool, const NormalizerOptions& o,
-                 std::string_view text, std::vector<std::uint32_t>* source, bool fast, bool* bail, bool* unstable) {
+// The hot loop of Pass over fixed-width code points: every BMP code point whose mapping needs no context,
+// including the plain space, which kCollapse folds into a preceding blank. Branch-free but for the stop:
+// spaces come at random, and a branch on them mispredicts often.
+template <typename Unit, typename Out, bool kSource>
+inline void HotLoop(const std::uint64_t* entries, bool, const Unit* s, std::size_t n,
+                    HotState<typename Out::Unit>& state) {
+  std::size_t i = state.i;
+  typename Out::Unit* w = state.w;
+  std::uint32_t* sw = state.sw;
+  std::uint32_t blank = state.blank;
+  while (i < n) {
+    const std::uint32_t c = s[i];
+    if (sizeof(Unit) == 4 && c >= 0x10000) break;
+    const std::uint64_t e = entries[c];
+    if (e & kSpecial) break;
+    const auto inline_units = static_cast<std::uint32_t>(e);
+    std::memcpy(w, &inline_units, 4);
+    // A space right after a blank emits nothing; the next blank flag takes two operations on the loop's
+    // critical path, with both bits read off the entry.
+    const auto space = static_cast<std::uint32_t>(e >> kCollapseShift) & 1;
+    const auto empty = static_cast<std::uint32_t>(e >> kEmptyShift) & 1;
+    const std::uint32_t collapsed = space & blank;
+    if constexpr (kSource) {
+      for (std::size_t k = 0; k < 4 / sizeof(typename Out::Unit); ++k) sw[k] = static_cast<std::uint32_t>(i);
+      sw += EntryCps(e) - collapsed;
+    }
+    w += EntryBytes(e) - collapsed;
+    blank = space | (blank & empty);
+    ++i;
+  }
+  state = HotState<typename Out::Unit>{i, w, sw, blank != 0};
+}
+
+// One pass of the table-driven rules over `s` (n units of In, well-formed or the pass throws), appending the
+// result to `out` (restored on a throw or a bail). `source` (if not null) is replaced by the input unit offset
+// of each output code point. In `fast` mode the text is not known to be NFC: the pass stops at the first code
+// point that may need NFC and sets *bail. Otherwise the text is taken to be NFC and *unstable is set if the
+// output may not be.
+template <typename In, typename Out, bool kSource>
+void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o, const typename In::Unit* s,
+          std::size_t n, std::basic_string<typename Out::Unit>& out, std::vector<std::uint32_t>* source, bool fast,
+          bool* bail, bool* unstable) {
+  using Unit = typename Out::Unit;
   constexpr std::size_t kSlack = 16;
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  const std::uint64_t* entries = table.data();
+  const std::uint64_t* entries = table.entry.data();
+  const auto& pool = table.pool;
   // Options as locals: stores through char* may alias anything, so members would be reloaded per byte.
   const bool whitespace = o.normalize_whitespace, keep_newlines = o.keep_newlines, unicode = o.unicode;
   const bool fold_latin = o.fold_latin, repair = o.repair_obfuscation;
-  // The last output byte is a whitespace-run byte (' ' or '\n'), or nothing was
-  // emitted yet. Kept in a register: reading w[-1] right after storing it stalls.
+  // The last output unit is a whitespace-run unit (' ' or '\n'), or nothing was emitted yet. Kept in a
+  // register: reading w[-1] right after storing it stalls. (Only read when whitespace is normalised.)
   bool blank = true;
-  // (Only read when whitespace is normalised.)
 
-  // Invariant: the buffers hold at least (n - i) + kSlack more bytes (code points). A mapping that is not
+  // Invariant: the buffers hold at least (n - i) + kSlack more units (code points). A mapping that is not
   // special is never longer than its input, so the fast branch needs no capacity check.
-  std::string out(n + kSlack, '\0');
-  char* base = &out[0];
-  char* w = base;
-  char* cap = base + out.size();
+  const std::size_t start = out.size();
+  out.resize(start + n + kSlack);
+  Unit* base = &out[start];
+  Unit* w = base;
+  Unit* cap = base + n + kSlack;
   std::uint32_t* sbase = nullptr;
   std::uint32_t* sw = nullptr;
   if constexpr (kSource) {
@@ -325,9 +479,9 @@ std::string Pass(const std::vector<std::uint64_t>& table, const std::string& poo
   auto reserve = [&](std::size_t need) {
     if (static_cast<std::size_t>(cap - w) >= need) return;
     const std::size_t used = static_cast<std::size_t>(w - base);
-    const std::size_t size = std::max(out.size() * 2, used + need);
-    out.resize(size);
-    base = &out[0];
+    const std::size_t size = std::max(static_cast<std::size_t>(cap - base) * 2, used + need);
+    out.resize(start + size);
+    base = &out[start];
     w = base + used;
     cap = base + size;
     if constexpr (kSource) {
@@ -341,11 +495,11 @@ std::string Pass(const std::vector<std::uint64_t>& table, const std::string& poo
     const std::uint32_t len = EntryBytes(e);
     const std::uint32_t cps = EntryCps(e);
     reserve(len + kSlack);
-    if (len <= 4) {
-      const auto inline_bytes = static_cast<std::uint32_t>(e);
-      std::memcpy(w, &inline_bytes, 4);
+    if (len * sizeof(Unit) <= 4) {
+      const auto inline_units = static_cast<std::uint32_t>(e);
+      std::memcpy(w, &inline_units, 4);
     } else {
-      std::memcpy(w, pool.data() + static_cast<std::uint32_t>(e), len);
+      std::memcpy(w, pool.data() + static_cast<std::uint32_t>(e), len * sizeof(Unit));
     }
     w += len;
     if (len != 0) blank = false;
@@ -353,155 +507,176 @@ std::string Pass(const std::vector<std::uint64_t>& table, const std::string& poo
       for (std::uint32_t k = 0; k < cps; ++k) *sw++ = static_cast<std::uint32_t>(at);
     }
   };
-  // Decodes the code point at `j` (valid UTF-8 or throws), returning it and its length.
-  auto decode = [&](std::size_t j, int* len) -> std::uint32_t {
-    const std::int32_t c = utf8::Decode(text, j, len);
-    if (c < 0) utf8::ThrowInvalid(text, j);
-    return static_cast<std::uint32_t>(c);
-  };
+  auto decode = [&](std::size_t j, int* len) -> std::uint32_t { return In::Decode(s, n, j, len); };
   auto last_is_arabic_letter = [&]() {
     if (w == base) return false;
-    const char* p = w - 1;
-    while (p > base && (static_cast<unsigned char>(*p) & 0xC0) == 0x80) --p;
-    int len;
-    const std::int32_t c = utf8::Decode(std::string_view(p, static_cast<std::size_t>(w - p)), 0, &len);
+    const std::int32_t c = Out::Last(base, w);
     return c >= 0 && c < 0x10000 && (EntryClass(entries[c]) & kArabicLetter);
   };
+  auto give_up = [&]() {
+    out.resize(start);
+    *bail = true;
+  };
 
-  std::size_t scan_end = 0;  // no obfuscation scan before this byte (a failed scan covered it)
+  std::size_t scan_end = 0;  // no obfuscation scan before this unit (a failed scan covered it)
   std::size_t i = 0;
-  for (;;) {
-    {
-      HotState h{i, w, sw, blank};
-      HotLoop<kSource>(entries, whitespace, s, n, h);
-      i = h.i;
-      w = h.w;
-      sw = h.sw;
-      blank = h.blank;
-    }
-    if (i >= n) break;
-
-    // Any other code point: decode it in full and apply the context rules.
-    int l;
-    const std::uint32_t cp = decode(i, &l);
-    const std::size_t len = static_cast<std::size_t>(l);
-    if (cp >= 0x10000) {
-      if (unicode && NeedsNfc(static_cast<UChar32>(cp))) {
-        if (fast) {
-          *bail = true;
-          return std::string();
-        }
-        *unstable = true;
-      }
-      const UChar32 folded =
-          fold_latin ? u_foldCase(static_cast<UChar32>(cp), U_FOLD_CASE_DEFAULT) : static_cast<UChar32>(cp);
-      std::string tmp;
-      utf8::Append(static_cast<char32_t>(folded), tmp);
-      std::memcpy(w, tmp.data(), tmp.size());
-      w += tmp.size();
-      if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
-      blank = false;
-      i += len;
-      reserve((n - i) + kSlack);
-      continue;
-    }
-    const std::uint64_t e = entries[cp];
-    const std::uint8_t cls = EntryClass(e);
-    if (cls & kIcuFlag) {
-      if (fast) {
-        *bail = true;
-        return std::string();
-      }
-      *unstable = true;
-    }
-    switch (cls & kClassMask) {
-      case kSpace:
-      case kNewline: {
-        const bool newline = (cls & kClassMask) == kNewline && keep_newlines;
-        if (blank) {
-          if (newline && w != base) w[-1] = '\n';  // w[-1] is the run's blank
+  try {
+    for (;;) {
+      {
+        HotState<Unit> h{i, w, sw, blank};
+        if constexpr (std::is_same_v<In, Utf8In>) {
+          HotLoop<Out, kSource>(entries, whitespace, s, n, h);
         } else {
-          *w++ = newline ? '\n' : ' ';
-          if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
-          blank = true;
+          HotLoop<typename In::Unit, Out, kSource>(entries, whitespace, s, n, h);
         }
+        i = h.i;
+        w = h.w;
+        sw = h.sw;
+        blank = h.blank;
+      }
+      if (i >= n) break;
+
+      // Any other code point: decode it in full and apply the context rules.
+      int l;
+      const std::uint32_t cp = decode(i, &l);
+      const std::size_t len = static_cast<std::size_t>(l);
+      if (cp >= 0x10000) {
+        if (unicode && NeedsNfc(static_cast<UChar32>(cp))) {
+          if (fast) return give_up();
+          *unstable = true;
+        }
+        const UChar32 folded =
+            fold_latin ? u_foldCase(static_cast<UChar32>(cp), U_FOLD_CASE_DEFAULT) : static_cast<UChar32>(cp);
+        w += Out::Put(static_cast<char32_t>(folded), w);
+        if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
+        blank = false;
         i += len;
+        reserve((n - i) + kSlack);
         continue;
       }
-      case kTatweel:
-        if (repair && i >= scan_end && last_is_arabic_letter()) {
-          // The run of tatweels, fillers and deleted code points from here: an obfuscation filler if it
-          // holds a filler, its last kept code point is a tatweel and the next mapping starts with a letter.
-          bool has_filler = false, ends_with_tatweel = false;
-          std::size_t j = i;
-          std::uint64_t next = 0;
-          while (j < n) {
-            int lj;
-            const std::uint32_t c = decode(j, &lj);
-            if (c >= 0x10000) break;
-            const std::uint64_t ec = entries[c];
-            const std::uint8_t k = EntryClass(ec) & kClassMask;
-            if (k == kTatweel) {
-              ends_with_tatweel = true;
-            } else if (k == kFiller) {
-              has_filler = true;
-              ends_with_tatweel = false;
-            } else if (k != kDeleted) {
-              next = ec;
-              break;
-            }
-            j += static_cast<std::size_t>(lj);
-          }
-          if (has_filler && ends_with_tatweel && (EntryClass(next) & kStartsLetter)) {
-            while (i < j) {
-              int li;
-              const std::uint32_t c = decode(i, &li);
-              const std::uint64_t ec = entries[c];
-              if ((EntryClass(ec) & kClassMask) != kFiller) emit(ec, i);
-              i += static_cast<std::size_t>(li);
-            }
-            reserve((n - i) + kSlack);
-            continue;
-          }
-          scan_end = j;
-        }
-        break;
-      case kDigitSep:
-        if (!blank && w[-1] >= '0' && w[-1] <= '9') {
-          // Between digits: the next code point with a non-empty mapping must start with a digit.
-          bool between_digits = false;
-          for (std::size_t j = i + len; j < n;) {
-            int lj;
-            const std::uint32_t c = decode(j, &lj);
-            if (c >= 0x10000) break;
-            if (EntryBytes(entries[c]) != 0) {
-              between_digits = (EntryClass(entries[c]) & kStartsDigit) != 0;
-              break;
-            }
-            j += static_cast<std::size_t>(lj);
-          }
-          if (between_digits) {
-            *w++ = cp == 0x066B ? '.' : ',';
+      const std::uint64_t e = entries[cp];
+      const std::uint8_t cls = EntryClass(e);
+      if (cls & kIcuFlag) {
+        if (fast) return give_up();
+        *unstable = true;
+      }
+      switch (cls & kClassMask) {
+        case kSpace:
+        case kNewline: {
+          const bool newline = (cls & kClassMask) == kNewline && keep_newlines;
+          if (blank) {
+            if (newline && w != base) w[-1] = '\n';  // w[-1] is the run's blank
+          } else {
+            *w++ = newline ? '\n' : ' ';
             if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
-            i += len;
-            continue;
+            blank = true;
           }
+          i += len;
+          continue;
         }
-        break;
-      default:
-        break;
+        case kTatweel:
+          if (repair && i >= scan_end && last_is_arabic_letter()) {
+            // The run of tatweels, fillers and deleted code points from here: an obfuscation filler if it
+            // holds a filler, its last kept code point is a tatweel and the next mapping starts with a letter.
+            bool has_filler = false, ends_with_tatweel = false;
+            std::size_t j = i;
+            std::uint64_t next = 0;
+            while (j < n) {
+              int lj;
+              const std::uint32_t c = decode(j, &lj);
+              if (c >= 0x10000) break;
+              const std::uint64_t ec = entries[c];
+              const std::uint8_t k = EntryClass(ec) & kClassMask;
+              if (k == kTatweel) {
+                ends_with_tatweel = true;
+              } else if (k == kFiller) {
+                has_filler = true;
+                ends_with_tatweel = false;
+              } else if (k != kDeleted) {
+                next = ec;
+                break;
+              }
+              j += static_cast<std::size_t>(lj);
+            }
+            if (has_filler && ends_with_tatweel && (EntryClass(next) & kStartsLetter)) {
+              while (i < j) {
+                int li;
+                const std::uint32_t c = decode(i, &li);
+                const std::uint64_t ec = entries[c];
+                if ((EntryClass(ec) & kClassMask) != kFiller) emit(ec, i);
+                i += static_cast<std::size_t>(li);
+              }
+              reserve((n - i) + kSlack);
+              continue;
+            }
+            scan_end = j;
+          }
+          break;
+        case kDigitSep:
+          if (!blank && w[-1] >= '0' && w[-1] <= '9') {
+            // Between digits: the next code point with a non-empty mapping must start with a digit.
+            bool between_digits = false;
+            for (std::size_t j = i + len; j < n;) {
+              int lj;
+              const std::uint32_t c = decode(j, &lj);
+              if (c >= 0x10000) break;
+              if (EntryBytes(entries[c]) != 0) {
+                between_digits = (EntryClass(entries[c]) & kStartsDigit) != 0;
+                break;
+              }
+              j += static_cast<std::size_t>(lj);
+            }
+            if (between_digits) {
+              *w++ = cp == 0x066B ? '.' : ',';
+              if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
+              i += len;
+              continue;
+            }
+          }
+          break;
+        default:
+          break;
+      }
+      emit(e, i);
+      i += len;
+      reserve((n - i) + kSlack);
     }
-    emit(e, i);
-    i += len;
-    reserve((n - i) + kSlack);
+  } catch (...) {
+    out.resize(start);
+    throw;
   }
   if (whitespace && blank && w != base) {
     --w;
     if constexpr (kSource) --sw;
   }
-  out.resize(static_cast<std::size_t>(w - base));
+  out.resize(start + static_cast<std::size_t>(w - base));
   if constexpr (kSource) source->resize(static_cast<std::size_t>(sw - sbase));
+}
+
+// Pass over UTF-8 into a fresh UTF-8 string.
+template <bool kSource>
+std::string Utf8Pass(const UnitTable<char>& table, const NormalizerOptions& o, std::string_view text,
+                     std::vector<std::uint32_t>* source, bool fast, bool* bail, bool* unstable) {
+  std::string out;
+  Pass<Utf8In, Utf8Out, kSource>(table, o, reinterpret_cast<const unsigned char*>(text.data()), text.size(), out,
+                                 source, fast, bail, unstable);
   return out;
+}
+
+// The largest code point of well-formed UTF-16 `u`. Pairs are decoded only when a unit is at least U+D800.
+// The first loop works on units biased to signed 16 bits, which vectorises to a signed max even with SSE2.
+char32_t MaxCodePoint(std::u16string_view u) {
+  std::int16_t biased = INT16_MIN;
+  for (const char16_t c : u) biased = std::max(biased, static_cast<std::int16_t>(c ^ 0x8000));
+  const auto m = static_cast<std::uint16_t>(biased ^ 0x8000);
+  if (m < 0xD800) return m;
+  char32_t best = 0;
+  for (std::size_t k = 0; k < u.size(); ++k) {
+    char32_t c = u[k];
+    if (c >= 0xD800 && c <= 0xDBFF && k + 1 < u.size()) c = 0x10000 + ((c - 0xD800) << 10) + (u[++k] - 0xDC00);
+    best = std::max(best, c);
+  }
+  return best;
 }
 
 }  // namespace
@@ -510,10 +685,59 @@ std::string Normalizer::Normalize(std::string_view text) const { return Normaliz
 
 std::string Normalizer::Normalize(std::string_view text, std::vector<std::uint32_t>* source) const {
   bool bail = false;
-  std::string out = source ? Pass<true>(tables_->entry, tables_->pool, options_, text, source, true, &bail, nullptr)
-                           : Pass<false>(tables_->entry, tables_->pool, options_, text, nullptr, true, &bail, nullptr);
+  std::string out = source ? Utf8Pass<true>(tables_->utf8, options_, text, source, true, &bail, nullptr)
+                           : Utf8Pass<false>(tables_->utf8, options_, text, nullptr, true, &bail, nullptr);
   if (!bail) return out;
   return NormalizeSlow(text, source);
+}
+
+template <typename Unit>
+char32_t Normalizer::NormalizeUnits(const Unit* text, std::size_t n, std::u16string* out,
+                                    std::vector<std::uint32_t>* source) const {
+  const std::size_t start = out->size();
+  bool bail = false;
+  if (source) {
+    Pass<FixedIn<Unit>, Utf16Out, true>(tables_->utf16, options_, text, n, *out, source, true, &bail, nullptr);
+  } else {
+    Pass<FixedIn<Unit>, Utf16Out, false>(tables_->utf16, options_, text, n, *out, nullptr, true, &bail, nullptr);
+  }
+  if (bail) {
+    // Code points that NFC may change (rare): through UTF-8 and ICU, as Normalize.
+    std::string in;
+    in.reserve(n * 2);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint32_t c = text[k];
+      if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) ThrowInvalidCodePoint(c, k);
+      utf8::Append(static_cast<char32_t>(c), in);
+    }
+    const std::string normalized = NormalizeSlow(in, source);
+    for (std::size_t k = 0; k < normalized.size();) {
+      int len;
+      Utf16Out::Unit units[2];
+      const auto c = static_cast<char32_t>(utf8::Decode(normalized, k, &len));
+      out->append(units, Utf16Out::Put(c, units));
+      k += static_cast<std::size_t>(len);
+    }
+    if (source) {
+      const std::vector<std::uint32_t> index = utf8::ByteToCodePointIndex(in);
+      for (auto& at : *source) at = index[at];
+    }
+  }
+  return MaxCodePoint(std::u16string_view(*out).substr(start));
+}
+
+char32_t Normalizer::NormalizeToUtf16(const CodePointText& text, std::u16string* out,
+                                      std::vector<std::uint32_t>* source) const {
+  switch (text.width) {
+    case 1:
+      return NormalizeUnits(static_cast<const std::uint8_t*>(text.data), text.size, out, source);
+    case 2:
+      return NormalizeUnits(static_cast<const char16_t*>(text.data), text.size, out, source);
+    case 4:
+      return NormalizeUnits(static_cast<const char32_t*>(text.data), text.size, out, source);
+    default:
+      throw InvalidArgument("CodePointText width must be 1, 2 or 4, not " + std::to_string(text.width));
+  }
 }
 
 // Texts holding code points that may change under NFC: NFC by ICU per normalisation segment, then the
@@ -538,7 +762,7 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
     std::string base_utf8;
     utf8::Append(static_cast<char32_t>(base), base_utf8);
     bool ignored = false;
-    const std::string mapped = Pass<false>(t.entry, t.pool, options_, base_utf8, nullptr, false, nullptr, &ignored);
+    const std::string mapped = Utf8Pass<false>(t.utf8, options_, base_utf8, nullptr, false, nullptr, &ignored);
     if (mapped.empty()) return segment;
     std::size_t last_at = mapped.size() - 1;
     while (last_at > 0 && (static_cast<unsigned char>(mapped[last_at]) & 0xC0) == 0x80) --last_at;
@@ -600,8 +824,8 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
       i = j;
     }
     bool unstable = false;
-    result = source ? Pass<true>(t.entry, t.pool, options_, nfc, &pass_source, false, nullptr, &unstable)
-                    : Pass<false>(t.entry, t.pool, options_, nfc, nullptr, false, nullptr, &unstable);
+    result = source ? Utf8Pass<true>(t.utf8, options_, nfc, &pass_source, false, nullptr, &unstable)
+                    : Utf8Pass<false>(t.utf8, options_, nfc, nullptr, false, nullptr, &unstable);
     if (source) {
       for (auto& s : pass_source) s = to_input[nfc_map[s]];
     }
@@ -641,6 +865,30 @@ std::vector<std::string> Normalizer::NormalizeBatch(const std::vector<std::strin
     }
   }
   return out;
+}
+
+void Normalizer::NormalizeBatchToUtf16(const std::vector<CodePointText>& texts, int n_threads,
+                                       Utf16Batch* out) const {
+  constexpr std::size_t kBlock = 64;  // texts per buffer, and per unit of parallel work
+  const std::size_t n_blocks = (texts.size() + kBlock - 1) / kBlock;
+  if (out->blocks_.size() < n_blocks) out->blocks_.resize(n_blocks);
+  out->spans_.assign(texts.size(), Utf16Batch::Span{0, 0, 0, 0, Utf16Batch::kValid});
+  ParallelFor(texts.size(), n_threads, kBlock, [&](std::size_t begin, std::size_t end) {
+    const std::size_t block = begin / kBlock;
+    std::u16string& units = out->blocks_[block];
+    units.clear();
+    for (std::size_t k = begin; k < end; ++k) {
+      Utf16Batch::Span& span = out->spans_[k];
+      span.block = block;
+      span.begin = units.size();
+      try {
+        span.max_code_point = NormalizeToUtf16(texts[k], &units);
+      } catch (const InvalidCodePoint& e) {
+        span.invalid_at = e.index();
+      }
+      span.end = units.size();
+    }
+  });
 }
 
 }  // namespace akhbar

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -448,6 +449,234 @@ TEST(NormalizerCorpus, RealArticlesComeOutClean) {
     std::vector<std::uint32_t> source;
     EXPECT_EQ(n.Normalize(texts[k], &source), t);
     EXPECT_EQ(source.size(), utf8::CountCodePoints(t));
+  }
+}
+
+
+// ---------------------------------------------------------------------------------------------------------
+// The code point path (Latin-1 / UCS-2 / UTF-32 in, UTF-16 out) against the UTF-8 path: the same code points,
+// the same offsets (code point indexes instead of byte offsets), the same largest code point.
+
+std::u32string CodePointsOf(const std::string& utf8) {
+  std::u32string out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    int len;
+    out.push_back(static_cast<char32_t>(utf8::Decode(utf8, i, &len)));
+    i += static_cast<std::size_t>(len);
+  }
+  return out;
+}
+
+std::string Utf8Of(std::u16string_view u) {
+  std::string out;
+  for (std::size_t k = 0; k < u.size(); ++k) {
+    char32_t c = u[k];
+    if (c >= 0xD800 && c <= 0xDBFF && k + 1 < u.size()) c = 0x10000 + ((c - 0xD800) << 10) + (u[++k] - 0xDC00);
+    utf8::Append(c, out);
+  }
+  return out;
+}
+
+// `text` at every width that holds it: the same data as Python would store it, and the wider forms.
+struct Widths {
+  std::basic_string<std::uint8_t> latin1;
+  std::u16string ucs2;
+  std::u32string utf32;
+  std::vector<CodePointText> views;
+};
+
+Widths AllWidths(const std::u32string& cps) {
+  Widths w;
+  w.utf32 = cps;
+  char32_t max = 0;
+  for (const char32_t c : cps) max = std::max(max, c);
+  for (const char32_t c : cps) {
+    w.latin1.push_back(static_cast<std::uint8_t>(c));
+    w.ucs2.push_back(static_cast<char16_t>(c));
+  }
+  if (max < 0x100) w.views.emplace_back(w.latin1.data(), w.latin1.size());
+  if (max < 0x10000) w.views.emplace_back(w.ucs2.data(), w.ucs2.size());
+  w.views.emplace_back(w.utf32.data(), w.utf32.size());
+  return w;
+}
+
+// Empty if the code point path agrees with the UTF-8 path on `text`, else what differs.
+std::string CodePointPathDiff(const Normalizer& n, const std::string& text) {
+  std::vector<std::uint32_t> byte_source;
+  const std::string expected = n.Normalize(text, &byte_source);
+  const std::vector<std::uint32_t> index = utf8::ByteToCodePointIndex(text);
+  std::vector<std::uint32_t> expected_source;
+  for (const std::uint32_t b : byte_source) expected_source.push_back(index[b]);
+  char32_t expected_max = 0;
+  for (const char32_t c : CodePointsOf(expected)) expected_max = std::max(expected_max, c);
+  const Widths w = AllWidths(CodePointsOf(text));
+  for (const CodePointText& view : w.views) {
+    const std::string where = "width " + std::to_string(view.width) + ": ";
+    std::u16string out = u"<>";  // appended to, never overwritten
+    std::vector<std::uint32_t> source;
+    const char32_t max = n.NormalizeToUtf16(view, &out, &source);
+    if (out.substr(0, 2) != u"<>") return where + "overwrote the buffer";
+    const std::string got = Utf8Of(std::u16string_view(out).substr(2));
+    if (got != expected) return where + "'" + got + "' instead of '" + expected + "'";
+    if (max != expected_max) return where + "max code point " + std::to_string(max);
+    if (source != expected_source) return where + "offsets differ";
+    std::u16string plain;
+    if (n.NormalizeToUtf16(view, &plain) != max || plain != out.substr(2)) return where + "differs without offsets";
+  }
+  return "";
+}
+
+TEST_P(CaseTest, CodePointPathAgrees) {
+  const Case& c = GetParam();
+  EXPECT_EQ(CodePointPathDiff(Normalizer(c.options), c.input), "");
+}
+
+TEST_P(OptionTest, CodePointPathAgrees) {
+  const OptionCase& c = GetParam();
+  NormalizerOptions on, off;
+  on.*c.flag = true;
+  off.*c.flag = false;
+  EXPECT_EQ(CodePointPathDiff(Normalizer(on), c.input), "");
+  EXPECT_EQ(CodePointPathDiff(Normalizer(off), c.input), "");
+}
+
+// Every BMP code point (and a few astral ones) alone and in the contexts of the idempotence test.
+TEST_P(OptionSetTest, CodePointPathAgreesOnEveryCodePointInContext) {
+  const Normalizer n(GetParam());
+  int failures = 0;
+  std::vector<char32_t> cps;
+  for (char32_t c = 0; c < 0x10000; ++c) {
+    if (c < 0xD800 || c > 0xDFFF) cps.push_back(c);
+  }
+  for (const char32_t c : {0x10000, 0x10400, 0x1D400, 0x1F600, 0x1EE00, 0x1D15E, 0xE0041, 0x10FFFF}) cps.push_back(c);
+  for (const char32_t c : cps) {
+    if (failures >= 10) break;
+    const std::string s = Cp(c);
+    for (const std::string& text : {s, "ب" + s + "ت", "ا" + s + "\u0654", "1" + s + "٫2", "٣٫" + s + "٤",
+                                    "بـ" + s + "ـت", "بـ.ـ" + s, s + "ـ.ـب", "a " + s + " \u064E", s + "\u00E9 x"}) {
+      const std::string diff = CodePointPathDiff(n, text);
+      if (!diff.empty()) {
+        ADD_FAILURE() << "U+" << std::hex << static_cast<int>(c) << " in '" << text << "': " << diff;
+        ++failures;
+      }
+    }
+  }
+}
+
+TEST_P(OptionSetTest, CodePointBatchEqualsOneByOneForAnyThreadCount) {
+  const Normalizer n(GetParam());
+  std::vector<Widths> texts;
+  for (int k = 0; k < 300; ++k) {
+    const std::string t = "نص " + std::to_string(k) + " في أعقـ.ـاب\u00A0القمة " + std::string(k % 7, '.') +
+                          (k % 3 == 0 ? "ب\u0651\u0650" : "١٫٢") + (k % 5 == 0 ? " 😀" : "");
+    texts.push_back(AllWidths(CodePointsOf(k % 11 == 0 ? "Latin-1 only \u00E9\u00A0" + std::to_string(k) : t)));
+  }
+  texts.push_back(AllWidths(U""));
+  std::u16string lone = u"ab";
+  lone.push_back(0xDC00);
+  std::vector<CodePointText> views;
+  for (std::size_t k = 0; k < texts.size(); ++k) {
+    views.push_back(texts[k].views[k % texts[k].views.size()]);  // mixed widths
+    if (k == 100) views.emplace_back(lone.data(), lone.size());  // invalid, at 101
+  }
+  std::vector<std::u16string> expected;
+  std::vector<char32_t> expected_max;
+  for (const CodePointText& v : views) {
+    std::u16string out;
+    char32_t max = 0;
+    try {
+      max = n.NormalizeToUtf16(v, &out);
+    } catch (const InvalidArgument&) {
+    }
+    expected.push_back(out);
+    expected_max.push_back(max);
+  }
+  Utf16Batch batch;
+  for (const int threads : {1, 2, 4}) {
+    n.NormalizeBatchToUtf16(views, threads, &batch);
+    ASSERT_EQ(batch.size(), views.size());
+    for (std::size_t k = 0; k < views.size(); ++k) {
+      EXPECT_EQ(batch.text(k), expected[k]) << threads << " threads, text " << k;
+      EXPECT_EQ(batch.max_code_point(k), expected_max[k]) << k;
+      EXPECT_EQ(batch.invalid_at(k), k == 101 ? 2 : Utf16Batch::kValid) << k;
+    }
+  }
+  // Refilling with fewer texts replaces everything.
+  n.NormalizeBatchToUtf16(std::vector<CodePointText>(views.begin(), views.begin() + 3), 2, &batch);
+  ASSERT_EQ(batch.size(), 3u);
+  EXPECT_EQ(batch.text(2), expected[2]);
+  n.NormalizeBatchToUtf16({}, 2, &batch);
+  EXPECT_EQ(batch.size(), 0u);
+}
+
+TEST(NormalizerCodePoints, SurrogatesAndOutOfRangeNameTheIndex) {
+  const Normalizer n;
+  for (const bool through_nfc : {false, true}) {  // e + U+0301 sends the text through ICU
+    std::u16string ucs2 = through_nfc ? u"e\u0301\u0628\u0640" : u"\u0628\u0640ab";
+    const std::size_t at = ucs2.size();
+    ucs2 += u'\xD83D';
+    ucs2 += u'\xDE00';  // a pair in UTF-16, but two lone surrogates as code points
+    std::u32string utf32(ucs2.begin(), ucs2.end());
+    for (const CodePointText& view :
+         {CodePointText(ucs2.data(), ucs2.size()), CodePointText(utf32.data(), utf32.size())}) {
+      std::u16string out = u"kept";
+      std::vector<std::uint32_t> source;
+      try {
+        n.NormalizeToUtf16(view, &out, &source);
+        ADD_FAILURE() << "no exception";
+      } catch (const InvalidArgument& e) {
+        EXPECT_NE(std::string(e.what()).find("lone surrogate U+D83D at index " + std::to_string(at)), std::string::npos)
+            << e.what();
+      }
+      EXPECT_EQ(out, u"kept");
+    }
+  }
+  const std::u32string too_big = U"ab\U0010FFFF" + std::u32string(1, static_cast<char32_t>(0x110000));
+  std::u16string out;
+  EXPECT_THROW(n.NormalizeToUtf16(std::u32string_view(too_big), &out), InvalidArgument);
+  CodePointText bad_width{std::u32string_view(too_big)};
+  bad_width.width = 3;
+  EXPECT_THROW(n.NormalizeToUtf16(bad_width, &out), InvalidArgument);
+}
+
+TEST(NormalizerCodePoints, AstralCodePointsBecomePairs) {
+  const Normalizer n;
+  std::u16string out;
+  // Deseret capital letters fold to small ones (U+10400 -> U+10428).
+  EXPECT_EQ(n.NormalizeToUtf16(std::u32string_view(U"خبر \U0001F600 \U00010400"), &out), 0x1F600u);
+  EXPECT_EQ(Utf8Of(out), "خبر \U0001F600 \U00010428");
+  out.clear();
+  std::vector<std::uint32_t> source;
+  EXPECT_EQ(n.NormalizeToUtf16(std::u32string_view(U"\U00010400A"), &out, &source), 0x10428u);
+  EXPECT_EQ(out, u"\U00010428a");
+  EXPECT_EQ(source, (std::vector<std::uint32_t>{0, 1}));
+}
+
+// Real articles: the code point batch equals the UTF-8 batch, for the storage width Python would pick.
+TEST(NormalizerCorpus, CodePointPathAgreesOnRealArticles) {
+  if (!testing::HaveCorpus("egy2013")) GTEST_SKIP() << "shared corpus egy2013 absent";
+  const std::vector<testing::Article> articles = testing::LoadArticles("egy2013", 3000);
+  std::vector<std::string_view> utf8_texts;
+  std::vector<Widths> widths;
+  for (const auto& a : articles) {
+    utf8_texts.push_back(a.text);
+    widths.push_back(AllWidths(CodePointsOf(a.text)));
+  }
+  std::vector<CodePointText> views;
+  for (const Widths& w : widths) views.push_back(w.views.front());  // the narrowest
+  for (const NormalizerOptions& options : {NormalizerOptions(), AllOff(), kKeepMarks}) {
+    const Normalizer n(options);
+    const std::vector<std::string> expected = n.NormalizeBatch(utf8_texts, 2);
+    Utf16Batch batch;
+    n.NormalizeBatchToUtf16(views, 2, &batch);
+    int failures = 0;
+    for (std::size_t k = 0; k < views.size() && failures < 5; ++k) {
+      if (Utf8Of(batch.text(k)) != expected[k] || batch.invalid_at(k) != Utf16Batch::kValid) {
+        ADD_FAILURE() << "article " << k;
+        ++failures;
+      }
+    }
+    for (std::size_t k = 0; k < 200; ++k) EXPECT_EQ(CodePointPathDiff(n, articles[k].text), "") << k;
   }
 }
 

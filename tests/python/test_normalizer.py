@@ -193,6 +193,59 @@ def test_lone_surrogates():
     assert offsets.tolist() == [0, 1, 2, 3]
 
 
+def test_lone_surrogate_errors_come_in_element_order():
+    # str elements are checked for lone surrogates during the work, yet an earlier one still wins over a later
+    # wrong type, invalid bytes, failing iterator or bad n_threads, as when every element was converted first.
+    n = Normalizer()
+    bad = "ok\ud800"
+    with pytest.raises(ValueError, match=r"texts\[1\]: lone surrogate U\+D800 at index 2"):
+        n.normalize_batch(["fine", bad, 5])
+    with pytest.raises(ValueError, match=r"texts\[1\]: lone surrogate"):
+        n.normalize_batch(["fine", bad, b"\xff"])
+    with pytest.raises(ValueError, match=r"texts\[0\]: lone surrogate"):
+        n.normalize_batch([bad], n_threads="2")
+
+    def failing():
+        yield bad
+        raise RuntimeError("iterator broke")
+
+    with pytest.raises(ValueError, match=r"texts\[0\]: lone surrogate"):
+        n.normalize_batch(failing())
+    with pytest.raises(RuntimeError, match="iterator broke"):
+        n.normalize_batch(failing(), errors="replace")
+    with pytest.raises(TypeError, match=r"texts\[1\] must be str or bytes"):
+        n.normalize_batch(["fine", 5, bad])
+    with pytest.raises(ValueError, match=r"texts\[3000\]: lone surrogate"):  # found in a later chunk
+        n.normalize_batch(["نص"] * 3000 + [bad] + ["x\udfff"])
+    with pytest.raises(ValueError, match="lone surrogate U\\+DFFF at index 1"):
+        n.normalize_with_offsets("ب\udfff")
+
+
+def test_str_results_are_canonical():
+    # The result's storage width follows its largest code point, whatever the input's: equality, hashing and
+    # dict look-ups depend on it.
+    n = Normalizer()
+    cases = [
+        ("١٢٣ ٤", "123 4"),  # Arabic in, ASCII out
+        ("ＡＢＣ ب", "abc ب"),
+        ("Ä\u00a0ﻷ", "ä لا"),  # Latin-1 out
+        ("ب é", "ب é"),
+        ("😀 ﷲ", "😀 الله"),
+        ("ـ\U0001F600", "\U0001F600"),
+        ("\U00010400", "\U00010428"),  # astral case folding
+        ("\u064e", ""),
+    ]
+    for text, expected in cases:
+        for out in (n.normalize(text), n.normalize_batch([text])[0], n.normalize_with_offsets(text)[0]):
+            assert out == expected and hash(out) == hash(expected) and {expected: 1}[out] == 1
+            assert type(out) is str
+
+    class Sub(str):
+        pass
+
+    assert n.normalize(Sub("مدرسة")) == "مدرسه" and n.normalize_batch([Sub("ABC")]) == ["abc"]
+
+
 def test_batch_with_replace_keeps_every_repaired_text():
     # Regression: short repaired texts lived in small-string storage that moved with the list being built.
     texts = [f"a\ud800ب{i}" for i in range(300)] + [b"x\xffy%d" % i for i in range(300)]
@@ -318,6 +371,38 @@ def test_batch_equals_one_by_one(batch, options):
     expected = [n.normalize(t) for t in batch]
     assert n.normalize_batch(batch, n_threads=1) == expected
     assert n.normalize_batch(batch, n_threads=3) == expected
+
+
+# Python stores a str at 1, 2 or 4 bytes per code point; str input is normalised straight from that storage
+# into a new str, bytes input through UTF-8. Both must agree for every width.
+ASTRAL = st.characters(min_codepoint=0x10000, blacklist_categories=("Cs",))
+any_width_texts = st.one_of(
+    texts,
+    st.just(""),
+    st.text(st.characters(max_codepoint=0x7F), max_size=30),
+    st.text(st.characters(max_codepoint=0xFF), max_size=30),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+    st.lists(st.one_of(st.sampled_from(ALPHABET), ASTRAL), max_size=30).map("".join),
+    st.lists(st.one_of(st.sampled_from(ALPHABET), st.characters(max_codepoint=0xFF)), max_size=30).map("".join),
+)
+
+
+@settings(max_examples=max(60, EXAMPLES // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batch=st.lists(any_width_texts, max_size=20), options=option_sets)
+def test_str_path_equals_bytes_path(batch, options):
+    n = Normalizer(**options)
+    expected = [n.normalize(t.encode()).decode() for t in batch]
+    assert n.normalize_batch(batch, n_threads=1) == expected
+    assert n.normalize_batch(batch, n_threads=2) == expected
+    mixed = [t if i % 2 else t.encode() for i, t in enumerate(batch)]
+    assert n.normalize_batch(mixed, n_threads=2) == [e if i % 2 else e.encode() for i, e in enumerate(expected)]
+    for text, want in zip(batch, expected):
+        assert n.normalize(text) == want
+        out, offsets = n.normalize_with_offsets(text)
+        bout, boffsets = n.normalize_with_offsets(text.encode())
+        assert out == want and bout.decode() == want
+        starts = [len(text[:i].encode()) for i in range(len(text))]
+        assert boffsets.tolist() == [starts[o] for o in offsets.tolist()]
 
 
 @pytest.mark.skipif(

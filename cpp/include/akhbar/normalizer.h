@@ -1,8 +1,9 @@
-// Arabic news text normaliser: Unicode clean-up and orthographic folding in one pass over UTF-8, with an
-// optional map from every output code point back to the input.
+// Arabic news text normaliser: Unicode clean-up and orthographic folding in one pass over UTF-8 (or over
+// fixed-width code points into UTF-16), with an optional map from every output code point back to the input.
 #ifndef AKHBAR_NORMALIZER_H_
 #define AKHBAR_NORMALIZER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,6 +11,52 @@
 #include <vector>
 
 namespace akhbar {
+
+// A text as code points stored at one fixed width: 1 byte (Latin-1), 2 bytes (UCS-2) or 4 bytes (UTF-32) per
+// code point, the three layouts of a Python str (PEP 393). Every unit is one code point, so a 2-byte unit in
+// U+D800-U+DFFF is a lone surrogate (never half of a UTF-16 pair) and, like any unit above U+10FFFF,
+// invalid. A view: the caller keeps the data alive.
+struct CodePointText {
+  const void* data = nullptr;
+  std::size_t size = 0;  // code points
+  int width = 1;         // bytes per code point: 1, 2 or 4
+
+  CodePointText() = default;
+  CodePointText(const std::uint8_t* d, std::size_t n) noexcept : data(d), size(n), width(1) {}
+  CodePointText(const char16_t* d, std::size_t n) noexcept : data(d), size(n), width(2) {}
+  CodePointText(const char32_t* d, std::size_t n) noexcept : data(d), size(n), width(4) {}
+  CodePointText(std::u32string_view s) noexcept : CodePointText(s.data(), s.size()) {}  // NOLINT: implicit
+};
+
+class Normalizer;
+
+// The result of Normalizer::NormalizeBatchToUtf16: every text's normalised UTF-16 in a few shared buffers.
+// Filling the same object again reuses its memory. Const methods are thread-safe; O(1) each.
+class Utf16Batch {
+ public:
+  static constexpr std::size_t kValid = static_cast<std::size_t>(-1);
+
+  std::size_t size() const noexcept { return spans_.size(); }
+  // Text k normalised, as UTF-16 (empty if invalid_at(k) != kValid). Valid until the next fill.
+  std::u16string_view text(std::size_t k) const noexcept {
+    const Span& s = spans_[k];
+    return std::u16string_view(blocks_[s.block].data() + s.begin, s.end - s.begin);
+  }
+  // The largest code point of text(k) (0 if empty).
+  char32_t max_code_point(std::size_t k) const noexcept { return spans_[k].max_code_point; }
+  // kValid, or the index of the first invalid code point (a surrogate) of input k, which was not normalised.
+  std::size_t invalid_at(std::size_t k) const noexcept { return spans_[k].invalid_at; }
+
+ private:
+  friend class Normalizer;
+  struct Span {
+    std::size_t block, begin, end;
+    char32_t max_code_point;
+    std::size_t invalid_at;
+  };
+  std::vector<std::u16string> blocks_;  // one per group of consecutive texts, filled by one thread
+  std::vector<Span> spans_;
+};
 
 // Each field switches one step on or off. The defaults serve search and similarity.
 struct NormalizerOptions {
@@ -50,7 +97,7 @@ struct NormalizerOptions {
   bool fold_latin = true;
 };
 
-// A configured normaliser. Construction builds lookup tables (about 0.7 MB, a few milliseconds); afterwards
+// A configured normaliser. Construction builds lookup tables (about 1.2 MB, a few milliseconds); afterwards
 // every method is const and thread-safe. Normalize is idempotent for every option set: normalising its
 // output again changes nothing.
 class Normalizer {
@@ -75,9 +122,27 @@ class Normalizer {
   // any thread count. Throws InvalidUtf8 for the first invalid text (by index).
   std::vector<std::string> NormalizeBatch(const std::vector<std::string_view>& texts, int n_threads = 1) const;
 
+  // Normalises `text` and appends the result to `out` as UTF-16: the same code points as Normalize gives for
+  // the UTF-8 encoding of `text`, but with no UTF-8 in between (one table-driven pass from code points to
+  // UTF-16 units; only texts that need NFC go through UTF-8 and ICU). Returns the largest code point
+  // appended (0 if none). If `source` is not null, *source is replaced by, for each code point appended, the
+  // index in `text` of the code point it came from (never decreasing). Throws InvalidArgument naming the index
+  // of the first surrogate or out-of-range code point; `out` is then unchanged. O(n).
+  char32_t NormalizeToUtf16(const CodePointText& text, std::u16string* out,
+                            std::vector<std::uint32_t>* source = nullptr) const;
+
+  // Normalises every text into `out` (its previous contents are replaced, its memory reused), splitting the
+  // work over `n_threads` (<= 0: all cores); the result is the same for any thread count. A text holding an
+  // invalid code point does not stop the batch: out->invalid_at(k) names the index, and its text is empty.
+  // No other thread may use `out` meanwhile.
+  void NormalizeBatchToUtf16(const std::vector<CodePointText>& texts, int n_threads, Utf16Batch* out) const;
+
  private:
   struct Tables;
   std::string NormalizeSlow(std::string_view text, std::vector<std::uint32_t>* source) const;
+  template <typename Unit>
+  char32_t NormalizeUnits(const Unit* text, std::size_t n, std::u16string* out,
+                          std::vector<std::uint32_t>* source) const;
 
   NormalizerOptions options_;
   std::unique_ptr<Tables> tables_;
