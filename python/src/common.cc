@@ -8,6 +8,23 @@
 namespace akhbar {
 namespace python {
 
+CodePointText StrStorage(PyObject* o) {
+#if PY_VERSION_HEX < 0x030C0000
+  if (PyUnicode_READY(o) != 0) throw py::error_already_set();
+#endif
+  const auto n = static_cast<std::size_t>(PyUnicode_GET_LENGTH(o));
+  const void* data = PyUnicode_DATA(o);
+  static_assert(sizeof(Py_UCS2) == sizeof(char16_t) && sizeof(Py_UCS4) == sizeof(char32_t), "code unit sizes");
+  switch (PyUnicode_KIND(o)) {
+    case PyUnicode_1BYTE_KIND:
+      return CodePointText(static_cast<const std::uint8_t*>(data), n);
+    case PyUnicode_2BYTE_KIND:
+      return CodePointText(static_cast<const char16_t*>(data), n);
+    default:
+      return CodePointText(static_cast<const char32_t*>(data), n);
+  }
+}
+
 bool ParseErrors(const std::string& errors) {
   if (errors == "strict") return false;
   if (errors == "replace") return true;

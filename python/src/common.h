@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "akhbar/normalizer.h"
+
 namespace akhbar {
 namespace python {
 
@@ -66,6 +68,10 @@ struct Utf8Text {
 // The returned view stays valid while `obj` is alive.
 Utf8Text ToUtf8(py::handle obj, const char* name, bool replace);
 
+// The code points of str `o`, viewed in Python's own storage (1, 2 or 4 bytes a code point; no copy, no
+// UTF-8); valid while `o` lives. A 2-byte storage holds no code point above U+FFFF; it may hold surrogates.
+CodePointText StrStorage(PyObject* o);
+
 // Parses errors="strict" / "replace"; anything else raises ValueError.
 bool ParseErrors(const std::string& errors);
 
@@ -93,6 +99,35 @@ template <typename Fn>
 void RunInterruptible(std::size_t n, std::size_t chunk, Fn&& fn) {
   RunInterruptible(n, chunk, std::forward<Fn>(fn), [](std::size_t, std::size_t) {});
 }
+
+// Holds Python's cyclic garbage collector off while many new container objects (lists of str, which form no
+// cycles) are built with the GIL held: the collector then runs once afterwards instead of every few hundred
+// allocations, and no gc.callbacks run in between (a Ctrl-C handled inside one would be lost). Needs the GIL.
+class GcPause {
+ public:
+  GcPause() {
+#if PY_VERSION_HEX >= 0x030A0000
+    was_enabled_ = PyGC_Disable() != 0;
+#else
+    py::module_ gc = py::module_::import("gc");
+    was_enabled_ = gc.attr("isenabled")().cast<bool>();
+    gc.attr("disable")();
+#endif
+  }
+  ~GcPause() {
+    if (!was_enabled_) return;
+#if PY_VERSION_HEX >= 0x030A0000
+    PyGC_Enable();
+#else
+    py::module_::import("gc").attr("enable")();
+#endif
+  }
+  GcPause(const GcPause&) = delete;
+  GcPause& operator=(const GcPause&) = delete;
+
+ private:
+  bool was_enabled_ = false;
+};
 
 // Moves `v` into a 1-D numpy array without copying the data.
 template <typename T>

@@ -67,24 +67,6 @@ py::object Out(const std::string& s, bool as_bytes) {
   return py::str(s);
 }
 
-// The code points of str `obj`, viewed in Python's own storage (no copy, no UTF-8); valid while `obj` lives.
-CodePointText CodePointsOf(py::handle obj) {
-  PyObject* o = obj.ptr();
-#if PY_VERSION_HEX < 0x030C0000
-  if (PyUnicode_READY(o) != 0) throw py::error_already_set();
-#endif
-  const auto n = static_cast<std::size_t>(PyUnicode_GET_LENGTH(o));
-  const void* data = PyUnicode_DATA(o);
-  switch (PyUnicode_KIND(o)) {
-    case PyUnicode_1BYTE_KIND:
-      return CodePointText(static_cast<const std::uint8_t*>(data), n);
-    case PyUnicode_2BYTE_KIND:
-      return CodePointText(static_cast<const char16_t*>(data), n);
-    default:
-      return CodePointText(static_cast<const char32_t*>(data), n);
-  }
-}
-
 // A new str of the UTF-16 text `u`, whose largest code point is `max` (which picks the str's storage width).
 py::object StrFromUtf16(std::u16string_view u, char32_t max) {
   if (max < 0x10000) {
@@ -152,7 +134,7 @@ void BindNormalizer(py::module_& m) {
             const bool replace = ParseErrors(errors);
             if (PyUnicode_Check(text.ptr())) {
               // Straight from Python's storage to a new str: no UTF-8 either way.
-              const CodePointText in = CodePointsOf(text);
+              const CodePointText in = StrStorage(text.ptr());
               std::u16string out;
               char32_t max = 0;
               bool invalid = false;
@@ -181,7 +163,7 @@ void BindNormalizer(py::module_& m) {
           [](const Normalizer& n, py::handle text, const std::string& errors) {
             const bool replace = ParseErrors(errors);
             if (PyUnicode_Check(text.ptr())) {
-              const CodePointText in = CodePointsOf(text);
+              const CodePointText in = StrStorage(text.ptr());
               std::u16string out;
               std::vector<std::uint32_t> source;
               std::vector<std::int64_t> offsets;
@@ -238,7 +220,7 @@ void BindNormalizer(py::module_& m) {
                 keep.append(item);
                 const std::size_t k = keep.size() - 1;
                 if (PyUnicode_Check(item.ptr())) {
-                  strs.push_back(CodePointsOf(item));
+                  strs.push_back(StrStorage(item.ptr()));
                   str_at.push_back(k);
                 } else {
                   bytes.push_back(ToUtf8(item, Label("texts", k).c_str(), replace));  // TypeError if not bytes

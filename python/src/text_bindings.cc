@@ -211,11 +211,8 @@ struct TextRef {
 };
 
 TextRef StrRef(PyObject* o) {
-#if PY_VERSION_HEX < 0x030C0000
-  if (PyUnicode_READY(o) != 0) throw py::error_already_set();
-#endif
-  return TextRef{PyUnicode_DATA(o), static_cast<std::size_t>(PyUnicode_GET_LENGTH(o)),
-                 static_cast<int>(PyUnicode_KIND(o))};
+  const CodePointText c = StrStorage(o);
+  return TextRef{c.data, c.size, c.width};
 }
 
 TextRef Utf8Ref(const Utf8Text& t) { return TextRef{t.utf8.data(), t.utf8.size(), 0}; }
@@ -226,7 +223,6 @@ bool AnalyzeRef(AnalyzerMemo& memo, const TextRef& t, std::vector<std::uint32_t>
     case 1:
       return memo.Analyze(static_cast<const std::uint8_t*>(t.data), t.n, ids);
     case 2:
-      static_assert(sizeof(Py_UCS2) == sizeof(char16_t) && sizeof(Py_UCS4) == sizeof(char32_t), "code unit sizes");
       return memo.Analyze(static_cast<const char16_t*>(t.data), t.n, ids);
     case 4:
       return memo.Analyze(static_cast<const char32_t*>(t.data), t.n, ids);
@@ -350,6 +346,7 @@ py::list AnalyzeMany(PyAnalyzer& self, py::handle texts, py::handle n_threads, c
       }
     }
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    const GcPause no_gc;
     for (std::size_t k = begin; k < end; ++k) {
       MemoSlot& slot = **memos[memo_of[k - begin]];
       if (!ok[k - begin]) {  // a str with lone surrogates: the usual error, or their replacement

@@ -101,6 +101,10 @@ class PyDocuments {
         throw py::type_error("raw_documents[" + std::to_string(start + i) + "] must be str or bytes, not " +
                              Py_TYPE(o)->tp_name);
       }
+#if PY_VERSION_HEX < 0x030C0000
+      // Worker threads read the storage without the GIL: have it ready now.
+      if (PyUnicode_Check(o) && PyUnicode_READY(o) != 0) throw py::error_already_set();
+#endif
       objects_.push_back(o);
     }
     keep_ = list;
@@ -117,10 +121,11 @@ class PyDocuments {
   DocumentBatch::Ucs2 Ucs2(std::size_t i) const {
     PyObject* o = objects_[i];
     DocumentBatch::Ucs2 out;
-    if (PyUnicode_Check(o) && PyUnicode_KIND(o) == PyUnicode_2BYTE_KIND) {
-      static_assert(sizeof(Py_UCS2) == sizeof(char16_t), "UCS-2 unit size");
-      out.data = reinterpret_cast<const char16_t*>(PyUnicode_2BYTE_DATA(o));
-      out.length = static_cast<std::size_t>(PyUnicode_GET_LENGTH(o));
+    if (!PyUnicode_Check(o)) return out;
+    const CodePointText c = StrStorage(o);
+    if (c.width == 2) {
+      out.data = static_cast<const char16_t*>(c.data);
+      out.length = c.size;
     }
     return out;
   }
