@@ -411,6 +411,7 @@ struct ChunkCounts {
   std::vector<std::uint64_t> tf;
   std::uint64_t total_length = 0;
   Vectorizer::RowSegment rows;
+  std::size_t scratch_bytes = 0;  // working memory the thread freed
 };
 
 // Chunks per batch: enough to balance threads; the result does not depend on it.
@@ -831,6 +832,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
           },
           memos_.get(), &terms_, vocabulary_state_, base), vocab, base);
     }
+    part.scratch_bytes = counts.capacity() * sizeof(std::uint32_t);
   };
   try {
     ParallelFor(n, threads, chunk, count_part);
@@ -881,6 +883,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
         df_[g] += part.df[base + lid];
         if (track_tf) tf_[g] += part.tf[base + lid];
       }
+      part.scratch_bytes += part.vocab.MemoryBytes();
       part.vocab.Clear();
     }
     n_docs_ += std::min(n, (c + 1) * chunk) - c * chunk;
@@ -904,8 +907,17 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       fit_rows_.segments.push_back(std::move(part.rows));
     }
   }
+  // Give the freed working memory back to the system when there is much of it (n-gram vocabularies): it
+  // keeps the peak low; for a little, trimming would only cost page faults in the next batch.
+  std::size_t freed = 0;
+  for (const auto& part : parts) {
+    freed += part.scratch_bytes + part.df.capacity() * sizeof(std::uint32_t) +
+             part.tf.capacity() * sizeof(std::uint64_t);
+  }
+  for (const auto& ids : global_ids) freed += ids.capacity() * sizeof(std::uint32_t);
   parts.clear();
-  if (n >= 1024) internal::ReleaseFreeMemory();
+  global_ids.clear();
+  if (freed >= kTrimBytes) internal::ReleaseFreeMemory();
 }
 
 void Vectorizer::EndFit(const TopSelector& select) {
