@@ -73,7 +73,7 @@ def compare(name, sk_fn, ak_fn, goal=None, memory_goal=None):
     if goal:
         line += f" (goal >= {goal}x)"
     if memory_goal:
-        line += f" | memory {a_m / max(s_m, 1):.2f} of scikit-learn's (goal <= {memory_goal})"
+        line += f" | memory {a_m / max(s_m, 1):.3f} of scikit-learn's (goal <= {memory_goal})"
     print(line, flush=True)
     return ratio
 
