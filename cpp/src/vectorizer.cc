@@ -329,9 +329,17 @@ struct Vectorizer::MemoPool {
     free.pop_back();
     return m;
   }
+  // Keeps memos up to kKeptBytes in all (and at most one per core): what a call leaves for the next one stays
+  // bounded whatever n_jobs was; the others are freed.
+  static constexpr std::size_t kKeptBytes = std::size_t{128} << 20;
   void Give(std::unique_ptr<AnalysisMemo> m) {
+    const std::size_t bytes = m->MemoryBytes();
     std::lock_guard<std::mutex> lock(mu);
-    free.push_back(std::move(m));
+    std::size_t kept = 0;
+    for (const auto& f : free) kept += f->MemoryBytes();
+    if (free.size() < static_cast<std::size_t>(ResolveThreads(0)) && kept + bytes <= kKeptBytes) {
+      free.push_back(std::move(m));
+    }
   }
   void Clear() {
     std::lock_guard<std::mutex> lock(mu);
@@ -763,19 +771,25 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   std::vector<ChunkCounts> parts(n_chunks);
   const bool keep = keep_rows_;
   const bool fixed = fixed_;
+  // Counting by the model's term ids takes arrays as long as the model's vocabulary in every part: worth it
+  // when the batch is large beside the vocabulary (a fit's batches), not for small batches added to a large
+  // model (partial_fit), which count by part-local ids alone (base 0).
+  const std::size_t terms_before = terms_.size();
+  const bool model_ids = terms_before <= (n_chunks == 1 ? 64 : 8) * n;
   // One part (one thread): it learns new terms straight into the model's vocabulary, whose ids then stay
   // valid for the rest of the fit, so that the memo keeps what it resolved from batch to batch.
-  const bool direct = !fixed && n_chunks == 1;
+  const bool direct = !fixed && n_chunks == 1 && model_ids;
+  // Several parts: ids below `base` are the model's terms, the others base + a part-local id.
+  const std::size_t base = model_ids ? terms_before : 0;
   const bool track_tf = options_.max_features > 0;
   const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
 
-  const std::size_t terms_before = terms_.size();
   auto count_part = [&](std::size_t begin, std::size_t end) {
     ChunkCounts& part = parts[begin / chunk];
     std::vector<std::uint32_t> counts(fixed ? terms_.size() : 0, 0);
     internal::TouchedList touched;
     // Ids below `base` are the model's terms, the others base + an id in `vocab`.
-    auto count_docs = [&](auto&& stream, const Vocabulary& vocab, std::size_t base) {
+    auto count_docs = [&](auto&& stream, const Vocabulary& vocab, std::size_t offset) {
       for (std::size_t i = begin; i < end; ++i) {
         const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
         touched.clear();
@@ -784,7 +798,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
             if (id != Vocabulary::kNotFound) touched.Add(id, counts[id]++ == 0);
           }
         } else {
-          const std::size_t size = base + vocab.size();
+          const std::size_t size = offset + vocab.size();
           if (counts.size() < size) counts.resize(std::max(counts.size() * 2, size), 0);
           std::uint32_t* c = counts.data();
           for (const std::uint32_t id : ids) touched.Add(id, c[id]++ == 0);
@@ -820,17 +834,24 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
           analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Insert(t, h); },
           memos_.get(), &terms_, vocabulary_state_), terms_, 0);
     } else {
-      // Several threads: the model's vocabulary is read-only meanwhile; terms new to it go to the part's own
-      // vocabulary (ids from `base` on), merged in document order below. The memo keeps the model's ids only.
+      // Several threads (or a small batch): the model's vocabulary is read-only meanwhile; terms new to it
+      // (all terms, with base 0) go to the part's own vocabulary, merged in document order below. The memo
+      // keeps the model's ids only.
       Vocabulary& vocab = part.vocab;
-      const auto base = static_cast<std::uint32_t>(terms_before);
-      count_docs(MakeTermStream(
-          analyzer_.get(), nmin, nmax,
-          [this, &vocab, base](std::string_view t, std::uint64_t h) {
-            const std::uint32_t id = terms_.Find(t, h);
-            return id != Vocabulary::kNotFound ? id : base + vocab.Insert(t, h);
-          },
-          memos_.get(), &terms_, vocabulary_state_, base), vocab, base);
+      const auto local_from = static_cast<std::uint32_t>(base);
+      if (model_ids) {
+        count_docs(MakeTermStream(
+            analyzer_.get(), nmin, nmax,
+            [this, &vocab, local_from](std::string_view t, std::uint64_t h) {
+              const std::uint32_t id = terms_.Find(t, h);
+              return id != Vocabulary::kNotFound ? id : local_from + vocab.Insert(t, h);
+            },
+            memos_.get(), &terms_, vocabulary_state_, local_from), vocab, base);
+      } else {
+        count_docs(MakeTermStream(
+            analyzer_.get(), nmin, nmax, [&vocab](std::string_view t, std::uint64_t h) { return vocab.Insert(t, h); },
+            memos_.get(), &vocab), vocab, 0);
+      }
     }
     part.scratch_bytes = counts.capacity() * sizeof(std::uint32_t);
   };
@@ -862,7 +883,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       }
     } else {
       // The model's terms by their ids, then the part's new ones in first-seen order.
-      const std::size_t base = terms_before, local_n = part.vocab.size();
+      const std::size_t local_n = part.vocab.size();
       df_.resize(terms_.size(), 0);
       if (track_tf) tf_.resize(terms_.size(), 0);
       part.df.resize(base + local_n, 0);
@@ -896,9 +917,9 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
     ParallelFor(n_chunks, threads, 1, [&](std::size_t begin, std::size_t end) {
       for (std::size_t c = begin; c < end; ++c) {
         if (global_ids[c].empty()) continue;
-        const std::uint32_t* local = global_ids[c].data();  // by local id = key - terms_before
+        const std::uint32_t* local = global_ids[c].data();  // by local id = key - base
         for (std::uint32_t& k : parts[c].rows.keys) {
-          if (k >= terms_before) k = local[k - terms_before];
+          if (k >= base) k = local[k - base];
         }
       }
     });
@@ -930,7 +951,13 @@ void Vectorizer::EndFit(const TopSelector& select) {
   terms_.ShrinkToFit();
   df_.shrink_to_fit();
   tf_.shrink_to_fit();
-  ComputeFeatures(select);
+  try {
+    ComputeFeatures(select);
+  } catch (...) {
+    // The features may be half made, or older than the vocabulary: nothing may use them.
+    fitted_ = false;
+    throw;
+  }
   fitted_ = true;
 }
 

@@ -543,9 +543,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         }
 
     def clear_cache(self) -> None:
-        """Frees the analysis cache. ``fit`` and ``transform`` keep, per thread, the analysis of the text pieces
-        they met (bounded: at most a few tens of MB a thread), so that later calls skip re-analysing them;
-        results never depend on it, and it is not saved or pickled."""
+        """Frees the analysis cache. ``fit`` and ``transform`` keep the analysis of the text pieces they met
+        (at most 128 MB in all, whatever ``n_jobs``), so that later calls skip re-analysing them; results never
+        depend on it, and it is not saved or pickled."""
         if getattr(self, "_model", None) is not None:
             self._model.clear_cache()
 

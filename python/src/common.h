@@ -119,7 +119,11 @@ class GcPause {
 #if PY_VERSION_HEX >= 0x030A0000
     PyGC_Enable();
 #else
-    py::module_::import("gc").attr("enable")();
+    try {
+      py::module_::import("gc").attr("enable")();
+    } catch (py::error_already_set& e) {
+      e.discard_as_unraisable("re-enabling the garbage collector");
+    }
 #endif
   }
   GcPause(const GcPause&) = delete;

@@ -164,6 +164,28 @@ TEST(MemoFitTest, FailedBatchLeavesTheVocabularyAsItWas) {
   EXPECT_EQ(v.FeatureIndex("جديده"), -1);
 }
 
+// A fit whose features cannot be made (here the selector fails) leaves the vectoriser unfitted: nothing
+// may use features older than its vocabulary.
+TEST(MemoFitTest, FailedEndFitLeavesTheModelUnfitted) {
+  const auto analyzer = std::make_shared<const Analyzer>();
+  const std::vector<std::string> first = {"الرئيس في القاهرة", "مدرسة الاطفال", "القاهرة اليوم"};
+  const std::vector<std::string> more = {"كلمات جديدة تماما هنا", "وصل الوفد"};
+  auto batch = [](const std::vector<std::string>& d) {
+    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
+  };
+  VectorizerOptions o;
+  o.max_features = 2;
+  Vectorizer v(o, analyzer);
+  v.Fit(batch(first), 1);
+  v.BeginFit(false, false);
+  v.AddBatch(batch(more), 1);
+  EXPECT_THROW(v.EndFit([](const std::vector<std::uint64_t>&, std::size_t limit) {
+                 return std::vector<std::size_t>(limit + 1, 0);
+               }),
+               InvalidArgument);
+  EXPECT_THROW(v.Transform(batch(more), 1), InvalidArgument);
+}
+
 // UCS-2 of valid UTF-8 text, as Python stores a str whose code points are all below U+10000 (false for
 // other text: Python stores it as UCS-4, which the vectoriser reads as UTF-8).
 bool ToUcs2(const std::string& text, std::u16string* out) {
