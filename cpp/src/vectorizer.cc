@@ -775,7 +775,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   // when the batch is large beside the vocabulary (a fit's batches), not for small batches added to a large
   // model (partial_fit), which count by part-local ids alone (base 0).
   const std::size_t terms_before = terms_.size();
-  const bool model_ids = terms_before <= (n_chunks == 1 ? 64 : 8) * n;
+  const bool model_ids = terms_before <= (n_chunks == 1 ? 1024 : 8) * n;
   // One part (one thread): it learns new terms straight into the model's vocabulary, whose ids then stay
   // valid for the rest of the fit, so that the memo keeps what it resolved from batch to batch.
   const bool direct = !fixed && n_chunks == 1 && model_ids;
