@@ -329,17 +329,19 @@ struct Vectorizer::MemoPool {
     free.pop_back();
     return m;
   }
-  // Keeps memos up to kKeptBytes in all (and at most one per core): what a call leaves for the next one stays
-  // bounded whatever n_jobs was; the others are freed.
-  static constexpr std::size_t kKeptBytes = std::size_t{128} << 20;
+  // Keeps at most one memo per core (more threads than cores would only multiply the memory).
   void Give(std::unique_ptr<AnalysisMemo> m) {
-    const std::size_t bytes = m->MemoryBytes();
     std::lock_guard<std::mutex> lock(mu);
-    std::size_t kept = 0;
-    for (const auto& f : free) kept += f->MemoryBytes();
-    if (free.size() < static_cast<std::size_t>(ResolveThreads(0)) && kept + bytes <= kKeptBytes) {
-      free.push_back(std::move(m));
-    }
+    if (free.size() < static_cast<std::size_t>(ResolveThreads(0))) free.push_back(std::move(m));
+  }
+  // What a call leaves for the next one: memos up to kKeptBytes in all (the most recently used first), so the
+  // memory kept between calls stays bounded whatever n_jobs was; the others are freed.
+  static constexpr std::size_t kKeptBytes = std::size_t{128} << 20;
+  void Trim() {
+    std::lock_guard<std::mutex> lock(mu);
+    std::size_t kept = 0, k = free.size();
+    while (k > 0 && kept + free[k - 1]->MemoryBytes() <= kKeptBytes) kept += free[--k]->MemoryBytes();
+    free.erase(free.begin(), free.begin() + static_cast<std::ptrdiff_t>(k));
   }
   void Clear() {
     std::lock_guard<std::mutex> lock(mu);
@@ -947,6 +949,8 @@ void Vectorizer::EndFit(const TopSelector& select) {
   if (keep_rows_) {  // fit_transform: the matrix comes next, and with it the peak memory
     memos_->Clear();
     internal::ReleaseFreeMemory();
+  } else {
+    memos_->Trim();
   }
   terms_.ShrinkToFit();
   df_.shrink_to_fit();
@@ -1201,6 +1205,7 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
       if (freed >= kTrimBytes) internal::ReleaseFreeMemory();
     }
   });
+  memos_->Trim();
   return m;
 }
 
