@@ -124,16 +124,8 @@ struct AnalyzerMemo::Impl {
   template <typename Unit>
   bool Run(const Unit* p, std::size_t n, unsigned kind, std::vector<std::uint32_t>* ids) {
     if (!analyzer.token_level()) return RunWhole(p, n, ids);
-    internal::SplitChunks(p, n, &ranges);
+    internal::ChunkKeys(p, n, kind, chunks, kPrefetch, &ranges, &memo_keys);
     const std::size_t nc = ranges.size();
-    memo_keys.resize(nc);
-    const char* bytes = reinterpret_cast<const char*>(p);
-    constexpr std::size_t w = sizeof(Unit);
-    for (std::size_t j = 0; j < nc; ++j) {
-      const auto [b, e] = ranges[j];
-      memo_keys[j] = internal::TokenMemo::MakeKey(bytes + b * w, (e - b) * w, (n - b) * w, kind);
-      if (j < kPrefetch) chunks.Prefetch(memo_keys[j]);
-    }
     const bool ngrams = analyzer.word_level() && nmax > 1;
     std::vector<std::uint32_t>* out = ngrams ? &unigrams : ids;
     out->clear();

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "term_cache.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -86,6 +88,23 @@ void SplitChunks(const Unit* p, std::size_t n, std::vector<std::pair<std::size_t
     }
   }
   if (in_chunk) out->emplace_back(start, n);
+}
+
+// Splits p[0..n) into *ranges (SplitChunks) and sets (*keys)[j] to the memo key of chunk j (its code units'
+// bytes, tagged with `kind`), starting to load the memo slots of the first `prefetch` chunks.
+template <typename Unit>
+void ChunkKeys(const Unit* p, std::size_t n, unsigned kind, const TokenMemo& memo, std::size_t prefetch,
+               std::vector<std::pair<std::size_t, std::size_t>>* ranges, std::vector<TokenMemo::Key>* keys) {
+  SplitChunks(p, n, ranges);
+  const std::size_t nc = ranges->size();
+  keys->resize(nc);
+  const char* bytes = reinterpret_cast<const char*>(p);
+  constexpr std::size_t w = sizeof(Unit);
+  for (std::size_t j = 0; j < nc; ++j) {
+    const auto [b, e] = (*ranges)[j];
+    (*keys)[j] = TokenMemo::MakeKey(bytes + b * w, (e - b) * w, (n - b) * w, kind);
+    if (j < prefetch) memo.Prefetch((*keys)[j]);
+  }
 }
 
 }  // namespace internal

@@ -581,16 +581,7 @@ class TermStream {
   // are those of its chunks in order, and a chunk's terms depend on its code points alone.
   template <typename Unit>
   void Chunks(const Unit* p, std::size_t n, unsigned kind) {
-    internal::SplitChunks(p, n, &chunks_);
-    const std::size_t nc = chunks_.size();
-    memo_keys_.resize(nc);
-    const char* bytes = reinterpret_cast<const char*>(p);
-    constexpr std::size_t w = sizeof(Unit);
-    for (std::size_t j = 0; j < nc; ++j) {
-      const auto [b, e] = chunks_[j];
-      memo_keys_[j] = internal::TokenMemo::MakeKey(bytes + b * w, (e - b) * w, (n - b) * w, kind);
-      if (j < kPrefetch) memo_->chunks.Prefetch(memo_keys_[j]);
-    }
+    internal::ChunkKeys(p, n, kind, memo_->chunks, kPrefetch, &chunks_, &memo_keys_);
   }
 
   // Chunk j of the current document as valid UTF-8 (for analysis on a memo miss). An invalid chunk makes
