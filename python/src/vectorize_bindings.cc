@@ -199,6 +199,12 @@ struct PyTerms {
   py::list keep;
 };
 
+// The converted terms as a batch of terms, or of tokens (word n-grams built from them).
+DocumentBatch TermsBatch(PyTerms&& t, bool tokens) {
+  return tokens ? DocumentBatch::FromTokens(std::move(t.terms), std::move(t.offsets))
+                : DocumentBatch::FromTerms(std::move(t.terms), std::move(t.offsets));
+}
+
 PyTerms ConvertTerms(py::handle docs, std::size_t start, const char* producer) {
   PyTerms out;
   const py::list list = py::reinterpret_borrow<py::list>(docs);
@@ -306,11 +312,7 @@ void BindVectorize(py::module_& m) {
       .def("add_terms",
            [](Vectorizer& v, py::handle docs, std::size_t start, int n_threads, bool tokens, const char* producer) {
              PyTerms t = ConvertTerms(docs, start, producer);
-             Released([&] {
-               v.AddBatch(tokens ? DocumentBatch::FromTokens(std::move(t.terms), std::move(t.offsets))
-                                 : DocumentBatch::FromTerms(std::move(t.terms), std::move(t.offsets)),
-                          n_threads);
-             });
+             Released([&] { v.AddBatch(TermsBatch(std::move(t), tokens), n_threads); });
            })
       .def("end_fit",
            [](Vectorizer& v, py::handle selector) {
@@ -345,11 +347,7 @@ void BindVectorize(py::module_& m) {
            [](const Vectorizer& v, Rows& rows, py::handle docs, std::size_t start, int n_threads, bool tokens,
               const char* producer) {
              PyTerms t = ConvertTerms(docs, start, producer);
-             Released([&] {
-               v.TransformBatch(tokens ? DocumentBatch::FromTokens(std::move(t.terms), std::move(t.offsets))
-                                       : DocumentBatch::FromTerms(std::move(t.terms), std::move(t.offsets)),
-                                n_threads, &rows);
-             });
+             Released([&] { v.TransformBatch(TermsBatch(std::move(t), tokens), n_threads, &rows); });
            })
       .def("finish",
            [](const Vectorizer& v, Rows& rows, int n_threads) {
@@ -426,11 +424,7 @@ void BindVectorize(py::module_& m) {
            [](const HashingVectorizer& v, HashingVectorizer::Rows& rows, py::handle docs, std::size_t start,
               int n_threads, bool tokens, const char* producer) {
              PyTerms t = ConvertTerms(docs, start, producer);
-             Released([&] {
-               v.TransformBatch(tokens ? DocumentBatch::FromTokens(std::move(t.terms), std::move(t.offsets))
-                                       : DocumentBatch::FromTerms(std::move(t.terms), std::move(t.offsets)),
-                                n_threads, &rows);
-             });
+             Released([&] { v.TransformBatch(TermsBatch(std::move(t), tokens), n_threads, &rows); });
            })
       .def("finish",
            [](const HashingVectorizer& v, HashingVectorizer::Rows& rows, int n_threads) {
