@@ -135,14 +135,8 @@ void HashingVectorizer::TransformBatch(const DocumentBatch& docs, int n_threads,
 SparseMatrix HashingVectorizer::Finish(Rows&& rows_in, int n_threads) const {
   Rows rows = std::move(rows_in);
   const std::size_t n_parts = rows.parts.size();
-  std::vector<std::uint64_t> row_start{0};
-  row_start.reserve(rows.n_rows + 1);
-  std::vector<std::size_t> first_row(n_parts + 1, 0);
-  for (std::size_t c = 0; c < n_parts; ++c) {
-    const std::uint64_t base = row_start.back();
-    for (const std::uint64_t e : rows.parts[c].row_ends) row_start.push_back(base + e);
-    first_row[c + 1] = row_start.size() - 1;
-  }
+  std::vector<std::size_t> first_row;
+  const std::vector<std::uint64_t> row_start = internal::RowStarts(rows.parts, rows.n_rows, &first_row);
   SparseMatrix m;
   internal::AllocateCsr(&m, static_cast<std::int64_t>(row_start.size() - 1), options_.n_features, options_.dtype, row_start);
   ParallelFor(n_parts, n_threads, 1, [&](std::size_t begin, std::size_t end) {

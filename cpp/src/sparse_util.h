@@ -22,6 +22,23 @@ void ReleaseFreeMemory();
 void AllocateCsr(SparseMatrix* m, std::int64_t n_rows, std::int64_t n_cols, DType dtype,
                  const std::vector<std::uint64_t>& row_start);
 
+// The CSR row starts of row segments (anything with `row_ends`, each segment's row ends counted from its own
+// start), in order: n_rows + 1 entries from 0. (*first_row)[s] is the index of segment s's first row.
+template <typename Segment>
+std::vector<std::uint64_t> RowStarts(const std::vector<Segment>& segments, std::size_t n_rows,
+                                     std::vector<std::size_t>* first_row) {
+  std::vector<std::uint64_t> row_start;
+  row_start.reserve(n_rows + 1);
+  row_start.push_back(0);
+  first_row->assign(segments.size() + 1, 0);
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    const std::uint64_t base = row_start.back();
+    for (const std::uint64_t e : segments[s].row_ends) row_start.push_back(base + e);
+    (*first_row)[s + 1] = row_start.size() - 1;
+  }
+  return row_start;
+}
+
 // Writes n entries at stored position `at`. Safe to call concurrently for disjoint ranges.
 void WriteEntries(SparseMatrix* m, std::uint64_t at, const std::uint32_t* cols, const double* values, std::size_t n);
 

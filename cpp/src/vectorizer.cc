@@ -340,7 +340,11 @@ struct Vectorizer::MemoPool {
   void Trim() {
     std::lock_guard<std::mutex> lock(mu);
     std::size_t kept = 0, k = free.size();
-    while (k > 0 && kept + free[k - 1]->MemoryBytes() <= kKeptBytes) kept += free[--k]->MemoryBytes();
+    for (; k > 0; --k) {
+      const std::size_t bytes = free[k - 1]->MemoryBytes();
+      if (kept + bytes > kKeptBytes) break;
+      kept += bytes;
+    }
     free.erase(free.begin(), free.begin() + static_cast<std::ptrdiff_t>(k));
   }
   void Clear() {
@@ -1144,15 +1148,8 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
   CheckFitted();
   Rows rows = std::move(rows_in);
   const std::size_t n_seg = rows.segments.size();
-  std::vector<std::uint64_t> row_start;
-  row_start.reserve(rows.n_rows + 1);
-  row_start.push_back(0);
-  std::vector<std::size_t> first_row(n_seg + 1, 0);
-  for (std::size_t s = 0; s < n_seg; ++s) {
-    const std::uint64_t base = row_start.back();
-    for (const std::uint64_t e : rows.segments[s].row_ends) row_start.push_back(base + e);
-    first_row[s + 1] = row_start.size() - 1;
-  }
+  std::vector<std::size_t> first_row;
+  const std::vector<std::uint64_t> row_start = internal::RowStarts(rows.segments, rows.n_rows, &first_row);
   SparseMatrix m;
   internal::AllocateCsr(&m, static_cast<std::int64_t>(row_start.size() - 1), static_cast<std::int64_t>(feature_term_.size()),
                         options_.dtype, row_start);
