@@ -82,7 +82,7 @@ struct AnalyzerMemo::Impl {
   std::vector<std::uint32_t> term_ends;
   std::unique_ptr<internal::PairCache> pairs;  // (word id, word id) -> bigram id
   // Working memory.
-  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  internal::ChunkRanges ranges;
   std::vector<internal::TokenMemo::Key> memo_keys;
   std::vector<std::uint32_t> unigrams;
   std::string utf8, joined, word_buffer;
@@ -137,7 +137,7 @@ struct AnalyzerMemo::Impl {
         e->aux = kInvalid;  // until analysed
         e->value = 0;
         std::string_view chunk;
-        if (!AsUtf8(p + ranges[j].first, ranges[j].second - ranges[j].first, &utf8, &chunk)) return false;
+        if (!AsUtf8(p + ranges.begin(j), ranges.end(j) - ranges.begin(j), &utf8, &chunk)) return false;
         const std::size_t off = keys.size();
         Fill(chunk);
         const std::size_t count = keys.size() - off;

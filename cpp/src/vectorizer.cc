@@ -737,7 +737,7 @@ class TermStream {
   std::vector<std::uint8_t> resolved_;
   std::unique_ptr<internal::PairCache> pairs_;
   // The current document: chunks (byte ranges), their memo keys and values, word keys, term ids.
-  std::vector<std::pair<std::size_t, std::size_t>> chunks_;
+  internal::ChunkRanges chunks_;
   std::vector<internal::TokenMemo::Key> memo_keys_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> spans_;
   std::vector<std::uint32_t> keys_;

@@ -16,6 +16,7 @@
 #include "akhbar/error.h"
 #include "akhbar/utf8.h"
 #include "akhbar/vectorizer.h"
+#include "chunks.h"
 #include "memo_test_util.h"
 #include "term_cache.h"
 
@@ -278,6 +279,46 @@ TEST(MemoUcs2Test, SurrogateRaisesTheTextError) {
 
 INSTANTIATE_TEST_SUITE_P(Options, MemoTest, ::testing::ValuesIn(Cases()),
                          [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+
+// The chunk splitter (64 units at a time for 1- and 2-byte units) against a unit-by-unit reference, on random
+// texts dense and sparse in whitespace, of every length around the block size, reusing one ChunkRanges.
+template <typename Unit>
+void CheckSplitChunks(const std::vector<char32_t>& alphabet) {
+  std::mt19937 rng(7);
+  internal::ChunkRanges ranges;
+  for (int round = 0; round < 3000; ++round) {
+    const std::size_t n = round < 300 ? static_cast<std::size_t>(round) : rng() % 700;
+    const unsigned space_per_mille = std::vector<unsigned>{0, 20, 200, 500, 900, 1000}[rng() % 6];
+    std::vector<Unit> text(n);
+    for (Unit& u : text) {
+      u = rng() % 1000 < space_per_mille ? static_cast<Unit>(std::vector<char>{' ', '\t', '\n', '\v', '\f', '\r'}[rng() % 6])
+                                         : static_cast<Unit>(alphabet[rng() % alphabet.size()]);
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> want;
+    for (std::size_t i = 0; i < n;) {
+      if (internal::IsAsciiSpace(text[i])) {
+        ++i;
+        continue;
+      }
+      std::size_t j = i;
+      while (j < n && !internal::IsAsciiSpace(text[j])) ++j;
+      want.emplace_back(i, j);
+      i = j;
+    }
+    internal::SplitChunks(text.data(), n, &ranges);
+    ASSERT_EQ(ranges.size(), want.size()) << "round " << round << " n " << n;
+    for (std::size_t j = 0; j < want.size(); ++j) ASSERT_EQ(ranges[j], want[j]) << "round " << round;
+  }
+}
+
+TEST(ChunksTest, SplitChunksMatchesAUnitByUnitSplit) {
+  // Units that look like whitespace in other encodings or widths must not split: NEL, NBSP, U+2028, a UCS-2
+  // unit whose low byte is a space (U+0620), and units above 0x8000 (negative in signed SIMD compares).
+  CheckSplitChunks<char>({U'a', 0x1F, U'!', 0x85, 0xA0, 0xD8, 0x7F});
+  CheckSplitChunks<std::uint8_t>({'a', 0x1F, 0x85, 0xA0, 0xFF});
+  CheckSplitChunks<char16_t>({u'a', 0x0620, 0x0627, 0x0085, 0x00A0, 0x2028, 0x3000, 0x8020, 0xD83D, 0xFF09, 0x0920});
+  CheckSplitChunks<char32_t>({U'a', 0x0627, 0x0085, 0x3000, 0x1F600, 0x100020});
+}
 
 TEST(TokenMemoTest, KeysOfEveryLengthAndKindAreDistinctAndFound) {
   internal::TokenMemo memo;
