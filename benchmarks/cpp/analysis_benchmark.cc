@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "akhbar/analysis_memo.h"
@@ -108,6 +109,52 @@ void BM_AnalyzerCharWb(benchmark::State& state) {
   RunAnalyzer(state, o);
 }
 BENCHMARK(BM_AnalyzerCharWb)->Unit(benchmark::kMillisecond);
+
+// The distinct chunks (between ASCII whitespace) of the 2000 texts, in first-seen order: what a memo analyses
+// on its misses, one short string at a time.
+const std::vector<std::string>& DistinctChunks() {
+  static const std::vector<std::string>* chunks = [] {
+    auto* out = new std::vector<std::string>;
+    std::unordered_set<std::string> seen;
+    for (const auto& t : Texts()) {
+      std::size_t i = 0;
+      while (i < t.size()) {
+        while (i < t.size() && (t[i] == ' ' || (t[i] >= '\t' && t[i] <= '\r'))) ++i;
+        std::size_t j = i;
+        while (j < t.size() && !(t[j] == ' ' || (t[j] >= '\t' && t[j] <= '\r'))) ++j;
+        if (j > i && seen.insert(t.substr(i, j - i)).second) out->push_back(t.substr(i, j - i));
+        i = j;
+      }
+    }
+    return out;
+  }();
+  return *chunks;
+}
+
+// The memo's miss path: Tokens + TokenTerm on each distinct chunk alone (per-call costs dominate), against
+// BM_Analyzer's whole texts. Bytes are the chunks'.
+void BM_AnalyzerDistinctChunks(benchmark::State& state) {
+  const akhbar::Analyzer a;
+  akhbar::TextTokens tokens;
+  akhbar::TermScratch scratch;
+  std::size_t terms = 0;
+  std::int64_t bytes = 0;
+  for (const auto& c : DistinctChunks()) bytes += static_cast<std::int64_t>(c.size());
+  for (auto _ : state) {
+    for (const auto& c : DistinctChunks()) {
+      a.Tokens(c, &tokens);
+      for (const akhbar::RawToken& t : tokens.tokens) {
+        std::string_view term;
+        terms += a.TokenTerm(tokens.Surface(t), t.kind, &scratch, &term);
+      }
+    }
+    benchmark::DoNotOptimize(terms);
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+  state.counters["chunks_per_second"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * DistinctChunks().size()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_AnalyzerDistinctChunks)->Unit(benchmark::kMillisecond);
 
 // The texts as UCS-2 (Python's storage of most Arabic str); texts outside the BMP are left out.
 const std::vector<std::u16string>& Ucs2Texts() {

@@ -71,6 +71,19 @@ inline std::uint64_t SpaceMask64(const Unit* p) noexcept {
 }
 #endif
 
+// Set bits of x. Inline bit arithmetic: the portable x86-64 build has no popcnt instruction, and
+// __builtin_popcountll would call libgcc's table-driven function.
+inline std::size_t PopCount(std::uint64_t x) noexcept {
+#if defined(__POPCNT__)
+  return static_cast<std::size_t>(__builtin_popcountll(x));
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<std::size_t>((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
+
 // The maximal runs of units that are not ASCII whitespace. For 1- and 2-byte units, 64 units at a time: the
 // bit mask of positions where whitespace starts or stops, written out 8 positions at a time (most blocks of
 // news text have 10 to 25), with no branch per chunk.
@@ -88,7 +101,7 @@ void SplitChunks(const Unit* p, std::size_t n, ChunkRanges* out) {
       const std::uint64_t m = SpaceMask64(p + i);
       std::uint64_t t = m ^ ((m << 1) | before_block);  // bit k: unit k and unit k - 1 differ
       before_block = m >> 63;
-      const std::size_t count = static_cast<std::size_t>(__builtin_popcountll(t));
+      const std::size_t count = PopCount(t);
       std::size_t* o = b + c;
       while (t != 0) {  // 8 positions a round; those past `count` are scratch (bit 63 | 0 keeps ctz defined)
         for (int k = 0; k < 8; ++k) {
@@ -112,13 +125,14 @@ void SplitChunks(const Unit* p, std::size_t n, ChunkRanges* out) {
 }
 
 // Splits p[0..n) into *ranges (SplitChunks) and sets (*keys)[j] to the memo key of chunk j (its code units'
-// bytes, tagged with `kind`), starting to load the memo slots of the first `prefetch` chunks.
+// bytes, tagged with `kind`; *keys may be longer than the chunk count), starting to load the memo slots of the first
+// `prefetch` chunks.
 template <typename Unit>
 void ChunkKeys(const Unit* p, std::size_t n, unsigned kind, const TokenMemo& memo, std::size_t prefetch,
                ChunkRanges* ranges, std::vector<TokenMemo::Key>* keys) {
   SplitChunks(p, n, ranges);
   const std::size_t nc = ranges->size();
-  keys->resize(nc);
+  if (keys->size() < nc) keys->resize(nc);  // never shrunk: no re-initialisation per text
   const char* bytes = reinterpret_cast<const char*>(p);
   constexpr std::size_t w = sizeof(Unit);
   for (std::size_t j = 0; j < nc; ++j) {

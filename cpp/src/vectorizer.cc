@@ -538,6 +538,35 @@ class TermStream {
     return target_[key];
   }
 
+  // Appends the ids of the document's words (keys_). Keys not resolved yet (new chunks' new terms) are hashed
+  // and their vocabulary slots prefetched first, then resolved in document order, so that their cache misses
+  // overlap instead of following one another.
+  void Unigrams() {
+    if (resolved_.size() < memo_->terms.size()) {
+      resolved_.resize(memo_->terms.size(), 0);
+      target_.resize(memo_->terms.size());
+    }
+    constexpr std::uint8_t kPending = 2;
+    pending_hashes_.clear();
+    for (const std::uint32_t k : keys_) {
+      if (resolved_[k] != 0) continue;
+      const std::uint64_t h = HashTerm(memo_->terms.Term(k));
+      dest_->Prefetch(h);
+      pending_hashes_.push_back(h);
+      resolved_[k] = kPending;
+    }
+    const std::uint64_t* hash = pending_hashes_.data();
+    for (const std::uint32_t k : keys_) {
+      if (resolved_[k] == kPending) {
+        const std::uint32_t id = resolve_(memo_->terms.Term(k), *hash++);
+        target_[k] = id;
+        resolved_[k] = 1;
+        if (id >= local_from_) unkept_ = true;
+      }
+      ids_.push_back(target_[k]);
+    }
+  }
+
   // Appends the ids of the document's word bigrams. Bigrams not in the pair cache are joined and hashed
   // first, with their vocabulary slots prefetched, then resolved in order.
   void Bigrams() {
@@ -653,9 +682,7 @@ class TermStream {
     const AnalyzerOptions& o = analyzer_->options();
     const std::size_t count = keys_.size();
     const std::size_t min_n = static_cast<std::size_t>(o.ngram_min), max_n = static_cast<std::size_t>(o.ngram_max);
-    if (min_n == 1) {
-      for (const std::uint32_t k : keys_) ids_.push_back(Target(k));
-    }
+    if (min_n == 1) Unigrams();
     if (min_n <= 2 && max_n >= 2 && count >= 2) Bigrams();
     for (std::size_t n = std::max<std::size_t>(min_n, 3); n <= max_n && n <= count; ++n) {
       for (std::size_t j = 0; j + n <= count; ++j) {
@@ -739,6 +766,7 @@ class TermStream {
     std::uint64_t hash;
   };
   std::vector<Pending> pending_;  // bigrams to resolve, their text in joined_
+  std::vector<std::uint64_t> pending_hashes_;  // words to resolve, in order
 };
 
 template <typename Resolve>
