@@ -153,30 +153,51 @@ class TokenMemo {
   // The entry of `key`. *found tells whether it existed; a new entry has its key set and its values left for
   // the caller to fill before the next call. O(1) expected.
   Entry* FindOrAdd(const Key& key, bool* found) {
-    const bool is_long = IsLong(key.k[0]);
-    for (std::size_t slot = key.h >> shift_;; slot = (slot + 1) & mask_) {
-      Entry& e = entries_[slot];
-      if (e.k[0] == key.k[0] && e.k[2] == key.k[2] &&
-          (is_long ? std::memcmp(arena_.data() + e.k[1], key.p, key.k[2]) == 0 : e.k[1] == key.k[1])) {
-        *found = true;
-        return &e;
+    const std::size_t slot = Probe(key, found);
+    Entry& e = entries_[slot];
+    if (*found) return &e;
+    if ((size_ + 1) * 4 > entries_.size() * 3) {
+      Grow();
+      return FindOrAdd(key, found);
+    }
+    ++size_;
+    e.k[0] = key.k[0];
+    e.k[1] = key.k[1];
+    e.k[2] = key.k[2];
+    if (IsLong(key.k[0])) {
+      e.k[1] = arena_.size();
+      arena_.insert(arena_.end(), key.p, key.p + key.k[2]);
+    }
+    return &e;
+  }
+
+  // The entry of `key`, or null. Read-only: safe from several threads while nobody adds.
+  const Entry* Find(const Key& key) const noexcept {
+    bool found = false;
+    const std::size_t slot = Probe(key, &found);
+    return found ? &entries_[slot] : nullptr;
+  }
+
+  // Calls fn(key, entry) for every entry, in slot order, with the key as MakeKey gave it (valid until this
+  // memo changes): to copy entries into another memo.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const Entry& e : entries_) {
+      if (e.k[0] == kEmpty) continue;
+      Key key;
+      key.k[0] = e.k[0];
+      if (IsLong(e.k[0])) {
+        key.k[1] = 0;
+        key.k[2] = e.k[2];
+        key.p = arena_.data() + e.k[1];
+        key.h = Hash(e.k[0], 0, 0);
+      } else {
+        key.k[1] = e.k[1];
+        key.k[2] = e.k[2];
+        key.p = nullptr;
+        key.h = Hash(e.k[0], e.k[1], e.k[2]);
       }
-      if (e.k[0] == kEmpty) {
-        *found = false;
-        if ((size_ + 1) * 4 > entries_.size() * 3) {
-          Grow();
-          return FindOrAdd(key, found);
-        }
-        ++size_;
-        e.k[0] = key.k[0];
-        e.k[1] = key.k[1];
-        e.k[2] = key.k[2];
-        if (is_long) {
-          e.k[1] = arena_.size();
-          arena_.insert(arena_.end(), key.p, key.p + key.k[2]);
-        }
-        return &e;
-      }
+      fn(key, e);
     }
   }
 
@@ -213,6 +234,23 @@ class TokenMemo {
       h ^= h >> 29;
     }
     return h;
+  }
+
+  // The slot of `key` (*found), or the empty slot where it would go.
+  std::size_t Probe(const Key& key, bool* found) const noexcept {
+    const bool is_long = IsLong(key.k[0]);
+    for (std::size_t slot = key.h >> shift_;; slot = (slot + 1) & mask_) {
+      const Entry& e = entries_[slot];
+      if (e.k[0] == key.k[0] && e.k[2] == key.k[2] &&
+          (is_long ? std::memcmp(arena_.data() + e.k[1], key.p, key.k[2]) == 0 : e.k[1] == key.k[1])) {
+        *found = true;
+        return slot;
+      }
+      if (e.k[0] == kEmpty) {
+        *found = false;
+        return slot;
+      }
+    }
   }
 
   void Reset(std::size_t capacity) {

@@ -297,6 +297,46 @@ struct AnalysisMemo {
     std::vector<std::uint8_t>().swap(resolved);
     pairs.reset();
   }
+  // Adds the chunks of `other` that this memo lacks, with their terms (and their ids in the model state
+  // `state`, when `other` kept them for it). False, and nothing added, if that would put it over budget.
+  bool MergeFrom(const AnalysisMemo& other, std::uint64_t state) {
+    if (chunks.size() + other.chunks.size() > kMemoMaxChunks || keys.size() + other.keys.size() > kMemoMaxKeys ||
+        terms.size() + other.terms.size() > kMemoMaxTerms) {
+      return false;
+    }
+    const bool ids = state != 0 && resolved_for == state && other.resolved_for == state;
+    constexpr std::uint32_t kUnmapped = 0xFFFFFFFFu;
+    std::vector<std::uint32_t> key_of(other.terms.size(), kUnmapped);  // other's key -> this memo's
+    auto map = [&](std::uint32_t k) {
+      if (key_of[k] == kUnmapped) {
+        key_of[k] = terms.Insert(other.terms.Term(k));
+        if (ids && k < other.resolved.size() && other.resolved[k] == 1 && other.target[k] != Vocabulary::kNotFound) {
+          if (target.size() <= key_of[k]) {
+            target.resize(terms.size());
+            resolved.resize(terms.size(), 0);
+          }
+          if (!resolved[key_of[k]]) {
+            target[key_of[k]] = other.target[k];
+            resolved[key_of[k]] = 1;
+          }
+        }
+      }
+      return key_of[k];
+    };
+    other.chunks.ForEach([&](const internal::TokenMemo::Key& key, const internal::TokenMemo::Entry& e) {
+      bool found = false;
+      internal::TokenMemo::Entry* mine = chunks.FindOrAdd(key, &found);
+      if (found) return;
+      mine->aux = e.aux;
+      if (e.aux == 1) {
+        mine->value = map(e.value);
+        return;
+      }
+      mine->value = static_cast<std::uint32_t>(keys.size());
+      for (std::uint32_t k = e.value; k < e.value + e.aux; ++k) keys.push_back(map(other.keys[k]));
+    });
+    return true;
+  }
 };
 
 namespace {
@@ -308,6 +348,43 @@ std::uint64_t NewModelState() {
 }
 
 }  // namespace
+
+// What the streams of one call learned beside the base memo they shared (read-only): their own memos (the
+// chunks the base lacked) and their copies of the base's resolutions. Merged into the base once they are
+// done, so that the base alone serves the next call. Thread-safe.
+struct BaseLearning {
+  std::mutex mu;
+  std::vector<std::pair<std::vector<std::uint32_t>, std::vector<std::uint8_t>>> parts;
+  std::vector<std::unique_ptr<AnalysisMemo>> own;
+  void Add(std::vector<std::uint32_t>&& target, std::vector<std::uint8_t>&& resolved,
+           std::unique_ptr<AnalysisMemo> memo) {
+    std::lock_guard<std::mutex> lock(mu);
+    parts.emplace_back(std::move(target), std::move(resolved));
+    own.push_back(std::move(memo));
+  }
+  // Merges into `base`, then hands every memo back to `pool` (a merged own memo empty).
+  void Finish(std::unique_ptr<AnalysisMemo> base, std::uint64_t state, Vectorizer::MemoPool* pool);
+
+ private:
+  // Keeps the model's ids (not kNotFound: the vocabulary may learn the term later) for the model state `state`.
+  void MergeResolutions(AnalysisMemo* base, std::uint64_t state) {
+    if (base->resolved_for != state) {
+      base->DropResolution();
+      base->resolved_for = state;
+    }
+    const std::size_t n = base->terms.size();
+    base->target.resize(n);
+    base->resolved.resize(n, 0);
+    for (const auto& [target, resolved] : parts) {
+      for (std::size_t k = 0; k < std::min(n, resolved.size()); ++k) {
+        if (resolved[k] == 1 && base->resolved[k] == 0 && target[k] != Vocabulary::kNotFound) {
+          base->target[k] = target[k];
+          base->resolved[k] = 1;
+        }
+      }
+    }
+  }
+};
 
 // Memos not in use, handed to worker threads (any memo serves any thread; their contents never change a
 // result). Thread-safe.
@@ -321,10 +398,34 @@ struct Vectorizer::MemoPool {
     free.pop_back();
     return m;
   }
-  // Keeps at most one memo per core (more threads than cores would only multiply the memory).
+  // A base for the `threads` threads of one call to share (read-only): the memo that knows the most chunks,
+  // unless every thread can have a memo about as warm (at least half its chunks) or none knows any.
+  std::unique_ptr<AnalysisMemo> TakeBase(std::size_t threads) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (free.empty()) return nullptr;
+    auto by_size = [](const auto& a, const auto& b) { return a->chunks.size() < b->chunks.size(); };
+    const auto [least, most] = std::minmax_element(free.begin(), free.end(), by_size);
+    if ((*most)->chunks.size() == 0) return nullptr;
+    if (free.size() >= threads && (*least)->chunks.size() * 2 >= (*most)->chunks.size()) return nullptr;
+    std::unique_ptr<AnalysisMemo> m = std::move(*most);
+    free.erase(most);
+    return m;
+  }
+  // Keeps at most one memo per core (more threads than cores would only multiply the memory); when full,
+  // `m` replaces the one that knows the fewest chunks if it knows more.
   void Give(std::unique_ptr<AnalysisMemo> m) {
     std::lock_guard<std::mutex> lock(mu);
-    if (free.size() < static_cast<std::size_t>(ResolveThreads(0))) free.push_back(std::move(m));
+    if (free.size() < static_cast<std::size_t>(ResolveThreads(0))) {
+      free.push_back(std::move(m));
+      return;
+    }
+    auto it = std::min_element(free.begin(), free.end(), [](const auto& a, const auto& b) {
+      return a->chunks.size() < b->chunks.size();
+    });
+    if (it != free.end() && (*it)->chunks.size() < m->chunks.size()) {
+      free.erase(it);
+      free.push_back(std::move(m));
+    }
   }
   // What a call leaves for the next one: memos up to kKeptBytes in all (the most recently used first), so the
   // memory kept between calls stays bounded whatever n_jobs was; the others are freed.
@@ -351,6 +452,21 @@ struct Vectorizer::MemoPool {
   }
 };
 
+
+void BaseLearning::Finish(std::unique_ptr<AnalysisMemo> base, std::uint64_t state, Vectorizer::MemoPool* pool) {
+  MergeResolutions(base.get(), state);
+  // Merging costs a few cache misses a chunk, all on this thread: worth it for the few new chunks of a call
+  // that the base mostly knew, not when the own memos learned much (the base was far from complete).
+  std::size_t learned = 0;
+  for (const auto& m : own) learned += m->chunks.size();
+  const bool merge = learned * 4 <= base->chunks.size();
+  for (auto& m : own) {
+    if (merge && base->MergeFrom(*m, state)) m->Clear();
+    pool->Give(std::move(m));
+  }
+  own.clear();
+  pool->Give(std::move(base));  // last: the pool keeps it first
+}
 
 Vectorizer::Vectorizer(const VectorizerOptions& options, std::shared_ptr<const Analyzer> analyzer)
     : options_(options),
@@ -442,9 +558,15 @@ class TermStream {
   // always gets the same id in that state): the stream then starts from, and leaves in the memo, what it
   // resolved, except ids from `local_from` on (the stream's own new terms) and kNotFound (the vocabulary may
   // learn the term later).
+  //
+  // `base`, if not null, is a memo that several streams read at once and none writes (a warm memo shared by the
+  // threads of one call): chunks are looked up in it first, and only its misses reach the stream's own memo.
+  // Keys of the own memo then carry kOwnKey; what the stream resolves for the base's keys is its own, not
+  // kept; the pair cache is the stream's own too.
   TermStream(const Analyzer* analyzer, int token_ngram_min, int token_ngram_max, Resolve resolve,
              Vectorizer::MemoPool* pool, const Vocabulary* dest, std::uint64_t state = 0,
-             std::uint32_t local_from = kNoLocal)
+             std::uint32_t local_from = kNoLocal, const AnalysisMemo* base = nullptr,
+             BaseLearning* base_out = nullptr)
       : analyzer_(analyzer),
         dest_(dest),
         token_nmin_(token_ngram_min),
@@ -452,15 +574,26 @@ class TermStream {
         resolve_(std::move(resolve)),
         pool_(pool),
         memo_(pool->Take()),
+        base_(base),
+        base_out_(base_out),
+        own_tag_(base ? kOwnKey : 0),
         state_(state),
         local_from_(local_from),
         exceptions_(std::uncaught_exceptions()) {
     if (state_ != 0 && memo_->resolved_for == state_) {
       target_.swap(memo_->target);
       resolved_.swap(memo_->resolved);
-      pairs_ = std::move(memo_->pairs);
+      if (!base_) pairs_ = std::move(memo_->pairs);
     }
     memo_->DropResolution();
+    if (base_) {
+      if (state_ != 0 && base_->resolved_for == state_) {
+        base_target_ = base_->target;
+        base_resolved_ = base_->resolved;
+      }
+      base_resolved_.resize(base_->terms.size(), 0);
+      base_target_.resize(base_->terms.size());
+    }
   }
   // The memo goes back to the pool, unless an exception may have left an entry half made.
   ~TermStream() {
@@ -474,10 +607,14 @@ class TermStream {
       }
       memo_->target.swap(target_);
       memo_->resolved.swap(resolved_);
-      memo_->pairs = std::move(pairs_);
+      if (!base_) memo_->pairs = std::move(pairs_);
       memo_->resolved_for = state_;
     }
-    pool_->Give(std::move(memo_));
+    if (base_out_ != nullptr) {
+      base_out_->Add(std::move(base_target_), std::move(base_resolved_), std::move(memo_));
+    } else {
+      pool_->Give(std::move(memo_));
+    }
   }
   TermStream(TermStream&&) = default;
   static constexpr std::uint32_t kNoLocal = Vocabulary::kNotFound;  // ids >= kNotFound: kNotFound only
@@ -522,20 +659,41 @@ class TermStream {
     return id;
   }
 
+  // Keys of the own memo when there is a base memo (whose keys are below it).
+  static constexpr std::uint32_t kOwnKey = 0x80000000u;
+
+  // Where a key's term and resolution live: the own memo (key without kOwnKey) or the base.
+  struct Side {
+    std::vector<std::uint32_t>& target;
+    std::vector<std::uint8_t>& resolved;
+    const Vocabulary& terms;
+    std::uint32_t index;
+    bool own;
+  };
+  Side SideOf(std::uint32_t key) {
+    if (base_ != nullptr && (key & kOwnKey) == 0) return {base_target_, base_resolved_, base_->terms, key, false};
+    return {target_, resolved_, memo_->terms, key & ~kOwnKey, true};
+  }
+  std::string_view TermOf(std::uint32_t key) {
+    const Side s = SideOf(key);
+    return s.terms.Term(s.index);
+  }
+
   // The id of the term with key `key`, resolved on first use.
   std::uint32_t Target(std::uint32_t key) {
-    if (key >= resolved_.size()) {
-      resolved_.resize(memo_->terms.size(), 0);
-      target_.resize(memo_->terms.size());
+    const Side s = SideOf(key);
+    if (s.index >= s.resolved.size()) {
+      s.resolved.resize(s.terms.size(), 0);
+      s.target.resize(s.terms.size());
     }
-    if (!resolved_[key]) {
-      const std::string_view term = memo_->terms.Term(key);
+    if (!s.resolved[s.index]) {
+      const std::string_view term = s.terms.Term(s.index);
       const std::uint32_t id = resolve_(term, HashTerm(term));
-      target_[key] = id;
-      resolved_[key] = 1;
-      if (id >= local_from_) unkept_ = true;
+      s.target[s.index] = id;
+      s.resolved[s.index] = 1;
+      if (id >= local_from_ && s.own) unkept_ = true;
     }
-    return target_[key];
+    return s.target[s.index];
   }
 
   // Appends the ids of the document's words (keys_). Keys not resolved yet (new chunks' new terms) are hashed
@@ -549,21 +707,23 @@ class TermStream {
     constexpr std::uint8_t kPending = 2;
     pending_hashes_.clear();
     for (const std::uint32_t k : keys_) {
-      if (resolved_[k] != 0) continue;
-      const std::uint64_t h = HashTerm(memo_->terms.Term(k));
+      const Side s = SideOf(k);
+      if (s.resolved[s.index] != 0) continue;
+      const std::uint64_t h = HashTerm(s.terms.Term(s.index));
       dest_->Prefetch(h);
       pending_hashes_.push_back(h);
-      resolved_[k] = kPending;
+      s.resolved[s.index] = kPending;
     }
     const std::uint64_t* hash = pending_hashes_.data();
     for (const std::uint32_t k : keys_) {
-      if (resolved_[k] == kPending) {
-        const std::uint32_t id = resolve_(memo_->terms.Term(k), *hash++);
-        target_[k] = id;
-        resolved_[k] = 1;
-        if (id >= local_from_) unkept_ = true;
+      const Side s = SideOf(k);
+      if (s.resolved[s.index] == kPending) {
+        const std::uint32_t id = resolve_(s.terms.Term(s.index), *hash++);
+        s.target[s.index] = id;
+        s.resolved[s.index] = 1;
+        if (id >= local_from_ && s.own) unkept_ = true;
       }
-      ids_.push_back(target_[k]);
+      ids_.push_back(s.target[s.index]);
     }
   }
 
@@ -578,7 +738,7 @@ class TermStream {
     joined_.clear();
     for (std::size_t j = 0; j < nb; ++j) {
       if (pairs_->Get(keys_[j], keys_[j + 1], &ids_[first + j])) continue;
-      const std::string_view ta = memo_->terms.Term(keys_[j]), tb = memo_->terms.Term(keys_[j + 1]);
+      const std::string_view ta = TermOf(keys_[j]), tb = TermOf(keys_[j + 1]);
       const std::size_t off = joined_.size();
       joined_.append(ta.data(), ta.size());
       joined_.push_back(' ');
@@ -592,7 +752,7 @@ class TermStream {
       const std::uint32_t id = resolve_(std::string_view(joined_).substr(p.offset, end - p.offset), p.hash);
       ids_[first + p.index] = id;
       pairs_->Put(keys_[p.index], keys_[p.index + 1], id);
-      if (id >= local_from_) unkept_ = true;
+      if (id >= local_from_) unkept_ = true;  // (with a base, pairs_ is not kept anyway)
     }
   }
 
@@ -606,7 +766,7 @@ class TermStream {
   // are those of its chunks in order, and a chunk's terms depend on its code points alone.
   template <typename Unit>
   void Chunks(const Unit* p, std::size_t n, unsigned kind) {
-    internal::ChunkKeys(p, n, kind, memo_->chunks, kPrefetch, &chunks_, &memo_keys_);
+    internal::ChunkKeys(p, n, kind, base_ ? base_->chunks : memo_->chunks, kPrefetch, &chunks_, &memo_keys_);
   }
 
   // Chunk j of the current document as valid UTF-8 (for analysis on a memo miss). An invalid chunk makes
@@ -633,7 +793,8 @@ class TermStream {
 
 
   // Resolves every chunk to its keys in the memo, in order: spans_[j] is (key, 1) for a chunk with one key,
-  // else (offset, count) in memo_->keys. On a miss, `fill()` appends the keys of the chunk, analysed into
+  // else (offset, count) in memo_->keys; for a chunk found in the base memo, the count carries kFromBase and
+  // the key or offset is the base's. On a miss, `fill()` appends the keys of the chunk, analysed into
   // tokens_, to memo_->keys.
   template <typename Fill>
   void ResolveChunks(Fill&& fill) {
@@ -641,7 +802,15 @@ class TermStream {
     spans_.resize(nc);
     internal::TokenMemo& memo = memo_->chunks;
     for (std::size_t j = 0; j < nc; ++j) {
-      if (j + kPrefetch < nc) memo.Prefetch(memo_keys_[j + kPrefetch]);
+      if (base_ != nullptr) {
+        if (j + kPrefetch < nc) base_->chunks.Prefetch(memo_keys_[j + kPrefetch]);
+        if (const internal::TokenMemo::Entry* b = base_->chunks.Find(memo_keys_[j])) {
+          spans_[j] = {b->value, b->aux | kFromBase};
+          continue;
+        }
+      } else if (j + kPrefetch < nc) {
+        memo.Prefetch(memo_keys_[j + kPrefetch]);
+      }
       bool found = false;
       internal::TokenMemo::Entry* e = memo.FindOrAdd(memo_keys_[j], &found);
       if (!found) {
@@ -671,12 +840,14 @@ class TermStream {
       }
     });
     keys_.clear();
-    const std::uint32_t* memo_keys = memo_->keys.data();
-    for (const auto& [off, n] : spans_) {
+    for (const auto& [off, aux] : spans_) {
+      const bool from_base = (aux & kFromBase) != 0;
+      const std::uint32_t n = aux & ~kFromBase, tag = from_base ? 0 : own_tag_;
       if (n == 1) {
-        keys_.push_back(off);
+        keys_.push_back(off | tag);
       } else {
-        for (std::uint32_t k = off; k < off + n; ++k) keys_.push_back(memo_keys[k]);
+        const std::uint32_t* memo_keys = from_base ? base_->keys.data() : memo_->keys.data();
+        for (std::uint32_t k = off; k < off + n; ++k) keys_.push_back(memo_keys[k] | tag);
       }
     }
     const AnalyzerOptions& o = analyzer_->options();
@@ -689,7 +860,7 @@ class TermStream {
         joined_.clear();
         for (std::size_t k = j; k < j + n; ++k) {
           if (k > j) joined_.push_back(' ');
-          const std::string_view t = memo_->terms.Term(keys_[k]);
+          const std::string_view t = TermOf(keys_[k]);
           joined_.append(t.data(), t.size());
         }
         ids_.push_back(Cached(joined_));
@@ -706,21 +877,30 @@ class TermStream {
     });
     // The keys of rarer chunks are far apart in the memo: load them ahead.
     const std::size_t nc = spans_.size();
-    const std::uint32_t* memo_keys = memo_->keys.data();
     if (resolved_.size() < memo_->terms.size()) {
       resolved_.resize(memo_->terms.size(), 0);
       target_.resize(memo_->terms.size());
     }
+    auto keys_of = [this](std::uint32_t aux) {
+      return (aux & kFromBase) != 0 ? base_->keys.data() : memo_->keys.data();
+    };
     for (std::size_t j = 0; j < nc; ++j) {
-      if (j + 4 < nc && spans_[j + 4].second != 1) __builtin_prefetch(memo_keys + spans_[j + 4].first);
-      const auto [off, n] = spans_[j];
+      if (j + 4 < nc && spans_[j + 4].second != 1) {
+        __builtin_prefetch(keys_of(spans_[j + 4].second) + spans_[j + 4].first);
+      }
+      const auto [off, aux] = spans_[j];
+      const bool from_base = (aux & kFromBase) != 0;
+      const std::uint32_t n = aux & ~kFromBase, tag = from_base ? 0 : own_tag_;
       if (n == 1) {
-        ids_.push_back(Target(off));
+        ids_.push_back(Target(off | tag));
         continue;
       }
+      const std::uint32_t* memo_keys = keys_of(aux);
+      const std::vector<std::uint8_t>& resolved = from_base ? base_resolved_ : resolved_;
+      const std::vector<std::uint32_t>& target = from_base ? base_target_ : target_;
       for (std::uint32_t k = off; k < off + n; ++k) {
         const std::uint32_t key = memo_keys[k];
-        ids_.push_back(resolved_[key] ? target_[key] : Target(key));
+        ids_.push_back(resolved[key] ? target[key] : Target(key | tag));
       }
     }
   }
@@ -738,6 +918,10 @@ class TermStream {
   Resolve resolve_;
   Vectorizer::MemoPool* pool_;
   std::unique_ptr<AnalysisMemo> memo_;
+  const AnalysisMemo* base_;  // read-only, shared with other streams (may be null)
+  BaseLearning* base_out_;  // gets what the stream resolved for the base's keys (may be null)
+  std::uint32_t own_tag_;     // kOwnKey with a base, else 0
+  static constexpr std::uint32_t kFromBase = 0x80000000u;  // in a span's count: the chunk is the base's
   std::uint64_t state_;
   std::uint32_t local_from_;
   bool unkept_ = false;  // an id not to be kept in the memo was resolved
@@ -754,6 +938,8 @@ class TermStream {
   // This stream's ids of the memo's terms by key (resolved_: known yet), and of bigrams by their words' keys.
   std::vector<std::uint32_t> target_;
   std::vector<std::uint8_t> resolved_;
+  std::vector<std::uint32_t> base_target_;  // the same for the base memo's keys (the stream's copy)
+  std::vector<std::uint8_t> base_resolved_;
   std::unique_ptr<internal::PairCache> pairs_;
   // The current document: chunks (byte ranges), their memo keys and values, word keys, term ids.
   internal::ChunkRanges chunks_;
@@ -772,8 +958,10 @@ class TermStream {
 template <typename Resolve>
 TermStream<Resolve> MakeTermStream(const Analyzer* analyzer, int nmin, int nmax, Resolve resolve,
                                    Vectorizer::MemoPool* pool, const Vocabulary* dest, std::uint64_t state = 0,
-                                   std::uint32_t local_from = TermStream<Resolve>::kNoLocal) {
-  return TermStream<Resolve>(analyzer, nmin, nmax, std::move(resolve), pool, dest, state, local_from);
+                                   std::uint32_t local_from = TermStream<Resolve>::kNoLocal,
+                                   const AnalysisMemo* base = nullptr, BaseLearning* base_out = nullptr) {
+  return TermStream<Resolve>(analyzer, nmin, nmax, std::move(resolve), pool, dest, state, local_from, base,
+                             base_out);
 }
 
 }  // namespace
@@ -1114,40 +1302,53 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
   const std::size_t chunk = ChunkSize(n, threads);
   const std::size_t n_chunks = (n + chunk - 1) / chunk;
   std::vector<RowSegment> parts(n_chunks);
+  // Several threads share the warmest memo read-only, each with its own memo for the chunks it lacks: every
+  // thread starts warm, and the memory of one warm memo serves them all. Afterwards, what the threads' own
+  // memos learned is merged into it (few chunks of a transform's batch are new), so that the next call again
+  // finds one memo that knows them all. (After a failure too: the base is unchanged, and the own memos of
+  // the streams that ended normally are whole.)
+  std::unique_ptr<AnalysisMemo> base = n_chunks > 1 ? memos_->TakeBase(static_cast<std::size_t>(threads)) : nullptr;
+  BaseLearning learned;
   const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
   const int bits = internal::ColumnBits(feature_term_.size());
-  ParallelFor(n, threads, chunk, [&](std::size_t begin, std::size_t end) {
-    RowSegment& seg = parts[begin / chunk];
-    std::vector<std::uint32_t> counts(feature_term_.size(), 0);
-    internal::TouchedList touched;
-    std::vector<std::uint64_t> row, sort_scratch;
-    // The stream gives term ids (kept by the memo from fit to transform), mapped to columns here.
-    auto stream = MakeTermStream(
-        analyzer_.get(), nmin, nmax, [this](std::string_view term, std::uint64_t h) { return terms_.Find(term, h); },
-        memos_.get(), &terms_, vocabulary_state_);
-    const std::uint32_t* column_of = column_of_term_.data();
-    seg.row_ends.reserve(end - begin);
-    seg.lengths.reserve(end - begin);
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
-      const auto length = static_cast<std::uint32_t>(ids.size());
-      touched.clear();
-      for (const std::uint32_t id : ids) {
-        if (id == Vocabulary::kNotFound) continue;
-        const std::uint32_t col = column_of[id];
-        if (col != Vocabulary::kNotFound) touched.Add(col, counts[col]++ == 0);
+  try {
+    ParallelFor(n, threads, chunk, [&](std::size_t begin, std::size_t end) {
+      RowSegment& seg = parts[begin / chunk];
+      std::vector<std::uint32_t> counts(feature_term_.size(), 0);
+      internal::TouchedList touched;
+      std::vector<std::uint64_t> row, sort_scratch;
+      // The stream gives term ids (kept by the memo from fit to transform), mapped to columns here.
+      auto stream = MakeTermStream(
+          analyzer_.get(), nmin, nmax, [this](std::string_view term, std::uint64_t h) { return terms_.Find(term, h); },
+          memos_.get(), &terms_, vocabulary_state_, Vocabulary::kNotFound, base.get(), base ? &learned : nullptr);
+      const std::uint32_t* column_of = column_of_term_.data();
+      seg.row_ends.reserve(end - begin);
+      seg.lengths.reserve(end - begin);
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
+        const auto length = static_cast<std::uint32_t>(ids.size());
+        touched.clear();
+        for (const std::uint32_t id : ids) {
+          if (id == Vocabulary::kNotFound) continue;
+          const std::uint32_t col = column_of[id];
+          if (col != Vocabulary::kNotFound) touched.Add(col, counts[col]++ == 0);
+        }
+        row.clear();
+        for (const std::uint32_t col : touched) {
+          row.push_back((static_cast<std::uint64_t>(col) << 32) | counts[col]);
+          counts[col] = 0;
+        }
+        internal::SortRow(row.data(), row.data() + row.size(), bits, sort_scratch);
+        for (const std::uint64_t e : row) seg.Push(static_cast<std::uint32_t>(e >> 32), static_cast<std::uint32_t>(e));
+        seg.row_ends.push_back(seg.keys.size());
+        seg.lengths.push_back(length);
       }
-      row.clear();
-      for (const std::uint32_t col : touched) {
-        row.push_back((static_cast<std::uint64_t>(col) << 32) | counts[col]);
-        counts[col] = 0;
-      }
-      internal::SortRow(row.data(), row.data() + row.size(), bits, sort_scratch);
-      for (const std::uint64_t e : row) seg.Push(static_cast<std::uint32_t>(e >> 32), static_cast<std::uint32_t>(e));
-      seg.row_ends.push_back(seg.keys.size());
-      seg.lengths.push_back(length);
-    }
-  });
+    });
+  } catch (...) {
+    if (base) learned.Finish(std::move(base), vocabulary_state_, memos_.get());
+    throw;
+  }
+  if (base) learned.Finish(std::move(base), vocabulary_state_, memos_.get());
   for (auto& seg : parts) {
     rows->n_rows += seg.row_ends.size();
     rows->segments.push_back(std::move(seg));

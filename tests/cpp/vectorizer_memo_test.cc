@@ -251,6 +251,43 @@ TEST_P(MemoTest, Ucs2DocumentsCountAsTheirUtf8) {
   }
 }
 
+// Transforms on several threads share the warmest memo read-only (the base), each thread learning the chunks
+// the base lacks in its own memo: counts stay exact for documents the base knows, half knows and does not
+// know, whatever the sequence of thread counts, and the pool's memos stay consistent from call to call.
+TEST_P(MemoTest, TransformThreadsShareTheWarmMemo) {
+  const auto analyzer = std::make_shared<const Analyzer>(GetParam().options);
+  const std::vector<std::string> seen = RandomDocs(17, 150), unseen = RandomDocs(19, 150);
+  std::vector<std::string> mixed;
+  for (std::size_t i = 0; i < 150; ++i) mixed.push_back(i % 2 ? seen[i] : unseen[i]);
+  std::uint64_t total = 0;
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.dtype = DType::kInt64;
+  auto batch = [](const std::vector<std::string>& d) {
+    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
+  };
+  for (const int fit_threads : {1, 2}) {
+    Vectorizer v(o, analyzer);
+    v.Fit(batch(seen), fit_threads);  // keeps its memos (a fit_transform frees them)
+    const std::vector<const std::vector<std::string>*> sets = {&unseen, &mixed, &seen};
+    for (const int threads : {2, 3, 1, 2}) {
+      for (const std::vector<std::string>* docs : sets) {
+        const std::vector<Counts> want = Reference(*analyzer, *docs, &total);
+        const SparseMatrix t = v.Transform(batch(*docs), threads);
+        ASSERT_EQ(t.n_rows, static_cast<std::int64_t>(docs->size()));
+        for (std::size_t r = 0; r < docs->size(); ++r) {
+          Counts expected;
+          for (const auto& [term, n] : want[r]) {
+            if (v.FeatureIndex(term) >= 0) expected[term] = n;
+          }
+          ASSERT_EQ(Row(v, t, static_cast<std::int64_t>(r)), expected)
+              << "fit on " << fit_threads << ", transform on " << threads << " threads, document " << r;
+        }
+      }
+    }
+  }
+}
+
 // A surrogate unit in a UCS-2 document raises the error the document's text gives.
 TEST(MemoUcs2Test, SurrogateRaisesTheTextError) {
   const auto analyzer = std::make_shared<const Analyzer>();
@@ -289,9 +326,10 @@ void CheckSplitChunks(const std::vector<char32_t>& alphabet) {
   for (int round = 0; round < 3000; ++round) {
     const std::size_t n = round < 300 ? static_cast<std::size_t>(round) : rng() % 700;
     const unsigned space_per_mille = std::vector<unsigned>{0, 20, 200, 500, 900, 1000}[rng() % 6];
+    static const char kSpaces[] = {' ', '\t', '\n', '\v', '\f', '\r'};
     std::vector<Unit> text(n);
     for (Unit& u : text) {
-      u = rng() % 1000 < space_per_mille ? static_cast<Unit>(std::vector<char>{' ', '\t', '\n', '\v', '\f', '\r'}[rng() % 6])
+      u = rng() % 1000 < space_per_mille ? static_cast<Unit>(kSpaces[rng() % 6])
                                          : static_cast<Unit>(alphabet[rng() % alphabet.size()]);
     }
     std::vector<std::pair<std::size_t, std::size_t>> want;
