@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds akhbar with its C++ tests, installs the Python package, runs every C++ test (ctest), every Python
-# test (pytest), the C++ tests again under ASan+UBSan, and each libFuzzer target for a minute.
+# test (pytest), the C++ tests again under ASan+UBSan and under TSan, and each libFuzzer target for a minute.
 # Run from anywhere: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ echo "== C++ tests (ctest)"
 ctest --test-dir $build --output-on-failure -j2
 echo "== Python tests (pytest)"
 $py -m pytest -q -p no:cacheprovider tests/python
-echo "== C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+echo "== C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer, then ThreadSanitizer"
 bash scripts/sanitize.sh
 echo "== Fuzzing (libFuzzer, ${FUZZ_SECONDS:-60}s a target)"
 bash scripts/fuzz.sh
