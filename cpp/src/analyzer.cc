@@ -320,7 +320,7 @@ void Analyzer::WordNgrams(std::string_view word, std::string* buffer,
 void Analyzer::Tokens(std::string_view text, TextTokens* out) const {
   if (mode_ == Mode::kChar) throw InvalidArgument("the \"char\" analyser has no token form");
   std::string& norm = out->normalized;
-  norm = tokenizer_->normalizer().Normalize(text);
+  tokenizer_->normalizer().NormalizeInto(text, &norm);
   out->tokens.clear();
   if (mode_ == Mode::kWord) {
     tokenizer_->ScanInto(norm, &out->tokens);

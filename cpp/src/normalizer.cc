@@ -683,6 +683,14 @@ char32_t MaxCodePoint(std::u16string_view u) {
 
 std::string Normalizer::Normalize(std::string_view text) const { return Normalize(text, nullptr); }
 
+void Normalizer::NormalizeInto(std::string_view text, std::string* out) const {
+  out->clear();
+  bool bail = false;
+  Pass<Utf8In, Utf8Out, false>(tables_->utf8, options_, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size(), *out, nullptr, true, &bail, nullptr);
+  if (bail) *out = NormalizeSlow(text, nullptr);
+}
+
 std::string Normalizer::Normalize(std::string_view text, std::vector<std::uint32_t>* source) const {
   bool bail = false;
   std::string out = source ? Utf8Pass<true>(tables_->utf8, options_, text, source, true, &bail, nullptr)

@@ -271,16 +271,24 @@ INSTANTIATE_TEST_SUITE_P(
                       With({{&NormalizerOptions::normalize_whitespace, false}, {&NormalizerOptions::fold_alef, false},
                             {&NormalizerOptions::ascii_digits, false}})));
 
-// Each BMP code point alone and inside Arabic, digit and obfuscation contexts.
+// Each BMP code point alone and inside Arabic, digit and obfuscation contexts. NormalizeInto, reusing one
+// buffer throughout (NFC's slow path included), gives what Normalize gives.
 TEST_P(OptionSetTest, IdempotentOnEveryBmpCodePointInContext) {
   const Normalizer n(GetParam());
   int failures = 0;
+  std::string into = "stale contents";
   for (char32_t c = 0; c < 0x10000 && failures < 10; ++c) {
     if (c >= 0xD800 && c <= 0xDFFF) continue;
     const std::string s = Cp(c);
     for (const std::string& text : {s, "ب" + s + "ت", "ا" + s + "\u0654", "1" + s + "٫2", "٣٫" + s + "٤",
                                     "بـ" + s + "ـت", "بـ.ـ" + s, s + "ـ.ـب", "a " + s + " \u064E"}) {
       const std::string once = n.Normalize(text);
+      n.NormalizeInto(text, &into);
+      if (into != once) {
+        ADD_FAILURE() << "U+" << std::hex << static_cast<int>(c) << " in '" << text << "': NormalizeInto gives '"
+                      << into << "', Normalize '" << once << "'";
+        ++failures;
+      }
       const std::string twice = n.Normalize(once);
       if (once != twice) {
         ADD_FAILURE() << "U+" << std::hex << static_cast<int>(c) << " in '" << text << "': '" << once << "' then '"
@@ -387,6 +395,8 @@ TEST_P(InvalidUtf8Test, NamesTheByteOffset) {
       EXPECT_EQ(e.byte_offset(), expected);
       EXPECT_NE(std::string(e.what()).find("byte offset " + std::to_string(expected)), std::string::npos) << e.what();
     }
+    std::string into;
+    EXPECT_THROW(n.NormalizeInto(text, &into), InvalidUtf8);
   }
   const std::vector<std::string_view> batch = {"ok", c.text};
   try {

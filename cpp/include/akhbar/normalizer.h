@@ -112,6 +112,8 @@ class Normalizer {
   // Normalises valid UTF-8 `text`. Throws InvalidUtf8 (with the byte offset) on ill-formed input. O(n): one
   // table-driven pass; texts holding code points that NFC may change (rare in news) also go through ICU.
   std::string Normalize(std::string_view text) const;
+  // The same into *out, whose buffer is reused (no allocation once it is large enough): for many short texts.
+  void NormalizeInto(std::string_view text, std::string* out) const;
 
   // As Normalize, and stores in `source` (if not null), for each code point of the result, the byte offset
   // in `text` of the input code point it came from (a collapsed whitespace run maps to its first code point,
