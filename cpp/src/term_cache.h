@@ -11,8 +11,6 @@
 #include <string_view>
 #include <vector>
 
-#include "akhbar/huge_pages.h"
-
 namespace akhbar {
 namespace internal {
 
@@ -256,14 +254,14 @@ class TokenMemo {
   }
 
   void Reset(std::size_t capacity) {
-    std::vector<Entry, HugePageAllocator<Entry>>(capacity, Entry{{kEmpty, 0, 0}, 0, 0}).swap(entries_);
+    std::vector<Entry>(capacity, Entry{{kEmpty, 0, 0}, 0, 0}).swap(entries_);
     mask_ = capacity - 1;
     shift_ = 64;
     for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
     size_ = 0;
   }
   void Grow() {
-    std::vector<Entry, HugePageAllocator<Entry>> old;
+    std::vector<Entry> old;
     old.swap(entries_);
     Reset(old.size() * 2);
     for (const Entry& e : old) {
@@ -275,7 +273,7 @@ class TokenMemo {
     }
   }
 
-  std::vector<Entry, HugePageAllocator<Entry>> entries_;
+  std::vector<Entry> entries_;
   std::vector<char> arena_;
   std::size_t mask_ = 0;
   int shift_ = 64;

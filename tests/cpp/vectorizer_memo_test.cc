@@ -14,7 +14,6 @@
 
 #include "akhbar/analyzer.h"
 #include "akhbar/error.h"
-#include "akhbar/huge_pages.h"
 #include "akhbar/utf8.h"
 #include "akhbar/vectorizer.h"
 #include "chunks.h"
@@ -357,25 +356,6 @@ TEST(ChunksTest, SplitChunksMatchesAUnitByUnitSplit) {
   CheckSplitChunks<std::uint8_t>({'a', 0x1F, 0x85, 0xA0, 0xFF});
   CheckSplitChunks<char16_t>({u'a', 0x0620, 0x0627, 0x0085, 0x00A0, 0x2028, 0x3000, 0x8020, 0xD83D, 0xFF09, 0x0920});
   CheckSplitChunks<char32_t>({U'a', 0x0627, 0x0085, 0x3000, 0x1F600, 0x100020});
-}
-
-// Large blocks come 2 MB aligned (huge-page candidates; not under AddressSanitizer), small ones from the
-// standard allocator; both hold what is written, through growth and copies.
-TEST(HugePageAllocatorTest, LargeBlocksAreAlignedAndHoldTheirContents) {
-  using Vec = std::vector<std::uint64_t, internal::HugePageAllocator<std::uint64_t>>;
-  for (const std::size_t n : {std::size_t{10}, std::size_t{262144}, std::size_t{262145}, std::size_t{1000003}}) {
-    Vec v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = i * 2654435761u;
-#if defined(AKHBAR_HUGE_PAGES)
-    if (n * sizeof(std::uint64_t) >= (std::size_t{2} << 20)) {
-      EXPECT_EQ(reinterpret_cast<std::uintptr_t>(v.data()) % (std::size_t{2} << 20), 0u) << n;
-    }
-#endif
-    v.resize(n * 2 + 1, 7);
-    Vec copy = v;
-    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(copy[i], i * 2654435761u) << n;
-    EXPECT_EQ(copy[n * 2], 7u);
-  }
 }
 
 TEST(TokenMemoTest, KeysOfEveryLengthAndKindAreDistinctAndFound) {
