@@ -43,7 +43,7 @@ std::vector<std::uint64_t> RowStarts(const std::vector<Segment>& segments, std::
 void WriteEntries(SparseMatrix* m, std::uint64_t at, const std::uint32_t* cols, const double* values, std::size_t n);
 
 // Sorts packed (column << 32 | count) entries of one row by column: std::sort for short rows, LSD radix on
-// the column's `column_bits` bits (8 per pass) for longer ones. `scratch` is reused between calls.
+// the column's `column_bits` bits (digits of at most 9 bits) for longer ones. `scratch` is reused between calls.
 void SortRow(std::uint64_t* begin, std::uint64_t* end, int column_bits, std::vector<std::uint64_t>& scratch);
 
 // Bits needed for columns < n_cols.

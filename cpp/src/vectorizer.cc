@@ -113,24 +113,28 @@ void SortRow(std::uint64_t* begin, std::uint64_t* end, int column_bits, std::vec
     std::sort(begin, end);
     return;
   }
-  // LSD radix sort on the column (bits 32 and up), 8 bits a pass: branch-free, and columns are distinct.
-  constexpr int kBits = 8;
-  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+  // LSD radix sort on the column (bits 32 and up): branch-free, and columns are distinct. As few passes as
+  // digits of at most 9 bits allow (17-bit columns, about 130k features: two passes of 9 and 8 bits, not
+  // three of 8, 8 and 1), each pass clearing and summing its buckets.
+  constexpr int kMaxBits = 9;
+  const int passes = std::max(1, (column_bits + kMaxBits - 1) / kMaxBits);
+  const int digit = (column_bits + passes - 1) / passes;
+  const std::uint64_t mask = (std::uint64_t{1} << digit) - 1;
   scratch.resize(n);
   std::uint64_t* src = begin;
   std::uint64_t* dst = scratch.data();
-  std::uint32_t count[kBuckets];
-  int passes = 0;
-  for (int shift = 32; shift < 32 + column_bits; shift += kBits, ++passes) {
-    std::fill(count, count + kBuckets, 0u);
-    for (std::size_t k = 0; k < n; ++k) ++count[(src[k] >> shift) & (kBuckets - 1)];
+  std::uint32_t count[std::size_t{1} << kMaxBits];
+  const std::size_t buckets = std::size_t{1} << digit;
+  for (int p = 0, shift = 32; p < passes; ++p, shift += digit) {
+    std::fill(count, count + buckets, 0u);
+    for (std::size_t k = 0; k < n; ++k) ++count[(src[k] >> shift) & mask];
     std::uint32_t sum = 0;
-    for (std::size_t b = 0; b < kBuckets; ++b) {
+    for (std::size_t b = 0; b < buckets; ++b) {
       const std::uint32_t c = count[b];
       count[b] = sum;
       sum += c;
     }
-    for (std::size_t k = 0; k < n; ++k) dst[count[(src[k] >> shift) & (kBuckets - 1)]++] = src[k];
+    for (std::size_t k = 0; k < n; ++k) dst[count[(src[k] >> shift) & mask]++] = src[k];
     std::swap(src, dst);
   }
   if (passes % 2 == 1) std::copy(src, src + n, begin);

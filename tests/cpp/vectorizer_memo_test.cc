@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "akhbar/vectorizer.h"
 #include "chunks.h"
 #include "memo_test_util.h"
+#include "sparse_util.h"
 #include "term_cache.h"
 
 namespace akhbar {
@@ -356,6 +358,29 @@ TEST(ChunksTest, SplitChunksMatchesAUnitByUnitSplit) {
   CheckSplitChunks<std::uint8_t>({'a', 0x1F, 0x85, 0xA0, 0xFF});
   CheckSplitChunks<char16_t>({u'a', 0x0620, 0x0627, 0x0085, 0x00A0, 0x2028, 0x3000, 0x8020, 0xD83D, 0xFF09, 0x0920});
   CheckSplitChunks<char32_t>({U'a', 0x0627, 0x0085, 0x3000, 0x1F600, 0x100020});
+}
+
+// Rows sorted by column (radix for long rows, with digits fitted to the column width) equal std::sort's, for
+// every width from 1 to 32 bits, short and long rows, counts kept with their columns.
+TEST(SortRowTest, EqualsStdSortForEveryColumnWidth) {
+  std::mt19937_64 rng(5);
+  std::vector<std::uint64_t> scratch;
+  for (int bits = 1; bits <= 32; ++bits) {
+    const std::uint64_t domain = std::uint64_t{1} << bits;
+    for (const std::size_t n : {std::size_t{0}, std::size_t{3}, std::size_t{47}, std::size_t{48}, std::size_t{184},
+                                std::size_t{3000}}) {
+      std::vector<std::uint64_t> row;
+      std::set<std::uint64_t> used;
+      while (row.size() < std::min<std::uint64_t>(n, domain)) {
+        const std::uint64_t col = rng() % domain;
+        if (used.insert(col).second) row.push_back((col << 32) | (rng() & 0xFFFFFFFFu));
+      }
+      std::vector<std::uint64_t> want = row;
+      std::sort(want.begin(), want.end());
+      internal::SortRow(row.data(), row.data() + row.size(), bits, scratch);
+      ASSERT_EQ(row, want) << bits << " bits, " << n << " entries";
+    }
+  }
 }
 
 TEST(TokenMemoTest, KeysOfEveryLengthAndKindAreDistinctAndFound) {
