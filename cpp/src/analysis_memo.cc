@@ -77,9 +77,7 @@ struct AnalyzerMemo::Impl {
   internal::TokenMemo chunks;  // chunk -> its one term id and 1, or (offset, count) in keys, or kInvalid
   std::vector<std::uint32_t> keys;
   // Distinct terms: term -> id (one probe of an inline key for most terms), id -> term.
-  internal::TokenMemo term_ids;
-  std::string term_bytes;
-  std::vector<std::uint32_t> term_ends;
+  internal::TermInterner terms;
   std::unique_ptr<internal::PairCache> pairs;  // (word id, word id) -> bigram id
   // Working memory.
   internal::ChunkRanges ranges;
@@ -90,23 +88,8 @@ struct AnalyzerMemo::Impl {
   TermScratch scratch;
   const std::function<void(std::string_view)> push_key;
 
-  std::uint32_t Key(std::string_view term) {
-    bool found = false;
-    internal::TokenMemo::Entry* e =
-        term_ids.FindOrAdd(internal::TokenMemo::MakeKey(term.data(), term.size(), term.size(), 0), &found);
-    if (!found) {
-      if (term_bytes.size() + term.size() > 0xFFFFFFFFu) throw InvalidArgument("more than 4 GB of distinct terms");
-      e->value = static_cast<std::uint32_t>(term_ends.size());
-      term_bytes.append(term);
-      term_ends.push_back(static_cast<std::uint32_t>(term_bytes.size()));
-    }
-    return e->value;
-  }
-
-  std::string_view Term(std::uint32_t id) const noexcept {
-    const std::uint32_t b = id == 0 ? 0 : term_ends[id - 1];
-    return std::string_view(term_bytes).substr(b, term_ends[id] - b);
-  }
+  std::uint32_t Key(std::string_view term) { return terms.Intern(term); }
+  std::string_view Term(std::uint32_t id) const noexcept { return terms.Term(id); }
 
   // Appends the ids of the terms of chunk (valid UTF-8, no ASCII whitespace) to keys.
   void Fill(std::string_view chunk) {
@@ -216,9 +199,7 @@ struct AnalyzerMemo::Impl {
   void Clear() {
     chunks.Clear();
     std::vector<std::uint32_t>().swap(keys);
-    term_ids.Clear();
-    std::string().swap(term_bytes);
-    std::vector<std::uint32_t>().swap(term_ends);
+    terms.Clear();
     pairs.reset();
   }
 };
@@ -246,10 +227,10 @@ bool AnalyzerMemo::Analyze(const char32_t* ucs4, std::size_t n, std::vector<std:
 }
 
 std::string_view AnalyzerMemo::Term(std::uint32_t id) const noexcept { return impl_->Term(id); }
-std::size_t AnalyzerMemo::term_count() const noexcept { return impl_->term_ends.size(); }
+std::size_t AnalyzerMemo::term_count() const noexcept { return impl_->terms.size(); }
 
 bool AnalyzerMemo::OverBudget() const noexcept {
-  return impl_->chunks.size() > impl_->max_entries || impl_->term_ends.size() > impl_->max_entries ||
+  return impl_->chunks.size() > impl_->max_entries || impl_->terms.size() > impl_->max_entries ||
          impl_->keys.size() > 8 * impl_->max_entries;
 }
 
@@ -257,8 +238,7 @@ void AnalyzerMemo::Clear() { impl_->Clear(); }
 
 std::size_t AnalyzerMemo::MemoryBytes() const noexcept {
   const Impl& m = *impl_;
-  return m.chunks.MemoryBytes() + m.keys.capacity() * sizeof(std::uint32_t) + m.term_ids.MemoryBytes() + m.term_bytes.capacity() +
-         m.term_ends.capacity() * sizeof(std::uint32_t) +
+  return m.chunks.MemoryBytes() + m.keys.capacity() * sizeof(std::uint32_t) + m.terms.MemoryBytes() +
          (m.pairs ? m.pairs->MemoryBytes() : 0);
 }
 
