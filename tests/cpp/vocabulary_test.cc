@@ -63,6 +63,35 @@ TEST(VocabularyTest, SortedIdsFollowByteOrderLikePythonStrOrder) {
   EXPECT_LT(std::string("\xEF\xBF\xBD"), std::string("\xF0\x9F\x98\x80"));
 }
 
+// Many terms (the radix path) that share 8- and 16-byte prefixes, differ past them, hold NUL bytes or are
+// prefixes of one another, sorted exactly as std::sort sorts the strings; a subset of ids too.
+TEST(VocabularyTest, SortByTermOrdersManyTermsWithLongSharedPrefixes) {
+  std::mt19937 rng(3);
+  const std::vector<std::string> stems = {"", "الحكومة ", "الحكومة المصرية", "aaaaaaaa", "aaaaaaaaaaaaaaaa", "\xD8"};
+  const std::string alphabet = std::string("ab ") + std::string(1, '\0') + "\xD9\x85";
+  Vocabulary v;
+  std::vector<std::string> terms;
+  while (terms.size() < 100000) {
+    std::string t = stems[rng() % stems.size()];
+    const std::size_t tail = rng() % 12;
+    for (std::size_t i = 0; i < tail; ++i) t.push_back(alphabet[rng() % alphabet.size()]);
+    bool added = false;
+    v.Insert(t, &added);
+    if (added) terms.push_back(t);
+  }
+  std::vector<std::string> expected = terms;
+  std::sort(expected.begin(), expected.end());
+  std::vector<std::string> got;
+  for (const std::uint32_t id : v.SortedIds()) got.emplace_back(v.Term(id));
+  ASSERT_EQ(got, expected);
+  std::vector<std::uint32_t> some;
+  for (std::uint32_t id = 0; id < v.size(); id += 3) some.push_back(id);
+  v.SortByTerm(&some);
+  ASSERT_TRUE(std::is_sorted(some.begin(), some.end(),
+                             [&](std::uint32_t a, std::uint32_t b) { return v.Term(a) < v.Term(b); }));
+  EXPECT_EQ(some.size(), (v.size() + 2) / 3);
+}
+
 TEST(VocabularyTest, SelectKeepsTheGivenOrder) {
   Vocabulary v;
   for (const char* t : {"a", "b", "c", "d"}) v.Insert(t);
