@@ -530,10 +530,17 @@ void Vectorizer::BeginFit(bool reset, bool keep_rows) {
 
 namespace {
 
+// Per term id: its count in the current document (0 between documents) and the documents counted. Side by
+// side, so that counting a term and then its document touch one cache line: with n-grams the ids run into
+// millions and each document's terms are scattered over tens of MB.
+struct CountSlot {
+  std::uint32_t count = 0, df = 0;
+};
+
 // What one thread counted over a contiguous range of documents.
 struct ChunkCounts {
   Vocabulary vocab;  // new terms (learned vocabulary) in first-seen order
-  std::vector<std::uint32_t> df;
+  std::vector<CountSlot> slots;
   std::vector<std::uint64_t> tf;
   std::uint64_t total_length = 0;
   Vectorizer::RowSegment rows;
@@ -995,7 +1002,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
 
   auto count_part = [&](std::size_t begin, std::size_t end) {
     ChunkCounts& part = parts[begin / chunk];
-    std::vector<std::uint32_t> counts(fixed ? terms_.size() : 0, 0);
+    std::vector<CountSlot>& slots = part.slots;
     internal::TouchedList touched;
     // Ids below `base` are the model's terms, the others base + an id in `vocab`.
     auto count_docs = [&](auto&& stream, const Vocabulary& vocab, std::size_t offset) {
@@ -1004,22 +1011,22 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
         touched.clear();
         if (fixed) {
           for (const std::uint32_t id : ids) {
-            if (id != Vocabulary::kNotFound) touched.Add(id, counts[id]++ == 0);
+            if (id != Vocabulary::kNotFound) touched.Add(id, slots[id].count++ == 0);
           }
         } else {
           const std::size_t size = offset + vocab.size();
-          if (counts.size() < size) counts.resize(std::max(counts.size() * 2, size), 0);
-          std::uint32_t* c = counts.data();
-          for (const std::uint32_t id : ids) touched.Add(id, c[id]++ == 0);
-        }
-        if (part.df.size() < counts.size()) {
-          part.df.resize(counts.size(), 0);
-          if (track_tf) part.tf.resize(counts.size(), 0);
+          if (slots.size() < size) {
+            slots.resize(std::max(slots.size() * 2, size));
+            if (track_tf) part.tf.resize(slots.size(), 0);
+          }
+          CountSlot* c = slots.data();
+          for (const std::uint32_t id : ids) touched.Add(id, c[id].count++ == 0);
         }
         for (const std::uint32_t id : touched) {
-          const std::uint32_t c = counts[id];
-          counts[id] = 0;
-          ++part.df[id];
+          CountSlot& slot = slots[id];
+          const std::uint32_t c = slot.count;
+          slot.count = 0;
+          ++slot.df;
           if (track_tf) part.tf[id] += c;
           if (keep) part.rows.Push(id, c);
         }
@@ -1033,7 +1040,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
     };
     if (keep) part.rows.row_ends.reserve(end - begin), part.rows.lengths.reserve(end - begin);
     if (fixed) {
-      part.df.assign(terms_.size(), 0);
+      slots.assign(terms_.size(), CountSlot{});
       if (track_tf) part.tf.assign(terms_.size(), 0);
       count_docs(MakeTermStream(
           analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Find(t, h); },
@@ -1062,7 +1069,6 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
             memos_.get(), &vocab), vocab, 0);
       }
     }
-    part.scratch_bytes = counts.capacity() * sizeof(std::uint32_t);
   };
   try {
     ParallelFor(n, threads, chunk, count_part);
@@ -1084,10 +1090,10 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       // Counted by the model's term ids.
       df_.resize(terms_.size(), 0);
       if (track_tf) tf_.resize(terms_.size(), 0);
-      part.df.resize(terms_.size(), 0);  // (grown in steps: the entries past the terms are 0)
+      part.slots.resize(terms_.size());  // (grown in steps: the entries past the terms are 0)
       if (track_tf) part.tf.resize(terms_.size(), 0);
-      for (std::size_t id = 0; id < part.df.size(); ++id) {
-        df_[id] += part.df[id];
+      for (std::size_t id = 0; id < part.slots.size(); ++id) {
+        df_[id] += part.slots[id].df;
         if (track_tf) tf_[id] += part.tf[id];
       }
     } else {
@@ -1095,10 +1101,10 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       const std::size_t local_n = part.vocab.size();
       df_.resize(terms_.size(), 0);
       if (track_tf) tf_.resize(terms_.size(), 0);
-      part.df.resize(base + local_n, 0);
+      part.slots.resize(base + local_n);
       if (track_tf) part.tf.resize(base + local_n, 0);
       for (std::size_t id = 0; id < base; ++id) {
-        df_[id] += part.df[id];
+        df_[id] += part.slots[id].df;
         if (track_tf) tf_[id] += part.tf[id];
       }
       std::vector<std::uint32_t>& ids = global_ids[c];
@@ -1110,7 +1116,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
           df_.push_back(0);
           if (track_tf) tf_.push_back(0);
         }
-        df_[g] += part.df[base + lid];
+        df_[g] += part.slots[base + lid].df;
         if (track_tf) tf_[g] += part.tf[base + lid];
       }
       part.scratch_bytes += part.vocab.MemoryBytes();
@@ -1141,7 +1147,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   // keeps the peak low; for a little, trimming would only cost page faults in the next batch.
   std::size_t freed = 0;
   for (const auto& part : parts) {
-    freed += part.scratch_bytes + part.df.capacity() * sizeof(std::uint32_t) +
+    freed += part.scratch_bytes + part.slots.capacity() * sizeof(CountSlot) +
              part.tf.capacity() * sizeof(std::uint64_t);
   }
   for (const auto& ids : global_ids) freed += ids.capacity() * sizeof(std::uint32_t);
