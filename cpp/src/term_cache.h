@@ -337,6 +337,8 @@ class PairCache {
     return false;
   }
   void Put(std::uint32_t a, std::uint32_t b, std::uint32_t id) noexcept { entries_[Slot(a, b)] = Entry{a, b, id}; }
+  // Starts loading the slot of (a, b) into the cache (a Get some pairs later).
+  void Prefetch(std::uint32_t a, std::uint32_t b) const noexcept { __builtin_prefetch(&entries_[Slot(a, b)]); }
   void Clear() { std::fill(entries_.begin(), entries_.end(), Entry()); }
   // Forgets the pairs whose id is `first` or more.
   void EraseIdsFrom(std::uint32_t first) {

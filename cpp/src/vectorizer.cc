@@ -747,7 +747,10 @@ class TermStream {
     ids_.resize(first + nb);
     pending_.clear();
     joined_.clear();
+    constexpr std::size_t kAhead = 16;  // pair slots in flight: with millions of distinct pairs most miss the cache
+    for (std::size_t j = 0; j < std::min(nb, kAhead); ++j) pairs_->Prefetch(keys_[j], keys_[j + 1]);
     for (std::size_t j = 0; j < nb; ++j) {
+      if (j + kAhead < nb) pairs_->Prefetch(keys_[j + kAhead], keys_[j + kAhead + 1]);
       if (pairs_->Get(keys_[j], keys_[j + 1], &ids_[first + j])) continue;
       const std::string_view ta = TermOf(keys_[j]), tb = TermOf(keys_[j + 1]);
       const std::size_t off = joined_.size();
