@@ -201,6 +201,10 @@ struct AnalyzerMemo::Impl {
     std::vector<std::uint32_t>().swap(keys);
     terms.Clear();
     pairs.reset();
+    // The working memory too: it is as large as the longest text seen.
+    ranges = internal::ChunkRanges();
+    std::vector<internal::TokenMemo::Key>().swap(memo_keys);
+    std::vector<std::uint32_t>().swap(unigrams);
   }
 };
 

@@ -3,6 +3,7 @@
 #ifndef AKHBAR_SRC_CHUNKS_H_
 #define AKHBAR_SRC_CHUNKS_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -57,7 +58,7 @@ class ChunkRanges {
  private:
   template <typename Unit>
   friend void SplitChunks(const Unit* p, std::size_t n, ChunkRanges* out);
-  // Chunk starts and ends, alternating; bounds_ is at least bounds_size_ + kSlack long.
+  // Chunk starts and ends, alternating (bounds_size_ of them); bounds_ may be longer.
   std::vector<std::size_t> bounds_;
   std::size_t bounds_size_ = 0;
 };
@@ -90,14 +91,21 @@ inline std::size_t PopCount(std::uint64_t x) noexcept {
 template <typename Unit>
 void SplitChunks(const Unit* p, std::size_t n, ChunkRanges* out) {
   constexpr std::size_t kSlack = 8;
-  if (out->bounds_.size() < n + 2 + kSlack) out->bounds_.resize(n + 2 + kSlack);
-  std::size_t* b = out->bounds_.data();
+  std::vector<std::size_t>& bounds = out->bounds_;
+  // Room for `need` bounds; grown with the chunks found, not the text's length (one text of tens of MB with
+  // few chunks would otherwise hold 8 bytes a unit until the next one).
+  auto reserve = [&](std::size_t need) {
+    if (bounds.size() < need) bounds.resize(std::max(need, bounds.size() * 2));
+    return bounds.data();
+  };
+  std::size_t* b = reserve(std::min<std::size_t>(n, 4096) + 2 + kSlack);
   std::size_t c = 0, i = 0;
   bool prev_space = true;  // before the text
 #if defined(__SSE2__)
   if constexpr (sizeof(Unit) <= 2) {
     std::uint64_t before_block = 1;
     for (; i + 64 <= n; i += 64) {
+      if (bounds.size() < c + 64 + kSlack) b = reserve(c + 64 + kSlack);
       const std::uint64_t m = SpaceMask64(p + i);
       std::uint64_t t = m ^ ((m << 1) | before_block);  // bit k: unit k and unit k - 1 differ
       before_block = m >> 63;
@@ -115,6 +123,7 @@ void SplitChunks(const Unit* p, std::size_t n, ChunkRanges* out) {
     prev_space = before_block != 0;
   }
 #endif
+  b = reserve(c + (n - i) + 2);
   for (; i < n; ++i) {
     const bool ws = IsAsciiSpace(p[i]);
     if (ws != prev_space) b[c++] = i;

@@ -621,10 +621,13 @@ class TermStream {
       if (!base_) memo_->pairs = std::move(pairs_);
       memo_->resolved_for = state_;
     }
-    if (base_out_ != nullptr) {
-      base_out_->Add(std::move(base_target_), std::move(base_resolved_), std::move(memo_));
-    } else {
-      pool_->Give(std::move(memo_));
+    try {
+      if (base_out_ != nullptr) {
+        base_out_->Add(std::move(base_target_), std::move(base_resolved_), std::move(memo_));
+      } else {
+        pool_->Give(std::move(memo_));
+      }
+    } catch (...) {  // out of memory keeping it: the memo is dropped (a destructor must not throw)
     }
   }
   TermStream(TermStream&&) = default;
@@ -899,7 +902,7 @@ class TermStream {
       return (aux & kFromBase) != 0 ? base_->keys.data() : memo_->keys.data();
     };
     for (std::size_t j = 0; j < nc; ++j) {
-      if (j + 4 < nc && spans_[j + 4].second != 1) {
+      if (j + 4 < nc && (spans_[j + 4].second & ~kFromBase) != 1) {
         __builtin_prefetch(keys_of(spans_[j + 4].second) + spans_[j + 4].first);
       }
       const auto [off, aux] = spans_[j];
@@ -1456,6 +1459,13 @@ std::vector<std::uint64_t> Vectorizer::FeatureTotalCounts() const {
 }
 
 std::size_t Vectorizer::CacheBytes() const { return memos_->MemoryBytes(); }
+
+std::vector<std::size_t> Vectorizer::CachedChunkCounts() const {
+  std::lock_guard<std::mutex> lock(memos_->mu);
+  std::vector<std::size_t> out;
+  for (const auto& m : memos_->free) out.push_back(m->chunks.size());
+  return out;
+}
 
 void Vectorizer::ClearCache() {
   memos_->Clear();

@@ -686,6 +686,24 @@ class CountVectorizer(_VocabularyVectorizer):
         self._analyzer_options = analyzer_options
         self._model = None
 
+    def _fix_vocabulary(self) -> None:
+        # As scikit-learn's CountVectorizer: with a fixed vocabulary there is nothing to learn, so it can count
+        # without a fit (a fit on no documents sets the vocabulary up and validates it).
+        if not self._is_fitted() and self.vocabulary is not None:
+            self._fit([], keep_rows=False)
+
+    def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
+        """The document-term matrix of ``raw_documents`` over the fitted features (other terms are ignored).
+        With a fixed ``vocabulary`` it needs no fit, as scikit-learn's."""
+        self._fix_vocabulary()
+        return super().transform(raw_documents)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The feature names (terms) in column order, as a numpy object array (with a fixed ``vocabulary``,
+        also before a fit)."""
+        self._fix_vocabulary()
+        return super().get_feature_names_out(input_features)
+
 
 class TfidfVectorizer(_VocabularyVectorizer):
     """Converts documents to a matrix of TF-IDF (or BM25) weights, as

@@ -290,6 +290,44 @@ TEST_P(MemoTest, TransformThreadsShareTheWarmMemo) {
   }
 }
 
+// After a transform on several threads, what their own memos learned is merged into the shared base: one memo
+// then knows every distinct chunk of the fitted and the transformed documents, and serves alone.
+TEST(MemoBaseTest, ThreadsLearningIsMergedIntoTheBase) {
+  const auto analyzer = std::make_shared<const Analyzer>();
+  const std::vector<std::string> seen = RandomDocs(23, 400), fresh = RandomDocs(29, 12);
+  auto distinct_chunks = [](std::initializer_list<const std::vector<std::string>*> sets) {
+    std::set<std::string> chunks;
+    for (const auto* docs : sets) {
+      for (const std::string& d : *docs) {
+        std::size_t i = 0;
+        while (i < d.size()) {
+          while (i < d.size() && internal::IsAsciiSpace(d[i])) ++i;
+          std::size_t j = i;
+          while (j < d.size() && !internal::IsAsciiSpace(d[j])) ++j;
+          if (j > i) chunks.insert(d.substr(i, j - i));
+          i = j;
+        }
+      }
+    }
+    return chunks.size();
+  };
+  auto batch = [](const std::vector<std::string>& d) {
+    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
+  };
+  Vectorizer v(VectorizerOptions(), analyzer);
+  v.Fit(batch(seen), 1);
+  ASSERT_EQ(v.CachedChunkCounts(), std::vector<std::size_t>{distinct_chunks({&seen})});
+  const SparseMatrix one = v.Transform(batch(fresh), 1);
+  Vectorizer w(VectorizerOptions(), analyzer);
+  w.Fit(batch(seen), 1);
+  const SparseMatrix two = w.Transform(batch(fresh), 2);
+  const std::vector<std::size_t> counts = w.CachedChunkCounts();
+  ASSERT_FALSE(counts.empty());
+  EXPECT_EQ(*std::max_element(counts.begin(), counts.end()), distinct_chunks({&seen, &fresh}));
+  ASSERT_EQ(one.nnz(), two.nnz());
+  for (std::int64_t r = 0; r < one.n_rows; ++r) EXPECT_EQ(Row(v, one, r), Row(w, two, r));
+}
+
 // A surrogate unit in a UCS-2 document raises the error the document's text gives.
 TEST(MemoUcs2Test, SurrogateRaisesTheTextError) {
   const auto analyzer = std::make_shared<const Analyzer>();

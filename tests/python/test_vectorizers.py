@@ -171,6 +171,22 @@ def test_fixed_vocabulary_matches_sklearn(docs, tokens):
         TfidfVectorizer(vocabulary=[]).fit(docs)
 
 
+def test_count_vectorizer_with_a_vocabulary_needs_no_fit(docs, tokens):
+    # As scikit-learn: CountVectorizer counts with a fixed vocabulary before any fit; TfidfVectorizer needs idf.
+    vocabulary = ["مصر", "الرئيس", "zzz-not-there", "في", "قال"]
+    ours = CountVectorizer(tokenizer=tokens.__getitem__, vocabulary=vocabulary)
+    theirs = sklearn_text.CountVectorizer(tokenizer=tokens.__getitem__, lowercase=False, token_pattern=None,
+                                          vocabulary=vocabulary)
+    assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    assert_same(ours.transform(docs), theirs.transform(docs), ours.get_feature_names_out(),
+                theirs.get_feature_names_out())
+    assert ours.transform(docs).sum() > 0
+    with pytest.raises(NotFittedError):
+        TfidfVectorizer(vocabulary=vocabulary).transform(docs)
+    with pytest.raises(ValueError, match="Duplicate term"):
+        CountVectorizer(vocabulary=["a", "b", "a"]).transform(docs)
+
+
 @pytest.mark.parametrize("n_features,alternate_sign,norm,binary", [
     (2**20, True, "l2", False), (16, True, "l2", False), (16, False, None, True), (1000, True, "l1", False),
 ])

@@ -261,6 +261,9 @@ class Vectorizer {
   // Thread-safe.
   std::size_t CacheBytes() const;
   void ClearCache();
+  // Distinct chunks of text known by each analysis memo kept for the next call, most recently kept last (for
+  // tests and diagnostics).
+  std::vector<std::size_t> CachedChunkCounts() const;
 
   // Versioned binary state (akhbar envelope, kind "vectorizer"): options, vocabulary, statistics, features and
   // `metadata` (opaque caller bytes, e.g. Python parameters). The analyser is not included: Load takes it.
