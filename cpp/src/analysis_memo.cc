@@ -8,6 +8,7 @@
 
 #include "akhbar/error.h"
 #include "akhbar/utf8.h"
+#include "akhbar/vocabulary.h"
 #include "chunks.h"
 #include "term_cache.h"
 
@@ -76,8 +77,8 @@ struct AnalyzerMemo::Impl {
   const std::size_t nmin, nmax;
   internal::TokenMemo chunks;  // chunk -> its one term id and 1, or (offset, count) in keys, or kInvalid
   std::vector<std::uint32_t> keys;
-  // Distinct terms: term -> id (one probe of an inline key for most terms), id -> term.
-  internal::TermInterner terms;
+  // Distinct terms: term -> id, id -> term.
+  Vocabulary terms;
   std::unique_ptr<internal::PairCache> pairs;  // (word id, word id) -> bigram id
   // Working memory.
   internal::ChunkRanges ranges;
@@ -88,7 +89,7 @@ struct AnalyzerMemo::Impl {
   TermScratch scratch;
   const std::function<void(std::string_view)> push_key;
 
-  std::uint32_t Key(std::string_view term) { return terms.Intern(term); }
+  std::uint32_t Key(std::string_view term) { return terms.Insert(term); }
   std::string_view Term(std::uint32_t id) const noexcept { return terms.Term(id); }
 
   // Appends the ids of the terms of chunk (valid UTF-8, no ASCII whitespace) to keys.

@@ -12,8 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include "akhbar/error.h"
-
 namespace akhbar {
 namespace internal {
 
@@ -281,44 +279,6 @@ class TokenMemo {
   std::size_t mask_ = 0;
   int shift_ = 64;
   std::size_t size_ = 0;
-};
-
-// Distinct terms with dense ids in first-seen order, for the analysis memos: term -> id through a TokenMemo
-// (terms of up to 23 bytes live in its entries: one probe, where a Vocabulary also reads its offsets and its
-// arena), id -> term from one arena.
-class TermInterner {
- public:
-  // The id of `term`, adding it if new. Throws InvalidArgument past 4 GB of distinct terms' text.
-  std::uint32_t Intern(std::string_view term) {
-    bool found = false;
-    TokenMemo::Entry* e = ids_.FindOrAdd(TokenMemo::MakeKey(term.data(), term.size(), term.size(), 0), &found);
-    if (!found) {
-      if (bytes_.size() + term.size() > 0xFFFFFFFFu) throw InvalidArgument("more than 4 GB of distinct terms");
-      e->value = static_cast<std::uint32_t>(ends_.size());
-      bytes_.append(term);
-      ends_.push_back(static_cast<std::uint32_t>(bytes_.size()));
-    }
-    return e->value;
-  }
-  // The term with id `id` (< size()); valid until the next Intern or Clear.
-  std::string_view Term(std::uint32_t id) const noexcept {
-    const std::uint32_t b = id == 0 ? 0 : ends_[id - 1];
-    return std::string_view(bytes_).substr(b, ends_[id] - b);
-  }
-  std::size_t size() const noexcept { return ends_.size(); }
-  std::size_t MemoryBytes() const noexcept {
-    return ids_.MemoryBytes() + bytes_.capacity() + ends_.capacity() * sizeof(std::uint32_t);
-  }
-  void Clear() {
-    ids_.Clear();
-    std::string().swap(bytes_);
-    std::vector<std::uint32_t>().swap(ends_);
-  }
-
- private:
-  TokenMemo ids_;
-  std::string bytes_;
-  std::vector<std::uint32_t> ends_;
 };
 
 // A direct-mapped cache (a, b) -> id of fixed size: the vectorisers' per-thread memo of word bigrams by the
