@@ -681,7 +681,11 @@ char32_t MaxCodePoint(std::u16string_view u) {
 
 }  // namespace
 
-std::string Normalizer::Normalize(std::string_view text) const { return Normalize(text, nullptr); }
+std::string Normalizer::Normalize(std::string_view text) const {
+  std::string out;
+  NormalizeInto(text, &out);
+  return out;
+}
 
 void Normalizer::NormalizeInto(std::string_view text, std::string* out) const {
   out->clear();

@@ -404,11 +404,13 @@ struct Vectorizer::MemoPool {
   }
   // A base for the `threads` threads of one call to share (read-only): the memo that knows the most chunks,
   // unless every thread can have a memo about as warm (at least half its chunks) or none knows any.
+  static bool KnowsFewer(const std::unique_ptr<AnalysisMemo>& a, const std::unique_ptr<AnalysisMemo>& b) {
+    return a->chunks.size() < b->chunks.size();
+  }
   std::unique_ptr<AnalysisMemo> TakeBase(std::size_t threads) {
     std::lock_guard<std::mutex> lock(mu);
     if (free.empty()) return nullptr;
-    auto by_size = [](const auto& a, const auto& b) { return a->chunks.size() < b->chunks.size(); };
-    const auto [least, most] = std::minmax_element(free.begin(), free.end(), by_size);
+    const auto [least, most] = std::minmax_element(free.begin(), free.end(), KnowsFewer);
     if ((*most)->chunks.size() == 0) return nullptr;
     if (free.size() >= threads && (*least)->chunks.size() * 2 >= (*most)->chunks.size()) return nullptr;
     std::unique_ptr<AnalysisMemo> m = std::move(*most);
@@ -423,9 +425,7 @@ struct Vectorizer::MemoPool {
       free.push_back(std::move(m));
       return;
     }
-    auto it = std::min_element(free.begin(), free.end(), [](const auto& a, const auto& b) {
-      return a->chunks.size() < b->chunks.size();
-    });
+    auto it = std::min_element(free.begin(), free.end(), KnowsFewer);
     if (it != free.end() && (*it)->chunks.size() < m->chunks.size()) {
       free.erase(it);
       free.push_back(std::move(m));
@@ -693,19 +693,27 @@ class TermStream {
     return s.terms.Term(s.index);
   }
 
+  // Records `id` as the resolution of the key at `s`.
+  void Record(const Side& s, std::uint32_t id) {
+    s.target[s.index] = id;
+    s.resolved[s.index] = 1;
+    if (id >= local_from_ && s.own) unkept_ = true;
+  }
+  // Sizes the own memo's resolution arrays to its terms (the base's are sized once, at the start).
+  void SizeOwnResolution() {
+    if (resolved_.size() < memo_->terms.size()) {
+      resolved_.resize(memo_->terms.size(), 0);
+      target_.resize(memo_->terms.size());
+    }
+  }
+
   // The id of the term with key `key`, resolved on first use.
   std::uint32_t Target(std::uint32_t key) {
     const Side s = SideOf(key);
-    if (s.index >= s.resolved.size()) {
-      s.resolved.resize(s.terms.size(), 0);
-      s.target.resize(s.terms.size());
-    }
+    if (s.own) SizeOwnResolution();
     if (!s.resolved[s.index]) {
       const std::string_view term = s.terms.Term(s.index);
-      const std::uint32_t id = resolve_(term, HashTerm(term));
-      s.target[s.index] = id;
-      s.resolved[s.index] = 1;
-      if (id >= local_from_ && s.own) unkept_ = true;
+      Record(s, resolve_(term, HashTerm(term)));
     }
     return s.target[s.index];
   }
@@ -714,10 +722,7 @@ class TermStream {
   // and their vocabulary slots prefetched first, then resolved in document order, so that their cache misses
   // overlap instead of following one another.
   void Unigrams() {
-    if (resolved_.size() < memo_->terms.size()) {
-      resolved_.resize(memo_->terms.size(), 0);
-      target_.resize(memo_->terms.size());
-    }
+    SizeOwnResolution();
     constexpr std::uint8_t kPending = 2;
     pending_hashes_.clear();
     for (const std::uint32_t k : keys_) {
@@ -731,12 +736,7 @@ class TermStream {
     const std::uint64_t* hash = pending_hashes_.data();
     for (const std::uint32_t k : keys_) {
       const Side s = SideOf(k);
-      if (s.resolved[s.index] == kPending) {
-        const std::uint32_t id = resolve_(s.terms.Term(s.index), *hash++);
-        s.target[s.index] = id;
-        s.resolved[s.index] = 1;
-        if (id >= local_from_ && s.own) unkept_ = true;
-      }
+      if (s.resolved[s.index] == kPending) Record(s, resolve_(s.terms.Term(s.index), *hash++));
       ids_.push_back(s.target[s.index]);
     }
   }
@@ -894,10 +894,7 @@ class TermStream {
     });
     // The keys of rarer chunks are far apart in the memo: load them ahead.
     const std::size_t nc = spans_.size();
-    if (resolved_.size() < memo_->terms.size()) {
-      resolved_.resize(memo_->terms.size(), 0);
-      target_.resize(memo_->terms.size());
-    }
+    SizeOwnResolution();
     auto keys_of = [this](std::uint32_t aux) {
       return (aux & kFromBase) != 0 ? base_->keys.data() : memo_->keys.data();
     };

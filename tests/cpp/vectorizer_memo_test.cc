@@ -55,6 +55,22 @@ Counts Row(const Vectorizer& v, const SparseMatrix& m, std::int64_t r) {
   return c;
 }
 
+// The chunks of p[0..n) as unit ranges, one unit at a time: the reference for SplitChunks.
+template <typename Unit>
+std::vector<std::pair<std::size_t, std::size_t>> ReferenceChunks(const Unit* p, std::size_t n) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t i = 0; i < n;) {
+    if (internal::IsAsciiSpace(p[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < n && !internal::IsAsciiSpace(p[j])) ++j;
+    out.emplace_back(i, j);
+    i = j;
+  }
+  return out;
+}
 
 class MemoTest : public ::testing::TestWithParam<Case> {};
 
@@ -299,14 +315,7 @@ TEST(MemoBaseTest, ThreadsLearningIsMergedIntoTheBase) {
     std::set<std::string> chunks;
     for (const auto* docs : sets) {
       for (const std::string& d : *docs) {
-        std::size_t i = 0;
-        while (i < d.size()) {
-          while (i < d.size() && internal::IsAsciiSpace(d[i])) ++i;
-          std::size_t j = i;
-          while (j < d.size() && !internal::IsAsciiSpace(d[j])) ++j;
-          if (j > i) chunks.insert(d.substr(i, j - i));
-          i = j;
-        }
+        for (const auto& [b, e] : ReferenceChunks(d.data(), d.size())) chunks.insert(d.substr(b, e - b));
       }
     }
     return chunks.size();
@@ -372,17 +381,7 @@ void CheckSplitChunks(const std::vector<char32_t>& alphabet) {
       u = rng() % 1000 < space_per_mille ? static_cast<Unit>(kSpaces[rng() % 6])
                                          : static_cast<Unit>(alphabet[rng() % alphabet.size()]);
     }
-    std::vector<std::pair<std::size_t, std::size_t>> want;
-    for (std::size_t i = 0; i < n;) {
-      if (internal::IsAsciiSpace(text[i])) {
-        ++i;
-        continue;
-      }
-      std::size_t j = i;
-      while (j < n && !internal::IsAsciiSpace(text[j])) ++j;
-      want.emplace_back(i, j);
-      i = j;
-    }
+    const std::vector<std::pair<std::size_t, std::size_t>> want = ReferenceChunks(text.data(), n);
     internal::SplitChunks(text.data(), n, &ranges);
     ASSERT_EQ(ranges.size(), want.size()) << "round " << round << " n " << n;
     for (std::size_t j = 0; j < want.size(); ++j) ASSERT_EQ(ranges[j], want[j]) << "round " << round;
