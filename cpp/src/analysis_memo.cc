@@ -235,7 +235,7 @@ std::string_view AnalyzerMemo::Term(std::uint32_t id) const noexcept { return im
 std::size_t AnalyzerMemo::term_count() const noexcept { return impl_->terms.size(); }
 
 bool AnalyzerMemo::OverBudget() const noexcept {
-  return impl_->chunks.size() > impl_->max_entries || impl_->terms.size() > impl_->max_entries ||
+  return 2 * impl_->chunks.size() > 5 * impl_->max_entries || impl_->terms.size() > impl_->max_entries ||
          impl_->keys.size() > 8 * impl_->max_entries;
 }
 

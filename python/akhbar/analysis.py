@@ -346,8 +346,9 @@ class Analyzer:
         return self._impl.analyze_batch(texts, n_threads, errors)
 
     def clear_cache(self) -> None:
-        """Frees the memo of analysed text (up to about 50 MB per thread that used this analyser). The terms
-        stay the same; the next calls analyse each piece of text anew."""
+        """Frees the memo of analysed text (about 50 MB per thread that used this analyser for 55k news
+        articles, at most about 100 MB). The terms stay the same; the next calls analyse each piece of text
+        anew."""
         self._impl.clear_memos()
 
     def __repr__(self) -> str:

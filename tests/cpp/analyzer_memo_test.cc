@@ -103,6 +103,25 @@ TEST_P(AnalyzerMemoTest, SmallBudgetIsClearedWithoutChangingTerms) {
 INSTANTIATE_TEST_SUITE_P(Options, AnalyzerMemoTest, ::testing::ValuesIn(Cases()),
                          [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
+// The budget: max_entries terms, but 2.5 times as many chunks (many chunks share their terms: كتاب، كتاب!
+// ...), so that a memo holds a corpus's chunks once it holds its terms.
+TEST(AnalyzerMemoBudget, ChunksMayOutnumberTerms) {
+  const Analyzer analyzer;
+  AnalyzerMemo memo(analyzer, 16);
+  std::vector<std::uint32_t> ids;
+  for (int k = 0; k < 40; ++k) {
+    memo.Analyze("كتاب" + std::string(static_cast<std::size_t>(k), '!'), &ids);
+    ASSERT_EQ(ids.size(), 1u);
+    ASSERT_FALSE(memo.OverBudget()) << k + 1 << " chunks, one term";
+  }
+  EXPECT_EQ(memo.term_count(), 1u);
+  memo.Analyze("كتاب" + std::string(40, '!'), &ids);  // the 41st chunk
+  EXPECT_TRUE(memo.OverBudget());
+  memo.Clear();
+  for (int k = 0; k <= 16; ++k) memo.Analyze(std::to_string(1000 + k), &ids);  // 17 terms
+  EXPECT_TRUE(memo.OverBudget());
+}
+
 TEST(AnalyzerMemoErrors, InvalidUtf8ThrowsTheAnalysersErrorEveryTime) {
   const Analyzer analyzer;
   AnalyzerMemo memo(analyzer);
