@@ -9,8 +9,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include "akhbar/error.h"
@@ -191,14 +195,56 @@ struct Normalizer::Tables {
   const icu::Normalizer2* nfc = nullptr;
 };
 
-Normalizer::Normalizer(const NormalizerOptions& options) : options_(options), tables_(new Tables) {
-  Tables& t = *tables_;
+namespace {
+
+// The options as bits: the key of the tables they build.
+std::uint32_t OptionsKey(const NormalizerOptions& o) {
+  const bool fields[] = {o.unicode,          o.remove_diacritics, o.remove_tatweel,       o.fold_alef,
+                         o.fold_alef_maksura, o.fold_teh_marbuta, o.fold_persian,         o.fold_hamza_carriers,
+                         o.ascii_digits,      o.remove_invisible, o.normalize_whitespace, o.keep_newlines,
+                         o.repair_obfuscation, o.fold_latin};
+  static_assert(sizeof(NormalizerOptions) == sizeof(fields), "a new option must be part of the key");
+  std::uint32_t key = 0;
+  for (const bool f : fields) key = key << 1 | (f ? 1u : 0u);
+  return key;
+}
+
+}  // namespace
+
+// Building the tables queries ICU for every BMP code point (about 12 ms), so normalisers with the same
+// options share one copy: kept while any of them lives, and for the last kKeptTables option sets built even
+// when none does (a vectoriser made per call, or per fold of a grid search, then pays once).
+std::shared_ptr<const Normalizer::Tables> Normalizer::SharedTables(const NormalizerOptions& options) {
+  constexpr std::size_t kKeptTables = 8;
+  static std::mutex mu;
+  static std::unordered_map<std::uint32_t, std::weak_ptr<const Tables>>* shared =
+      new std::unordered_map<std::uint32_t, std::weak_ptr<const Tables>>;  // never destroyed: no exit order
+  static std::deque<std::shared_ptr<const Tables>>* kept = new std::deque<std::shared_ptr<const Tables>>;
+  const std::uint32_t key = OptionsKey(options);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (std::shared_ptr<const Tables> t = (*shared)[key].lock()) return t;
+  }
+  std::shared_ptr<const Tables> built = BuildTables(options);  // outside the lock: other options need not wait
+  std::lock_guard<std::mutex> lock(mu);
+  if (std::shared_ptr<const Tables> t = (*shared)[key].lock()) return t;  // another thread built them meanwhile
+  (*shared)[key] = built;
+  kept->push_back(built);
+  if (kept->size() > kKeptTables) kept->pop_front();
+  return built;
+}
+
+Normalizer::Normalizer(const NormalizerOptions& options) : options_(options), tables_(SharedTables(options)) {}
+
+std::shared_ptr<const Normalizer::Tables> Normalizer::BuildTables(const NormalizerOptions& options) {
+  auto tables = std::make_shared<Tables>();
+  Tables& t = *tables;
   UErrorCode status = U_ZERO_ERROR;
   t.nfc = icu::Normalizer2::getNFCInstance(status);
   CheckIcu(status, "loading ICU's NFC data");
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
   CheckIcu(status, "loading ICU's NFKC data");
-  const NormalizerOptions& o = options_;
+  const NormalizerOptions& o = options;
   t.utf8.entry.assign(0x10000, 0);
   t.utf16.entry.assign(0x10000, kSpecial);  // surrogates stay special: never a code point of fixed-width input
   std::string bytes;
@@ -268,6 +314,7 @@ Normalizer::Normalizer(const NormalizerOptions& options) : options_(options), ta
     if (collapse) t.utf16.entry[c] |= kCollapse;
     if (units.empty()) t.utf16.entry[c] |= kEmpty;
   }
+  return tables;
 }
 
 Normalizer::~Normalizer() = default;

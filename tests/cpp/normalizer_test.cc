@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -687,6 +688,44 @@ TEST(NormalizerCorpus, CodePointPathAgreesOnRealArticles) {
       }
     }
     for (std::size_t k = 0; k < 200; ++k) EXPECT_EQ(CodePointPathDiff(n, articles[k].text), "") << k;
+  }
+}
+
+// Normalisers with the same options share their tables (built once, cached by the options): every option
+// still changes the result, from any number of threads at once, and after the cache has let tables go.
+TEST(NormalizerTables, EveryOptionKeepsItsOwnTablesWhenShared) {
+  const std::string probe =
+      "\xEF\xBB\xBB ك\xD9\x8E\xD8\xAA\xD8\xA8 كـتب أحمد على مدرسة \xDA\xA9 مؤتمر ١٢ a\xE2\x80\x8C" "b x  y\nz "
+      "أعقـ.ـاب ABC";
+  const std::vector<Flag> flags = {
+      &NormalizerOptions::unicode,           &NormalizerOptions::remove_diacritics, &NormalizerOptions::remove_tatweel,
+      &NormalizerOptions::fold_alef,         &NormalizerOptions::fold_alef_maksura, &NormalizerOptions::fold_teh_marbuta,
+      &NormalizerOptions::fold_persian,      &NormalizerOptions::fold_hamza_carriers, &NormalizerOptions::ascii_digits,
+      &NormalizerOptions::remove_invisible,  &NormalizerOptions::normalize_whitespace, &NormalizerOptions::keep_newlines,
+      &NormalizerOptions::repair_obfuscation, &NormalizerOptions::fold_latin};
+  auto options = [&](std::size_t i) {  // 0: the defaults, i: flag i - 1 flipped
+    NormalizerOptions o;
+    if (i > 0) o.*flags[i - 1] = !(o.*flags[i - 1]);
+    return o;
+  };
+  const std::size_t n = flags.size() + 1;
+  std::vector<std::string> first(n), again(n);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {  // every thread makes every option set; thread t keeps those with i % 4 == t
+    threads.emplace_back([&, t] {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string out = Normalizer(options(i)).Normalize(probe);
+        if (i % 4 == static_cast<std::size_t>(t)) first[i] = out;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (std::size_t i = 0; i < n; ++i) again[i] = Normalizer(options(n - 1 - i)).Normalize(probe);
+  std::reverse(again.begin(), again.end());
+  EXPECT_EQ(first, again);
+  // Each option changes its own part of the probe: all the results differ.
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < i; ++j) EXPECT_NE(first[i], first[j]) << "option sets " << i << " and " << j;
   }
 }
 
