@@ -994,7 +994,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   // when the batch is large beside the vocabulary (a fit's batches), not for small batches added to a large
   // model (partial_fit), which count by part-local ids alone (base 0).
   const std::size_t terms_before = terms_.size();
-  const bool model_ids = terms_before <= (n_chunks == 1 ? 1024 : 8) * n;
+  const bool model_ids = terms_before <= (n_chunks == 1 ? 1024 : 64) * n;
   // One part (one thread): it learns new terms straight into the model's vocabulary, whose ids then stay
   // valid for the rest of the fit, so that the memo keeps what it resolved from batch to batch.
   const bool direct = !fixed && n_chunks == 1 && model_ids;
@@ -1111,6 +1111,19 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       for (std::size_t id = 0; id < base; ++id) {
         df_[id] += part.slots[id].df;
         if (track_tf) tf_[id] += part.tf[id];
+      }
+      if (terms_.size() == 0) {  // (the first part of a first batch) its ids are the model's: no re-insertion
+        terms_ = std::move(part.vocab);
+        part.vocab = Vocabulary();
+        df_.resize(local_n);
+        if (track_tf) tf_.resize(local_n);
+        for (std::size_t id = 0; id < local_n; ++id) {
+          df_[id] = part.slots[id].df;
+          if (track_tf) tf_[id] = part.tf[id];
+        }
+        n_docs_ += std::min(n, (c + 1) * chunk) - c * chunk;
+        total_length_ += part.total_length;
+        continue;
       }
       std::vector<std::uint32_t>& ids = global_ids[c];
       ids.resize(local_n);

@@ -217,13 +217,15 @@ TEST_F(VectorizerCorpusTest, IdenticalForAnyThreadCountAndBatching) {
     Vectorizer one(o, analyzer);
     const SparseMatrix m1 = one.FitTransform(Texts(0, 300), 1);
     // One thread learns into the model's vocabulary batch after batch (its memo keeps what it resolved);
-    // several threads merge their own vocabularies; a one-document batch takes the one-thread way.
+    // several threads merge their own vocabularies (the first batch's first part becomes the model's); a
+    // one-document batch takes the one-thread way; a small batch beside the vocabulary counts by local ids.
     for (int threads : {1, 2, 3, 8}) {
       Vectorizer many(o, analyzer);
       many.BeginFit(true, true);
       many.AddBatch(Texts(0, 100), threads);
       many.AddBatch(Texts(100, 101), threads);
-      many.AddBatch(Texts(101, 300), threads);
+      many.AddBatch(Texts(101, 105), threads);
+      many.AddBatch(Texts(105, 300), threads);
       many.EndFit();
       const SparseMatrix m = many.TakeFitMatrix(threads);
       EXPECT_TRUE(SameMatrix(m, m1)) << threads;
