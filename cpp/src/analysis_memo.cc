@@ -19,6 +19,7 @@ namespace {
 // Memo key kinds: the same chunk stored in different code units has one entry per storage.
 constexpr unsigned kUtf8Kind = 0, kLatin1Kind = 1, kUcs2Kind = 2, kUcs4Kind = 3;
 constexpr std::uint32_t kInvalid = 0xFFFFFFFFu;  // entry count of a chunk that is not valid text
+constexpr std::uint32_t kPending = 0xFFFFFFFEu;  // entry count of a new chunk whose terms are not interned yet
 constexpr std::size_t kPrefetch = 32;            // memo lookups in flight
 
 // Code units as UTF-8 in *out (the view for UTF-8 input); false for ill-formed UTF-8 or a surrogate.
@@ -70,7 +71,7 @@ struct AnalyzerMemo::Impl {
         max_entries(max),
         nmin(static_cast<std::size_t>(a.options().ngram_min)),
         nmax(static_cast<std::size_t>(a.options().ngram_max)),
-        push_key([this](std::string_view t) { keys.push_back(Key(t)); }) {}
+        push_key([this](std::string_view t) { pending.Add(t, terms); }) {}
 
   const Analyzer& analyzer;
   const std::size_t max_entries;
@@ -88,17 +89,25 @@ struct AnalyzerMemo::Impl {
   TextTokens tokens;
   TermScratch scratch;
   const std::function<void(std::string_view)> push_key;
+  // The current text's new chunks (chunk index, first queued term, term count; then the entry's value) and
+  // their terms, and the places in the output that await them (position, index in new_chunks).
+  struct NewChunk {
+    std::uint32_t chunk, first, count, value;
+  };
+  std::vector<NewChunk> new_chunks;
+  internal::PendingTerms pending;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> placeholders;
 
   std::uint32_t Key(std::string_view term) { return terms.Insert(term); }
   std::string_view Term(std::uint32_t id) const noexcept { return terms.Term(id); }
 
-  // Appends the ids of the terms of chunk (valid UTF-8, no ASCII whitespace) to keys.
+  // Queues the terms of chunk (valid UTF-8, no ASCII whitespace) in `pending`.
   void Fill(std::string_view chunk) {
     analyzer.Tokens(chunk, &tokens);
     if (analyzer.word_level()) {
       for (const RawToken& t : tokens.tokens) {
         std::string_view term;
-        if (analyzer.TokenTerm(tokens.Surface(t), t.kind, &scratch, &term)) keys.push_back(Key(term));
+        if (analyzer.TokenTerm(tokens.Surface(t), t.kind, &scratch, &term)) pending.Add(term, terms);
       }
     } else {
       for (const RawToken& t : tokens.tokens) analyzer.WordNgrams(tokens.Surface(t), &word_buffer, push_key);
@@ -113,7 +122,13 @@ struct AnalyzerMemo::Impl {
     const bool ngrams = analyzer.word_level() && nmax > 1;
     std::vector<std::uint32_t>* out = ngrams ? &unigrams : ids;
     out->clear();
-    for (std::size_t j = 0; j < nc; ++j) {
+    // New chunks are analysed as they come, and their terms interned together at the end (PendingTerms):
+    // meanwhile their entries hold (index in new_chunks, kPending), and `out` room for their terms.
+    new_chunks.clear();
+    placeholders.clear();
+    pending.Clear();
+    bool valid = true;
+    for (std::size_t j = 0; j < nc && valid; ++j) {
       if (j + kPrefetch < nc) chunks.Prefetch(memo_keys[j + kPrefetch]);
       bool found = false;
       internal::TokenMemo::Entry* e = chunks.FindOrAdd(memo_keys[j], &found);
@@ -121,28 +136,56 @@ struct AnalyzerMemo::Impl {
         e->aux = kInvalid;  // until analysed
         e->value = 0;
         std::string_view chunk;
-        if (!AsUtf8(p + ranges.begin(j), ranges.end(j) - ranges.begin(j), &utf8, &chunk)) return false;
-        const std::size_t off = keys.size();
-        Fill(chunk);
-        const std::size_t count = keys.size() - off;
-        if (count == 1) {  // a single term (most chunks) lives in the entry
-          e->value = keys.back();
-          keys.pop_back();
-        } else {
-          e->value = static_cast<std::uint32_t>(off);
+        if (!AsUtf8(p + ranges.begin(j), ranges.end(j) - ranges.begin(j), &utf8, &chunk)) {
+          valid = false;
+          break;
         }
-        e->aux = static_cast<std::uint32_t>(count);
+        const std::uint32_t first = pending.size();
+        Fill(chunk);
+        e->value = static_cast<std::uint32_t>(new_chunks.size());
+        e->aux = kPending;
+        new_chunks.push_back({static_cast<std::uint32_t>(j), first, pending.size() - first, 0});
       }
       if (e->aux == 1) {
         out->push_back(e->value);
+      } else if (e->aux == kPending) {
+        placeholders.push_back({static_cast<std::uint32_t>(out->size()), e->value});
+        out->resize(out->size() + new_chunks[e->value].count);
       } else if (e->aux == kInvalid) {
-        return false;
+        valid = false;
       } else {
         out->insert(out->end(), keys.begin() + e->value, keys.begin() + e->value + e->aux);
       }
     }
+    if (!new_chunks.empty()) InternNew(out);  // also before returning false: the entries must be complete
+    if (!valid) return false;
     if (ngrams) Ngrams(ids);
     return true;
+  }
+
+  // Interns the terms of the new chunks, completes their entries and writes their keys into `out`.
+  void InternNew(std::vector<std::uint32_t>* out) {
+    pending.Prefetch(terms);
+    for (NewChunk& c : new_chunks) {
+      const std::size_t off = keys.size();
+      pending.Intern(c.first, c.first + c.count, &terms, &keys);
+      c.value = static_cast<std::uint32_t>(off);
+      if (c.count == 1) {  // a single term (most chunks) lives in the entry
+        c.value = keys.back();
+        keys.pop_back();
+      }
+      internal::TokenMemo::Entry& e = chunks.Existing(memo_keys[c.chunk]);  // (the table may have grown)
+      e.value = c.value;
+      e.aux = c.count;
+    }
+    for (const auto& [at, index] : placeholders) {
+      const NewChunk& c = new_chunks[index];
+      if (c.count == 1) {
+        (*out)[at] = c.value;
+      } else {
+        std::copy(keys.begin() + c.value, keys.begin() + c.value + c.count, out->begin() + at);
+      }
+    }
   }
 
   // "char": the whole text's n-grams, interned.
@@ -206,6 +249,9 @@ struct AnalyzerMemo::Impl {
     ranges = internal::ChunkRanges();
     std::vector<internal::TokenMemo::Key>().swap(memo_keys);
     std::vector<std::uint32_t>().swap(unigrams);
+    std::vector<NewChunk>().swap(new_chunks);
+    pending = internal::PendingTerms();
+    std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(placeholders);
   }
 };
 

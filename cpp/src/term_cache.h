@@ -1,7 +1,7 @@
 // Internal: per-thread memos of the vectorisers (none is thread-safe; each worker thread has its own).
 // TermCache: a small direct-mapped cache term -> id in front of a Vocabulary lookup, so that frequent short
 // terms (Zipf) cost a few word compares instead of a full hash, a probe of a large table and a compare in the
-// arena. TouchedList, TokenMemo and PairCache: see below.
+// arena. TouchedList, TokenMemo, PairCache and PendingTerms: see below.
 #ifndef AKHBAR_SRC_TERM_CACHE_H_
 #define AKHBAR_SRC_TERM_CACHE_H_
 
@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "akhbar/vocabulary.h"
 
 namespace akhbar {
 namespace internal {
@@ -172,6 +174,12 @@ class TokenMemo {
     return &e;
   }
 
+  // The entry of `key`, which the memo holds (for the owner completing an entry it added).
+  Entry& Existing(const Key& key) noexcept {
+    bool found = false;
+    return entries_[Probe(key, &found)];
+  }
+
   // The entry of `key`, or null. Read-only: safe from several threads while nobody adds.
   const Entry* Find(const Key& key) const noexcept {
     bool found = false;
@@ -317,6 +325,48 @@ class PairCache {
   }
   int shift_;
   std::vector<Entry> entries_;
+};
+
+// The terms of a document's new chunks, gathered while its chunks are looked up in a memo and interned into
+// the memo's Vocabulary together afterwards: the table slots, then the candidates' offsets, then their text
+// are loaded for all of them in turn, so that the three dependent cache misses of each Insert overlap with
+// those of the others instead of following one another. Insertion order (and so each term's id) is the
+// order of Add.
+class PendingTerms {
+ public:
+  void Clear() noexcept {
+    text_.clear();
+    terms_.clear();
+  }
+  // Queues `term` (its slot in `vocab` starts loading).
+  void Add(std::string_view term, const Vocabulary& vocab) {
+    const std::uint64_t h = HashTerm(term);
+    vocab.Prefetch(h);
+    text_.append(term.data(), term.size());
+    terms_.push_back({static_cast<std::uint32_t>(text_.size()), h});
+  }
+  std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(terms_.size()); }
+  // Loads the rest of what inserting every queued term into `vocab` reads (after Add, before Intern).
+  void Prefetch(const Vocabulary& vocab) const noexcept {
+    for (const Term& t : terms_) vocab.PrefetchCandidate(t.hash);
+    for (const Term& t : terms_) vocab.PrefetchText(t.hash);
+  }
+  // Inserts queued terms [begin, end) into `vocab` in order and appends their ids to *ids.
+  void Intern(std::uint32_t begin, std::uint32_t end, Vocabulary* vocab, std::vector<std::uint32_t>* ids) const {
+    std::uint32_t from = begin == 0 ? 0 : terms_[begin - 1].end;
+    for (std::uint32_t k = begin; k < end; ++k) {
+      ids->push_back(vocab->Insert(std::string_view(text_.data() + from, terms_[k].end - from), terms_[k].hash));
+      from = terms_[k].end;
+    }
+  }
+
+ private:
+  struct Term {
+    std::uint32_t end;  // in text_
+    std::uint64_t hash;
+  };
+  std::string text_;
+  std::vector<Term> terms_;
 };
 
 }  // namespace internal

@@ -274,7 +274,6 @@ struct AnalysisMemo {
   // key <-> term. A Vocabulary: its 8-byte slots keep more of the table in cache than inline keys in 32-byte
   // TokenMemo entries (measured: fit_transform 4% slower with those).
   Vocabulary terms;
-  std::uint32_t Key(std::string_view term) { return terms.Insert(term); }
   bool OverBudget() const noexcept {
     return chunks.size() > kMemoMaxChunks || keys.size() > kMemoMaxKeys || terms.size() > kMemoMaxTerms;
   }
@@ -811,12 +810,15 @@ class TermStream {
 
   // Resolves every chunk to its keys in the memo, in order: spans_[j] is (key, 1) for a chunk with one key,
   // else (offset, count) in memo_->keys; for a chunk found in the base memo, the count carries kFromBase and
-  // the key or offset is the base's. On a miss, `fill()` appends the keys of the chunk, analysed into
-  // tokens_, to memo_->keys.
+  // the key or offset is the base's. On a miss, `fill()` passes the terms of the chunk, analysed into tokens_,
+  // to AddPending; they are interned in the memo once every chunk has been looked up (InternPending), so
+  // that the cache misses of interning many new terms overlap instead of following one another.
   template <typename Fill>
   void ResolveChunks(Fill&& fill) {
     const std::size_t nc = chunks_.size();
     spans_.resize(nc);
+    pending_chunks_.clear();
+    pending_terms_.Clear();
     internal::TokenMemo& memo = memo_->chunks;
     for (std::size_t j = 0; j < nc; ++j) {
       if (base_ != nullptr) {
@@ -832,18 +834,46 @@ class TermStream {
       internal::TokenMemo::Entry* e = memo.FindOrAdd(memo_keys_[j], &found);
       if (!found) {
         const std::string_view chunk = ChunkText(j);
-        const std::size_t off = memo_->keys.size();
+        const std::uint32_t first = pending_terms_.size();
         analyzer_->Tokens(chunk, &tokens_);
         fill();
-        e->aux = static_cast<std::uint32_t>(memo_->keys.size() - off);
-        if (e->aux == 1) {  // a single key (most chunks) lives in the entry
-          e->value = memo_->keys.back();
-          memo_->keys.pop_back();
-        } else {
-          e->value = static_cast<std::uint32_t>(off);
-        }
+        e->value = static_cast<std::uint32_t>(pending_chunks_.size());
+        e->aux = kPendingChunk;
+        pending_chunks_.push_back({static_cast<std::uint32_t>(j), first, 0, 0});
       }
       spans_[j] = {e->value, e->aux};
+    }
+    if (!pending_chunks_.empty()) InternPending();
+  }
+
+  // A term of a new chunk of the current document, to be interned by InternPending.
+  void AddPending(std::string_view term) { pending_terms_.Add(term, memo_->terms); }
+
+  // Interns the pending terms and completes the new chunks' entries and spans.
+  void InternPending() {
+    pending_terms_.Prefetch(memo_->terms);
+    pending_chunks_.push_back({0, pending_terms_.size(), 0, 0});  // end marker
+    for (std::size_t c = 0; c + 1 < pending_chunks_.size(); ++c) {
+      PendingChunk& pc = pending_chunks_[c];
+      const std::uint32_t end = pending_chunks_[c + 1].first_term;
+      const std::size_t off = memo_->keys.size();
+      pending_terms_.Intern(pc.first_term, end, &memo_->terms, &memo_->keys);
+      pc.value = static_cast<std::uint32_t>(off);
+      pc.aux = end - pc.first_term;
+      if (pc.aux == 1) {  // a single key (most chunks) lives in the entry
+        pc.value = memo_->keys.back();
+        memo_->keys.pop_back();
+      }
+      internal::TokenMemo::Entry& e = memo_->chunks.Existing(memo_keys_[pc.chunk]);  // (the table may have grown)
+      e.value = pc.value;
+      e.aux = pc.aux;
+    }
+    for (auto& [value, aux] : spans_) {
+      if (aux == kPendingChunk) {
+        const PendingChunk& pc = pending_chunks_[value];
+        value = pc.value;
+        aux = pc.aux;
+      }
     }
   }
 
@@ -852,7 +882,7 @@ class TermStream {
       for (const RawToken& t : tokens_.tokens) {
         std::string_view term;
         if (analyzer_->TokenTerm(tokens_.Surface(t), t.kind, &term_scratch_, &term)) {
-          memo_->keys.push_back(memo_->Key(term));
+          AddPending(term);
         }
       }
     });
@@ -886,9 +916,7 @@ class TermStream {
   }
 
   void CharWbDocument() {
-    const std::function<void(std::string_view)> push = [this](std::string_view g) {
-      memo_->keys.push_back(memo_->Key(g));
-    };
+    const std::function<void(std::string_view)> push = [this](std::string_view g) { AddPending(g); };
     ResolveChunks([&] {
       for (const RawToken& t : tokens_.tokens) analyzer_->WordNgrams(tokens_.Surface(t), &word_buffer_, push);
     });
@@ -966,6 +994,15 @@ class TermStream {
     std::uint64_t hash;
   };
   std::vector<Pending> pending_;  // bigrams to resolve, their text in joined_
+  // The current document's new chunks (chunk index, first pending term) and their terms, to intern. A new
+  // chunk's entry and span hold (its index here, kPendingChunk) until InternPending completes them.
+  static constexpr std::uint32_t kPendingChunk = 0x7FFFFFFFu;
+  struct PendingChunk {
+    std::uint32_t chunk, first_term;
+    std::uint32_t value, aux;  // the entry's, once interned
+  };
+  std::vector<PendingChunk> pending_chunks_;
+  internal::PendingTerms pending_terms_;
   std::vector<std::uint64_t> pending_hashes_;  // words to resolve, in order
 };
 

@@ -66,6 +66,16 @@ std::uint32_t Vocabulary::Find(std::string_view term, std::uint64_t hash) const 
   }
 }
 
+std::uint32_t Vocabulary::Candidate(std::uint64_t hash) const noexcept {
+  if (table_.empty()) return kNotFound;
+  const std::uint32_t h32 = Fold(hash);
+  for (std::size_t slot = h32 & mask_;; slot = (slot + 1) & mask_) {
+    const std::uint64_t e = table_[slot];
+    if (e == 0) return kNotFound;
+    if (static_cast<std::uint32_t>(e >> 32) == h32) return static_cast<std::uint32_t>(e) - 1;
+  }
+}
+
 void Vocabulary::Rehash(std::size_t capacity) {
   std::vector<std::uint64_t> old(capacity, 0);
   old.swap(table_);
