@@ -1211,20 +1211,34 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   if (freed >= kTrimBytes) internal::ReleaseFreeMemory();
 }
 
-void Vectorizer::EndFit(const TopSelector& select) {
+void Vectorizer::EndFit(const TopSelector& select, int n_threads) {
   if (!in_fit_) throw InvalidArgument("EndFit without BeginFit");
   in_fit_ = false;
-  if (keep_rows_) {  // fit_transform: the matrix comes next, and with it the peak memory
-    memos_->Clear();
-    internal::ReleaseFreeMemory();
-  } else {
-    memos_->Trim();
-  }
   terms_.ShrinkToFit();
   df_.shrink_to_fit();
   tf_.shrink_to_fit();
+  auto drop_memos = [this] {
+    if (keep_rows_) {  // fit_transform: the matrix comes next, and with it the peak memory
+      memos_->Clear();
+      internal::ReleaseFreeMemory();
+    } else {
+      memos_->Trim();
+    }
+  };
+  // Freeing tens of MB of memos takes milliseconds: on another thread while the features are computed, but
+  // first when the vocabulary is large (sorting it takes memory that the memos would otherwise add to).
+  const bool together = terms_.size() < (std::size_t{1} << 20);
   try {
-    ComputeFeatures(select);
+    if (!together) drop_memos();
+    ParallelFor(together ? 2 : 1, n_threads, 1, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t task = begin; task < end; ++task) {
+        if (task == 0) {
+          ComputeFeatures(select);
+        } else {
+          drop_memos();
+        }
+      }
+    });
   } catch (...) {
     // The features may be half made, or older than the vocabulary: nothing may use them.
     fitted_ = false;

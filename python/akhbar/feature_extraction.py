@@ -425,7 +425,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         model = self._new_model()
         model.begin_fit(True, keep_rows)
         self._feed(model, raw_documents, n_jobs)
-        model.end_fit(self._selector())
+        model.end_fit(self._selector(), n_jobs)
         X = _to_csr(model.take_fit_matrix(n_jobs)) if keep_rows else None
         self._set_model(model)
         return X
@@ -459,7 +459,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         try:
             model.begin_fit(False, False)
             self._feed(model, raw_documents, n_jobs)
-            model.end_fit(self._selector())
+            model.end_fit(self._selector(), n_jobs)
         except BaseException:
             restored, _ = _core.Vectorizer.from_bytes(snapshot)
             restored.set_analyzer(self._analyzer_dict())

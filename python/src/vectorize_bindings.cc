@@ -315,7 +315,7 @@ void BindVectorize(py::module_& m) {
              Released([&] { v.AddBatch(TermsBatch(std::move(t), tokens), n_threads); });
            })
       .def("end_fit",
-           [](Vectorizer& v, py::handle selector) {
+           [](Vectorizer& v, py::handle selector, int n_threads) {
              TopSelector select;
              if (!selector.is_none()) {
                py::object sel = py::reinterpret_borrow<py::object>(selector);
@@ -333,8 +333,9 @@ void BindVectorize(py::module_& m) {
                  return out;
                };
              }
-             Released([&] { v.EndFit(select); });
-           })
+             Released([&] { v.EndFit(select, n_threads); });
+           },
+           py::arg("selector"), py::arg("n_threads") = 1)
       .def("take_fit_matrix",
            [](Vectorizer& v, int n_threads) { return MatrixToPy(Released([&] { return v.TakeFitMatrix(n_threads); })); })
       .def("transform_texts",

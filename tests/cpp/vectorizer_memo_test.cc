@@ -194,15 +194,21 @@ TEST(MemoFitTest, FailedEndFitLeavesTheModelUnfitted) {
   };
   VectorizerOptions o;
   o.max_features = 2;
-  Vectorizer v(o, analyzer);
-  v.Fit(batch(first), 1);
-  v.BeginFit(false, false);
-  v.AddBatch(batch(more), 1);
-  EXPECT_THROW(v.EndFit([](const std::vector<std::uint64_t>&, std::size_t limit) {
-                 return std::vector<std::size_t>(limit + 1, 0);
-               }),
-               InvalidArgument);
-  EXPECT_THROW(v.Transform(batch(more), 1), InvalidArgument);
+  for (const bool keep_rows : {false, true}) {
+    for (const int threads : {1, 2}) {  // (2: the memos are freed on another thread meanwhile)
+      Vectorizer v(o, analyzer);
+      v.Fit(batch(first), 1);
+      v.BeginFit(false, keep_rows);
+      v.AddBatch(batch(more), threads);
+      EXPECT_THROW(v.EndFit([](const std::vector<std::uint64_t>&, std::size_t limit) {
+                     return std::vector<std::size_t>(limit + 1, 0);
+                   },
+                            threads),
+                   InvalidArgument);
+      EXPECT_THROW(v.Transform(batch(more), 1), InvalidArgument);
+      EXPECT_THROW(v.TakeFitMatrix(threads), InvalidArgument);
+    }
+  }
 }
 
 // UCS-2 of valid UTF-8 text, as Python stores a str whose code points are all below U+10000 (false for

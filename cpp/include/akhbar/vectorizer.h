@@ -197,9 +197,10 @@ class Vectorizer {
   // Fitting in batches, for streams: BeginFit(reset) (reset forgets the statistics: Fit; else PartialFit),
   // AddBatch for each batch, EndFit to prune and sort. With keep_rows, TakeFitMatrix() then returns the weighted
   // rows of every document added since BeginFit. Memory: O(vocabulary) plus, with keep_rows, O(non-zeros).
+  // EndFit frees the analysis memos (keep_rows) on a second thread, if n_threads allows, while it prunes.
   void BeginFit(bool reset, bool keep_rows);
   void AddBatch(const DocumentBatch& docs, int n_threads);
-  void EndFit(const TopSelector& select = nullptr);
+  void EndFit(const TopSelector& select = nullptr, int n_threads = 1);
   SparseMatrix TakeFitMatrix(int n_threads);
 
   // Weighted matrix of `docs` over the fitted features (terms outside them are ignored). Throws
