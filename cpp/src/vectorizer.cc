@@ -514,6 +514,7 @@ void Vectorizer::CheckFitted() const {
 
 void Vectorizer::BeginFit(bool reset, bool keep_rows) {
   if (reset || !fitted_) {
+    fitted_ = false;  // a refit: the old features no longer match; a failed fit leaves the model unfitted
     if (!fixed_) {
       terms_.Clear();
       vocabulary_state_ = NewModelState();
@@ -1027,11 +1028,13 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   std::vector<ChunkCounts> parts(n_chunks);
   const bool keep = keep_rows_;
   const bool fixed = fixed_;
-  // Counting by the model's term ids takes arrays as long as the model's vocabulary in every part: worth it
-  // when the batch is large beside the vocabulary (a fit's batches), not for small batches added to a large
-  // model (partial_fit), which count by part-local ids alone (base 0).
+  // Counting by the model's term ids takes arrays as long as the model's vocabulary in every part, all held
+  // until the merge: worth it when each part's documents are many beside the vocabulary (a fit's batches; a
+  // part-local id costs a lookup, an insertion and a merge), not for small batches added to a large model
+  // (partial_fit), which count by part-local ids alone (base 0). The bound keeps those arrays within about
+  // 1 KB per document of the batch.
   const std::size_t terms_before = terms_.size();
-  const bool model_ids = terms_before <= (n_chunks == 1 ? 1024 : 64) * n;
+  const bool model_ids = terms_before <= (n_chunks == 1 ? 1024 : 64) * chunk;
   // One part (one thread): it learns new terms straight into the model's vocabulary, whose ids then stay
   // valid for the rest of the fit, so that the memo keeps what it resolved from batch to batch.
   const bool direct = !fixed && n_chunks == 1 && model_ids;

@@ -34,7 +34,8 @@ _SKLEARN_ONLY = {
     "encoding": "pass str, or UTF-8 bytes",
     "decode_error": "pass str, or valid UTF-8 bytes",
     "strip_accents": "akhbar's normaliser removes diacritics (remove_diacritics=True)",
-    "lowercase": "akhbar's normaliser folds case (fold_latin=True)",
+    "lowercase": "akhbar's analyser folds case (fold_latin=True); with tokenizer=, the tokens are used as given "
+    "(as scikit-learn's lowercase=False): lower-case them in your tokenizer or preprocessor",
     "token_pattern": "akhbar's tokeniser splits Arabic news; pass tokenizer= or analyzer= for your own",
 }
 
@@ -637,6 +638,8 @@ class CountVectorizer(_VocabularyVectorizer):
       ``preprocessor`` and ``stop_words`` do not apply).
     - ``tokenizer``: a callable returning the tokens of a document; word n-grams (``ngram_range``) are built
       from them as scikit-learn does, after removing ``stop_words`` (a collection, or a built-in list name).
+      The tokens are used as given, as scikit-learn's with ``lowercase=False`` (akhbar takes no
+      ``lowercase``: its analyser folds case; a tokenizer or preprocessor of yours does its own).
     - ``preprocessor``: a callable applied to each document before analysis.
     - ``stop_words``: for akhbar's analyser, ``True`` (default: the built-in Arabic list), ``False``/``None``
       (none), a list name (``"arabic"``, ``"english"``) or a collection of words.

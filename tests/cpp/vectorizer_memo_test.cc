@@ -211,6 +211,25 @@ TEST(MemoFitTest, FailedEndFitLeavesTheModelUnfitted) {
   }
 }
 
+// A refit that fails leaves the model unfitted, not with its old features over an emptied vocabulary.
+TEST(MemoFitTest, FailedRefitLeavesTheModelUnfitted) {
+  const auto analyzer = std::make_shared<const Analyzer>();
+  const std::vector<std::string> good = {"الرئيس في القاهرة", "مدرسة الاطفال"};
+  const std::vector<std::string> bad = {"وصل الوفد", "\xD8 القاهرة"};
+  auto batch = [](const std::vector<std::string>& d) {
+    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
+  };
+  for (const int threads : {1, 2}) {
+    Vectorizer v(VectorizerOptions(), analyzer);
+    v.Fit(batch(good), threads);
+    ASSERT_GT(v.Transform(batch(good), 1).Value(0), 0.0);
+    EXPECT_THROW(v.Fit(batch(bad), threads), InvalidUtf8);
+    EXPECT_THROW(v.Transform(batch(good), 1), InvalidArgument);
+    v.Fit(batch(good), threads);  // and it can be fitted again
+    EXPECT_GT(v.Transform(batch(good), 1).Value(0), 0.0);
+  }
+}
+
 // UCS-2 of valid UTF-8 text, as Python stores a str whose code points are all below U+10000 (false for
 // other text: Python stores it as UCS-4, which the vectoriser reads as UTF-8).
 bool ToUcs2(const std::string& text, std::u16string* out) {
