@@ -221,13 +221,11 @@ std::shared_ptr<const Normalizer::Tables> Normalizer::SharedTables(const Normali
       new std::unordered_map<std::uint32_t, std::weak_ptr<const Tables>>;  // never destroyed: no exit order
   static std::deque<std::shared_ptr<const Tables>>* kept = new std::deque<std::shared_ptr<const Tables>>;
   const std::uint32_t key = OptionsKey(options);
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    if (std::shared_ptr<const Tables> t = (*shared)[key].lock()) return t;
-  }
-  std::shared_ptr<const Tables> built = BuildTables(options);  // outside the lock: other options need not wait
+  // Built under the lock too: rare, and ICU's lazy initialisation of its normaliser data then happens before
+  // any other thread's use in a way ThreadSanitizer can see.
   std::lock_guard<std::mutex> lock(mu);
-  if (std::shared_ptr<const Tables> t = (*shared)[key].lock()) return t;  // another thread built them meanwhile
+  if (std::shared_ptr<const Tables> t = (*shared)[key].lock()) return t;
+  std::shared_ptr<const Tables> built = BuildTables(options);
   (*shared)[key] = built;
   kept->push_back(built);
   if (kept->size() > kKeptTables) kept->pop_front();
