@@ -290,7 +290,11 @@ class _DocumentsMixin:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=total, unit="doc", desc=type(self).__name__)
-        size = self._batch_docs * max(_resolve_n_jobs(self.n_jobs), 1)
+        # Documents per batch: _batch_docs per thread, twice that with several threads, whose vocabularies are
+        # merged after every batch (fit_transform with n_jobs=2: 1.59x one thread -> 1.64x); one thread keeps
+        # batches small, as the rows of the last batch add to the peak memory of fit_transform.
+        n_jobs = max(_resolve_n_jobs(self.n_jobs), 1)
+        size = self._batch_docs * n_jobs * (2 if n_jobs > 1 else 1)
         start = 0
         try:
             while True:
