@@ -719,8 +719,8 @@ class TermStream {
   }
 
   // Appends the ids of the document's words (keys_). Keys not resolved yet (new chunks' new terms) are hashed
-  // and their vocabulary slots prefetched first, then resolved in document order, so that their cache misses
-  // overlap instead of following one another.
+  // and their vocabulary slots, candidates' offsets and texts prefetched first (each for all of them in turn),
+  // then resolved in document order, so that their cache misses overlap instead of following one another.
   void Unigrams() {
     SizeOwnResolution();
     constexpr std::uint8_t kPending = 2;
@@ -733,6 +733,8 @@ class TermStream {
       pending_hashes_.push_back(h);
       s.resolved[s.index] = kPending;
     }
+    for (const std::uint64_t h : pending_hashes_) dest_->PrefetchCandidate(h);
+    for (const std::uint64_t h : pending_hashes_) dest_->PrefetchText(h);
     const std::uint64_t* hash = pending_hashes_.data();
     for (const std::uint32_t k : keys_) {
       const Side s = SideOf(k);
@@ -742,7 +744,7 @@ class TermStream {
   }
 
   // Appends the ids of the document's word bigrams. Bigrams not in the pair cache are joined and hashed
-  // first, with their vocabulary slots prefetched, then resolved in order.
+  // first, with what their lookup reads prefetched as in Unigrams, then resolved in order.
   void Bigrams() {
     if (pairs_ == nullptr) pairs_ = std::make_unique<internal::PairCache>();
     const std::size_t nb = keys_.size() - 1;
@@ -764,6 +766,8 @@ class TermStream {
       dest_->Prefetch(h);
       pending_.push_back({j, off, h});
     }
+    for (const Pending& p : pending_) dest_->PrefetchCandidate(p.hash);
+    for (const Pending& p : pending_) dest_->PrefetchText(p.hash);
     for (const Pending& p : pending_) {
       const std::size_t end = &p == &pending_.back() ? joined_.size() : (&p)[1].offset;
       const std::uint32_t id = resolve_(std::string_view(joined_).substr(p.offset, end - p.offset), p.hash);
