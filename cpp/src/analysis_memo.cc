@@ -96,6 +96,7 @@ struct AnalyzerMemo::Impl {
   };
   std::vector<NewChunk> new_chunks;
   internal::PendingTerms pending;
+  std::vector<std::uint32_t> pending_ids;  // their ids, once interned
   std::vector<std::pair<std::uint32_t, std::uint32_t>> placeholders;
 
   std::uint32_t Key(std::string_view term) { return terms.Insert(term); }
@@ -165,14 +166,13 @@ struct AnalyzerMemo::Impl {
 
   // Interns the terms of the new chunks, completes their entries and writes their keys into `out`.
   void InternNew(std::vector<std::uint32_t>* out) {
-    pending.Prefetch(terms);
+    pending.InternAll(&terms, &pending_ids);
     for (NewChunk& c : new_chunks) {
-      const std::size_t off = keys.size();
-      pending.Intern(c.first, c.first + c.count, &terms, &keys);
-      c.value = static_cast<std::uint32_t>(off);
       if (c.count == 1) {  // a single term (most chunks) lives in the entry
-        c.value = keys.back();
-        keys.pop_back();
+        c.value = pending_ids[c.first];
+      } else {
+        c.value = static_cast<std::uint32_t>(keys.size());
+        keys.insert(keys.end(), pending_ids.begin() + c.first, pending_ids.begin() + c.first + c.count);
       }
       internal::TokenMemo::Entry& e = chunks.Existing(memo_keys[c.chunk]);  // (the table may have grown)
       e.value = c.value;
@@ -251,6 +251,7 @@ struct AnalyzerMemo::Impl {
     std::vector<std::uint32_t>().swap(unigrams);
     std::vector<NewChunk>().swap(new_chunks);
     pending = internal::PendingTerms();
+    std::vector<std::uint32_t>().swap(pending_ids);
     std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(placeholders);
   }
 };

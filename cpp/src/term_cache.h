@@ -327,11 +327,26 @@ class PairCache {
   std::vector<Entry> entries_;
 };
 
+// Lookups of n terms in `vocab` in a software pipeline: before the k-th, PrefetchAhead(vocab, n, k, hash_at)
+// (hash_at(j): the j-th term's HashTerm) loads the candidate's offsets of the term 2 * kAhead lookups ahead
+// and the candidate's text of the one kAhead ahead, so that the dependent cache misses of each lookup
+// overlap with the lookups before it. The table slots must have been prefetched before (Vocabulary::Prefetch).
+template <typename HashAt>
+void PrefetchAhead(const Vocabulary& vocab, std::size_t n, std::size_t k, HashAt&& hash_at) {
+  constexpr std::size_t kAhead = 4;
+  if (k == 0) {
+    for (std::size_t j = 0; j < std::min(n, 2 * kAhead); ++j) vocab.PrefetchCandidate(hash_at(j));
+    for (std::size_t j = 0; j < std::min(n, kAhead); ++j) vocab.PrefetchText(hash_at(j));
+  }
+  if (k + 2 * kAhead < n) vocab.PrefetchCandidate(hash_at(k + 2 * kAhead));
+  if (k + kAhead < n) vocab.PrefetchText(hash_at(k + kAhead));
+}
+
 // The terms of a document's new chunks, gathered while its chunks are looked up in a memo and interned into
-// the memo's Vocabulary together afterwards: the table slots, then the candidates' offsets, then their text
-// are loaded for all of them in turn, so that the three dependent cache misses of each Insert overlap with
-// those of the others instead of following one another. Insertion order (and so each term's id) is the
-// order of Add.
+// the memo's Vocabulary together afterwards: each term's table slot is loaded when it is added, the rest of
+// what its Insert reads in a pipeline (PrefetchAhead), so that the three dependent cache misses of each
+// Insert overlap with others instead of following one another. Insertion order (and so each term's id) is
+// the order of Add.
 class PendingTerms {
  public:
   void Clear() noexcept {
@@ -346,16 +361,14 @@ class PendingTerms {
     terms_.push_back({static_cast<std::uint32_t>(text_.size()), h});
   }
   std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(terms_.size()); }
-  // Loads the rest of what inserting every queued term into `vocab` reads (after Add, before Intern).
-  void Prefetch(const Vocabulary& vocab) const noexcept {
-    for (const Term& t : terms_) vocab.PrefetchCandidate(t.hash);
-    for (const Term& t : terms_) vocab.PrefetchText(t.hash);
-  }
-  // Inserts queued terms [begin, end) into `vocab` in order and appends their ids to *ids.
-  void Intern(std::uint32_t begin, std::uint32_t end, Vocabulary* vocab, std::vector<std::uint32_t>* ids) const {
-    std::uint32_t from = begin == 0 ? 0 : terms_[begin - 1].end;
-    for (std::uint32_t k = begin; k < end; ++k) {
-      ids->push_back(vocab->Insert(std::string_view(text_.data() + from, terms_[k].end - from), terms_[k].hash));
+  // Inserts every queued term into `vocab` in order; (*ids)[k] is the id of the k-th.
+  void InternAll(Vocabulary* vocab, std::vector<std::uint32_t>* ids) const {
+    const std::size_t n = terms_.size();
+    ids->resize(n);
+    std::uint32_t from = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      PrefetchAhead(*vocab, n, k, [this](std::size_t j) { return terms_[j].hash; });
+      (*ids)[k] = vocab->Insert(std::string_view(text_.data() + from, terms_[k].end - from), terms_[k].hash);
       from = terms_[k].end;
     }
   }

@@ -719,8 +719,8 @@ class TermStream {
   }
 
   // Appends the ids of the document's words (keys_). Keys not resolved yet (new chunks' new terms) are hashed
-  // and their vocabulary slots, candidates' offsets and texts prefetched first (each for all of them in turn),
-  // then resolved in document order, so that their cache misses overlap instead of following one another.
+  // and their vocabulary slots prefetched first, then resolved in document order with the rest of what their
+  // lookups read prefetched a few ahead (PrefetchAhead), so that their cache misses overlap.
   void Unigrams() {
     SizeOwnResolution();
     constexpr std::uint8_t kPending = 2;
@@ -733,12 +733,15 @@ class TermStream {
       pending_hashes_.push_back(h);
       s.resolved[s.index] = kPending;
     }
-    for (const std::uint64_t h : pending_hashes_) dest_->PrefetchCandidate(h);
-    for (const std::uint64_t h : pending_hashes_) dest_->PrefetchText(h);
     const std::uint64_t* hash = pending_hashes_.data();
+    const std::size_t n_pending = pending_hashes_.size();
+    std::size_t p = 0;
     for (const std::uint32_t k : keys_) {
       const Side s = SideOf(k);
-      if (s.resolved[s.index] == kPending) Record(s, resolve_(s.terms.Term(s.index), *hash++));
+      if (s.resolved[s.index] == kPending) {
+        internal::PrefetchAhead(*dest_, n_pending, p, [hash](std::size_t j) { return hash[j]; });
+        Record(s, resolve_(s.terms.Term(s.index), hash[p++]));
+      }
       ids_.push_back(s.target[s.index]);
     }
   }
@@ -766,9 +769,9 @@ class TermStream {
       dest_->Prefetch(h);
       pending_.push_back({j, off, h});
     }
-    for (const Pending& p : pending_) dest_->PrefetchCandidate(p.hash);
-    for (const Pending& p : pending_) dest_->PrefetchText(p.hash);
     for (const Pending& p : pending_) {
+      internal::PrefetchAhead(*dest_, pending_.size(), static_cast<std::size_t>(&p - pending_.data()),
+                              [this](std::size_t j) { return pending_[j].hash; });
       const std::size_t end = &p == &pending_.back() ? joined_.size() : (&p)[1].offset;
       const std::uint32_t id = resolve_(std::string_view(joined_).substr(p.offset, end - p.offset), p.hash);
       ids_[first + p.index] = id;
@@ -856,18 +859,17 @@ class TermStream {
 
   // Interns the pending terms and completes the new chunks' entries and spans.
   void InternPending() {
-    pending_terms_.Prefetch(memo_->terms);
+    pending_terms_.InternAll(&memo_->terms, &pending_ids_);
     pending_chunks_.push_back({0, pending_terms_.size(), 0, 0});  // end marker
     for (std::size_t c = 0; c + 1 < pending_chunks_.size(); ++c) {
       PendingChunk& pc = pending_chunks_[c];
       const std::uint32_t end = pending_chunks_[c + 1].first_term;
-      const std::size_t off = memo_->keys.size();
-      pending_terms_.Intern(pc.first_term, end, &memo_->terms, &memo_->keys);
-      pc.value = static_cast<std::uint32_t>(off);
       pc.aux = end - pc.first_term;
       if (pc.aux == 1) {  // a single key (most chunks) lives in the entry
-        pc.value = memo_->keys.back();
-        memo_->keys.pop_back();
+        pc.value = pending_ids_[pc.first_term];
+      } else {
+        pc.value = static_cast<std::uint32_t>(memo_->keys.size());
+        memo_->keys.insert(memo_->keys.end(), pending_ids_.begin() + pc.first_term, pending_ids_.begin() + end);
       }
       internal::TokenMemo::Entry& e = memo_->chunks.Existing(memo_keys_[pc.chunk]);  // (the table may have grown)
       e.value = pc.value;
@@ -1008,6 +1010,7 @@ class TermStream {
   };
   std::vector<PendingChunk> pending_chunks_;
   internal::PendingTerms pending_terms_;
+  std::vector<std::uint32_t> pending_ids_;  // their keys, once interned
   std::vector<std::uint64_t> pending_hashes_;  // words to resolve, in order
 };
 
