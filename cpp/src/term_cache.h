@@ -68,6 +68,7 @@ class TouchedList {
     size_ += is_new;
   }
   void clear() noexcept { size_ = 0; }
+  std::size_t size() const noexcept { return size_; }
   const std::uint32_t* begin() const noexcept { return ids_.data(); }
   const std::uint32_t* end() const noexcept { return ids_.data() + size_; }
 

@@ -933,6 +933,10 @@ class TermStream {
     auto keys_of = [this](std::uint32_t aux) {
       return (aux & kFromBase) != 0 ? base_->keys.data() : memo_->keys.data();
     };
+    std::size_t total = 0;
+    for (const auto& span : spans_) total += span.second & ~kFromBase;
+    ids_.resize(total);  // (was empty) written in place: a push_back per n-gram was a call each
+    std::uint32_t* out = ids_.data();
     for (std::size_t j = 0; j < nc; ++j) {
       if (j + 4 < nc && (spans_[j + 4].second & ~kFromBase) != 1) {
         __builtin_prefetch(keys_of(spans_[j + 4].second) + spans_[j + 4].first);
@@ -941,7 +945,7 @@ class TermStream {
       const bool from_base = (aux & kFromBase) != 0;
       const std::uint32_t n = aux & ~kFromBase, tag = from_base ? 0 : own_tag_;
       if (n == 1) {
-        ids_.push_back(Target(off | tag));
+        *out++ = Target(off | tag);
         continue;
       }
       const std::uint32_t* memo_keys = keys_of(aux);
@@ -949,7 +953,7 @@ class TermStream {
       const std::vector<std::uint32_t>& target = from_base ? base_target_ : target_;
       for (std::uint32_t k = off; k < off + n; ++k) {
         const std::uint32_t key = memo_keys[k];
-        ids_.push_back(resolved[key] ? target[key] : Target(key | tag));
+        *out++ = resolved[key] ? target[key] : Target(key | tag);
       }
     }
   }
@@ -1074,13 +1078,14 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
           CountSlot* c = slots.data();
           for (const std::uint32_t id : ids) touched.Add(id, c[id].count++ == 0);
         }
+        std::size_t at = keep ? part.rows.Extend(touched.size()) : 0;
         for (const std::uint32_t id : touched) {
           CountSlot& slot = slots[id];
           const std::uint32_t c = slot.count;
           slot.count = 0;
           ++slot.df;
           if (track_tf) part.tf[id] += c;
-          if (keep) part.rows.Push(id, c);
+          if (keep) part.rows.Set(at++, id, c);
         }
         const auto length = static_cast<std::uint32_t>(ids.size());
         part.total_length += length;
@@ -1428,7 +1433,8 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
           counts[col] = 0;
         }
         internal::SortRow(row.data(), row.data() + row.size(), bits, sort_scratch);
-        for (const std::uint64_t e : row) seg.Push(static_cast<std::uint32_t>(e >> 32), static_cast<std::uint32_t>(e));
+        std::size_t at = seg.Extend(row.size());
+        for (const std::uint64_t e : row) seg.Set(at++, static_cast<std::uint32_t>(e >> 32), static_cast<std::uint32_t>(e));
         seg.row_ends.push_back(seg.keys.size());
         seg.lengths.push_back(length);
       }

@@ -214,12 +214,20 @@ class Vectorizer {
     std::vector<std::uint32_t> large;
     std::vector<std::uint64_t> row_ends;  // end of each row in keys
     std::vector<std::uint32_t> lengths;
-    void Push(std::uint32_t key, std::uint32_t count) {
-      keys.push_back(key);
+    // Room for n more entries, from the index returned, for Set to fill in order (one resize for a row
+    // instead of a push_back per entry).
+    std::size_t Extend(std::size_t n) {
+      const std::size_t at = keys.size();
+      keys.resize(at + n);
+      counts.resize(at + n);
+      return at;
+    }
+    void Set(std::size_t k, std::uint32_t key, std::uint32_t count) {
+      keys[k] = key;
       if (count < 255) {
-        counts.push_back(static_cast<std::uint8_t>(count));
+        counts[k] = static_cast<std::uint8_t>(count);
       } else {
-        counts.push_back(255);
+        counts[k] = 255;
         large.push_back(count);
       }
     }
