@@ -736,13 +736,16 @@ class TermStream {
     const std::uint64_t* hash = pending_hashes_.data();
     const std::size_t n_pending = pending_hashes_.size();
     std::size_t p = 0;
+    const std::size_t first = ids_.size();
+    ids_.resize(first + keys_.size());
+    std::uint32_t* out = ids_.data() + first;
     for (const std::uint32_t k : keys_) {
       const Side s = SideOf(k);
       if (s.resolved[s.index] == kPending) {
         internal::PrefetchAhead(*dest_, n_pending, p, [hash](std::size_t j) { return hash[j]; });
         Record(s, resolve_(s.terms.Term(s.index), hash[p++]));
       }
-      ids_.push_back(s.target[s.index]);
+      *out++ = s.target[s.index];
     }
   }
 
@@ -893,15 +896,18 @@ class TermStream {
         }
       }
     });
-    keys_.clear();
+    std::size_t total = 0;
+    for (const auto& span : spans_) total += span.second & ~kFromBase;
+    keys_.resize(total);  // written in place (a push_back per word was a call each)
+    std::uint32_t* out = keys_.data();
     for (const auto& [off, aux] : spans_) {
       const bool from_base = (aux & kFromBase) != 0;
       const std::uint32_t n = aux & ~kFromBase, tag = from_base ? 0 : own_tag_;
       if (n == 1) {
-        keys_.push_back(off | tag);
+        *out++ = off | tag;
       } else {
         const std::uint32_t* memo_keys = from_base ? base_->keys.data() : memo_->keys.data();
-        for (std::uint32_t k = off; k < off + n; ++k) keys_.push_back(memo_keys[k] | tag);
+        for (std::uint32_t k = off; k < off + n; ++k) *out++ = memo_keys[k] | tag;
       }
     }
     const AnalyzerOptions& o = analyzer_->options();
