@@ -309,8 +309,11 @@ py::list AnalyzeMany(PyAnalyzer& self, py::handle texts, py::handle n_threads, c
   const int threads = ThreadsArg(n_threads);
 
   // Blocks of documents: terms as ids with the GIL released (threads over documents, each with its own memo),
-  // then the lists with the GIL held; Ctrl-C is checked between blocks.
-  constexpr std::size_t kBlock = 1024, kGrain = 16;
+  // then the lists with the GIL held; Ctrl-C is checked between blocks. One thread takes small blocks, whose
+  // ids are still in cache when their lists are made (a pass over 5,000 new articles: 48 -> 43 ms); several
+  // threads larger ones, as each block starts its threads.
+  constexpr std::size_t kGrain = 16;
+  const std::size_t kBlock = threads == 1 ? 128 : 1024;
   const std::size_t n_memos = std::max<std::size_t>(
       1, std::min<std::size_t>(static_cast<std::size_t>(threads), (std::min(n, kBlock) + kGrain - 1) / kGrain));
   std::vector<std::unique_ptr<MemoLease>> memos;
