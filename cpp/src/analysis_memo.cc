@@ -89,12 +89,9 @@ struct AnalyzerMemo::Impl {
   TextTokens tokens;
   TermScratch scratch;
   const std::function<void(std::string_view)> push_key;
-  // The current text's new chunks (chunk index, first queued term, term count; then the entry's value) and
-  // their terms, and the places in the output that await them (position, index in new_chunks).
-  struct NewChunk {
-    std::uint32_t chunk, first, count, value;
-  };
-  std::vector<NewChunk> new_chunks;
+  // The current text's new chunks and their terms, and the places in the output that await them (position,
+  // index in new_chunks).
+  std::vector<internal::NewChunk> new_chunks;
   internal::PendingTerms pending;
   std::vector<std::uint32_t> pending_ids;  // their ids, once interned
   std::vector<std::pair<std::uint32_t, std::uint32_t>> placeholders;
@@ -166,20 +163,9 @@ struct AnalyzerMemo::Impl {
 
   // Interns the terms of the new chunks, completes their entries and writes their keys into `out`.
   void InternNew(std::vector<std::uint32_t>* out) {
-    pending.InternAll(&terms, &pending_ids);
-    for (NewChunk& c : new_chunks) {
-      if (c.count == 1) {  // a single term (most chunks) lives in the entry
-        c.value = pending_ids[c.first];
-      } else {
-        c.value = static_cast<std::uint32_t>(keys.size());
-        keys.insert(keys.end(), pending_ids.begin() + c.first, pending_ids.begin() + c.first + c.count);
-      }
-      internal::TokenMemo::Entry& e = chunks.Existing(memo_keys[c.chunk]);  // (the table may have grown)
-      e.value = c.value;
-      e.aux = c.count;
-    }
+    internal::CompleteNewChunks(pending, memo_keys, &chunks, &terms, &keys, &new_chunks, &pending_ids);
     for (const auto& [at, index] : placeholders) {
-      const NewChunk& c = new_chunks[index];
+      const internal::NewChunk& c = new_chunks[index];
       if (c.count == 1) {
         (*out)[at] = c.value;
       } else {
@@ -249,7 +235,7 @@ struct AnalyzerMemo::Impl {
     ranges = internal::ChunkRanges();
     std::vector<internal::TokenMemo::Key>().swap(memo_keys);
     std::vector<std::uint32_t>().swap(unigrams);
-    std::vector<NewChunk>().swap(new_chunks);
+    std::vector<internal::NewChunk>().swap(new_chunks);
     pending = internal::PendingTerms();
     std::vector<std::uint32_t>().swap(pending_ids);
     std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(placeholders);

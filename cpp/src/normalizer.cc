@@ -741,9 +741,9 @@ void Normalizer::NormalizeInto(std::string_view text, std::string* out) const {
 }
 
 std::string Normalizer::Normalize(std::string_view text, std::vector<std::uint32_t>* source) const {
+  if (source == nullptr) return Normalize(text);
   bool bail = false;
-  std::string out = source ? Utf8Pass<true>(tables_->utf8, options_, text, source, true, &bail, nullptr)
-                           : Utf8Pass<false>(tables_->utf8, options_, text, nullptr, true, &bail, nullptr);
+  std::string out = Utf8Pass<true>(tables_->utf8, options_, text, source, true, &bail, nullptr);
   if (!bail) return out;
   return NormalizeSlow(text, source);
 }

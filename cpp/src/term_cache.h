@@ -383,6 +383,32 @@ class PendingTerms {
   std::vector<Term> terms_;
 };
 
+// A chunk of the current text new to a memo: its index in the text, its queued terms in PendingTerms
+// ([first, first + count)), and once they are interned its entry's value.
+struct NewChunk {
+  std::uint32_t chunk, first, count, value;
+};
+
+// Interns the terms in `pending` into `terms`, and completes each new chunk's entry in `chunks` (found by
+// its key in `memo_keys`: the table may have grown since the entry was added) as the memos store a chunk: its
+// one term's key in the entry (most chunks), else the offset of its keys, appended to *keys. `ids` is scratch.
+inline void CompleteNewChunks(const PendingTerms& pending, const std::vector<TokenMemo::Key>& memo_keys,
+                              TokenMemo* chunks, Vocabulary* terms, std::vector<std::uint32_t>* keys,
+                              std::vector<NewChunk>* new_chunks, std::vector<std::uint32_t>* ids) {
+  pending.InternAll(terms, ids);
+  for (NewChunk& c : *new_chunks) {
+    if (c.count == 1) {
+      c.value = (*ids)[c.first];
+    } else {
+      c.value = static_cast<std::uint32_t>(keys->size());
+      keys->insert(keys->end(), ids->begin() + c.first, ids->begin() + c.first + c.count);
+    }
+    TokenMemo::Entry& e = chunks->Existing(memo_keys[c.chunk]);
+    e.value = c.value;
+    e.aux = c.count;
+  }
+}
+
 }  // namespace internal
 }  // namespace akhbar
 

@@ -828,7 +828,7 @@ class TermStream {
   void ResolveChunks(Fill&& fill) {
     const std::size_t nc = chunks_.size();
     spans_.resize(nc);
-    pending_chunks_.clear();
+    new_chunks_.clear();
     pending_terms_.Clear();
     internal::TokenMemo& memo = memo_->chunks;
     for (std::size_t j = 0; j < nc; ++j) {
@@ -848,13 +848,13 @@ class TermStream {
         const std::uint32_t first = pending_terms_.size();
         analyzer_->Tokens(chunk, &tokens_);
         fill();
-        e->value = static_cast<std::uint32_t>(pending_chunks_.size());
+        e->value = static_cast<std::uint32_t>(new_chunks_.size());
         e->aux = kPendingChunk;
-        pending_chunks_.push_back({static_cast<std::uint32_t>(j), first, 0, 0});
+        new_chunks_.push_back({static_cast<std::uint32_t>(j), first, pending_terms_.size() - first, 0});
       }
       spans_[j] = {e->value, e->aux};
     }
-    if (!pending_chunks_.empty()) InternPending();
+    if (!new_chunks_.empty()) InternPending();
   }
 
   // A term of a new chunk of the current document, to be interned by InternPending.
@@ -862,29 +862,22 @@ class TermStream {
 
   // Interns the pending terms and completes the new chunks' entries and spans.
   void InternPending() {
-    pending_terms_.InternAll(&memo_->terms, &pending_ids_);
-    pending_chunks_.push_back({0, pending_terms_.size(), 0, 0});  // end marker
-    for (std::size_t c = 0; c + 1 < pending_chunks_.size(); ++c) {
-      PendingChunk& pc = pending_chunks_[c];
-      const std::uint32_t end = pending_chunks_[c + 1].first_term;
-      pc.aux = end - pc.first_term;
-      if (pc.aux == 1) {  // a single key (most chunks) lives in the entry
-        pc.value = pending_ids_[pc.first_term];
-      } else {
-        pc.value = static_cast<std::uint32_t>(memo_->keys.size());
-        memo_->keys.insert(memo_->keys.end(), pending_ids_.begin() + pc.first_term, pending_ids_.begin() + end);
-      }
-      internal::TokenMemo::Entry& e = memo_->chunks.Existing(memo_keys_[pc.chunk]);  // (the table may have grown)
-      e.value = pc.value;
-      e.aux = pc.aux;
-    }
+    internal::CompleteNewChunks(pending_terms_, memo_keys_, &memo_->chunks, &memo_->terms, &memo_->keys,
+                                &new_chunks_, &pending_ids_);
     for (auto& [value, aux] : spans_) {
       if (aux == kPendingChunk) {
-        const PendingChunk& pc = pending_chunks_[value];
-        value = pc.value;
-        aux = pc.aux;
+        const internal::NewChunk& c = new_chunks_[value];
+        value = c.value;
+        aux = c.count;
       }
     }
+  }
+
+  // The number of keys of the current document's chunks (spans_).
+  std::size_t SpanKeyCount() const noexcept {
+    std::size_t total = 0;
+    for (const auto& span : spans_) total += span.second & ~kFromBase;
+    return total;
   }
 
   void WordDocument() {
@@ -896,9 +889,7 @@ class TermStream {
         }
       }
     });
-    std::size_t total = 0;
-    for (const auto& span : spans_) total += span.second & ~kFromBase;
-    keys_.resize(total);  // written in place (a push_back per word was a call each)
+    keys_.resize(SpanKeyCount());  // written in place (a push_back per word was a call each)
     std::uint32_t* out = keys_.data();
     for (const auto& [off, aux] : spans_) {
       const bool from_base = (aux & kFromBase) != 0;
@@ -939,9 +930,7 @@ class TermStream {
     auto keys_of = [this](std::uint32_t aux) {
       return (aux & kFromBase) != 0 ? base_->keys.data() : memo_->keys.data();
     };
-    std::size_t total = 0;
-    for (const auto& span : spans_) total += span.second & ~kFromBase;
-    ids_.resize(total);  // (was empty) written in place: a push_back per n-gram was a call each
+    ids_.resize(SpanKeyCount());  // (was empty) written in place: a push_back per n-gram was a call each
     std::uint32_t* out = ids_.data();
     for (std::size_t j = 0; j < nc; ++j) {
       if (j + 4 < nc && (spans_[j + 4].second & ~kFromBase) != 1) {
@@ -1011,14 +1000,10 @@ class TermStream {
     std::uint64_t hash;
   };
   std::vector<Pending> pending_;  // bigrams to resolve, their text in joined_
-  // The current document's new chunks (chunk index, first pending term) and their terms, to intern. A new
-  // chunk's entry and span hold (its index here, kPendingChunk) until InternPending completes them.
+  // The current document's new chunks and their terms, to intern. A new chunk's entry and span hold (its index
+  // here, kPendingChunk) until InternPending completes them.
   static constexpr std::uint32_t kPendingChunk = 0x7FFFFFFFu;
-  struct PendingChunk {
-    std::uint32_t chunk, first_term;
-    std::uint32_t value, aux;  // the entry's, once interned
-  };
-  std::vector<PendingChunk> pending_chunks_;
+  std::vector<internal::NewChunk> new_chunks_;
   internal::PendingTerms pending_terms_;
   std::vector<std::uint32_t> pending_ids_;  // their keys, once interned
   std::vector<std::uint64_t> pending_hashes_;  // words to resolve, in order
@@ -1170,24 +1155,19 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
         df_[id] += part.slots[id].df;
         if (track_tf) tf_[id] += part.tf[id];
       }
-      if (terms_.size() == 0) {  // (the first part of a first batch) its ids are the model's: no re-insertion
+      // The first part of a first batch: its ids are the model's, so its vocabulary becomes the model's (no
+      // re-insertion, and its rows keep their ids).
+      const bool adopt = terms_.size() == 0;
+      std::vector<std::uint32_t>& ids = global_ids[c];
+      if (adopt) {
         terms_ = std::move(part.vocab);
         part.vocab = Vocabulary();
-        df_.resize(local_n);
-        if (track_tf) tf_.resize(local_n);
-        for (std::size_t id = 0; id < local_n; ++id) {
-          df_[id] = part.slots[id].df;
-          if (track_tf) tf_[id] = part.tf[id];
-        }
-        n_docs_ += std::min(n, (c + 1) * chunk) - c * chunk;
-        total_length_ += part.total_length;
-        continue;
+      } else {
+        ids.resize(local_n);
       }
-      std::vector<std::uint32_t>& ids = global_ids[c];
-      ids.resize(local_n);
       for (std::uint32_t lid = 0; lid < local_n; ++lid) {
-        const std::uint32_t g = terms_.Insert(part.vocab.Term(lid));
-        ids[lid] = g;
+        const std::uint32_t g = adopt ? lid : terms_.Insert(part.vocab.Term(lid));
+        if (!adopt) ids[lid] = g;
         if (g >= df_.size()) {
           df_.push_back(0);
           if (track_tf) tf_.push_back(0);
