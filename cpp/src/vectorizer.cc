@@ -17,6 +17,7 @@
 
 #include "akhbar/error.h"
 #include "akhbar/parallel.h"
+#include "akhbar/pod_array.h"
 #include "akhbar/serialize.h"
 #include "akhbar/utf8.h"
 #include "chunks.h"
@@ -540,8 +541,8 @@ struct CountSlot {
 // What one thread counted over a contiguous range of documents.
 struct ChunkCounts {
   Vocabulary vocab;  // new terms (learned vocabulary) in first-seen order
-  std::vector<CountSlot> slots;
-  std::vector<std::uint64_t> tf;
+  internal::PodArray<CountSlot> slots;  // (grown without a copy: n-gram vocabularies run into millions)
+  internal::PodArray<std::uint64_t> tf;
   std::uint64_t total_length = 0;
   Vectorizer::RowSegment rows;
   std::size_t scratch_bytes = 0;  // working memory the thread freed
@@ -1047,7 +1048,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
 
   auto count_part = [&](std::size_t begin, std::size_t end) {
     ChunkCounts& part = parts[begin / chunk];
-    std::vector<CountSlot>& slots = part.slots;
+    internal::PodArray<CountSlot>& slots = part.slots;
     internal::TouchedList touched;
     // Ids below `base` are the model's terms, the others base + an id in `vocab`.
     auto count_docs = [&](auto&& stream, const Vocabulary& vocab, std::size_t offset) {
@@ -1061,10 +1062,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
         } else {
           const std::size_t size = offset + vocab.size();
           if (slots.size() < size) {
-            // Grown by a quarter: only the slots made are touched (resident), and n-gram vocabularies run into
-            // millions (doubling them raised the fit's peak memory by 15 MB).
-            slots.resize(std::max(slots.size() + slots.size() / 4, size));
-            if (track_tf) part.tf.resize(slots.size(), 0);
+            slots.resize(size);
+            if (track_tf) part.tf.resize(size, 0);
           }
           CountSlot* c = slots.data();
           for (const std::uint32_t id : ids) touched.Add(id, c[id].count++ == 0);
@@ -1088,8 +1087,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
     };
     if (keep) part.rows.row_ends.reserve(end - begin), part.rows.lengths.reserve(end - begin);
     if (fixed) {
-      slots.assign(terms_.size(), CountSlot{});
-      if (track_tf) part.tf.assign(terms_.size(), 0);
+      slots.resize(terms_.size());
+      if (track_tf) part.tf.resize(terms_.size(), 0);
       count_docs(MakeTermStream(
           analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Find(t, h); },
           memos_.get(), &terms_, vocabulary_state_), terms_, 0);
@@ -1138,7 +1137,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       // Counted by the model's term ids.
       df_.resize(terms_.size(), 0);
       if (track_tf) tf_.resize(terms_.size(), 0);
-      part.slots.resize(terms_.size());  // (grown in steps: the entries past the terms are 0)
+      part.slots.resize(terms_.size());
       if (track_tf) part.tf.resize(terms_.size(), 0);
       for (std::size_t id = 0; id < part.slots.size(); ++id) {
         df_[id] += part.slots[id].df;
@@ -1461,14 +1460,20 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
     std::vector<double> values;
     for (std::size_t s = begin; s < end; ++s) {
       RowSegment& seg = rows.segments[s];
-      std::uint64_t start = 0;
-      std::size_t large = 0;
-      for (std::size_t r = 0; r < seg.row_ends.size(); ++r) {
+      // Rows last first, the entries written given back every kTrimBytes / 4 (the arrays shrink in place), so
+      // that the matrix never sits beside a whole segment of entries: the peak of a fit_transform is the end.
+      std::size_t large = seg.large.size();
+      std::uint64_t given_back_at = seg.keys.size();
+      for (std::size_t r = seg.row_ends.size(); r-- > 0;) {
+        const std::uint64_t start = r == 0 ? 0 : seg.row_ends[r - 1];
         const std::size_t len = seg.row_ends[r] - start;
         const std::uint32_t* cols = seg.keys.data() + start;
         const std::uint8_t* counts = seg.counts.data() + start;
         values.resize(len);
-        for (std::size_t k = 0; k < len; ++k) values[k] = counts[k] == 255 ? seg.large[large++] : counts[k];
+        std::size_t n_large = 0;
+        for (std::size_t k = 0; k < len; ++k) n_large += counts[k] == 255;
+        large -= n_large;
+        for (std::size_t k = 0, l = large; k < len; ++k) values[k] = counts[k] == 255 ? seg.large[l++] : counts[k];
         if (o.weighting == Weighting::kBm25) {
           const double denom_add = o.k1 * (1.0 - o.b + o.b * seg.lengths[r] / avgdl);
           for (std::size_t k = 0; k < len; ++k) {
@@ -1488,7 +1493,13 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
         }
         if (o.weighting != Weighting::kCount) internal::NormalizeRow(o.norm, values.data(), len);
         internal::WriteEntries(&m, row_start[first_row[s] + r], cols, values.data(), len);
-        start = seg.row_ends[r];
+        if ((given_back_at - start) * (sizeof(std::uint32_t) + 1) >= kTrimBytes / 4) {
+          seg.keys.resize(start);
+          seg.keys.shrink_to_fit();
+          seg.counts.resize(start);
+          seg.counts.shrink_to_fit();
+          given_back_at = start;
+        }
       }
       const std::size_t freed = seg.keys.capacity() * sizeof(std::uint32_t) + seg.counts.capacity();
       seg = RowSegment();

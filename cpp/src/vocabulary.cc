@@ -11,6 +11,9 @@ namespace akhbar {
 
 namespace {
 
+// Most table slots: HomeSlot's product of a 32-bit hash and half the slots stays within 64 bits (kMaxTerms
+// terms still leave the table half empty).
+constexpr std::size_t kMaxSlots = (std::size_t{1} << 33) - 2;
 
 inline std::uint32_t Fold(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h ^ (h >> 32)); }
 
@@ -56,7 +59,7 @@ bool Vocabulary::Matches(std::uint32_t id, std::string_view term) const noexcept
 std::uint32_t Vocabulary::Find(std::string_view term, std::uint64_t hash) const noexcept {
   if (table_.empty()) return kNotFound;
   const std::uint32_t h32 = Fold(hash);
-  for (std::size_t slot = h32 & mask_;; slot = (slot + 1) & mask_) {
+  for (std::size_t slot = HomeSlot(h32);; slot = NextSlot(slot)) {
     const std::uint64_t e = table_[slot];
     if (e == 0) return kNotFound;
     if (static_cast<std::uint32_t>(e >> 32) == h32) {
@@ -69,7 +72,7 @@ std::uint32_t Vocabulary::Find(std::string_view term, std::uint64_t hash) const 
 std::uint32_t Vocabulary::Candidate(std::uint64_t hash) const noexcept {
   if (table_.empty()) return kNotFound;
   const std::uint32_t h32 = Fold(hash);
-  for (std::size_t slot = h32 & mask_;; slot = (slot + 1) & mask_) {
+  for (std::size_t slot = HomeSlot(h32);; slot = NextSlot(slot)) {
     const std::uint64_t e = table_[slot];
     if (e == 0) return kNotFound;
     if (static_cast<std::uint32_t>(e >> 32) == h32) return static_cast<std::uint32_t>(e) - 1;
@@ -79,11 +82,11 @@ std::uint32_t Vocabulary::Candidate(std::uint64_t hash) const noexcept {
 void Vocabulary::Rehash(std::size_t capacity) {
   std::vector<std::uint64_t> old(capacity, 0);
   old.swap(table_);
-  mask_ = capacity - 1;
+  half_slots_ = capacity / 2;
   for (const std::uint64_t e : old) {
     if (e == 0) continue;
-    std::size_t slot = static_cast<std::uint32_t>(e >> 32) & mask_;
-    while (table_[slot] != 0) slot = (slot + 1) & mask_;
+    std::size_t slot = HomeSlot(static_cast<std::uint32_t>(e >> 32));
+    while (table_[slot] != 0) slot = NextSlot(slot);
     table_[slot] = e;
   }
 }
@@ -91,8 +94,8 @@ void Vocabulary::Rehash(std::size_t capacity) {
 std::uint32_t Vocabulary::Insert(std::string_view term, std::uint64_t hash, bool* added) {
   if (table_.empty()) Rehash(16);
   const std::uint32_t h32 = Fold(hash);
-  std::size_t slot = h32 & mask_;
-  for (;; slot = (slot + 1) & mask_) {
+  std::size_t slot = HomeSlot(h32);
+  for (;; slot = NextSlot(slot)) {
     const std::uint64_t e = table_[slot];
     if (e == 0) break;
     if (static_cast<std::uint32_t>(e >> 32) == h32) {
@@ -112,17 +115,17 @@ std::uint32_t Vocabulary::Insert(std::string_view term, std::uint64_t hash, bool
   arena_.append(term.data(), term.size());
   offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
   table_[slot] = (static_cast<std::uint64_t>(h32) << 32) | (id + 1u);
-  if (size() * 5 > table_.size() * 4) Rehash(table_.size() * 2);
+  if (size() * 5 > table_.size() * 4) Rehash(std::min(table_.size() * 2, kMaxSlots));
   if (added) *added = true;
   return id;
 }
 
 namespace {
 
+// A table for n terms at load 3/4 (growth rehashes past 4/5): even, at least 16.
 std::size_t CapacityFor(std::size_t n) {
-  std::size_t capacity = 16;
-  while (n * 5 > capacity * 4) capacity *= 2;
-  return capacity;
+  const std::size_t capacity = n + n / 3 + 2;
+  return std::max<std::size_t>(16, capacity + (capacity & 1));
 }
 
 }  // namespace
@@ -210,6 +213,7 @@ void Vocabulary::Reserve(std::size_t terms, std::size_t bytes) {
 void Vocabulary::ShrinkToFit() {
   arena_.shrink_to_fit();
   offsets_.shrink_to_fit();
+  if (!table_.empty() && CapacityFor(size()) < table_.size()) Rehash(CapacityFor(size()));
 }
 
 void Vocabulary::Clear() { *this = Vocabulary(); }
@@ -219,8 +223,8 @@ std::size_t Vocabulary::MemoryBytes() const noexcept {
 }
 
 void Vocabulary::Write(Writer& w) const {
-  w.PutString(arena_);
-  w.PutArray(offsets_);
+  w.PutString(std::string_view(arena_.data(), arena_.size()));
+  w.PutArray(offsets_.data(), offsets_.size());
 }
 
 Vocabulary Vocabulary::Read(Reader& r) {

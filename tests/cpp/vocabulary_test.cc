@@ -137,5 +137,31 @@ TEST(VocabularyTest, MemoryPerTermIsSmall) {
   EXPECT_LT(static_cast<double>(v.MemoryBytes()) / v.size(), 36.0);
 }
 
+// A finished vocabulary's table is sized to its terms (load 3/4), not to the next power of two; every term is
+// still found (probes wrap around the end of a table of any size), absent ones are not, and insertions after
+// it grow the table again.
+TEST(VocabularyTest, ShrinkToFitSizesTheTableToItsTerms) {
+  for (const std::size_t n : {0, 1, 5, 13, 100, 1000, 70000}) {
+    Vocabulary v;
+    std::size_t text = 0;
+    auto term = [](std::size_t i) { return "كلمة" + std::to_string(i); };
+    for (std::size_t i = 0; i < n; ++i) {
+      v.Insert(term(i));
+      text += term(i).size();
+    }
+    v.ShrinkToFit();
+    const std::size_t table_bytes = v.MemoryBytes() - text - 4 * (n + 1);  // (power of two: up to 8 * 2.5 n)
+    EXPECT_LE(table_bytes, 8 * std::max<std::size_t>(16, n + n / 3 + 3) + 16) << n;  // (+ a short string's spare)
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(v.Find(term(i)), i) << n;
+    EXPECT_EQ(v.Find(term(n)), Vocabulary::kNotFound);
+    EXPECT_EQ(v.Find("x"), Vocabulary::kNotFound);
+    for (std::size_t i = n; i < 2 * n + 20; ++i) ASSERT_EQ(v.Insert(term(i)), i) << n;
+    for (std::size_t i = 0; i < 2 * n + 20; ++i) ASSERT_EQ(v.Find(term(i)), i) << n;
+    const Vocabulary s = v.Select({0, 3, 1});
+    EXPECT_EQ(s.Find(term(3)), 1u);
+    EXPECT_EQ(s.Find(term(2)), Vocabulary::kNotFound);
+  }
+}
+
 }  // namespace
 }  // namespace akhbar

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "akhbar/analyzer.h"
+#include "akhbar/pod_array.h"
 #include "akhbar/vocabulary.h"
 
 namespace akhbar {
@@ -209,8 +210,8 @@ class Vectorizer {
   // Counted, unweighted rows of consecutive documents: per row its keys (term ids or columns) and counts,
   // and its length |d|. A count is one byte; 255 means "the next value of `large`" (5 bytes an entry).
   struct RowSegment {
-    std::vector<std::uint32_t> keys;
-    std::vector<std::uint8_t> counts;
+    internal::PodArray<std::uint32_t> keys;  // (grown without a copy)
+    internal::PodArray<std::uint8_t> counts;
     std::vector<std::uint32_t> large;
     std::vector<std::uint64_t> row_ends;  // end of each row in keys
     std::vector<std::uint32_t> lengths;

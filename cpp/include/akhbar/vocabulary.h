@@ -1,6 +1,8 @@
 // A compact string -> id map for vectoriser vocabularies: the terms live end to end in one byte arena (with a
 // 32-bit offset per term), and an open-addressing table (linear probing, load factor <= 4/5) of 8-byte slots
 // holding a term's id and 32-bit hash finds them, so a probe touches one cache line until the final compare.
+// The table's size is any even number (a hash picks its slot by multiplication, not by a mask), so a finished
+// vocabulary (ShrinkToFit, Select, Read) holds a table sized to its terms rather than to the next power of two.
 // About 4 + 8/load + term-length bytes a term (no per-term heap allocation), against ~145 for a Python dict.
 #ifndef AKHBAR_VOCABULARY_H_
 #define AKHBAR_VOCABULARY_H_
@@ -12,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "akhbar/pod_array.h"
 #include "akhbar/serialize.h"
 
 namespace akhbar {
@@ -39,7 +42,7 @@ class Vocabulary {
 
   // Starts loading the table slot of a term with HashTerm `hash` into the cache (before Find or Insert).
   void Prefetch(std::uint64_t hash) const noexcept {
-    if (!table_.empty()) __builtin_prefetch(&table_[(static_cast<std::uint32_t>(hash ^ (hash >> 32))) & mask_]);
+    if (!table_.empty()) __builtin_prefetch(&table_[HomeSlot(static_cast<std::uint32_t>(hash ^ (hash >> 32)))]);
   }
   // The next two loads of a Find or Insert, once its slot is in the cache (after Prefetch): the offsets of
   // the first term with the same 32-bit hash (PrefetchCandidate), then, once those are in the cache too, its
@@ -73,7 +76,7 @@ class Vocabulary {
 
   // Reserves room for `terms` terms and `bytes` bytes of text.
   void Reserve(std::size_t terms, std::size_t bytes);
-  // Frees spare capacity.
+  // Frees spare capacity, and sizes the table to the terms (load 3/4; the next insertion may grow it).
   void ShrinkToFit();
   void Clear();
 
@@ -85,15 +88,21 @@ class Vocabulary {
   static Vocabulary Read(Reader& r);
 
  private:
+  // The first slot of a term with 32-bit hash h32: h32 scaled to the table's size (even, < 2^33).
+  std::size_t HomeSlot(std::uint32_t h32) const noexcept {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(h32) * half_slots_) >> 31);
+  }
+  std::size_t NextSlot(std::size_t slot) const noexcept { return slot + 1 == table_.size() ? 0 : slot + 1; }
   void Rehash(std::size_t capacity);
   // The id in the first slot from `hash`'s on with its 32-bit hash, or kNotFound (none before an empty slot).
   std::uint32_t Candidate(std::uint64_t hash) const noexcept;
   bool Matches(std::uint32_t id, std::string_view term) const noexcept;
 
-  std::string arena_;
-  std::vector<std::uint32_t> offsets_{0};
-  std::vector<std::uint64_t> table_;  // (hash32 << 32) | (id + 1), 0 = empty; size 0 or a power of two
-  std::size_t mask_ = 0;
+  // (PodArrays: growing them never holds two copies of a large vocabulary's text or table at once.)
+  internal::PodArray<char> arena_;
+  internal::PodArray<std::uint32_t> offsets_ = internal::PodArray<std::uint32_t>(1, 0);
+  std::vector<std::uint64_t> table_;  // (hash32 << 32) | (id + 1), 0 = empty; size 0 or even
+  std::uint64_t half_slots_ = 0;      // table_.size() / 2
 };
 
 }  // namespace akhbar

@@ -1,0 +1,105 @@
+// A growable array of trivially copyable values for the large working arrays of vocabularies and
+// vectorisers (term text, offsets, hash tables, counts). On Linux its large blocks are mapped pages that grow
+// and shrink with mremap: the pages move, nothing is copied, and the old and the new block are never both
+// resident, which std::vector's copy on growth (and shrink_to_fit) costs at the peak of a fit. Small blocks
+// (and every block elsewhere) use malloc/realloc.
+#ifndef AKHBAR_POD_ARRAY_H_
+#define AKHBAR_POD_ARRAY_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+namespace akhbar {
+namespace internal {
+
+// Resizes a block of `old_bytes` capacity (nullptr when 0) to `new_bytes` (0 frees it), keeping the first
+// min(used_bytes, new_bytes) bytes. Returns the block (nullptr for 0 bytes); throws std::bad_alloc.
+void* ResizeBlock(void* block, std::size_t old_bytes, std::size_t used_bytes, std::size_t new_bytes);
+// The capacity in bytes ResizeBlock gives a request of `bytes` (whole pages for mapped blocks).
+std::size_t BlockBytes(std::size_t bytes) noexcept;
+
+template <typename T>
+class PodArray {
+  static_assert(std::is_trivially_copyable_v<T>, "PodArray holds trivially copyable values");
+
+ public:
+  using value_type = T;
+  PodArray() = default;
+  explicit PodArray(std::size_t n, T fill = T()) { resize(n, fill); }
+  PodArray(const PodArray& other) { assign(other.data(), other.size()); }
+  PodArray(PodArray&& other) noexcept { swap(other); }
+  PodArray& operator=(const PodArray& other) {
+    if (this != &other) assign(other.data(), other.size());
+    return *this;
+  }
+  PodArray& operator=(PodArray&& other) noexcept {
+    PodArray(std::move(other)).swap(*this);
+    return *this;
+  }
+  ~PodArray() { ResizeBlock(data_, capacity_ * sizeof(T), 0, 0); }
+
+  std::size_t size() const noexcept { return size_; }
+  std::size_t capacity() const noexcept { return capacity_; }
+  bool empty() const noexcept { return size_ == 0; }
+  T* data() noexcept { return data_; }
+  const T* data() const noexcept { return data_; }
+  T& operator[](std::size_t i) noexcept { return data_[i]; }
+  const T& operator[](std::size_t i) const noexcept { return data_[i]; }
+  T* begin() noexcept { return data_; }
+  T* end() noexcept { return data_ + size_; }
+  const T* begin() const noexcept { return data_; }
+  const T* end() const noexcept { return data_ + size_; }
+  T& back() noexcept { return data_[size_ - 1]; }
+
+  void reserve(std::size_t n) {
+    if (n > capacity_) Reallocate(n);
+  }
+  // Grows by at least half the capacity, so that appending n values costs O(n) in all.
+  void resize(std::size_t n, T fill = T()) {
+    if (n > capacity_) Reallocate(std::max(n, capacity_ + capacity_ / 2));
+    if (n > size_) std::fill(data_ + size_, data_ + n, fill);
+    size_ = n;
+  }
+  void push_back(T value) {
+    if (size_ == capacity_) Reallocate(std::max<std::size_t>(16, capacity_ + capacity_ / 2));
+    data_[size_++] = value;
+  }
+  void append(const T* values, std::size_t n) {
+    if (n == 0) return;
+    if (size_ + n > capacity_) Reallocate(std::max(size_ + n, capacity_ + capacity_ / 2));
+    std::memcpy(data_ + size_, values, n * sizeof(T));
+    size_ += n;
+  }
+  void assign(const T* values, std::size_t n) {
+    size_ = 0;
+    append(values, n);
+  }
+  void clear() noexcept { size_ = 0; }
+  void shrink_to_fit() {
+    if (BlockBytes(size_ * sizeof(T)) < capacity_ * sizeof(T)) Reallocate(size_);
+  }
+  void swap(PodArray& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+  }
+
+ private:
+  void Reallocate(std::size_t n) {
+    const std::size_t bytes = BlockBytes(n * sizeof(T));
+    data_ = static_cast<T*>(ResizeBlock(data_, capacity_ * sizeof(T), size_ * sizeof(T), bytes));
+    capacity_ = bytes / sizeof(T);
+  }
+
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+}  // namespace internal
+}  // namespace akhbar
+
+#endif  // AKHBAR_POD_ARRAY_H_

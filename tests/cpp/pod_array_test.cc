@@ -1,0 +1,79 @@
+#include "akhbar/pod_array.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace akhbar {
+namespace internal {
+namespace {
+
+// Values that tell every position apart, to check that no resize loses or moves one.
+std::uint32_t ValueAt(std::size_t i) { return static_cast<std::uint32_t>(i * 2654435761u + 7); }
+
+void ExpectValues(const PodArray<std::uint32_t>& a, std::size_t n) {
+  ASSERT_EQ(a.size(), n);
+  for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(a[i], ValueAt(i)) << i << " of " << n;
+}
+
+// Growing across the size where blocks become mapped pages (1 MB), and shrinking back below it, keeps the
+// values in place, element by element and in bulk.
+TEST(PodArrayTest, KeepsValuesAcrossSmallAndMappedBlocks) {
+  PodArray<std::uint32_t> a;
+  EXPECT_TRUE(a.empty());
+  constexpr std::size_t kBig = 3 << 20;  // 12 MB of values
+  for (std::size_t i = 0; i < kBig; ++i) a.push_back(ValueAt(i));
+  ExpectValues(a, kBig);
+  EXPECT_GE(a.capacity(), kBig);
+
+  a.resize(1000);
+  a.shrink_to_fit();  // mapped -> malloc
+  ExpectValues(a, 1000);
+  EXPECT_LT(a.capacity(), std::size_t{1} << 18);
+
+  std::vector<std::uint32_t> more(kBig);
+  for (std::size_t i = 0; i < kBig; ++i) more[i] = ValueAt(1000 + i);
+  a.append(more.data(), more.size());  // malloc -> mapped
+  ExpectValues(a, 1000 + kBig);
+
+  a.resize(kBig / 2);
+  a.shrink_to_fit();  // mapped -> smaller mapped
+  ExpectValues(a, kBig / 2);
+  EXPECT_LT(a.capacity(), kBig / 2 + 4096);
+
+  a.resize(kBig / 2 + 10, 42u);
+  for (std::size_t i = kBig / 2; i < kBig / 2 + 10; ++i) EXPECT_EQ(a[i], 42u);
+  a.resize(0);
+  a.shrink_to_fit();
+  EXPECT_EQ(a.capacity(), 0u);
+  EXPECT_EQ(a.data(), nullptr);
+}
+
+TEST(PodArrayTest, CopiesAndMovesOwnTheirValues) {
+  for (const std::size_t n : {std::size_t{0}, std::size_t{10}, std::size_t{1} << 19}) {
+    PodArray<std::uint32_t> a;
+    for (std::size_t i = 0; i < n; ++i) a.push_back(ValueAt(i));
+    PodArray<std::uint32_t> copy(a);
+    ExpectValues(copy, n);
+    if (n > 0) {
+      copy[0] = 1;
+      EXPECT_EQ(a[0], ValueAt(0));  // a deep copy
+    }
+    PodArray<std::uint32_t> moved(std::move(a));
+    ExpectValues(moved, n);
+    EXPECT_EQ(a.size(), 0u);  // NOLINT(bugprone-use-after-move): a moved-from array is empty
+    PodArray<std::uint32_t> assigned;
+    assigned = moved;
+    ExpectValues(assigned, n);
+    assigned = std::move(moved);
+    ExpectValues(assigned, n);
+    assigned = assigned;  // self-assignment keeps the values
+    ExpectValues(assigned, n);
+  }
+}
+
+}  // namespace
+}  // namespace internal
+}  // namespace akhbar
