@@ -537,6 +537,7 @@ namespace {
 struct CountSlot {
   std::uint32_t count = 0, df = 0;
 };
+constexpr std::size_t kSlotsAhead = 12;  // count slots (or columns, idf weights) of rare terms in flight
 
 // What one thread counted over a contiguous range of documents.
 struct ChunkCounts {
@@ -1065,8 +1066,14 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
             slots.resize(size);
             if (track_tf) part.tf.resize(size, 0);
           }
+          // Rare terms' slots are far apart (millions of n-grams): load them a few terms ahead.
           CountSlot* c = slots.data();
-          for (const std::uint32_t id : ids) touched.Add(id, c[id].count++ == 0);
+          const std::size_t n_ids = ids.size();
+          for (std::size_t j = 0; j < n_ids; ++j) {
+            if (j + kSlotsAhead < n_ids) __builtin_prefetch(c + ids[j + kSlotsAhead]);
+            const std::uint32_t id = ids[j];
+            touched.Add(id, c[id].count++ == 0);
+          }
         }
         std::size_t at = keep ? part.rows.Extend(touched.size()) : 0;
         for (const std::uint32_t id : touched) {
@@ -1290,12 +1297,17 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
     kept.shrink_to_fit();
     feature_term_ = std::move(kept);
     column_of_term_.assign(terms_.size(), Vocabulary::kNotFound);
-    for (std::uint32_t col = 0; col < feature_term_.size(); ++col) column_of_term_[feature_term_[col]] = col;
+    const std::size_t n_features = feature_term_.size();
+    for (std::uint32_t col = 0; col < n_features; ++col) {
+      if (col + kSlotsAhead < n_features) __builtin_prefetch(column_of_term_.data() + feature_term_[col + kSlotsAhead], 1);
+      column_of_term_[feature_term_[col]] = col;
+    }
   }
   idf_.clear();
   if (options_.use_idf && options_.weighting != Weighting::kCount) {
     idf_.resize(feature_term_.size());
     for (std::size_t col = 0; col < feature_term_.size(); ++col) {
+      if (col + kSlotsAhead < feature_term_.size()) __builtin_prefetch(df_.data() + feature_term_[col + kSlotsAhead]);
       const double df = df_[feature_term_[col]];
       if (options_.weighting == Weighting::kTfidf) {
         const double s = options_.smooth_idf ? 1.0 : 0.0;
@@ -1338,11 +1350,14 @@ SparseMatrix Vectorizer::TakeFitMatrix(int n_threads) {
     std::vector<std::uint64_t> row, scratch;
     for (std::size_t s = begin; s < end; ++s) {
       RowSegment& seg = rows.segments[s];
+      const std::size_t n_keys = seg.keys.size();
       std::uint64_t start = 0, w = 0;
       std::size_t large_in = 0, large_out = 0;
       for (std::uint64_t& row_end : seg.row_ends) {
         row.clear();
         for (std::uint64_t k = start; k < row_end; ++k) {
+          // The columns of rare terms are far apart (millions of n-grams): load them a few entries ahead.
+          if (k + kSlotsAhead < n_keys) __builtin_prefetch(column_of_term_.data() + seg.keys[k + kSlotsAhead]);
           const std::uint32_t c = seg.counts[k] == 255 ? seg.large[large_in++] : seg.counts[k];
           const std::uint32_t col = column_of_term_[seg.keys[k]];
           if (col != Vocabulary::kNotFound) row.push_back((static_cast<std::uint64_t>(col) << 32) | c);
@@ -1486,7 +1501,10 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
             double tf = o.binary ? 1.0 : values[k];
             if (o.weighting == Weighting::kTfidf) {
               if (o.sublinear_tf) tf = std::log(tf) + 1.0;
-              if (!idf_.empty()) tf *= idf_[cols[k]];
+              if (!idf_.empty()) {
+                if (k + kSlotsAhead < len) __builtin_prefetch(idf_.data() + cols[k + kSlotsAhead]);
+                tf *= idf_[cols[k]];
+              }
             }
             values[k] = tf;
           }

@@ -148,11 +148,11 @@ std::vector<std::uint32_t> Vocabulary::SortedIds() const {
 }
 
 void Vocabulary::SortByTerm(std::vector<std::uint32_t>* ids) const {
-  // Sort (big-endian 16-byte prefix, id) keys: most comparisons never touch the arena. (8 bytes are four
-  // Arabic letters: word bigrams that share their first word's first letters tied on 8-byte prefixes, and
-  // each tie cost two reads at random places in the arena.)
+  // Sort (big-endian 24-byte prefix, id) keys: most comparisons never touch the arena. (8 or 16 bytes are
+  // four or eight Arabic letters: word bigrams that share their first word tied on them, and each tie cost
+  // two reads at random places in the arena.)
   struct Key {
-    std::uint64_t hi, lo;
+    std::uint64_t p[3];
     std::uint32_t id;
   };
   std::vector<Key> keys(ids->size());
@@ -162,14 +162,18 @@ void Vocabulary::SortByTerm(std::vector<std::uint32_t>* ids) const {
     const std::uint32_t id = (*ids)[k];
     const std::size_t len = off[id + 1] - off[id];
     const char* t = base + off[id];
-    std::uint64_t hi = 0, lo = 0;
-    for (std::size_t i = 0; i < 8; ++i) hi = (hi << 8) | (i < len ? static_cast<unsigned char>(t[i]) : 0u);
-    for (std::size_t i = 8; i < 16; ++i) lo = (lo << 8) | (i < len ? static_cast<unsigned char>(t[i]) : 0u);
-    keys[k] = {hi, lo, id};
+    Key& key = keys[k];
+    for (std::size_t w = 0; w < 3; ++w) {
+      std::uint64_t v = 0;
+      for (std::size_t i = 8 * w; i < 8 * w + 8; ++i) v = (v << 8) | (i < len ? static_cast<unsigned char>(t[i]) : 0u);
+      key.p[w] = v;
+    }
+    key.id = id;
   }
   auto less = [base, off](const Key& a, const Key& b) {
-    if (a.hi != b.hi) return a.hi < b.hi;
-    if (a.lo != b.lo) return a.lo < b.lo;
+    if (a.p[0] != b.p[0]) return a.p[0] < b.p[0];
+    if (a.p[1] != b.p[1]) return a.p[1] < b.p[1];
+    if (a.p[2] != b.p[2]) return a.p[2] < b.p[2];
     const std::size_t la = off[a.id + 1] - off[a.id], lb = off[b.id + 1] - off[b.id];
     const int c = std::memcmp(base + off[a.id], base + off[b.id], std::min(la, lb));
     return c != 0 ? c < 0 : la < lb;
@@ -183,19 +187,19 @@ void Vocabulary::SortByTerm(std::vector<std::uint32_t>* ids) const {
     std::vector<std::uint32_t> count(std::size_t{1} << 16);
     for (int shift = 0; shift < 64; shift += 16) {
       std::fill(count.begin(), count.end(), 0u);
-      for (const Key& k : keys) ++count[(k.hi >> shift) & 0xFFFF];
+      for (const Key& k : keys) ++count[(k.p[0] >> shift) & 0xFFFF];
       std::uint32_t sum = 0;
       for (std::uint32_t& c : count) {
         const std::uint32_t n = c;
         c = sum;
         sum += n;
       }
-      for (const Key& k : keys) tmp[count[(k.hi >> shift) & 0xFFFF]++] = k;
+      for (const Key& k : keys) tmp[count[(k.p[0] >> shift) & 0xFFFF]++] = k;
       keys.swap(tmp);
     }
     for (std::size_t b = 0; b < keys.size();) {
       std::size_t e = b + 1;
-      while (e < keys.size() && keys[e].hi == keys[b].hi) ++e;
+      while (e < keys.size() && keys[e].p[0] == keys[b].p[0]) ++e;
       if (e - b > 1) {
         std::sort(keys.begin() + static_cast<std::ptrdiff_t>(b), keys.begin() + static_cast<std::ptrdiff_t>(e), less);
       }
