@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "akhbar/pod_array.h"
 #include "akhbar/vocabulary.h"
 
 namespace akhbar {
@@ -264,14 +265,14 @@ class TokenMemo {
   }
 
   void Reset(std::size_t capacity) {
-    std::vector<Entry>(capacity, Entry{{kEmpty, 0, 0}, 0, 0}).swap(entries_);
+    PodArray<Entry, true>(capacity, Entry{{kEmpty, 0, 0}, 0, 0}).swap(entries_);
     mask_ = capacity - 1;
     shift_ = 64;
     for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
     size_ = 0;
   }
   void Grow() {
-    std::vector<Entry> old;
+    PodArray<Entry, true> old;
     old.swap(entries_);
     Reset(old.size() * 2);
     for (const Entry& e : old) {
@@ -283,7 +284,7 @@ class TokenMemo {
     }
   }
 
-  std::vector<Entry> entries_;
+  PodArray<Entry, true> entries_;
   std::vector<char> arena_;
   std::size_t mask_ = 0;
   int shift_ = 64;

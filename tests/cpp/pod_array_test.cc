@@ -74,6 +74,19 @@ TEST(PodArrayTest, CopiesAndMovesOwnTheirValues) {
   }
 }
 
+// Blocks that ask for huge pages (hash tables sized once, matrices) hold their values like the others.
+TEST(PodArrayTest, HugePageBlocksKeepTheirValues) {
+  constexpr std::size_t kN = std::size_t{5} << 20;  // 40 MB of 8-byte values
+  PodArray<std::uint64_t, true> table(kN, 7);
+  for (std::size_t i = 0; i < kN; i += 4099) table[i] = i;
+  for (std::size_t i = 0; i < kN; ++i) ASSERT_EQ(table[i], i % 4099 == 0 ? i : 7u) << i;
+  PodArray<std::uint64_t, true> copy(table);
+  EXPECT_EQ(copy[4099 * 100], 4099u * 100);
+  void* block = ResizeBlock(nullptr, 0, 0, BlockBytes(kN), true);
+  static_cast<char*>(block)[kN - 1] = 1;
+  ResizeBlock(block, BlockBytes(kN), 0, 0, true);
+}
+
 }  // namespace
 }  // namespace internal
 }  // namespace akhbar

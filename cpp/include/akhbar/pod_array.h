@@ -17,11 +17,15 @@ namespace internal {
 
 // Resizes a block of `old_bytes` capacity (nullptr when 0) to `new_bytes` (0 frees it), keeping the first
 // min(used_bytes, new_bytes) bytes. Returns the block (nullptr for 0 bytes); throws std::bad_alloc.
-void* ResizeBlock(void* block, std::size_t old_bytes, std::size_t used_bytes, std::size_t new_bytes);
+// `huge_pages`: a new mapped block of 4 MB or more asks for transparent huge pages (for blocks read at random
+// and never grown, such as hash tables: growing one with mremap could split its huge pages).
+void* ResizeBlock(void* block, std::size_t old_bytes, std::size_t used_bytes, std::size_t new_bytes,
+                  bool huge_pages = false);
 // The capacity in bytes ResizeBlock gives a request of `bytes` (whole pages for mapped blocks).
 std::size_t BlockBytes(std::size_t bytes) noexcept;
 
-template <typename T>
+// kHugePages: its blocks ask for huge pages (see ResizeBlock); for arrays sized once, not grown.
+template <typename T, bool kHugePages = false>
 class PodArray {
   static_assert(std::is_trivially_copyable_v<T>, "PodArray holds trivially copyable values");
 
@@ -90,7 +94,7 @@ class PodArray {
  private:
   void Reallocate(std::size_t n) {
     const std::size_t bytes = BlockBytes(n * sizeof(T));
-    data_ = static_cast<T*>(ResizeBlock(data_, capacity_ * sizeof(T), size_ * sizeof(T), bytes));
+    data_ = static_cast<T*>(ResizeBlock(data_, capacity_ * sizeof(T), size_ * sizeof(T), bytes, kHugePages));
     capacity_ = bytes / sizeof(T);
   }
 

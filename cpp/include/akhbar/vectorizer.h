@@ -42,6 +42,11 @@ struct DefaultInitAllocator : std::allocator<T> {
   DefaultInitAllocator() = default;
   template <typename U>
   DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  // Large matrices take their memory as PodArray blocks do (mapped pages, huge ones where the system allows).
+  T* allocate(std::size_t n) {
+    return static_cast<T*>(internal::ResizeBlock(nullptr, 0, 0, internal::BlockBytes(n * sizeof(T)), true));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { internal::ResizeBlock(p, internal::BlockBytes(n * sizeof(T)), 0, 0); }
   template <typename U>
   void construct(U* p) noexcept(std::is_nothrow_default_constructible<U>::value) {
     ::new (static_cast<void*>(p)) U;
