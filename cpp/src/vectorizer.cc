@@ -1221,6 +1221,9 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
 void Vectorizer::EndFit(const TopSelector& select, int n_threads) {
   if (!in_fit_) throw InvalidArgument("EndFit without BeginFit");
   in_fit_ = false;
+  // The features are those of the vocabulary before this fit's batches until ComputeFeatures is done: nothing
+  // may use them if anything below fails.
+  fitted_ = false;
   terms_.ShrinkToFit();
   df_.shrink_to_fit();
   tf_.shrink_to_fit();

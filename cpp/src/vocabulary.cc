@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
+#include <new>
 
 #include "akhbar/error.h"
 #include "akhbar/utf8.h"
@@ -13,7 +15,8 @@ namespace {
 
 // Most table slots: HomeSlot's product of a 32-bit hash and half the slots stays within 64 bits (kMaxTerms
 // terms still leave the table half empty).
-constexpr std::size_t kMaxSlots = (std::size_t{1} << 33) - 2;
+constexpr std::size_t kMaxSlots = static_cast<std::size_t>(
+    std::min<std::uint64_t>((std::uint64_t{1} << 33) - 2, std::numeric_limits<std::size_t>::max() - 1));
 
 inline std::uint32_t Fold(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h ^ (h >> 32)); }
 
@@ -80,7 +83,7 @@ std::uint32_t Vocabulary::Candidate(std::uint64_t hash) const noexcept {
 }
 
 void Vocabulary::Rehash(std::size_t capacity) {
-  std::vector<std::uint64_t> old(capacity, 0);
+  std::vector<std::uint64_t, internal::HugePageAllocator<std::uint64_t>> old(capacity, 0);
   old.swap(table_);
   half_slots_ = capacity / 2;
   for (const std::uint64_t e : old) {
@@ -217,7 +220,11 @@ void Vocabulary::Reserve(std::size_t terms, std::size_t bytes) {
 void Vocabulary::ShrinkToFit() {
   arena_.shrink_to_fit();
   offsets_.shrink_to_fit();
-  if (!table_.empty() && CapacityFor(size()) < table_.size()) Rehash(CapacityFor(size()));
+  if (table_.empty() || CapacityFor(size()) >= table_.size()) return;
+  try {
+    Rehash(CapacityFor(size()));
+  } catch (const std::bad_alloc&) {  // (non-binding, like the standard shrink_to_fit: the table stays as it was)
+  }
 }
 
 void Vocabulary::Clear() { *this = Vocabulary(); }

@@ -51,6 +51,17 @@ TEST(PodArrayTest, KeepsValuesAcrossSmallAndMappedBlocks) {
   EXPECT_EQ(a.data(), nullptr);
 }
 
+// Appending a part of the array itself, when the append moves the array, copies the values it had.
+TEST(PodArrayTest, AppendsItsOwnValues) {
+  PodArray<std::uint32_t> a;
+  for (std::size_t i = 0; i < 1000; ++i) a.push_back(ValueAt(i));
+  a.shrink_to_fit();
+  ASSERT_EQ(a.capacity(), a.size());
+  a.append(a.data() + 10, 500);  // must grow (and may move) first
+  ASSERT_EQ(a.size(), 1500u);
+  for (std::size_t i = 0; i < 500; ++i) ASSERT_EQ(a[1000 + i], ValueAt(10 + i)) << i;
+}
+
 TEST(PodArrayTest, CopiesAndMovesOwnTheirValues) {
   for (const std::size_t n : {std::size_t{0}, std::size_t{10}, std::size_t{1} << 19}) {
     PodArray<std::uint32_t> a;

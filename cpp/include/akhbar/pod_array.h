@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -73,8 +76,15 @@ class PodArray {
   }
   void append(const T* values, std::size_t n) {
     if (n == 0) return;
-    if (size_ + n > capacity_) Reallocate(std::max(size_ + n, capacity_ + capacity_ / 2));
-    std::memcpy(data_ + size_, values, n * sizeof(T));
+    if (size_ + n > capacity_) {
+      // (values may lie in this array, which Reallocate may move)
+      const std::less<const T*> before;
+      const bool inside = !before(values, data_) && before(values, data_ + size_);
+      const std::size_t at = inside ? static_cast<std::size_t>(values - data_) : 0;
+      Reallocate(std::max(size_ + n, capacity_ + capacity_ / 2));
+      if (inside) values = data_ + at;
+    }
+    std::memmove(data_ + size_, values, n * sizeof(T));
     size_ += n;
   }
   void assign(const T* values, std::size_t n) {
@@ -82,8 +92,13 @@ class PodArray {
     append(values, n);
   }
   void clear() noexcept { size_ = 0; }
-  void shrink_to_fit() {
-    if (BlockBytes(size_ * sizeof(T)) < capacity_ * sizeof(T)) Reallocate(size_);
+  // Non-binding, as std::vector's: if the smaller block cannot be had, the array keeps its block.
+  void shrink_to_fit() noexcept {
+    if (BlockBytes(size_ * sizeof(T)) >= capacity_ * sizeof(T)) return;
+    try {
+      Reallocate(size_);
+    } catch (const std::bad_alloc&) {
+    }
   }
   void swap(PodArray& other) noexcept {
     std::swap(data_, other.data_);
@@ -101,6 +116,21 @@ class PodArray {
   T* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
+};
+
+// A std::allocator whose large blocks are ResizeBlock's, asking for huge pages: for vectors allocated once and
+// read at random (hash tables) or written once (output matrices).
+template <typename T>
+struct HugePageAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = HugePageAllocator<U>;
+  };
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(ResizeBlock(nullptr, 0, 0, BlockBytes(n * sizeof(T)), true)); }
+  void deallocate(T* p, std::size_t n) noexcept { ResizeBlock(p, BlockBytes(n * sizeof(T)), 0, 0); }
 };
 
 }  // namespace internal

@@ -32,9 +32,10 @@
 namespace akhbar {
 
 // An allocator that default-initialises new elements (no zero fill), so that sizing an output buffer does not
-// touch its pages before they are written: peak memory then grows as the matrix is filled.
+// touch its pages before they are written: peak memory then grows as the matrix is filled. Large matrices take
+// their memory as PodArray blocks do (mapped pages, huge ones where the system allows).
 template <typename T>
-struct DefaultInitAllocator : std::allocator<T> {
+struct DefaultInitAllocator : internal::HugePageAllocator<T> {
   template <typename U>
   struct rebind {
     using other = DefaultInitAllocator<U>;
@@ -42,11 +43,6 @@ struct DefaultInitAllocator : std::allocator<T> {
   DefaultInitAllocator() = default;
   template <typename U>
   DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
-  // Large matrices take their memory as PodArray blocks do (mapped pages, huge ones where the system allows).
-  T* allocate(std::size_t n) {
-    return static_cast<T*>(internal::ResizeBlock(nullptr, 0, 0, internal::BlockBytes(n * sizeof(T)), true));
-  }
-  void deallocate(T* p, std::size_t n) noexcept { internal::ResizeBlock(p, internal::BlockBytes(n * sizeof(T)), 0, 0); }
   template <typename U>
   void construct(U* p) noexcept(std::is_nothrow_default_constructible<U>::value) {
     ::new (static_cast<void*>(p)) U;

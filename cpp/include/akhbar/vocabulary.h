@@ -101,7 +101,7 @@ class Vocabulary {
   // (PodArrays: growing them never holds two copies of a large vocabulary's text or table at once.)
   internal::PodArray<char> arena_;
   internal::PodArray<std::uint32_t> offsets_ = internal::PodArray<std::uint32_t>(1, 0);
-  std::vector<std::uint64_t> table_;  // (hash32 << 32) | (id + 1), 0 = empty; size 0 or even
+  std::vector<std::uint64_t, internal::HugePageAllocator<std::uint64_t>> table_;  // (hash32 << 32) | (id + 1), 0 = empty; size 0 or even
   std::uint64_t half_slots_ = 0;      // table_.size() / 2
 };
 
