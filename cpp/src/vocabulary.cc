@@ -115,6 +115,9 @@ std::uint32_t Vocabulary::Insert(std::string_view term, std::uint64_t hash, bool
                           " bytes of text): use min_df, max_features or HashingVectorizer");
   }
   const auto id = static_cast<std::uint32_t>(size());
+  // Room for the offset first: if an allocation fails, the text and the offsets still agree (text appended
+  // without its offset would be read as part of the next term's).
+  if (offsets_.size() == offsets_.capacity()) offsets_.reserve(offsets_.size() + offsets_.size() / 2 + 16);
   arena_.append(term.data(), term.size());
   offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
   table_[slot] = (static_cast<std::uint64_t>(h32) << 32) | (id + 1u);
