@@ -83,9 +83,8 @@ std::uint32_t Vocabulary::Candidate(std::uint64_t hash) const noexcept {
 }
 
 void Vocabulary::Rehash(std::size_t capacity) {
-  std::vector<std::uint64_t, internal::HugePageAllocator<std::uint64_t>> old(capacity, 0);
+  Table old(capacity, 0);
   old.swap(table_);
-  half_slots_ = capacity / 2;
   for (const std::uint64_t e : old) {
     if (e == 0) continue;
     std::size_t slot = HomeSlot(static_cast<std::uint32_t>(e >> 32));
@@ -117,7 +116,7 @@ std::uint32_t Vocabulary::Insert(std::string_view term, std::uint64_t hash, bool
   const auto id = static_cast<std::uint32_t>(size());
   // Room for the offset first: if an allocation fails, the text and the offsets still agree (text appended
   // without its offset would be read as part of the next term's).
-  if (offsets_.size() == offsets_.capacity()) offsets_.reserve(offsets_.size() + offsets_.size() / 2 + 16);
+  offsets_.reserve_more(1);
   arena_.append(term.data(), term.size());
   offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
   table_[slot] = (static_cast<std::uint64_t>(h32) << 32) | (id + 1u);

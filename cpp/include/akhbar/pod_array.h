@@ -64,26 +64,30 @@ class PodArray {
   void reserve(std::size_t n) {
     if (n > capacity_) Reallocate(n);
   }
-  // Grows by at least half the capacity, so that appending n values costs O(n) in all.
+  // Room for n more values without a reallocation. The array grows by at least half its capacity, so that
+  // appending n values (by any of the calls below) costs O(n) in all.
+  void reserve_more(std::size_t n) {
+    if (size_ + n > capacity_) Reallocate(std::max({size_ + n, capacity_ + capacity_ / 2, std::size_t{16}}));
+  }
   void resize(std::size_t n, T fill = T()) {
-    if (n > capacity_) Reallocate(std::max(n, capacity_ + capacity_ / 2));
-    if (n > size_) std::fill(data_ + size_, data_ + n, fill);
+    if (n > size_) {
+      reserve_more(n - size_);
+      std::fill(data_ + size_, data_ + n, fill);
+    }
     size_ = n;
   }
   void push_back(T value) {
-    if (size_ == capacity_) Reallocate(std::max<std::size_t>(16, capacity_ + capacity_ / 2));
+    reserve_more(1);
     data_[size_++] = value;
   }
   void append(const T* values, std::size_t n) {
     if (n == 0) return;
-    if (size_ + n > capacity_) {
-      // (values may lie in this array, which Reallocate may move)
-      const std::less<const T*> before;
-      const bool inside = !before(values, data_) && before(values, data_ + size_);
-      const std::size_t at = inside ? static_cast<std::size_t>(values - data_) : 0;
-      Reallocate(std::max(size_ + n, capacity_ + capacity_ / 2));
-      if (inside) values = data_ + at;
-    }
+    // (values may lie in this array, which a reallocation may move)
+    const std::less<const T*> before;
+    const bool inside = !before(values, data_) && before(values, data_ + size_);
+    const std::size_t at = inside ? static_cast<std::size_t>(values - data_) : 0;
+    reserve_more(n);
+    if (inside) values = data_ + at;
     std::memmove(data_ + size_, values, n * sizeof(T));
     size_ += n;
   }

@@ -90,7 +90,7 @@ class Vocabulary {
  private:
   // The first slot of a term with 32-bit hash h32: h32 scaled to the table's size (even, < 2^33).
   std::size_t HomeSlot(std::uint32_t h32) const noexcept {
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(h32) * half_slots_) >> 31);
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(h32) * (table_.size() / 2)) >> 31);
   }
   std::size_t NextSlot(std::size_t slot) const noexcept { return slot + 1 == table_.size() ? 0 : slot + 1; }
   void Rehash(std::size_t capacity);
@@ -98,11 +98,12 @@ class Vocabulary {
   std::uint32_t Candidate(std::uint64_t hash) const noexcept;
   bool Matches(std::uint32_t id, std::string_view term) const noexcept;
 
-  // (PodArrays: growing them never holds two copies of a large vocabulary's text or table at once.)
+  // Text and offsets in PodArrays: growing them never holds two copies of a large vocabulary's text at once.
+  // The table, read at random, on huge pages (HugePageAllocator).
+  using Table = std::vector<std::uint64_t, internal::HugePageAllocator<std::uint64_t>>;
   internal::PodArray<char> arena_;
   internal::PodArray<std::uint32_t> offsets_ = internal::PodArray<std::uint32_t>(1, 0);
-  std::vector<std::uint64_t, internal::HugePageAllocator<std::uint64_t>> table_;  // (hash32 << 32) | (id + 1), 0 = empty; size 0 or even
-  std::uint64_t half_slots_ = 0;      // table_.size() / 2
+  Table table_;  // (hash32 << 32) | (id + 1), 0 = empty; size 0 or even
 };
 
 }  // namespace akhbar
