@@ -26,8 +26,9 @@ namespace akhbar {
 class AnalyzerMemo {
  public:
   // `analyzer` must outlive the memo. `max_entries` bounds distinct terms, 2.5 times it distinct chunks
-  // (OverBudget; at the default, the chunk table stays at 2^20 slots): with the default, a memo of word terms holds all of egy2013 (441k distinct chunks, 103k
-  // terms, 38 MB), so that a second pass over a corpus of that size costs lookups alone.
+  // (OverBudget; at the default, the chunk table stays at 2^20 slots): with the default, a memo of word terms
+  // holds all of egy2013 (441k distinct chunks, 103k terms, 38 MB), so that a second pass over a corpus of that
+  // size costs lookups alone.
   explicit AnalyzerMemo(const Analyzer& analyzer, std::size_t max_entries = std::size_t{1} << 18);
   ~AnalyzerMemo();
   AnalyzerMemo(const AnalyzerMemo&) = delete;

@@ -99,7 +99,8 @@ struct NormalizerOptions {
 
 // A configured normaliser. Construction builds lookup tables (about 1.2 MB, 12 ms), shared by the normalisers
 // with the same options and kept for the last 8 option sets (only the first with given options pays);
-// afterwards every method is const and thread-safe. Normalize is idempotent for every option set: normalising its output again changes nothing.
+// afterwards every method is const and thread-safe. Normalize is idempotent for every option set: normalising
+// its output again changes nothing.
 class Normalizer {
  public:
   explicit Normalizer(const NormalizerOptions& options = NormalizerOptions());
