@@ -1455,6 +1455,8 @@ SparseMatrix Vectorizer::TakeFitMatrix(int n_threads) {
 
 void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* rows) const {
   CheckFitted();
+  // Mid-fit (a partial fit), the vocabulary has terms that the features do not cover yet.
+  if (in_fit_) throw InvalidArgument("cannot transform in the middle of a batch fit: call EndFit first");
   const std::size_t n = docs.size();
   if (n == 0) return;
   const int threads = ResolveThreads(n_threads);

@@ -211,6 +211,28 @@ TEST(MemoFitTest, FailedEndFitLeavesTheModelUnfitted) {
   }
 }
 
+// In the middle of a partial fit the vocabulary has new terms that the features do not cover yet: a transform
+// then is refused (it read the columns of those terms past the end of the column table).
+TEST(MemoFitTest, TransformDuringABatchFitIsRefused) {
+  const auto analyzer = std::make_shared<const Analyzer>();
+  const std::vector<std::string> first = {"الرئيس في القاهرة", "مدرسة الاطفال"};
+  const std::vector<std::string> more = {"كلمات جديدة تماما هنا", "وصل الوفد الى القاهرة"};
+  auto batch = [](const std::vector<std::string>& d) {
+    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
+  };
+  for (const int threads : {1, 2}) {
+    Vectorizer v(VectorizerOptions(), analyzer);
+    v.Fit(batch(first), threads);
+    const SparseMatrix before = v.Transform(batch(more), threads);
+    v.BeginFit(false, false);
+    v.AddBatch(batch(more), threads);
+    EXPECT_THROW(v.Transform(batch(more), threads), InvalidArgument);
+    v.EndFit();
+    const SparseMatrix after = v.Transform(batch(more), threads);
+    EXPECT_GT(after.nnz(), before.nnz());  // the new terms are features now
+  }
+}
+
 // A refit that fails leaves the model unfitted, not with its old features over an emptied vocabulary.
 TEST(MemoFitTest, FailedRefitLeavesTheModelUnfitted) {
   const auto analyzer = std::make_shared<const Analyzer>();
