@@ -162,6 +162,26 @@ TEST(VectorizerTest, TokensBuildWordNgramsLikeScikitLearn) {
   EXPECT_EQ(got, (std::vector<std::string>{"a b", "b c", "a b c"}));
 }
 
+// The sizes a batch is split by for threads: text bytes, UCS-2 units or terms, or unknown without converting.
+TEST(VectorizerTest, DocumentSizesForSplittingBatches) {
+  const DocumentBatch texts = DocumentBatch::FromTexts({"abc", "", "\xD8\xA7"});
+  EXPECT_EQ(texts.CheapSize(0), 3u);
+  EXPECT_EQ(texts.CheapSize(1), 0u);
+  EXPECT_EQ(texts.CheapSize(2), 2u);
+  const DocumentBatch terms = DocumentBatch::FromTerms({"a", "b", "c"}, {0, 2, 2, 3});
+  EXPECT_EQ(terms.CheapSize(0), 2u);
+  EXPECT_EQ(terms.CheapSize(1), 0u);
+  EXPECT_EQ(terms.CheapSize(2), 1u);
+  const std::u16string ucs2 = u"\u0627\u0628";
+  auto source = [](std::size_t, std::string&) { return std::string_view("ab"); };
+  const DocumentBatch in_ucs2 = DocumentBatch::FromTextSource(2, source, [&](std::size_t i) {
+    return i == 0 ? DocumentBatch::Ucs2{ucs2.data(), ucs2.size()} : DocumentBatch::Ucs2{};
+  });
+  EXPECT_EQ(in_ucs2.CheapSize(0), 2u);
+  EXPECT_EQ(in_ucs2.CheapSize(1), DocumentBatch::kUnknownSize);
+  EXPECT_EQ(DocumentBatch::FromTextSource(1, source).CheapSize(0), DocumentBatch::kUnknownSize);
+}
+
 TEST(VectorizerTest, FixedVocabularyKeepsOrderAndIgnoresOthers) {
   VectorizerOptions o;
   o.weighting = Weighting::kCount;

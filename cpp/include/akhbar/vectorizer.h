@@ -123,6 +123,10 @@ class DocumentBatch {
   std::string_view Text(std::size_t i, std::string& scratch) const { return source_ ? source_(i, scratch) : texts_[i]; }
   // Document i as UCS-2 if the source offers it that way (data == nullptr otherwise).
   Ucs2 TextUcs2(std::size_t i) const { return ucs2_ ? ucs2_(i) : Ucs2(); }
+  // How much text document i has (code units, or terms), when that is at hand without converting it;
+  // kUnknownSize if it is not. For splitting a batch into parts of about equal work.
+  static constexpr std::size_t kUnknownSize = static_cast<std::size_t>(-1);
+  std::size_t CheapSize(std::size_t i) const;
 
  private:
   Kind kind_ = Kind::kTexts;
