@@ -315,6 +315,10 @@ class Analyzer:
     Speed: the analyser remembers the terms of each distinct piece of text between ASCII whitespace that it
     has analysed (analysis never crosses it, so the terms are the same), and returns one shared ``str`` object
     per distinct term. Repeated words cost a lookup; the memory this takes is bounded (see ``clear_cache``).
+    The lists it returns are not tracked by Python's cyclic garbage collector: they hold only ``str``, which
+    cannot be part of a reference cycle, so collections need not walk the millions of terms of an analysed
+    corpus (``[a(t) for t in texts]`` over egy2013: 0.32 -> 0.20 s). A cycle you then make through such a list
+    (by appending to it an object that refers back to it) is not freed by the collector.
     """
 
     def __init__(self, **options: Any) -> None:

@@ -127,6 +127,10 @@ struct MemoSlot {
       Py_INCREF(s);
       PyList_SET_ITEM(raw, static_cast<Py_ssize_t>(i), s);
     }
+    // A list of str cannot be part of a reference cycle: the cyclic garbage collector need not traverse it
+    // (as CPython itself stops tracking tuples and dicts that hold only such objects). Tracked, the lists of
+    // a corpus made every collection walk millions of terms (16% of a pass over egy2013).
+    PyObject_GC_UnTrack(raw);
     return list;
   }
 

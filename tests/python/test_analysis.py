@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import pickle
@@ -209,6 +210,19 @@ def test_analyze_batch_matches_single_calls_for_any_thread_count(shared_data):
         assert a.analyze_batch(texts, n_threads=3) == expected
         a.clear_cache()
         assert a.analyze_batch(texts[::-1], n_threads=2) == expected[::-1]
+
+
+def test_term_lists_are_not_tracked_by_the_garbage_collector():
+    # Lists of str cannot hold a cycle: the collector need not walk them (CPython untracks such tuples too).
+    a = akhbar.Analyzer()
+    one = a("وصل الوفد الى القاهرة")
+    batch = a.analyze_batch(["وصل الوفد", "", "مدرسة الاطفال"], n_threads=1)
+    assert one == ["وصل", "وفد", "القاهره"]
+    for terms in [one, *batch]:
+        assert not gc.is_tracked(terms)
+    assert gc.is_tracked(batch)  # (the outer list holds lists)
+    one.append("more")  # still an ordinary list
+    assert one[-1] == "more" and len(one) == 4
 
 
 def test_analyzer_options_validation():
