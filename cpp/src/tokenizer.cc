@@ -113,10 +113,13 @@ bool IsEmailLocal(unsigned char c) {
   return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-// End of an e-mail address starting at i (local@label.label...), or i.
-std::size_t MatchEmail(std::string_view s, std::size_t i) {
+// End of an e-mail address starting at i (local@label.label...), or i. *local_end: the end of the local part's
+// run of characters; a match from any start in [i, *local_end) fails if this one does (it reads the same '@'
+// and domain), which the caller uses to stay linear on long runs of such characters ("....").
+std::size_t MatchEmail(std::string_view s, std::size_t i, std::size_t* local_end) {
   std::size_t j = i;
   while (j < s.size() && IsEmailLocal(static_cast<unsigned char>(s[j]))) ++j;
+  *local_end = j;
   if (j == i || j >= s.size() || s[j] != '@') return i;
   std::size_t k = j + 1;
   int labels = 0;
@@ -228,6 +231,7 @@ template <typename Fn>
 void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
   const std::size_t n = s.size();
   std::size_t pos = 0;
+  std::size_t no_email_before = 0;  // no e-mail address starts before this (see MatchEmail)
   while (pos < n) {
     const Decoded d = At(s, pos);
     if (d.cls == Cls::kSpace) {
@@ -243,8 +247,10 @@ void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
         continue;
       }
     }
-    if (options_.emails && d.cp < 0x80 && IsEmailLocal(static_cast<unsigned char>(d.cp))) {
-      const std::size_t e = MatchEmail(s, pos);
+    if (options_.emails && pos >= no_email_before && d.cp < 0x80 && IsEmailLocal(static_cast<unsigned char>(d.cp))) {
+      std::size_t local_end = pos;
+      const std::size_t e = MatchEmail(s, pos, &local_end);
+      no_email_before = e > pos ? 0 : local_end;
       if (e > pos) {
         fn(RawToken{pos, e, TokenKind::kEmail, false});
         pos = e;

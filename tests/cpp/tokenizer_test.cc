@@ -99,6 +99,33 @@ TEST(TokenizerTest, SpecialTokensCanBeSwitchedOff) {
   EXPECT_EQ(Kinds(t, "a@b.com"), (Expected{{"a", "word"}, {"b.com", "word"}}));
 }
 
+// Long runs of characters that may begin an e-mail address ("....", "----", separators in web text): each
+// start looked for an '@' to the end of the run, so that a million dots took minutes. The tokens stay the same.
+TEST(TokenizerTest, LongRunsOfEmailCharactersAreScannedOnce) {
+  TokenizerOptions o;
+  o.punct = true;
+  const Tokenizer t(o);
+  const std::string dots(300000, '.');
+  std::size_t n_dots = 0, n_other = 0;
+  t.Scan(dots + " a.b@c.de", [&](const RawToken& r) {
+    if (r.kind == TokenKind::kPunct) {
+      ++n_dots;
+    } else {
+      EXPECT_EQ(r.kind, TokenKind::kEmail);
+      EXPECT_EQ(r.begin, dots.size() + 1);
+      ++n_other;
+    }
+  });
+  EXPECT_EQ(n_dots, dots.size());
+  EXPECT_EQ(n_other, 1u);
+  // A run that reaches an '@' is the address's local part.
+  const std::vector<Token> tokens = t.Tokenize(std::string(300000, '-') + "x@y.com tail");
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0].kind, TokenKind::kEmail);
+  EXPECT_EQ(tokens[0].start, 0u);
+  EXPECT_EQ(tokens[1].text, "tail");
+}
+
 TEST(TokenizerTest, OffsetsPointIntoTheOriginal) {
   const Tokenizer t;
   const std::string text = "في أعقـ.ـاب  القِمَّةِ، وiPhone";
