@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -44,7 +45,13 @@ void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,
   };
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  // A thread the system refuses (too many, no memory for its stack) is not needed: the others take its
+  // chunks, and results never depend on how many threads run. (Thrown past the joinable threads, the error
+  // would terminate the process.)
+  try {
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  } catch (const std::system_error&) {
+  }
   worker();
   for (auto& th : pool) th.join();
   if (first_error) std::rethrow_exception(first_error);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <limits>
 #include <string>
@@ -304,6 +305,8 @@ struct AllPairsTopK::State {
 AllPairsTopK::AllPairsTopK(const CosineTopK& index, const CsrView& corpus, int k, float min_score, int n_threads)
     : index_(index), corpus_(corpus), k_(k), min_score_(min_score), threads_(ResolveThreads(n_threads)),
       state_(new State) {
+  // No more threads (each with a heap per row) than chunks of rows for them to take.
+  threads_ = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads_), index.n_rows() / 32 + 1));
   if (k <= 0) throw InvalidArgument("k must be positive, not " + std::to_string(k));
   if (corpus.n_rows != index.n_rows() || corpus.n_cols != index.n_cols()) {
     throw InvalidArgument("AllPairsTopK needs the matrix the index was built from");
@@ -382,7 +385,10 @@ void AllPairsTopK::Process(std::size_t begin, std::size_t end) {
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads_; ++t) pool.emplace_back(worker, t);
+  try {  // (a thread the system refuses is not needed: the others take its rows, as in ParallelFor)
+    for (int t = 1; t < threads_; ++t) pool.emplace_back(worker, t);
+  } catch (const std::system_error&) {
+  }
   worker(0);
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);

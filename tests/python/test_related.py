@@ -112,6 +112,11 @@ def test_min_score_and_n_jobs_identical():
     I2, S2 = r.all_related(k=7, n_jobs=2, min_score=0.4)
     np.testing.assert_array_equal(I1, I2)
     np.testing.assert_array_equal(S1, S2)
+    # Far more threads than rows: no more are started than there are rows to share (each holds a heap per
+    # row; 100,000 of them used to abort the process).
+    I3, S3 = r.all_related(k=7, n_jobs=100_000, min_score=0.4)
+    np.testing.assert_array_equal(I1, I3)
+    np.testing.assert_array_equal(S1, S3)
     assert (S1[I1 >= 0] >= 0.4).all()
     ref_I, ref_S, _ = brute_topk(r.matrix, 7, min_score=0.4)
     np.testing.assert_allclose(S1, ref_S, atol=1e-5)
