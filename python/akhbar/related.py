@@ -375,6 +375,16 @@ class RelatedArticles:
         names = {code: name for name, code in self._source_codes.items()}
         return [(names.get(code), line, count) for code, line, count in self._boilerplate.lines()]
 
+    def _transform(self, texts: list[str]) -> sp.csr_matrix:
+        """The rows of ``texts`` by the index's vectoriser, which must still give the index's columns."""
+        X = _prepare_matrix(self.vectorizer.transform(texts))
+        if X.shape[1] != self._X.shape[1]:
+            raise ValueError(
+                f"the vectoriser gives {X.shape[1]} features but the index has {self._X.shape[1]} columns: it was "
+                "refitted after the index was built, or is not the one that made its matrix"
+            )
+        return X
+
     def _index(self):
         if self._topk is None:
             X = self._X
@@ -400,7 +410,7 @@ class RelatedArticles:
             i %= len(self)
             return i, self._X[i]
         if isinstance(query, str):
-            return None, _prepare_matrix(self.vectorizer.transform([query]))
+            return None, self._transform([query])
         raise TypeError(f"{name} must be an article index (int), an id or a text (str), not {type(query).__name__}")
 
     def position_of(self, id: Any) -> int:
@@ -569,7 +579,7 @@ class RelatedArticles:
         codes = self._codes(meta["sources"], n_new, grow=True)
         if self._boilerplate is not None:
             texts = self._boilerplate.strip_batch(texts, codes, self.n_jobs)
-        X_new = _prepare_matrix(self.vectorizer.transform(texts))
+        X_new = self._transform(texts)
         sig = self._hasher.signatures(texts, self.n_jobs) if self._signatures is not None else None
         if meta["ids"] is not None:
             for i, v in enumerate(meta["ids"]):

@@ -110,6 +110,7 @@ void BindIndex(py::module_& m) {
              const CArray<float>& data, std::size_t begin, std::size_t end, int k, float min_score, bool exclude_self,
              std::int64_t self_offset, py::object allowed, py::handle n_threads) {
             const CsrView q = MakeCsr(indptr, indices, data, index.n_cols(), "queries");
+            CheckCsr(q, "queries");  // (a column past the index's: a vectoriser refitted since, a wider one)
             if (k <= 0) throw py::value_error("k must be a positive int, not " + std::to_string(k));
             if (begin > end || end > q.n_rows) throw py::value_error("query rows out of range");
             TopKSearchOptions o;

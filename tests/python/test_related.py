@@ -372,6 +372,27 @@ def test_an_index_claiming_more_columns_than_its_vectoriser_is_refused():
         akhbar.RelatedArticles.from_bytes(_core.write_sections(_core.RELATED_INDEX_KIND, sections))
 
 
+def test_a_vectoriser_that_no_longer_matches_the_index_is_refused():
+    # Its text queries had columns past the index's: a segmentation fault (found in review).
+    docs = ["وصل الوفد الى القاهرة", "مدرسة الاطفال في القاهرة", "الرئيس في القاهرة", "الوفد والرئيس"]
+    wide = akhbar.TfidfVectorizer().fit(docs)
+    narrow = akhbar.TfidfVectorizer().fit_transform(docs[:2])
+    index = akhbar.RelatedArticles.from_vectorizer(wide, narrow, progress=False)
+    with pytest.raises(ValueError, match="features but the index has"):
+        index.related("الرئيس")
+    refitted = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(docs[:2])
+    refitted.vectorizer.partial_fit(docs[2:])  # new terms: a wider vectoriser
+    with pytest.raises(ValueError, match="refitted after the index was built"):
+        refitted.related("الوفد والرئيس")
+    with pytest.raises(ValueError, match="features but the index has"):
+        refitted.add(["الرئيس"])
+    # The C++ search checks the query's columns too.
+    n_cols = narrow.shape[1]
+    with pytest.raises(ValueError, match="outside"):
+        index._index().search(np.array([0, 1], np.int64), np.array([n_cols], np.int32), np.ones(1, np.float32),
+                              0, 1, 2, 0.0, False, 0, None, 1)
+
+
 def test_fit_without_articles_says_so():
     with pytest.raises(ValueError, match="at least one article"):
         akhbar.RelatedArticles().fit([])
