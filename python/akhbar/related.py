@@ -332,6 +332,9 @@ class RelatedArticles:
             self._dates = [None if np.isnat(d) else str(d) for d in self._dates64]
 
     def _set_matrix(self, X: sp.csr_matrix) -> None:
+        # The C++ index reads these arrays in place: read-only, so that `matrix` cannot be changed under it.
+        for a in (X.indptr, X.indices, X.data):
+            a.flags.writeable = False
         self._X = X
         self._indptr64 = X.indptr.astype(np.int64, copy=False)
         self._topk = None
@@ -346,7 +349,8 @@ class RelatedArticles:
 
     @property
     def matrix(self) -> sp.csr_matrix:
-        """The index's document-term matrix (float32 CSR, unit-length rows)."""
+        """The index's document-term matrix (float32 CSR, unit-length rows). Its arrays are read-only: the index
+        reads them in place."""
         self._check_built()
         return self._X
 
@@ -692,6 +696,9 @@ class RelatedArticles:
         only with ``allow_pickle=True``, for files you trust. akhbar's own data never goes through pickle."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        # The index reads its arrays where they lie: a buffer the caller can still change is copied first.
+        if not isinstance(data, bytes):
+            data = bytes(data)
         return cls._from_buffer(data, allow_pickle)
 
     @classmethod

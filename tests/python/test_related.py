@@ -393,6 +393,22 @@ def test_a_vectoriser_that_no_longer_matches_the_index_is_refused():
                               0, 1, 2, 0.0, False, 0, None, 1)
 
 
+def test_the_arrays_an_index_reads_in_place_cannot_be_changed_under_it():
+    # Writing to matrix.indices, or to the bytearray given to from_bytes, then querying: a segmentation fault.
+    docs = ["وصل الوفد الى القاهرة", "مدرسة الاطفال في القاهرة", "الرئيس في القاهرة", "الوفد والرئيس"]
+    index = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(docs)
+    expected = index.related(0, k=2)
+    with pytest.raises(ValueError, match="read-only"):
+        index.matrix.indices[0] = 10**6
+    raw = bytearray(index.to_bytes())
+    loaded = akhbar.RelatedArticles.from_bytes(raw)
+    raw[:] = bytes(len(raw))
+    assert loaded.related(0, k=2) == expected
+    loaded.add(["الوفد في القاهرة"])  # a grown index is read-only too
+    with pytest.raises(ValueError, match="read-only"):
+        loaded.matrix.data[0] = 2.0
+
+
 def test_fit_without_articles_says_so():
     with pytest.raises(ValueError, match="at least one article"):
         akhbar.RelatedArticles().fit([])
