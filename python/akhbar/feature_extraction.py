@@ -8,6 +8,7 @@ results: given the same terms, the matrices and the feature order are scikit-lea
 
 from __future__ import annotations
 
+import copy
 import inspect
 import itertools
 import json
@@ -167,7 +168,9 @@ class _ParamsMixin:
         return params
 
     def set_params(self, **params: Any):
-        """Sets parameters (constructor parameters or analyser options); returns self."""
+        """Sets parameters (constructor parameters or analyser options); returns self. On a fitted vectoriser
+        they take effect at the next ``fit``: until then ``transform``, ``partial_fit``, pickling and ``save``
+        keep to the fitted model and the parameters it was fitted with (``get_params`` reports the new ones)."""
         names = set(self._param_names())
         for key, value in params.items():
             if key in names:
@@ -433,6 +436,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         model.end_fit(self._selector(), n_jobs)
         X = _to_csr(model.take_fit_matrix(n_jobs)) if keep_rows else None
         self._set_model(model)
+        self._fit_params = _snapshot(self.get_params())
         return X
 
     def _set_model(self, model) -> None:
@@ -467,7 +471,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             model.end_fit(self._selector(), n_jobs)
         except BaseException:
             restored, _ = _core.Vectorizer.from_bytes(snapshot)
-            restored.set_analyzer(self._analyzer_dict())
+            restored.set_analyzer(self._fitted_analyzer_dict())
             self._model = restored
             raise
         self._set_model(model)
@@ -573,9 +577,19 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         params = self.get_params()
         if not strict:
             return b""
-        return json.dumps(
-            {"class": type(self).__name__, _FORMAT_VERSION_KEY: 1, "params": _jsonable(params, type(self).__name__)}
-        ).encode()
+        info = {"class": type(self).__name__, _FORMAT_VERSION_KEY: 1, "params": _jsonable(params, type(self).__name__)}
+        fitted = getattr(self, "_fit_params", None)
+        if fitted is not None and fitted != params:
+            info["fit_params"] = _jsonable(fitted, type(self).__name__)
+        return json.dumps(info).encode()
+
+    def _fitted_analyzer_dict(self) -> dict[str, Any] | None:
+        """The analyser options of the last fit: parameters set since take effect at the next fit, so that
+        transform, pickling and saving all keep to the fitted model."""
+        fitted = getattr(self, "_fit_params", None)
+        if fitted is None:
+            return self._analyzer_dict()
+        return type(self)(**fitted)._analyzer_dict()
 
     def to_bytes(self) -> bytes:
         """The fitted model and its parameters in akhbar's versioned binary format (``from_bytes`` reads it).
@@ -597,6 +611,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         try:
             info = json.loads(meta.decode())
             name, params = info["class"], _from_jsonable(info["params"])
+            fitted = _from_jsonable(info["fit_params"]) if "fit_params" in info else None
         except (ValueError, KeyError, TypeError, AttributeError):
             raise FormatError("corrupt data: the vectoriser's parameters are unreadable") from None
         klass = {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer}.get(name)
@@ -604,9 +619,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             raise FormatError(f"this data holds a {name!r}, not a CountVectorizer or TfidfVectorizer")
         if cls is not _VocabularyVectorizer and not issubclass(klass, cls):
             raise FormatError(f"this data holds a {name}, not a {cls.__name__}")
-        obj = klass(**params)
-        obj._attach(model)
-        return obj
+        return _restore(klass, params, None, fitted, model)
 
     @classmethod
     def load(cls, path: str | os.PathLike):
@@ -614,20 +627,38 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         with open(path, "rb") as f:
             return cls.from_bytes(f.read())
 
-    def _attach(self, model) -> None:
-        model.set_analyzer(self._analyzer_dict())
-        self._set_model(model)
-
     def __reduce__(self):
-        state = self._model.to_bytes(b"") if self._is_fitted() else None
-        return (_restore, (type(self), self.get_params(), state))
+        if not self._is_fitted():
+            return (_restore, (type(self), self.get_params(), None))
+        fitted = getattr(self, "_fit_params", None)
+        params = self.get_params()
+        return (_restore, (type(self), params, self._model.to_bytes(b""), None if fitted == params else fitted))
 
 
-def _restore(cls, params: dict[str, Any], state: bytes | None):
-    obj = cls(**params)
-    if state is not None:
+def _snapshot(params: dict[str, Any]) -> dict[str, Any]:
+    """A copy of parameters that later changes to the objects given (a stop-word list edited in place) do not
+    reach; callables and other objects that cannot be copied are kept as they are."""
+    out = {}
+    for k, v in params.items():
+        try:
+            out[k] = copy.deepcopy(v)
+        except Exception:
+            out[k] = v
+    return out
+
+
+def _restore(cls, params: dict[str, Any], state: bytes | None, fitted: dict[str, Any] | None = None, model=None):
+    """A vectoriser with parameters `params` over the model `state` (or `model`) fitted with `fitted` (None:
+    with `params`)."""
+    obj = cls(**(params if fitted is None else fitted))
+    if model is None and state is not None:
         model, _ = _core.Vectorizer.from_bytes(state)
-        obj._attach(model)
+    if model is not None:
+        model.set_analyzer(obj._analyzer_dict())
+        obj._set_model(model)
+        obj._fit_params = _snapshot(obj.get_params())
+        if fitted is not None:
+            obj.set_params(**params)
     return obj
 
 

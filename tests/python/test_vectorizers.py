@@ -533,3 +533,20 @@ def test_ucs2_input_matches_utf8_and_analyser(texts):
         plain = CountVectorizer(analyzer=akhbar.Analyzer(**params)) if "analyzer" not in params else None
         if plain is not None:
             assert (plain.fit_transform(texts) != want).nnz == 0
+
+
+@pytest.mark.parametrize("change", [{"stemmer": "none"}, {"analyzer": "char"}, {"norm": "l1"},
+                                    {"ngram_range": (1, 2)}, {"stop_words": None}])
+def test_parameters_set_after_fit_take_effect_at_the_next_fit(change):
+    # A copy (pickle, to_bytes) transformed with the new analyser over the old model: silently other results.
+    docs = ["وصل الوفد الى القاهرة", "مدرسة الاطفال في القاهرة", "الرئيس والوفد في القاهرة"]
+    v = akhbar.TfidfVectorizer().fit(docs)
+    before = v.transform(docs)
+    v.set_params(**change)
+    assert all(v.get_params()[k] == val for k, val in change.items())
+    for copy in (v, pickle.loads(pickle.dumps(v)), akhbar.TfidfVectorizer.from_bytes(v.to_bytes())):
+        assert (copy.transform(docs) != before).nnz == 0
+        assert copy.get_params() == v.get_params()
+    refitted = pickle.loads(pickle.dumps(v)).fit(docs)
+    fresh = akhbar.TfidfVectorizer(**{**akhbar.TfidfVectorizer().get_params(), **change}).fit(docs)
+    assert (refitted.transform(docs) != fresh.transform(docs)).nnz == 0
