@@ -635,6 +635,20 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         return (_restore, (type(self), params, self._model.to_bytes(b""), None if fitted == params else fitted))
 
 
+def _frozen(v: Any) -> Any:
+    """`v` as nested tuples of its items, whole (to compare parameter values, whatever their container)."""
+    if v is None or isinstance(v, (str, bytes, bool, numbers.Number, type, np.dtype)) or callable(v):
+        return v
+    if isinstance(v, Mapping):
+        return ("mapping", tuple(sorted(((_frozen(k), _frozen(x)) for k, x in v.items()), key=repr)))
+    if isinstance(v, (set, frozenset)):
+        return ("set", tuple(sorted((_frozen(x) for x in v), key=repr)))
+    try:
+        return ("sequence", tuple(_frozen(x) for x in v))
+    except TypeError:
+        return v
+
+
 def _snapshot(params: dict[str, Any]) -> dict[str, Any]:
     """A copy of parameters that later changes to the objects given (a stop-word list edited in place) do not
     reach; callables and other objects that cannot be copied are kept as they are."""
@@ -903,7 +917,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
     def _impl(self):
         """The C++ vectoriser for the current parameters (rebuilt only when they change: building the analyser
         takes milliseconds)."""
-        key = repr(sorted(self.get_params().items()))
+        key = _frozen(self.get_params())  # (repr shortened long Series and arrays: changes went unseen)
         cached = self.__dict__.get("_impl_cache")
         if cached is not None and cached[0] == key:
             return cached[1]

@@ -550,3 +550,20 @@ def test_parameters_set_after_fit_take_effect_at_the_next_fit(change):
     refitted = pickle.loads(pickle.dumps(v)).fit(docs)
     fresh = akhbar.TfidfVectorizer(**{**akhbar.TfidfVectorizer().get_params(), **change}).fit(docs)
     assert (refitted.transform(docs) != fresh.transform(docs)).nnz == 0
+
+
+def test_hashing_vectorizer_sees_every_parameter_change():
+    # Its C++ object was rebuilt when repr(params) changed: repr shortens a long Series, so a changed stop
+    # word at position 30 went unseen, as did a list edited in place.
+    pd = pytest.importorskip("pandas")
+    words = [f"w{i}" for i in range(100)]
+    docs = ["وصل الوفد الى القاهرة"]
+    h = akhbar.HashingVectorizer(stop_words=pd.Series(words))
+    kept = h.transform(docs).nnz
+    h.set_params(stop_words=pd.Series(words[:30] + ["وصل"] + words[31:]))
+    assert h.transform(docs).nnz == kept - 1
+    edited = list(words)
+    h = akhbar.HashingVectorizer(stop_words=edited)
+    assert h.transform(docs).nnz == kept
+    edited[30] = "وصل"
+    assert h.transform(docs).nnz == kept - 1
