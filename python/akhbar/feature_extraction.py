@@ -14,8 +14,10 @@ import itertools
 import json
 import numbers
 import os
+import threading
 import warnings
 from collections.abc import Mapping
+from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -462,6 +464,13 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         as it was. Returns self."""
         if not self._is_fitted():
             return self.fit(raw_documents)
+        with self._guard().writing():
+            return self._partial_fit(raw_documents)
+
+    def _guard(self) -> _ModelGuard:
+        return self.__dict__.setdefault("_model_guard", _ModelGuard())
+
+    def _partial_fit(self, raw_documents: Iterable[str]):
         n_jobs = _resolve_n_jobs(self.n_jobs)
         model = self._model
         snapshot = model.to_bytes(b"")
@@ -480,6 +489,10 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         """The document-term matrix of ``raw_documents`` over the fitted features (other terms are ignored)."""
         self._check_fitted()
+        with self._guard().reading():
+            return self._transform(raw_documents)
+
+    def _transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         n_jobs = _resolve_n_jobs(self.n_jobs)
         mode = self._mode()
         model = self._model
@@ -595,7 +608,8 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         """The fitted model and its parameters in akhbar's versioned binary format (``from_bytes`` reads it).
         Callable parameters cannot be stored this way: pickle such a vectoriser instead."""
         self._check_fitted()
-        return self._model.to_bytes(self._metadata(strict=True))
+        with self._guard().reading():
+            return self._model.to_bytes(self._metadata(strict=True))
 
     def save(self, path: str | os.PathLike) -> None:
         """Writes ``to_bytes()`` to ``path`` (atomically: a temporary file, then a rename)."""
@@ -632,7 +646,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             return (_restore, (type(self), self.get_params(), None))
         fitted = getattr(self, "_fit_params", None)
         params = self.get_params()
-        return (_restore, (type(self), params, self._model.to_bytes(b""), None if fitted == params else fitted))
+        with self._guard().reading():
+            state = self._model.to_bytes(b"")
+        return (_restore, (type(self), params, state, None if fitted == params else fitted))
 
 
 def _frozen(v: Any) -> Any:
@@ -647,6 +663,54 @@ def _frozen(v: Any) -> Any:
         return ("sequence", tuple(_frozen(x) for x in v))
     except TypeError:
         return v
+
+
+class _ModelGuard:
+    """Lets any number of transforms read a vectoriser's model at once, and a partial_fit (which changes the
+    model in place) run alone. A partial_fit started by a transform's own thread (from the generator it
+    reads) cannot wait for that transform: it raises instead of labelling the rows already made with the old
+    columns under the new features."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers: dict[int, int] = {}
+        self._writer: int | None = None
+
+    @contextmanager
+    def reading(self):
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:
+                raise RuntimeError("cannot use this vectoriser's model inside its own partial_fit")
+            while self._writer is not None:
+                self._cond.wait()
+            self._readers[me] = self._readers.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self):
+        me = threading.get_ident()
+        with self._cond:
+            if me in self._readers or self._writer == me:
+                raise RuntimeError(
+                    "cannot partial_fit this vectoriser while it transforms (from the documents it is reading?)"
+                )
+            while self._writer is not None or self._readers:
+                self._cond.wait()
+            self._writer = me
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = None
+                self._cond.notify_all()
 
 
 def _snapshot(params: dict[str, Any]) -> dict[str, Any]:

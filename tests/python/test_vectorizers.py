@@ -6,6 +6,9 @@ import gzip
 import itertools
 import json
 import pickle
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -567,3 +570,37 @@ def test_hashing_vectorizer_sees_every_parameter_change():
     assert h.transform(docs).nnz == kept
     edited[30] = "وصل"
     assert h.transform(docs).nnz == kept - 1
+
+
+def test_partial_fit_while_transforming_is_refused_or_waits():
+    # From the generator a transform reads, a partial_fit changed the features under the rows already made
+    # (found in review): it is refused. From another thread it waits for the transform, which stays whole.
+    docs = ["وصل الوفد الى القاهرة", "مدرسة الاطفال في القاهرة"] * 20
+    v = akhbar.TfidfVectorizer().fit(docs)
+    v._batch_docs = 4
+    expected = v.transform(docs)
+
+    def feeding():
+        for i, d in enumerate(docs):
+            if i == 10:
+                v.partial_fit(["كلمات جديدة تماما"])
+            yield d
+
+    with pytest.raises(RuntimeError, match="while it transforms"):
+        v.transform(feeding())
+    assert (v.transform(docs) != expected).nnz == 0  # the model is as it was
+    started = threading.Event()
+
+    def slow():
+        for i, d in enumerate(docs):
+            if i == 5:
+                started.set()
+                time.sleep(0.2)
+            yield d
+
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(lambda: v.transform(slow()))
+        started.wait()
+        v.partial_fit(["كلمات جديدة تماما"])  # waits for the transform
+        assert (result.result() != expected).nnz == 0
+    assert len(v.get_feature_names_out()) > expected.shape[1]
