@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "akhbar/error.h"
@@ -86,9 +87,13 @@ Boilerplate Boilerplate::Find(const std::vector<std::string_view>& texts, const 
       out.erase(std::unique(out.begin(), out.end()), out.end());
     }
   });
+  // Copies of one article count once: a story a source republished five times is not five articles whose
+  // every line is chrome (its lines were all stripped, leaving empty articles).
+  std::unordered_set<std::uint64_t> seen;
   std::map<std::int32_t, std::size_t> docs_per_source;
   std::map<std::pair<std::int32_t, std::string>, std::uint32_t> counts;
   for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (!seen.insert(Key(sources[i], texts[i])).second) continue;
     ++docs_per_source[sources[i]];
     for (auto& line : per_text[i]) ++counts[{sources[i], std::move(line)}];
   }
@@ -108,14 +113,18 @@ std::string Boilerplate::Strip(std::string_view text, std::int32_t source) const
   if (keys_.empty()) return std::string(text);
   std::string out;
   out.reserve(text.size());
-  bool first = true;
+  bool first = true, kept_text = false;
   ForEachLine(text, [&](std::string_view line) {
-    if (keys_.count(Key(source, normalizer_->Normalize(line))) != 0) return;
+    const std::string norm = normalizer_->Normalize(line);
+    if (keys_.count(Key(source, norm)) != 0) return;
     if (!first) out.push_back('\n');
     out.append(line.data(), line.size());
     first = false;
+    kept_text = kept_text || !norm.empty();
   });
-  return out;
+  // An article that is boilerplate through and through (a copy of one whose lines all repeat) stays whole:
+  // chrome is what surrounds an article, never all of it.
+  return kept_text ? out : std::string(text);
 }
 
 std::vector<std::string> Boilerplate::StripBatch(const std::vector<std::string_view>& texts,

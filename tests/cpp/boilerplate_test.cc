@@ -62,5 +62,26 @@ TEST(Boilerplate, ThresholdsAndErrors) {
   EXPECT_EQ(Boilerplate().Strip("a\nb", 0), "a\nb");
 }
 
+// A story a source published five times is not five articles whose every line is chrome: copies count once,
+// and an article whose every line is boilerplate is kept whole (found in review: all five came out empty).
+TEST(Boilerplate, CopiesCountOnceAndNoArticleIsStrippedToNothing) {
+  std::vector<std::int32_t> sources;
+  std::vector<std::string> texts = Corpus(&sources);
+  const std::string story = "قصة منشورة عدة مرات\nسطرها الثاني\nوسطرها الثالث";
+  for (int copy = 0; copy < 5; ++copy) {
+    texts.push_back(story);
+    sources.push_back(0);
+  }
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  const Boilerplate b = Boilerplate::Find(views, sources, BoilerplateOptions(), 2);
+  EXPECT_EQ(b.lines().size(), 3u);  // the chrome of the corpus, none of the story's lines
+  EXPECT_EQ(b.Strip(story, 0), story);
+  EXPECT_EQ(b.lines()[0].count, 20u);  // (the copies hold no chrome)
+  // Made of chrome alone (here, by a saved list that names every line), an article stays as it was.
+  const Boilerplate all({{0, b.NormalizeLine("سطر اول"), 9}, {0, b.NormalizeLine("سطر ثان"), 9}});
+  EXPECT_EQ(all.Strip("سطر اول\n\nسطر ثان", 0), "سطر اول\n\nسطر ثان");
+  EXPECT_EQ(all.Strip("سطر اول\nنص\nسطر ثان", 0), "نص");
+}
+
 }  // namespace
 }  // namespace akhbar
