@@ -123,6 +123,19 @@ def _column(values: Any, n: int, name: str, kind: type | None = str) -> list | N
     return out
 
 
+def _id_column(values: Any, n: int) -> list | None:
+    """The ids as str or int (numpy integers made int): what a saved index can give back as they were."""
+    out = _column(values, n, "ids", kind=None)
+    if out is None:
+        return None
+    for i, v in enumerate(out):
+        if isinstance(v, np.integer) and not isinstance(v, np.bool_):
+            out[i] = v = int(v)
+        if isinstance(v, bool) or not isinstance(v, (str, int)):
+            raise TypeError(f"ids[{i}] must be a str or int, not {type(v).__name__}")
+    return out
+
+
 def _parse_date(value: Any, where: str) -> np.datetime64:
     if value is None or value == "":
         return np.datetime64("NaT", "s")
@@ -313,12 +326,10 @@ class RelatedArticles:
         return self
 
     def _set_metadata(self, n: int, ids, titles, sources, dates) -> None:
-        self._ids = _column(ids, n, "ids", kind=None)
+        self._ids = _id_column(ids, n)
         if self._ids is not None:
             self._id_map = {}
             for i, v in enumerate(self._ids):
-                if isinstance(v, float) or v is None:
-                    raise TypeError(f"ids[{i}] must be a str or int, not {type(v).__name__}")
                 if v in self._id_map:
                     raise ValueError(f"ids[{i}] = {v!r} repeats ids[{self._id_map[v]}]")
                 self._id_map[v] = i
@@ -568,7 +579,7 @@ class RelatedArticles:
         meta = {}
         for name, values, own in (("ids", ids, self._ids), ("titles", titles, self._titles),
                                   ("sources", sources, self._sources)):
-            col = _column(values, n_new, name, kind=None if name == "ids" else str)
+            col = _id_column(values, n_new) if name == "ids" else _column(values, n_new, name)
             if own is not None and col is None:
                 raise ValueError(f"the index has {name}: pass {name}= for the added articles too")
             if own is None and col is not None:

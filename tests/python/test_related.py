@@ -409,6 +409,18 @@ def test_the_arrays_an_index_reads_in_place_cannot_be_changed_under_it():
         loaded.matrix.data[0] = 2.0
 
 
+def test_ids_are_what_a_saved_index_gives_back():
+    # Tuple ids were saved as JSON lists and then could not load; numpy integers could not be saved.
+    docs = ["وصل الوفد الى القاهرة", "مدرسة الاطفال في القاهرة", "الرئيس والوفد"]
+    index = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(docs, ids=np.arange(3) + 10)
+    assert akhbar.RelatedArticles.from_bytes(index.to_bytes()).ids == [10, 11, 12]
+    for bad in ([(1, "x"), (2, "y"), (3, "z")], [True, False, 2], [1.0, 2, 3]):
+        with pytest.raises(TypeError, match=r"ids\[0\] must be a str or int"):
+            akhbar.RelatedArticles(progress=False).fit(docs, ids=bad)
+    with pytest.raises(TypeError, match=r"ids\[0\] must be a str or int"):
+        index.add(["نص"], ids=[("a", 1)])
+
+
 def test_fit_without_articles_says_so():
     with pytest.raises(ValueError, match="at least one article"):
         akhbar.RelatedArticles().fit([])
