@@ -53,6 +53,8 @@ def _resolve_n_jobs(n_jobs: Any) -> int:
     n_jobs = int(n_jobs)
     if n_jobs == 0:
         raise ValueError("n_jobs == 0 has no meaning; use None or 1 for one thread, -1 for all cores")
+    if not -(2**31) < n_jobs < 2**31:
+        raise ValueError(f"n_jobs must be an int in (-2**31, 2**31), not {n_jobs}")
     cpus = os.cpu_count() or 1
     return n_jobs if n_jobs > 0 else max(cpus + 1 + n_jobs, 1)
 
@@ -88,7 +90,7 @@ def _ngram_range(value: Any) -> tuple[int, int]:
     ):
         raise TypeError(f"ngram_range must be a pair of ints (min_n, max_n), not {value!r}")
     lo, hi = int(value[0]), int(value[1])
-    if not 1 <= lo <= hi:
+    if not 1 <= lo <= hi or hi >= 2**31:
         raise ValueError(
             f"Invalid value for ngram_range={tuple(value)!r} lower boundary larger than the upper boundary, "
             "or below 1"
@@ -354,8 +356,8 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         min_df, min_frac = _df_bound("min_df", self.min_df)
         max_df, max_frac = _df_bound("max_df", self.max_df)
         mf = self.max_features
-        if mf is not None and (isinstance(mf, bool) or not isinstance(mf, numbers.Integral) or mf < 1):
-            raise ValueError(f"max_features must be an int >= 1 or None, got {mf!r}")
+        if mf is not None and (isinstance(mf, bool) or not isinstance(mf, numbers.Integral) or not 1 <= mf < 2**63):
+            raise ValueError(f"max_features must be an int in [1, 2**63) or None, got {mf!r}")
         lo, hi = _ngram_range(self.ngram_range)
         return {
             "weighting": self._weighting(),
@@ -633,7 +635,10 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             raise FormatError(f"this data holds a {name!r}, not a CountVectorizer or TfidfVectorizer")
         if cls is not _VocabularyVectorizer and not issubclass(klass, cls):
             raise FormatError(f"this data holds a {name}, not a {cls.__name__}")
-        return _restore(klass, params, None, fitted, model)
+        try:
+            return _restore(klass, params, None, fitted, model)
+        except (TypeError, ValueError) as e:  # parameters a constructor refuses: not what to_bytes wrote
+            raise FormatError(f"corrupt data: the vectoriser's parameters are invalid ({e})") from None
 
     @classmethod
     def load(cls, path: str | os.PathLike):

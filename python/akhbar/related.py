@@ -12,7 +12,9 @@ import dataclasses
 import datetime as _dt
 import importlib
 import json
+import math
 import mmap as _mmap
+import numbers
 import os
 import pickle
 from typing import Any, Iterable, Sequence
@@ -123,6 +125,25 @@ def _column(values: Any, n: int, name: str, kind: type | None = str) -> list | N
     return out
 
 
+def _int_arg(name: str, value: Any, lo: int, hi: int = 2**31 - 1) -> int:
+    """`value` as an int in [lo, hi]: TypeError for another type, ValueError outside (not a C++ cast error)."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} must be in [{lo}, {hi}], not {value}")
+    return int(value)
+
+
+def _real_arg(name: str, value: Any, lo: float = -math.inf, hi: float = math.inf) -> float:
+    """`value` as a finite float in [lo, hi] (NaN compares false both ways, and so passed some checks)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, not {type(value).__name__}")
+    v = float(value)
+    if not (math.isfinite(v) and lo <= v <= hi):
+        raise ValueError(f"{name} must be a finite number in [{lo}, {hi}], not {value!r}")
+    return v
+
+
 def _id_column(values: Any, n: int) -> list | None:
     """The ids as str or int (numpy integers made int): what a saved index can give back as they were."""
     out = _column(values, n, "ids", kind=None)
@@ -209,14 +230,14 @@ class RelatedArticles:
                 "vectoriser options " + ", ".join(sorted(vectorizer_options)) + " apply to the default vectoriser "
                 "only; configure the vectoriser you pass instead"
             )
-        for name, value in (("num_perm", num_perm), ("shingle_size", shingle_size), ("seed", seed)):
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        num_perm = _int_arg("num_perm", num_perm, 1, 1 << 16)
+        shingle_size = _int_arg("shingle_size", shingle_size, 1, 1 << 16)
+        seed = _int_arg("seed", seed, 0, 2**63 - 1)
         self.vectorizer = vectorizer if vectorizer is not None else _default_vectorizer(vectorizer_options)
         self.strip_boilerplate = bool(strip_boilerplate)
-        self.boilerplate_min_docs = int(boilerplate_min_docs)
-        self.boilerplate_min_fraction = float(boilerplate_min_fraction)
-        self.boilerplate_max_chars = int(boilerplate_max_chars)
+        self.boilerplate_min_docs = _int_arg("boilerplate_min_docs", boilerplate_min_docs, 1)
+        self.boilerplate_min_fraction = _real_arg("boilerplate_min_fraction", boilerplate_min_fraction, 0.0, 1.0)
+        self.boilerplate_max_chars = _int_arg("boilerplate_max_chars", boilerplate_max_chars, 1)
         self.n_jobs = n_jobs
         self.progress = bool(progress)
         self._hasher = _core.MinHasher(int(num_perm), int(shingle_size), int(seed))
@@ -460,6 +481,9 @@ class RelatedArticles:
         query to be an indexed article."""
         self._check_built()
         k = self._check_k(k)
+        min_score = _real_arg("min_score", min_score)
+        if within_days is not None:
+            within_days = _real_arg("within_days", within_days, 0.0)
         index, row = self._resolve(query)
         allowed = None
         if exclude_same_source or within_days is not None:
@@ -496,7 +520,7 @@ class RelatedArticles:
             raise TypeError(f"k must be an int, not {type(k).__name__}")
         if k <= 0:
             raise ValueError(f"k must be positive, not {k}")
-        return int(k)
+        return _int_arg("k", k, 1)
 
     def all_related(self, k: int = 10, n_jobs: int | None = None, as_frame: bool = False, min_score: float = 0.0):
         """For every article, its ``k`` most similar other articles: ``(indices, scores)``, arrays of shape
@@ -505,9 +529,10 @@ class RelatedArticles:
         setting); identical for any thread count. ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
         self._check_built()
         k = self._check_k(k)
+        min_score = _real_arg("min_score", min_score)
         if as_frame:
             return self.to_frame(k=k, n_jobs=n_jobs, min_score=min_score)
-        key = ("all_related", k, float(min_score))
+        key = ("all_related", k, min_score)
         if key in self._cache:
             I, S = self._cache[key]
             return I.copy(), S.copy()
@@ -552,10 +577,11 @@ class RelatedArticles:
         or id, or a text), as ``(term, contribution)``, largest first; the contributions of all shared terms add
         up to the score."""
         self._check_built()
+        top = _int_arg("top", top, 1)
         _, ra = self._resolve(a, "a")
         _, rb = self._resolve(b, "b")
         prod = ra.multiply(rb).tocsr()
-        order = np.argsort(-prod.data, kind="stable")[: int(top)]
+        order = np.argsort(-prod.data, kind="stable")[:top]
         if self._feature_names is None:
             self._feature_names = np.asarray(self.vectorizer.get_feature_names_out(), dtype=object)
         return [(str(self._feature_names[prod.indices[i]]), float(prod.data[i])) for i in order if prod.data[i] != 0]
@@ -624,9 +650,9 @@ class RelatedArticles:
         self._check_built()
         if self._signatures is None:
             raise ValueError("near_duplicates needs the texts: build the index with fit(), or from_vectorizer(texts=)")
-        threshold = float(threshold)
-        if not 0.0 < threshold <= 1.0:
-            raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+        threshold = _real_arg("threshold", threshold, 0.0, 1.0)
+        if threshold == 0.0:
+            raise ValueError("threshold must be in (0, 1], not 0")
         bands, rows = _core.optimal_lsh_params(min(threshold, 0.99), self._hasher.num_perm)
         a, b, j = _core.find_near_duplicates(self._signatures, threshold, bands, rows, self.n_jobs)
         return [(int(x), int(y), float(s)) for x, y, s in zip(a, b, j)]
@@ -638,6 +664,8 @@ class RelatedArticles:
         skip) and over each article's ``k`` nearest neighbours with cosine at least ``threshold``. Clusters with at
         least ``min_size`` articles, largest first (ties: smallest member first), members ascending."""
         self._check_built()
+        threshold = _real_arg("threshold", threshold)
+        min_size = _int_arg("min_size", min_size, 1)
         edges_a, edges_b = [], []
         if near_duplicate_threshold is not None and self._signatures is not None:
             pairs = self.near_duplicates(near_duplicate_threshold)
@@ -649,7 +677,7 @@ class RelatedArticles:
         edges_b.append(I[rows, cols].astype(np.int32))
         a = np.concatenate(edges_a) if edges_a else np.empty(0, np.int32)
         b = np.concatenate(edges_b) if edges_b else np.empty(0, np.int32)
-        return [g.tolist() for g in _core.connected_components(len(self), a, b, int(min_size))]
+        return [g.tolist() for g in _core.connected_components(len(self), a, b, min_size)]
 
     # ---------------------------------------------------------------- persistence
     def _vectorizer_blob(self) -> tuple[dict, bytes]:

@@ -1,6 +1,8 @@
 #include "common.h"
 
 #include <cstdio>
+#include <limits>
+#include <string>
 
 #include "akhbar/parallel.h"
 #include "akhbar/utf8.h"
@@ -106,7 +108,13 @@ int ThreadsArg(py::handle n_threads) {
   if (!PyLong_Check(n_threads.ptr()) || PyBool_Check(n_threads.ptr())) {
     throw py::type_error(std::string("n_threads must be an int or None, not ") + Py_TYPE(n_threads.ptr())->tp_name);
   }
-  return ResolveThreads(n_threads.cast<int>());
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(n_threads.ptr(), &overflow);
+  if (overflow != 0 || v > std::numeric_limits<int>::max() || v < std::numeric_limits<int>::min()) {
+    throw py::value_error("n_threads must be an int in [-2**31, 2**31 - 1] or None, not " +
+                          py::repr(n_threads).cast<std::string>());
+  }
+  return ResolveThreads(static_cast<int>(v));
 }
 
 }  // namespace python

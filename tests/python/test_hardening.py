@@ -224,3 +224,35 @@ def test_related_queries_from_many_threads_equal_sequential():
     with ThreadPoolExecutor(max_workers=4) as pool:
         for I2, S2 in pool.map(lambda _: index.all_related(k=5, n_jobs=2), range(4)):
             assert (I1 == I2).all() and (S1 == S2).all()
+
+
+def test_out_of_range_numbers_raise_value_error_not_a_cast_error():
+    # Found in review: ints too large for C++ gave "RuntimeError: Unable to cast", NaN passed range checks
+    # (related() returned nothing while all_related() returned everything), negative sizes were accepted.
+    import math
+
+    docs = ["وصل الوفد الى القاهرة", "مدرسة الاطفال في القاهرة", "الرئيس والوفد"]
+    index = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(docs)
+    calls = [
+        lambda: akhbar.TfidfVectorizer(max_features=10**30).fit(docs),
+        lambda: akhbar.TfidfVectorizer(ngram_range=(1, 2**31)).fit(docs),
+        lambda: akhbar.TfidfVectorizer(n_jobs=10**10).fit(docs),
+        lambda: akhbar.Analyzer().analyze_batch(docs, n_threads=2**40),
+        lambda: index.all_related(n_jobs=2**40),
+        lambda: index.related(0, k=2**31),
+        lambda: index.related(0, min_score=math.nan),
+        lambda: index.related(0, within_days=math.nan),
+        lambda: index.all_related(min_score=math.nan),
+        lambda: index.clusters(min_size=-5),
+        lambda: index.clusters(threshold=math.nan),
+        lambda: index.near_duplicates(math.nan),
+        lambda: index.explain(0, 1, top=-1),
+        lambda: akhbar.RelatedArticles(seed=-1),
+        lambda: akhbar.RelatedArticles(num_perm=0),
+        lambda: akhbar.RelatedArticles(boilerplate_min_docs=0),
+        lambda: akhbar.RelatedArticles(boilerplate_min_fraction=math.nan),
+        lambda: akhbar.RelatedArticles(boilerplate_max_chars=-1),
+    ]
+    for i, call in enumerate(calls):
+        with pytest.raises(ValueError):
+            call()
