@@ -577,6 +577,8 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         """The terms with non-zero entries in each row of ``X`` (sparse or dense), as scikit-learn returns."""
         self._check_fitted()
         names = self.get_feature_names_out()
+        if len(getattr(X, "shape", ())) == 2 and X.shape[1] > len(names):
+            raise ValueError(f"X has {X.shape[1]} columns but this vectoriser has {len(names)} features")
         if sp.issparse(X):
             X = sp.csr_matrix(X)
             X.eliminate_zeros()

@@ -604,3 +604,13 @@ def test_partial_fit_while_transforming_is_refused_or_waits():
         v.partial_fit(["كلمات جديدة تماما"])  # waits for the transform
         assert (result.result() != expected).nnz == 0
     assert len(v.get_feature_names_out()) > expected.shape[1]
+
+
+def test_inverse_transform_of_a_wider_matrix_says_so():
+    v = akhbar.TfidfVectorizer().fit(["وصل الوفد الى القاهرة", "مدرسة الاطفال"])
+    n = len(v.get_feature_names_out())
+    with pytest.raises(ValueError, match=f"{n + 1} columns but this vectoriser has {n} features"):
+        v.inverse_transform(sp.csr_matrix(np.ones((1, n + 1))))
+    with pytest.raises(ValueError, match="columns but"):
+        v.inverse_transform(np.ones((1, n + 1)))
+    assert len(v.inverse_transform(np.ones((1, n - 1)))[0]) == n - 1  # narrower, as scikit-learn accepts
