@@ -158,7 +158,7 @@ def _id_column(values: Any, n: int) -> list | None:
 
 
 def _parse_date(value: Any, where: str) -> np.datetime64:
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and value == "") or value != value:  # (NaN, pandas' NaT)
         return np.datetime64("NaT", "s")
     if isinstance(value, np.datetime64):
         return value.astype("datetime64[s]")
@@ -583,6 +583,9 @@ class RelatedArticles:
         prod = ra.multiply(rb).tocsr()
         order = np.argsort(-prod.data, kind="stable")[:top]
         if self._feature_names is None:
+            if not hasattr(self.vectorizer, "get_feature_names_out"):
+                raise TypeError(f"explain needs a vectoriser with feature names; a {type(self.vectorizer).__name__} "
+                                "has none (HashingVectorizer's columns are hashes)")
             self._feature_names = np.asarray(self.vectorizer.get_feature_names_out(), dtype=object)
         return [(str(self._feature_names[prod.indices[i]]), float(prod.data[i])) for i in order if prod.data[i] != 0]
 

@@ -424,3 +424,14 @@ def test_ids_are_what_a_saved_index_gives_back():
 def test_fit_without_articles_says_so():
     with pytest.raises(ValueError, match="at least one article"):
         akhbar.RelatedArticles().fit([])
+
+
+def test_missing_dates_and_explain_without_feature_names():
+    pd = pytest.importorskip("pandas")
+    docs = ["وصل الوفد الى القاهرة", "مدرسة الاطفال في القاهرة", "الرئيس والوفد"]
+    index = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(
+        docs, dates=[pd.NaT, "2013-01-02", float("nan")])
+    assert index.dates == [None, "2013-01-02T00:00:00", None]
+    hashed = akhbar.RelatedArticles(akhbar.HashingVectorizer(), progress=False, strip_boilerplate=False).fit(docs)
+    with pytest.raises(TypeError, match="feature names"):
+        hashed.explain(0, 1)
