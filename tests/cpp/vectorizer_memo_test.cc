@@ -29,6 +29,11 @@ using memo_test::Case;
 using memo_test::Cases;
 using memo_test::RandomDocs;
 
+// A batch of the texts `d` (which must outlive it).
+DocumentBatch TextBatch(const std::vector<std::string>& d) {
+  return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
+}
+
 using Counts = std::map<std::string, std::int64_t>;
 
 // Per document: term -> count, from the analyser alone.
@@ -167,18 +172,15 @@ TEST(MemoFitTest, FailedBatchLeavesTheVocabularyAsItWas) {
   const std::vector<std::string> first = {"الرئيس في القاهرة", "مدرسة الاطفال"};
   const std::vector<std::string> bad = {"كلمات جديدة تماما هنا", "ثم خطا \xD8 هنا"};
   const std::vector<std::string> second = {"القاهرة عاصمة", "الرئيس الجديد"};
-  auto batch = [](const std::vector<std::string>& d) {
-    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
-  };
   VectorizerOptions o;
   Vectorizer v(o, analyzer);
-  v.Fit(batch(first), 1);
-  EXPECT_THROW(v.PartialFit(batch(bad), 1), InvalidUtf8);
-  v.PartialFit(batch(second), 1);
+  v.Fit(TextBatch(first), 1);
+  EXPECT_THROW(v.PartialFit(TextBatch(bad), 1), InvalidUtf8);
+  v.PartialFit(TextBatch(second), 1);
   std::vector<std::string> all = first;
   all.insert(all.end(), second.begin(), second.end());
   Vectorizer want(o, analyzer);
-  want.Fit(batch(all), 1);
+  want.Fit(TextBatch(all), 1);
   EXPECT_EQ(v.Serialize(), want.Serialize());
   EXPECT_EQ(v.FeatureIndex("جديده"), -1);
 }
@@ -189,23 +191,20 @@ TEST(MemoFitTest, FailedEndFitLeavesTheModelUnfitted) {
   const auto analyzer = std::make_shared<const Analyzer>();
   const std::vector<std::string> first = {"الرئيس في القاهرة", "مدرسة الاطفال", "القاهرة اليوم"};
   const std::vector<std::string> more = {"كلمات جديدة تماما هنا", "وصل الوفد"};
-  auto batch = [](const std::vector<std::string>& d) {
-    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
-  };
   VectorizerOptions o;
   o.max_features = 2;
   for (const bool keep_rows : {false, true}) {
     for (const int threads : {1, 2}) {  // (2: the memos are freed on another thread meanwhile)
       Vectorizer v(o, analyzer);
-      v.Fit(batch(first), 1);
+      v.Fit(TextBatch(first), 1);
       v.BeginFit(false, keep_rows);
-      v.AddBatch(batch(more), threads);
+      v.AddBatch(TextBatch(more), threads);
       EXPECT_THROW(v.EndFit([](const std::vector<std::uint64_t>&, std::size_t limit) {
                      return std::vector<std::size_t>(limit + 1, 0);
                    },
                             threads),
                    InvalidArgument);
-      EXPECT_THROW(v.Transform(batch(more), 1), InvalidArgument);
+      EXPECT_THROW(v.Transform(TextBatch(more), 1), InvalidArgument);
       EXPECT_THROW(v.TakeFitMatrix(threads), InvalidArgument);
     }
   }
@@ -217,18 +216,15 @@ TEST(MemoFitTest, TransformDuringABatchFitIsRefused) {
   const auto analyzer = std::make_shared<const Analyzer>();
   const std::vector<std::string> first = {"الرئيس في القاهرة", "مدرسة الاطفال"};
   const std::vector<std::string> more = {"كلمات جديدة تماما هنا", "وصل الوفد الى القاهرة"};
-  auto batch = [](const std::vector<std::string>& d) {
-    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
-  };
   for (const int threads : {1, 2}) {
     Vectorizer v(VectorizerOptions(), analyzer);
-    v.Fit(batch(first), threads);
-    const SparseMatrix before = v.Transform(batch(more), threads);
+    v.Fit(TextBatch(first), threads);
+    const SparseMatrix before = v.Transform(TextBatch(more), threads);
     v.BeginFit(false, false);
-    v.AddBatch(batch(more), threads);
-    EXPECT_THROW(v.Transform(batch(more), threads), InvalidArgument);
+    v.AddBatch(TextBatch(more), threads);
+    EXPECT_THROW(v.Transform(TextBatch(more), threads), InvalidArgument);
     v.EndFit();
-    const SparseMatrix after = v.Transform(batch(more), threads);
+    const SparseMatrix after = v.Transform(TextBatch(more), threads);
     EXPECT_GT(after.nnz(), before.nnz());  // the new terms are features now
   }
 }
@@ -238,17 +234,14 @@ TEST(MemoFitTest, FailedRefitLeavesTheModelUnfitted) {
   const auto analyzer = std::make_shared<const Analyzer>();
   const std::vector<std::string> good = {"الرئيس في القاهرة", "مدرسة الاطفال"};
   const std::vector<std::string> bad = {"وصل الوفد", "\xD8 القاهرة"};
-  auto batch = [](const std::vector<std::string>& d) {
-    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
-  };
   for (const int threads : {1, 2}) {
     Vectorizer v(VectorizerOptions(), analyzer);
-    v.Fit(batch(good), threads);
-    ASSERT_GT(v.Transform(batch(good), 1).Value(0), 0.0);
-    EXPECT_THROW(v.Fit(batch(bad), threads), InvalidUtf8);
-    EXPECT_THROW(v.Transform(batch(good), 1), InvalidArgument);
-    v.Fit(batch(good), threads);  // and it can be fitted again
-    EXPECT_GT(v.Transform(batch(good), 1).Value(0), 0.0);
+    v.Fit(TextBatch(good), threads);
+    ASSERT_GT(v.Transform(TextBatch(good), 1).Value(0), 0.0);
+    EXPECT_THROW(v.Fit(TextBatch(bad), threads), InvalidUtf8);
+    EXPECT_THROW(v.Transform(TextBatch(good), 1), InvalidArgument);
+    v.Fit(TextBatch(good), threads);  // and it can be fitted again
+    EXPECT_GT(v.Transform(TextBatch(good), 1).Value(0), 0.0);
   }
 }
 
@@ -328,17 +321,14 @@ TEST_P(MemoTest, TransformThreadsShareTheWarmMemo) {
   VectorizerOptions o;
   o.weighting = Weighting::kCount;
   o.dtype = DType::kInt64;
-  auto batch = [](const std::vector<std::string>& d) {
-    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
-  };
   for (const int fit_threads : {1, 2}) {
     Vectorizer v(o, analyzer);
-    v.Fit(batch(seen), fit_threads);  // keeps its memos (a fit_transform frees them)
+    v.Fit(TextBatch(seen), fit_threads);  // keeps its memos (a fit_transform frees them)
     const std::vector<const std::vector<std::string>*> sets = {&unseen, &mixed, &seen};
     for (const int threads : {2, 3, 1, 2}) {
       for (const std::vector<std::string>* docs : sets) {
         const std::vector<Counts> want = Reference(*analyzer, *docs, &total);
-        const SparseMatrix t = v.Transform(batch(*docs), threads);
+        const SparseMatrix t = v.Transform(TextBatch(*docs), threads);
         ASSERT_EQ(t.n_rows, static_cast<std::int64_t>(docs->size()));
         for (std::size_t r = 0; r < docs->size(); ++r) {
           Counts expected;
@@ -367,16 +357,13 @@ TEST(MemoBaseTest, ThreadsLearningIsMergedIntoTheBase) {
     }
     return chunks.size();
   };
-  auto batch = [](const std::vector<std::string>& d) {
-    return DocumentBatch::FromTexts(std::vector<std::string_view>(d.begin(), d.end()));
-  };
   Vectorizer v(VectorizerOptions(), analyzer);
-  v.Fit(batch(seen), 1);
+  v.Fit(TextBatch(seen), 1);
   ASSERT_EQ(v.CachedChunkCounts(), std::vector<std::size_t>{distinct_chunks({&seen})});
-  const SparseMatrix one = v.Transform(batch(fresh), 1);
+  const SparseMatrix one = v.Transform(TextBatch(fresh), 1);
   Vectorizer w(VectorizerOptions(), analyzer);
-  w.Fit(batch(seen), 1);
-  const SparseMatrix two = w.Transform(batch(fresh), 2);
+  w.Fit(TextBatch(seen), 1);
+  const SparseMatrix two = w.Transform(TextBatch(fresh), 2);
   const std::vector<std::size_t> counts = w.CachedChunkCounts();
   ASSERT_FALSE(counts.empty());
   EXPECT_EQ(*std::max_element(counts.begin(), counts.end()), distinct_chunks({&seen, &fresh}));
