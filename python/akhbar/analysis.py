@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
+
+import numpy as np
 
 from akhbar import _core
 from akhbar._io import str_list
@@ -86,10 +89,10 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     if (
         not isinstance(ngram, (tuple, list))
         or len(ngram) != 2
-        or not all(isinstance(n, int) and not isinstance(n, bool) for n in ngram)
+        or not all(isinstance(n, numbers.Integral) and not isinstance(n, (bool, np.bool_)) for n in ngram)
     ):
         raise TypeError(f"ngram_range must be a pair of ints (min_n, max_n), not {ngram!r}")
-    if not 1 <= ngram[0] <= ngram[1]:
+    if not 1 <= ngram[0] <= ngram[1] or ngram[1] >= 2**31:
         raise ValueError(f"ngram_range must satisfy 1 <= min_n <= max_n, not {tuple(ngram)!r}")
     out["ngram_min"], out["ngram_max"] = int(ngram[0]), int(ngram[1])
 
@@ -196,14 +199,15 @@ def _rebuild_tokenizer(options: dict[str, bool]) -> Tokenizer:
 
 
 @functools.lru_cache(maxsize=16)
-def _cached_tokenizer(options: tuple[tuple[str, bool], ...]) -> Tokenizer:
-    return Tokenizer(**dict(options))
+def _cached_tokenizer(options: tuple[tuple[str, type, Any], ...]) -> Tokenizer:
+    return Tokenizer(**{k: v for k, _, v in options})
 
 
 def tokenize(text: str | bytes, errors: str = "strict", **options: bool) -> list[str]:
     """The normalised tokens of ``text``; see ``Tokenizer`` for the options (a tokeniser per option set is
     cached)."""
-    return _cached_tokenizer(tuple(sorted(options.items()))).tokenize(text, errors)
+    # (keyed with each value's type: 0 == False, so the tokeniser cached for False would serve punct=0 unchecked)
+    return _cached_tokenizer(tuple(sorted((k, type(v), v) for k, v in options.items()))).tokenize(text, errors)
 
 
 # ------------------------------------------------------------------------------------------------- stop words

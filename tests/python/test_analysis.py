@@ -225,6 +225,17 @@ def test_term_lists_are_not_tracked_by_the_garbage_collector():
     assert one[-1] == "more" and len(one) == 4
 
 
+def test_option_types_are_checked_the_same_way_everywhere():
+    # tokenize(punct=0) passed once punct=False was cached (0 == False); numpy ints in ngram_range were refused
+    # by the Analyzer though the vectorisers take them (found in review).
+    assert akhbar.tokenize("a, b", punct=False) == ["a", "b"]
+    with pytest.raises(TypeError, match="punct must be True or False"):
+        akhbar.tokenize("a, b", punct=0)
+    np = pytest.importorskip("numpy")
+    a = akhbar.Analyzer(ngram_range=(np.int64(1), np.int64(2)))
+    assert a("وصل الوفد") == akhbar.Analyzer(ngram_range=(1, 2))("وصل الوفد")
+
+
 def test_analyzer_options_validation():
     with pytest.raises(TypeError, match="unknown analyser option"):
         akhbar.Analyzer(stemer="light")
