@@ -530,7 +530,8 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         """The feature names (terms) in column order, as a numpy object array."""
         self._check_fitted()
         if self._names_cache is None:
-            self._names_cache = np.asarray(self._model.feature_names(), dtype=object)
+            with self._guard().reading():
+                self._names_cache = np.asarray(self._model.feature_names(), dtype=object)
         return self._names_cache.copy()
 
     @property
@@ -538,15 +539,17 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         """A dict term -> column (built on first access from the C++ vocabulary)."""
         self._check_fitted()
         if self._vocabulary_cache is None:
-            names = self._model.feature_names()
-            self._vocabulary_cache = dict(zip(names, range(len(names))))
+            with self._guard().reading():
+                names = self._model.feature_names()
+                self._vocabulary_cache = dict(zip(names, range(len(names))))
         return self._vocabulary_cache
 
     @property
     def document_frequencies_(self) -> np.ndarray:
         """Per feature, the number of fitted documents containing it."""
         self._check_fitted()
-        return self._model.document_frequencies()
+        with self._guard().reading():
+            return self._model.document_frequencies()
 
     @property
     def n_documents_(self) -> int:
@@ -559,6 +562,10 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         ``terms`` (the number of terms held: features and pruned terms, kept for exact partial_fit), and
         ``cache`` (the analysis cache kept between calls, see ``clear_cache``; not part of the model)."""
         self._check_fitted()
+        with self._guard().reading():
+            return self._memory_usage()
+
+    def _memory_usage(self) -> dict[str, int]:
         return {
             "vocabulary": self._model.vocabulary_bytes,
             "model": self._model.memory_bytes,
@@ -938,7 +945,8 @@ class TfidfVectorizer(_VocabularyVectorizer):
         self._check_fitted()
         if not self.use_idf:
             raise AttributeError("idf_ is defined only when use_idf=True")
-        idf = self._model.idf()
+        with self._guard().reading():
+            idf = self._model.idf()
         return idf.astype(np.float32) if self._model.dtype == "float32" else idf
 
 

@@ -238,6 +238,9 @@ class RelatedArticles:
         self.boilerplate_min_docs = _int_arg("boilerplate_min_docs", boilerplate_min_docs, 1)
         self.boilerplate_min_fraction = _real_arg("boilerplate_min_fraction", boilerplate_min_fraction, 0.0, 1.0)
         self.boilerplate_max_chars = _int_arg("boilerplate_max_chars", boilerplate_max_chars, 1)
+        if n_jobs is not None:
+            if _int_arg("n_jobs", n_jobs, -(2**31) + 1) == 0:  # (as the vectorisers and joblib)
+                raise ValueError("n_jobs == 0 has no meaning; use None for all cores, 1 for one thread")
         self.n_jobs = n_jobs
         self.progress = bool(progress)
         self._hasher = _core.MinHasher(int(num_perm), int(shingle_size), int(seed))
@@ -536,6 +539,8 @@ class RelatedArticles:
         if key in self._cache:
             I, S = self._cache[key]
             return I.copy(), S.copy()
+        if n_jobs is not None and _int_arg("n_jobs", n_jobs, -(2**31) + 1) == 0:
+            raise ValueError("n_jobs == 0 has no meaning; use None for the index's setting, 1 for one thread")
         jobs = self.n_jobs if n_jobs is None else n_jobs
         n = len(self)
         X = self._X

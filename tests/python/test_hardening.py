@@ -252,6 +252,8 @@ def test_out_of_range_numbers_raise_value_error_not_a_cast_error():
         lambda: akhbar.RelatedArticles(boilerplate_min_docs=0),
         lambda: akhbar.RelatedArticles(boilerplate_min_fraction=math.nan),
         lambda: akhbar.RelatedArticles(boilerplate_max_chars=-1),
+        lambda: akhbar.RelatedArticles(n_jobs=0),  # (as the vectorisers: 0 threads has no meaning)
+        lambda: index.all_related(n_jobs=0),
     ]
     for i, call in enumerate(calls):
         with pytest.raises(ValueError):
