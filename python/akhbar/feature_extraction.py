@@ -602,10 +602,18 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         if not strict:
             return b""
         info = {"class": type(self).__name__, _FORMAT_VERSION_KEY: 1, "params": _jsonable(params, type(self).__name__)}
-        fitted = getattr(self, "_fit_params", None)
-        if fitted is not None and fitted != params:
+        fitted = self._fit_params_if_changed()
+        if fitted is not None:
             info["fit_params"] = _jsonable(fitted, type(self).__name__)
         return json.dumps(info).encode()
+
+    def _fit_params_if_changed(self) -> dict[str, Any] | None:
+        """The parameters of the last fit if any has been set differently since, else None. (Compared whole,
+        by _frozen: `==` between pandas Series or numpy arrays is no single truth value.)"""
+        fitted = getattr(self, "_fit_params", None)
+        if fitted is None or _frozen(fitted) == _frozen(self.get_params()):
+            return None
+        return fitted
 
     def _fitted_analyzer_dict(self) -> dict[str, Any] | None:
         """The analyser options of the last fit: parameters set since take effect at the next fit, so that
@@ -658,11 +666,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     def __reduce__(self):
         if not self._is_fitted():
             return (_restore, (type(self), self.get_params(), None))
-        fitted = getattr(self, "_fit_params", None)
-        params = self.get_params()
         with self._guard().reading():
             state = self._model.to_bytes(b"")
-        return (_restore, (type(self), params, state, None if fitted == params else fitted))
+        return (_restore, (type(self), self.get_params(), state, self._fit_params_if_changed()))
 
 
 def _frozen(v: Any) -> Any:

@@ -614,3 +614,17 @@ def test_inverse_transform_of_a_wider_matrix_says_so():
     with pytest.raises(ValueError, match="columns but"):
         v.inverse_transform(np.ones((1, n + 1)))
     assert len(v.inverse_transform(np.ones((1, n - 1)))[0]) == n - 1  # narrower, as scikit-learn accepts
+
+
+def test_pickling_with_array_like_parameters():
+    # Comparing the fit's parameters with the current ones by `==` failed on a pandas Series ("truth value of
+    # a Series is ambiguous"): they are compared whole.
+    pd = pytest.importorskip("pandas")
+    docs = ["وصل الوفد الى القاهرة", "مدرسة الاطفال في القاهرة"]
+    v = akhbar.TfidfVectorizer(stop_words=pd.Series(["وصل", "في"])).fit(docs)
+    expected = v.transform(docs)
+    assert (pickle.loads(pickle.dumps(v)).transform(docs) != expected).nnz == 0
+    v.set_params(stop_words=pd.Series(["في"]))
+    copy = pickle.loads(pickle.dumps(v))
+    assert (copy.transform(docs) != expected).nnz == 0
+    assert list(copy.get_params()["stop_words"]) == ["في"]
