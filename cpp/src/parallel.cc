@@ -43,18 +43,20 @@ void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,
       }
     }
   };
+  RunWorkers(static_cast<int>(threads), [&](int) { worker(); });  // (results never depend on how many run)
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+void RunWorkers(int n_workers, const std::function<void(int)>& worker) {
   std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  // A thread the system refuses (too many, no memory for its stack) is not needed: the others take its
-  // chunks, and results never depend on how many threads run. (Thrown past the joinable threads, the error
-  // would terminate the process.)
+  pool.reserve(static_cast<std::size_t>(std::max(n_workers - 1, 0)));
+  // (Thrown past the joinable threads, the refusal would terminate the process.)
   try {
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    for (int w = 1; w < n_workers; ++w) pool.emplace_back(worker, w);
   } catch (const std::system_error&) {
   }
-  worker();
+  worker(0);
   for (auto& th : pool) th.join();
-  if (first_error) std::rethrow_exception(first_error);
 }
 
 }  // namespace akhbar

@@ -5,8 +5,6 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
-#include <system_error>
-#include <thread>
 #include <limits>
 #include <string>
 #include <utility>
@@ -384,13 +382,7 @@ void AllPairsTopK::Process(std::size_t begin, std::size_t end) {
       failed = true;
     }
   };
-  std::vector<std::thread> pool;
-  try {  // (a thread the system refuses is not needed: the others take its rows, as in ParallelFor)
-    for (int t = 1; t < threads_; ++t) pool.emplace_back(worker, t);
-  } catch (const std::system_error&) {
-  }
-  worker(0);
-  for (auto& th : pool) th.join();
+  RunWorkers(threads_, worker);  // (each worker takes rows from `next`: a thread not started takes none)
   if (error) std::rethrow_exception(error);
 }
 

@@ -19,6 +19,11 @@ int ResolveThreads(int requested) noexcept;
 void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,
                  const std::function<void(std::size_t begin, std::size_t end)>& fn);
 
+// Calls worker(0) on the calling thread and worker(1) .. worker(n_workers - 1) on threads of their own, then
+// joins them. A thread the system refuses (too many, no memory for its stack) is not started: the workers must
+// take their work from a shared queue, so that the others do its share. worker must not throw.
+void RunWorkers(int n_workers, const std::function<void(int worker)>& worker);
+
 }  // namespace akhbar
 
 #endif  // AKHBAR_PARALLEL_H_
