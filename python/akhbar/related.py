@@ -144,6 +144,13 @@ def _real_arg(name: str, value: Any, lo: float = -math.inf, hi: float = math.inf
     return v
 
 
+def _jobs_arg(n_jobs: Any, none_means: str) -> Any:
+    """`n_jobs` checked: None or an int other than 0 (as the vectorisers and joblib: 0 threads has no meaning)."""
+    if n_jobs is not None and _int_arg("n_jobs", n_jobs, -(2**31) + 1) == 0:
+        raise ValueError(f"n_jobs == 0 has no meaning; use None for {none_means}, 1 for one thread")
+    return n_jobs
+
+
 def _id_column(values: Any, n: int) -> list | None:
     """The ids as str or int (numpy integers made int): what a saved index can give back as they were."""
     out = _column(values, n, "ids", kind=None)
@@ -238,10 +245,7 @@ class RelatedArticles:
         self.boilerplate_min_docs = _int_arg("boilerplate_min_docs", boilerplate_min_docs, 1)
         self.boilerplate_min_fraction = _real_arg("boilerplate_min_fraction", boilerplate_min_fraction, 0.0, 1.0)
         self.boilerplate_max_chars = _int_arg("boilerplate_max_chars", boilerplate_max_chars, 1)
-        if n_jobs is not None:
-            if _int_arg("n_jobs", n_jobs, -(2**31) + 1) == 0:  # (as the vectorisers and joblib)
-                raise ValueError("n_jobs == 0 has no meaning; use None for all cores, 1 for one thread")
-        self.n_jobs = n_jobs
+        self.n_jobs = _jobs_arg(n_jobs, "all cores")
         self.progress = bool(progress)
         self._hasher = _core.MinHasher(int(num_perm), int(shingle_size), int(seed))
         self._reset()
@@ -539,9 +543,7 @@ class RelatedArticles:
         if key in self._cache:
             I, S = self._cache[key]
             return I.copy(), S.copy()
-        if n_jobs is not None and _int_arg("n_jobs", n_jobs, -(2**31) + 1) == 0:
-            raise ValueError("n_jobs == 0 has no meaning; use None for the index's setting, 1 for one thread")
-        jobs = self.n_jobs if n_jobs is None else n_jobs
+        jobs = self.n_jobs if _jobs_arg(n_jobs, "the index's setting") is None else n_jobs
         n = len(self)
         X = self._X
         # Each pair is scored once (symmetry) and offered to both articles; rows in chunks for the progress bar
