@@ -576,10 +576,10 @@ struct ChunkCounts {
 std::vector<std::size_t> SplitEvenly(const DocumentBatch& docs, std::size_t parts) {
   const std::size_t n = docs.size();
   parts = std::max<std::size_t>(std::min(parts, n), 1);
-  std::vector<std::size_t> bounds{0};
+  if (parts == 1) return {0, n};
   std::vector<std::size_t> end_of(n);  // text up to the end of each document
   std::size_t total = 0;
-  for (std::size_t i = 0; i < n && parts > 1; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     const std::size_t size = docs.CheapSize(i);
     if (size == DocumentBatch::kUnknownSize) {
       total = 0;  // (a size not at hand: equal numbers of documents)
@@ -588,6 +588,7 @@ std::vector<std::size_t> SplitEvenly(const DocumentBatch& docs, std::size_t part
     total += size + 1;
     end_of[i] = total;
   }
+  std::vector<std::size_t> bounds{0};
   for (std::size_t p = 1; p < parts; ++p) {
     std::size_t at;
     if (total == 0) {
