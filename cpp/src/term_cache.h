@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "akhbar/pod_array.h"
+#include "akhbar/prefetch.h"
 #include "akhbar/vocabulary.h"
 
 namespace akhbar {
@@ -153,7 +154,7 @@ class TokenMemo {
   }
 
   // Starts loading the slot of `key` into the cache.
-  void Prefetch(const Key& key) const noexcept { __builtin_prefetch(&entries_[key.h >> shift_]); }
+  void Prefetch(const Key& key) const noexcept { PrefetchLine(&entries_[key.h >> shift_]); }
 
   // The entry of `key`. *found tells whether it existed; a new entry has its key set and its values left for
   // the caller to fill before the next call. O(1) expected.
@@ -311,7 +312,7 @@ class PairCache {
   }
   void Put(std::uint32_t a, std::uint32_t b, std::uint32_t id) noexcept { entries_[Slot(a, b)] = Entry{a, b, id}; }
   // Starts loading the slot of (a, b) into the cache (a Get some pairs later).
-  void Prefetch(std::uint32_t a, std::uint32_t b) const noexcept { __builtin_prefetch(&entries_[Slot(a, b)]); }
+  void Prefetch(std::uint32_t a, std::uint32_t b) const noexcept { PrefetchLine(&entries_[Slot(a, b)]); }
   void Clear() { std::fill(entries_.begin(), entries_.end(), Entry()); }
   // Forgets the pairs whose id is `first` or more.
   void EraseIdsFrom(std::uint32_t first) {

@@ -17,6 +17,7 @@
 
 #include "akhbar/error.h"
 #include "akhbar/parallel.h"
+#include "akhbar/prefetch.h"
 #include "akhbar/pod_array.h"
 #include "akhbar/serialize.h"
 #include "akhbar/utf8.h"
@@ -997,7 +998,7 @@ class TermStream {
     std::uint32_t* out = ids_.data();
     for (std::size_t j = 0; j < nc; ++j) {
       if (j + 4 < nc && (spans_[j + 4].second & ~kFromBase) != 1) {
-        __builtin_prefetch(keys_of(spans_[j + 4].second) + spans_[j + 4].first);
+        internal::PrefetchLine(keys_of(spans_[j + 4].second) + spans_[j + 4].first);
       }
       const auto [off, aux] = spans_[j];
       const bool from_base = (aux & kFromBase) != 0;
@@ -1142,7 +1143,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
           CountSlot* c = slots.data();
           const std::size_t n_ids = ids.size();
           for (std::size_t j = 0; j < n_ids; ++j) {
-            if (j + kSlotsAhead < n_ids) __builtin_prefetch(c + ids[j + kSlotsAhead]);
+            if (j + kSlotsAhead < n_ids) internal::PrefetchLine(c + ids[j + kSlotsAhead]);
             const std::uint32_t id = ids[j];
             touched.Add(id, c[id].count++ == 0);
           }
@@ -1397,7 +1398,9 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
     column_of_term_.assign(terms_.size(), Vocabulary::kNotFound);
     const std::size_t n_features = feature_term_.size();
     for (std::uint32_t col = 0; col < n_features; ++col) {
-      if (col + kSlotsAhead < n_features) __builtin_prefetch(column_of_term_.data() + feature_term_[col + kSlotsAhead], 1);
+      if (col + kSlotsAhead < n_features) {
+        internal::PrefetchLine(column_of_term_.data() + feature_term_[col + kSlotsAhead]);
+      }
       column_of_term_[feature_term_[col]] = col;
     }
   }
@@ -1405,7 +1408,9 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
   if (options_.use_idf && options_.weighting != Weighting::kCount) {
     idf_.resize(feature_term_.size());
     for (std::size_t col = 0; col < feature_term_.size(); ++col) {
-      if (col + kSlotsAhead < feature_term_.size()) __builtin_prefetch(df_.data() + feature_term_[col + kSlotsAhead]);
+      if (col + kSlotsAhead < feature_term_.size()) {
+        internal::PrefetchLine(df_.data() + feature_term_[col + kSlotsAhead]);
+      }
       const double df = df_[feature_term_[col]];
       if (options_.weighting == Weighting::kTfidf) {
         const double s = options_.smooth_idf ? 1.0 : 0.0;
@@ -1457,7 +1462,7 @@ SparseMatrix Vectorizer::TakeFitMatrix(int n_threads) {
         std::size_t kept = 0;
         for (std::uint64_t k = start; k < row_end; ++k) {
           // The columns of rare terms are far apart (millions of n-grams): load them a few entries ahead.
-          if (k + kSlotsAhead < n_keys) __builtin_prefetch(column_of_term_.data() + seg.keys[k + kSlotsAhead]);
+          if (k + kSlotsAhead < n_keys) internal::PrefetchLine(column_of_term_.data() + seg.keys[k + kSlotsAhead]);
           const std::uint32_t c = seg.counts[k] == 255 ? seg.large[large_in++] : seg.counts[k];
           const std::uint32_t col = column_of_term_[seg.keys[k]];
           row[kept] = (static_cast<std::uint64_t>(col) << 32) | c;
@@ -1611,7 +1616,7 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
             if (o.weighting == Weighting::kTfidf) {
               if (o.sublinear_tf) tf = std::log(tf) + 1.0;
               if (!idf_.empty()) {
-                if (k + kSlotsAhead < len) __builtin_prefetch(idf_.data() + cols[k + kSlotsAhead]);
+                if (k + kSlotsAhead < len) internal::PrefetchLine(idf_.data() + cols[k + kSlotsAhead]);
                 tf *= idf_[cols[k]];
               }
             }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "akhbar/pod_array.h"
+#include "akhbar/prefetch.h"
 #include "akhbar/serialize.h"
 
 namespace akhbar {
@@ -42,16 +43,16 @@ class Vocabulary {
 
   // Starts loading the table slot of a term with HashTerm `hash` into the cache (before Find or Insert).
   void Prefetch(std::uint64_t hash) const noexcept {
-    if (!table_.empty()) __builtin_prefetch(&table_[HomeSlot(static_cast<std::uint32_t>(hash ^ (hash >> 32)))]);
+    if (!table_.empty()) internal::PrefetchLine(&table_[HomeSlot(static_cast<std::uint32_t>(hash ^ (hash >> 32)))]);
   }
   // The next two loads of a Find or Insert, once its slot is in the cache (after Prefetch): the offsets of
   // the first term with the same 32-bit hash (PrefetchCandidate), then, once those are in the cache too, its
   // text (PrefetchText). Issued for many terms in turn, their cache misses overlap. No effect on results.
   void PrefetchCandidate(std::uint64_t hash) const noexcept {
-    if (const std::uint32_t id = Candidate(hash); id != kNotFound) __builtin_prefetch(&offsets_[id]);
+    if (const std::uint32_t id = Candidate(hash); id != kNotFound) internal::PrefetchLine(&offsets_[id]);
   }
   void PrefetchText(std::uint64_t hash) const noexcept {
-    if (const std::uint32_t id = Candidate(hash); id != kNotFound) __builtin_prefetch(arena_.data() + offsets_[id]);
+    if (const std::uint32_t id = Candidate(hash); id != kNotFound) internal::PrefetchLine(arena_.data() + offsets_[id]);
   }
 
   // Id of `term`, adding it with the next id if absent; `*added` (if not null) tells which. O(1) amortised.
