@@ -228,19 +228,21 @@ std::vector<NearDuplicatePair> FindNearDuplicates(const std::uint32_t* signature
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  std::vector<float> estimate(candidates.size());
+  // (In double, as the threshold: a float estimate of exactly the threshold, such as 70 / 100 for 0.7, can
+  // fall below it.)
+  std::vector<double> estimate(candidates.size());
   ParallelFor(candidates.size(), n_threads, 4096, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       const std::size_t x = static_cast<std::size_t>(candidates[i] >> 32);
       const std::size_t y = static_cast<std::size_t>(candidates[i] & 0xFFFFFFFFu);
-      estimate[i] = static_cast<float>(EstimateJaccard(signatures + x * m, signatures + y * m, num_perm));
+      estimate[i] = EstimateJaccard(signatures + x * m, signatures + y * m, num_perm);
     }
   });
   std::vector<NearDuplicatePair> out;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (estimate[i] >= threshold) {
       out.push_back({static_cast<std::int32_t>(candidates[i] >> 32),
-                     static_cast<std::int32_t>(candidates[i] & 0xFFFFFFFFu), estimate[i]});
+                     static_cast<std::int32_t>(candidates[i] & 0xFFFFFFFFu), static_cast<float>(estimate[i])});
     }
   }
   return out;

@@ -69,6 +69,24 @@ TEST(MinHash, OptimalParamsFitThreshold) {
   EXPECT_THROW(OptimalLshParams(1.0, 128), InvalidArgument);
 }
 
+// A pair whose estimate is exactly the threshold is kept ("at least"): 7 of 10 equal values is 0.7, which as a
+// float is below the double 0.7.
+TEST(MinHash, NearDuplicatesKeepAnEstimateEqualToTheThreshold) {
+  std::vector<std::uint32_t> sig(2 * 10);
+  for (std::uint32_t k = 0; k < 10; ++k) {
+    sig[k] = 100 + k;
+    sig[10 + k] = k < 7 ? 100 + k : 500 + k;  // 7 of 10 positions agree
+  }
+  ASSERT_EQ(EstimateJaccard(&sig[0], &sig[10], 10), 0.7);
+  ASSERT_LT(static_cast<float>(0.7), 0.7);
+  const auto pairs = FindNearDuplicates(sig.data(), 2, 10, 0.7, LshParams{10, 1}, 1);
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_EQ(pairs[0].a, 0);
+  EXPECT_EQ(pairs[0].b, 1);
+  EXPECT_FLOAT_EQ(pairs[0].jaccard, 0.7f);
+  EXPECT_TRUE(FindNearDuplicates(sig.data(), 2, 10, 0.71, LshParams{10, 1}, 1).empty());
+}
+
 // LSH output against brute force over every pair: every reported pair is right, and nearly all pairs far above
 // the threshold are found. Identical for 1 and 2 threads.
 TEST(MinHash, NearDuplicatesAgainstBruteForce) {
