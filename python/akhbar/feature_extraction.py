@@ -445,6 +445,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def _set_model(self, model) -> None:
         self._model = model
+        # A new object at every fit and partial fit: what a RelatedArticles index built on this vectoriser checks
+        # to tell that its columns are still the vectoriser's features.
+        self._fit_token = object()
         self._names_cache = None
         self._vocabulary_cache = None
         self.fixed_vocabulary_ = bool(model.fixed_vocabulary)

@@ -92,18 +92,60 @@ def _default_vectorizer(options: dict[str, Any]):
 
 def _prepare_matrix(X: Any) -> sp.csr_matrix:
     """X as a canonical float32 CSR matrix with l2-normalised rows (cosine = dot product)."""
-    if not sp.issparse(X):
-        X = sp.csr_matrix(np.asarray(X, dtype=np.float32))
-    X = sp.csr_matrix(X, dtype=np.float32, copy=True)
+    if X is None or isinstance(X, (str, bytes)):
+        raise TypeError(f"X must be a matrix (scipy.sparse or array-like), not {type(X).__name__}")
+    if sp.issparse(X):
+        X = sp.csr_matrix(X, copy=True)
+    else:
+        dense = np.asarray(X)
+        if dense.ndim != 2:
+            raise ValueError(f"X must be a 2-D matrix, not {dense.ndim}-D")
+        X = sp.csr_matrix(dense)
+    # The arithmetic in the input's precision (float32 stays float32), then float32.
+    X = X.astype(np.float32 if X.dtype == np.float32 else np.float64, copy=False)
     X.sum_duplicates()
     X.sort_indices()
     if X.nnz and not np.all(np.isfinite(X.data)):
         raise ValueError("the document-term matrix holds NaN or infinite values")
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1), dtype=np.float64).ravel())
-    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-    X.data *= np.repeat(scale, np.diff(X.indptr)).astype(np.float32)
-    X.indices = X.indices.astype(np.int32, copy=False)
-    return X
+    # Each row is divided by its largest magnitude before its squares are summed: squares of 1e20 or of 1e-25
+    # leave float32's range, which zeroed such rows.
+    counts = np.diff(X.indptr)
+    filled = counts > 0
+    starts = X.indptr[:-1][filled]
+    peak = np.zeros(X.shape[0], dtype=X.dtype)
+    if X.nnz:
+        peak[filled] = np.maximum.reduceat(np.abs(X.data), starts)
+    data = X.data / np.repeat(np.where(peak > 0, peak, 1), counts)  # (1 / peak overflows for subnormal peaks)
+    squares = np.zeros(X.shape[0], dtype=X.dtype)
+    if X.nnz:
+        squares[filled] = np.add.reduceat(data * data, starts)
+    data *= np.repeat(np.divide(1, np.sqrt(squares), out=np.zeros_like(squares), where=squares > 0), counts)
+    return sp.csr_matrix((data.astype(np.float32), X.indices.astype(np.int32, copy=False), X.indptr), shape=X.shape)
+
+
+def _bool_arg(name: str, value: Any) -> bool:
+    """`value` if it is a bool: "no" or 0 read as flags would be taken silently."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
+    return bool(value)
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, pandas' NaT and NA: a missing entry in a column (pandas gives these for empty cells)."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):  # (pandas.NA's comparisons are NA)
+        return True
+    if isinstance(value, (float, np.floating)):
+        return math.isnan(value)
+    return isinstance(value, np.datetime64) and bool(np.isnat(value))
+
+
+def _check_text(value: str, name: str) -> None:
+    """A str that can be saved: lone surrogates (which Python allows in str) have no UTF-8 form."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError(f"{name} holds a lone surrogate (U+{ord(value[e.start]):04X} at {e.start}), which is not "
+                         "text and cannot be saved") from None
 
 
 def _texts_list(texts: Any, name: str = "texts") -> list[str]:
@@ -115,13 +157,19 @@ def _column(values: Any, n: int, name: str, kind: type | None = str) -> list | N
         return None
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{name} must be a sequence with one entry per text, not a single {type(values).__name__}")
+    if isinstance(values, (set, frozenset, dict)):
+        raise TypeError(f"{name} must be an ordered sequence with one entry per text, not a {type(values).__name__}")
     out = list(values)
     if len(out) != n:
         raise ValueError(f"{name} has {len(out)} entries but there are {n} texts")
     if kind is str:
         for i, v in enumerate(out):
-            if v is not None and not isinstance(v, str):
+            if _is_missing(v):
+                out[i] = None
+            elif not isinstance(v, str):
                 raise TypeError(f"{name}[{i}] must be str or None, not {type(v).__name__}")
+            else:
+                _check_text(v, f"{name}[{i}]")
     return out
 
 
@@ -161,11 +209,13 @@ def _id_column(values: Any, n: int) -> list | None:
             out[i] = v = int(v)
         if isinstance(v, bool) or not isinstance(v, (str, int)):
             raise TypeError(f"ids[{i}] must be a str or int, not {type(v).__name__}")
+        if isinstance(v, str):
+            _check_text(v, f"ids[{i}]")
     return out
 
 
 def _parse_date(value: Any, where: str) -> np.datetime64:
-    if value is None or (isinstance(value, str) and value == "") or value != value:  # (NaN, pandas' NaT)
+    if _is_missing(value) or (isinstance(value, str) and value == ""):
         return np.datetime64("NaT", "s")
     if isinstance(value, np.datetime64):
         return value.astype("datetime64[s]")
@@ -194,6 +244,26 @@ def _vectorizer_width(vectorizer) -> int | None:
         return int(vectorizer.n_features)
     vocabulary = getattr(vectorizer, "vocabulary_", None)
     return len(vocabulary) if vocabulary is not None else None
+
+
+def _fit_state(vectorizer) -> tuple | None:
+    """What changes when `vectorizer` is refitted, compared by identity: akhbar's vectorisers make a new token at
+    every fit and partial fit, scikit-learn's a new ``vocabulary_``. None for a vectoriser without such state
+    (hashing vectorisers: their columns do not depend on a fit)."""
+    token = getattr(vectorizer, "_fit_token", None)
+    if token is not None:
+        return (token, None)
+    vocabulary = getattr(vectorizer, "vocabulary_", None)
+    if vocabulary is not None:
+        return (vocabulary, len(vocabulary))
+    return None
+
+
+def _same_fit(state: tuple | None, vectorizer) -> bool:
+    now = _fit_state(vectorizer)
+    if state is None or now is None:
+        return state is None and now is None
+    return state[0] is now[0] and state[1] == now[1]
 
 
 class RelatedArticles:
@@ -232,6 +302,9 @@ class RelatedArticles:
         progress: bool = True,
         **vectorizer_options: Any,
     ) -> None:
+        if vectorizer is not None and not (hasattr(vectorizer, "fit_transform") and hasattr(vectorizer, "transform")):
+            raise TypeError(f"vectorizer must have fit_transform and transform (scikit-learn's interface), not be a "
+                            f"{type(vectorizer).__name__}")
         if vectorizer is not None and vectorizer_options:
             raise TypeError(
                 "vectoriser options " + ", ".join(sorted(vectorizer_options)) + " apply to the default vectoriser "
@@ -241,12 +314,12 @@ class RelatedArticles:
         shingle_size = _int_arg("shingle_size", shingle_size, 1, 1 << 16)
         seed = _int_arg("seed", seed, 0, 2**63 - 1)
         self.vectorizer = vectorizer if vectorizer is not None else _default_vectorizer(vectorizer_options)
-        self.strip_boilerplate = bool(strip_boilerplate)
+        self.strip_boilerplate = _bool_arg("strip_boilerplate", strip_boilerplate)
         self.boilerplate_min_docs = _int_arg("boilerplate_min_docs", boilerplate_min_docs, 1)
         self.boilerplate_min_fraction = _real_arg("boilerplate_min_fraction", boilerplate_min_fraction, 0.0, 1.0)
         self.boilerplate_max_chars = _int_arg("boilerplate_max_chars", boilerplate_max_chars, 1)
         self.n_jobs = _jobs_arg(n_jobs, "all cores")
-        self.progress = bool(progress)
+        self.progress = _bool_arg("progress", progress)
         self._hasher = _core.MinHasher(int(num_perm), int(shingle_size), int(seed))
         self._reset()
 
@@ -266,6 +339,7 @@ class RelatedArticles:
         self._topk = None
         self._cache: dict = {}
         self._feature_names: np.ndarray | None = None
+        self._fit_state: tuple | None = None  # the vectoriser's fit the matrix's columns belong to
 
     @property
     def options(self) -> dict[str, Any]:
@@ -280,20 +354,24 @@ class RelatedArticles:
             "seed": int(self._hasher.seed),
         }
 
-    def _codes(self, sources: list | None, n: int, grow: bool) -> np.ndarray:
+    def _codes(self, sources: list | None, n: int, grow: bool, codes: dict[str, int] | None = None) -> np.ndarray:
+        """Each source's code in `codes` (default: the index's); new sources get the next codes, kept if `grow`."""
+        if codes is None:
+            codes = self._source_codes
         if sources is None:
             return np.full(n, -1, dtype=np.int32)
         out = np.empty(n, dtype=np.int32)
+        new: dict[str, int] = {}
         for i, s in enumerate(sources):
             if s is None:
                 out[i] = -1
                 continue
-            code = self._source_codes.get(s)
+            code = codes.get(s, new.get(s))
             if code is None:
-                code = len(self._source_codes)
-                if grow:
-                    self._source_codes[s] = code
+                code = new[s] = len(codes) + len(new)
             out[i] = code
+        if grow:
+            codes.update(new)
         return out
 
     def fit(
@@ -309,23 +387,41 @@ class RelatedArticles:
         texts = _texts_list(texts)
         if not texts:
             raise ValueError("RelatedArticles.fit needs at least one article; got none")
-        self._reset()
-        self._set_metadata(len(texts), ids, titles, sources, dates)
-        codes = self._codes(self._sources, len(texts), grow=True)
+        # Built aside, then put in place: a fit that fails leaves the index as it was (but for its vectoriser,
+        # which the index then refuses to use: see _check_vectorizer).
+        meta = self._metadata(len(texts), ids, titles, sources, dates)
+        source_codes: dict[str, int] = {}
+        codes = self._codes(meta["_sources"], len(texts), grow=True, codes=source_codes)
+        boilerplate = None
         with _progress_bar(self.progress, total=3, desc="indexing", unit="step") as bar:
             if self.strip_boilerplate:
-                self._boilerplate = _core.Boilerplate.find(
+                boilerplate = _core.Boilerplate.find(
                     texts, codes, self.boilerplate_min_docs, self.boilerplate_min_fraction,
                     self.boilerplate_max_chars, self.n_jobs,
                 )
-                texts = self._boilerplate.strip_batch(texts, codes, self.n_jobs)
+                texts = boilerplate.strip_batch(texts, codes, self.n_jobs)
             bar.update(1)
-            X = _prepare_matrix(self.vectorizer.fit_transform(texts))
+            X = self._rows(self.vectorizer.fit_transform(texts), len(texts), "fit_transform")
             bar.update(1)
-            self._signatures = self._hasher.signatures(texts, self.n_jobs)
+            signatures = self._hasher.signatures(texts, self.n_jobs)
             bar.update(1)
+        self._reset()
+        self.__dict__.update(meta)
+        self._source_codes = source_codes
+        self._boilerplate = boilerplate
+        self._signatures = signatures
         self._set_matrix(X)
+        self._fit_state = _fit_state(self.vectorizer)
         return self
+
+    def _rows(self, X: Any, n: int, method: str) -> sp.csr_matrix:
+        """The vectoriser's matrix for n texts, prepared: one row per text, or ValueError (rows dropped or added
+        would give every later article another's metadata)."""
+        X = _prepare_matrix(X)
+        if X.shape[0] != n:
+            raise ValueError(f"the vectoriser's {method} returned {X.shape[0]} rows for {n} texts; it must return "
+                             "one row per text")
+        return X
 
     @classmethod
     def from_vectorizer(
@@ -343,6 +439,10 @@ class RelatedArticles:
         enable ``near_duplicates`` (MinHash needs the words). No boilerplate is stripped (the matrix is given)."""
         self = cls(vectorizer, strip_boilerplate=False, **options)
         X = _prepare_matrix(X)
+        width = _vectorizer_width(vectorizer)
+        if width is not None and width != X.shape[1]:
+            raise ValueError(f"X has {X.shape[1]} columns but the vectoriser gives {width} features: X must be the "
+                             "matrix this vectoriser made")
         self._set_metadata(X.shape[0], ids, titles, sources, dates)
         self._codes(self._sources, X.shape[0], grow=True)
         if texts is not None:
@@ -351,24 +451,32 @@ class RelatedArticles:
                 raise ValueError(f"texts has {len(texts)} entries but X has {X.shape[0]} rows")
             self._signatures = self._hasher.signatures(texts, self.n_jobs)
         self._set_matrix(X)
+        self._fit_state = _fit_state(vectorizer)
         return self
 
     def _set_metadata(self, n: int, ids, titles, sources, dates) -> None:
-        self._ids = _id_column(ids, n)
-        if self._ids is not None:
-            self._id_map = {}
-            for i, v in enumerate(self._ids):
-                if v in self._id_map:
-                    raise ValueError(f"ids[{i}] = {v!r} repeats ids[{self._id_map[v]}]")
-                self._id_map[v] = i
-        self._titles = _column(titles, n, "titles")
-        self._sources = _column(sources, n, "sources")
-        self._dates = None
-        self._dates64 = None
+        self.__dict__.update(self._metadata(n, ids, titles, sources, dates))
+
+    @staticmethod
+    def _metadata(n: int, ids, titles, sources, dates) -> dict[str, Any]:
+        """The index's metadata fields for n articles, checked (nothing is changed)."""
+        meta: dict[str, Any] = {"_ids": _id_column(ids, n), "_id_map": None}
+        if meta["_ids"] is not None:
+            id_map: dict = {}
+            for i, v in enumerate(meta["_ids"]):
+                if v in id_map:
+                    raise ValueError(f"ids[{i}] = {v!r} repeats ids[{id_map[v]}]")
+                id_map[v] = i
+            meta["_id_map"] = id_map
+        meta["_titles"] = _column(titles, n, "titles")
+        meta["_sources"] = _column(sources, n, "sources")
+        meta["_dates"] = meta["_dates64"] = None
         if dates is not None:
             raw = _column(dates, n, "dates", kind=None)
-            self._dates64 = np.array([_parse_date(d, f"dates[{i}]") for i, d in enumerate(raw)], dtype="datetime64[s]")
-            self._dates = [None if np.isnat(d) else str(d) for d in self._dates64]
+            dates64 = np.array([_parse_date(d, f"dates[{i}]") for i, d in enumerate(raw)], dtype="datetime64[s]")
+            meta["_dates64"] = dates64
+            meta["_dates"] = [None if np.isnat(d) else str(d) for d in dates64]
+        return meta
 
     def _set_matrix(self, X: sp.csr_matrix) -> None:
         # The C++ index reads these arrays in place: read-only, so that `matrix` cannot be changed under it.
@@ -418,9 +526,18 @@ class RelatedArticles:
         names = {code: name for name, code in self._source_codes.items()}
         return [(names.get(code), line, count) for code, line, count in self._boilerplate.lines()]
 
+    def _check_vectorizer(self) -> None:
+        """ValueError if the vectoriser is no longer the fit the index's columns come from."""
+        if not _same_fit(self._fit_state, self.vectorizer):
+            raise ValueError(
+                "the index's vectoriser was refitted or replaced after the index was built, so its features are no "
+                "longer the index's columns: build the index again (fit), or use another vectoriser for other work"
+            )
+
     def _transform(self, texts: list[str]) -> sp.csr_matrix:
         """The rows of ``texts`` by the index's vectoriser, which must still give the index's columns."""
-        X = _prepare_matrix(self.vectorizer.transform(texts))
+        self._check_vectorizer()
+        X = self._rows(self.vectorizer.transform(texts), len(texts), "transform")
         if X.shape[1] != self._X.shape[1]:
             raise ValueError(
                 f"the vectoriser gives {X.shape[1]} features but the index has {self._X.shape[1]} columns: it was "
@@ -489,9 +606,11 @@ class RelatedArticles:
         self._check_built()
         k = self._check_k(k)
         min_score = _real_arg("min_score", min_score)
+        exclude_same_source = _bool_arg("exclude_same_source", exclude_same_source)
         if within_days is not None:
             within_days = _real_arg("within_days", within_days, 0.0)
         index, row = self._resolve(query)
+        k = min(k, max(len(self) - (index is not None), 1))  # (no more can be found: k sizes the search's heaps)
         allowed = None
         if exclude_same_source or within_days is not None:
             if index is None:
@@ -531,19 +650,19 @@ class RelatedArticles:
 
     def all_related(self, k: int = 10, n_jobs: int | None = None, as_frame: bool = False, min_score: float = 0.0):
         """For every article, its ``k`` most similar other articles: ``(indices, scores)``, arrays of shape
-        ``(n, k)`` (int32, float32), best first, ties by smaller index, ``-1`` / ``0`` where fewer than ``k``
-        articles share a term. Exact cosine, blockwise and multi-threaded (``n_jobs``, None: the index's
+        ``(n, k)`` (int32, float32; k at most n - 1), best first, ties by smaller index, ``-1`` / ``0`` where
+        fewer than ``k`` articles share a term. Exact cosine, blockwise and multi-threaded (``n_jobs``, None: the index's
         setting); identical for any thread count. ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
         self._check_built()
-        k = self._check_k(k)
+        k = min(self._check_k(k), max(len(self) - 1, 1))
         min_score = _real_arg("min_score", min_score)
-        if as_frame:
+        jobs = self.n_jobs if _jobs_arg(n_jobs, "the index's setting") is None else n_jobs
+        if _bool_arg("as_frame", as_frame):
             return self.to_frame(k=k, n_jobs=n_jobs, min_score=min_score)
         key = ("all_related", k, min_score)
         if key in self._cache:
             I, S = self._cache[key]
             return I.copy(), S.copy()
-        jobs = self.n_jobs if _jobs_arg(n_jobs, "the index's setting") is None else n_jobs
         n = len(self)
         X = self._X
         # Each pair is scored once (symmetry) and offered to both articles; rows in chunks for the progress bar
@@ -584,6 +703,7 @@ class RelatedArticles:
         or id, or a text), as ``(term, contribution)``, largest first; the contributions of all shared terms add
         up to the score."""
         self._check_built()
+        self._check_vectorizer()
         top = _int_arg("top", top, 1)
         _, ra = self._resolve(a, "a")
         _, rb = self._resolve(b, "b")
@@ -612,43 +732,41 @@ class RelatedArticles:
         self._check_built()
         texts = _texts_list(texts)
         n_old, n_new = len(self), len(texts)
-        meta = {}
+        # Everything is checked and computed first, and the index changed only at the end: a failed add leaves
+        # it as it was.
         for name, values, own in (("ids", ids, self._ids), ("titles", titles, self._titles),
-                                  ("sources", sources, self._sources)):
-            col = _id_column(values, n_new) if name == "ids" else _column(values, n_new, name)
-            if own is not None and col is None:
+                                  ("sources", sources, self._sources), ("dates", dates, self._dates)):
+            if own is not None and values is None:
                 raise ValueError(f"the index has {name}: pass {name}= for the added articles too")
-            if own is None and col is not None:
+            if own is None and values is not None:
                 raise ValueError(f"the index was built without {name}; {name}= cannot be given to add()")
-            meta[name] = col
-        if (self._dates64 is not None) != (dates is not None):
-            raise ValueError("pass dates= to add() exactly when the index has dates")
-        if meta["ids"] is not None:
-            for i, v in enumerate(meta["ids"]):
-                if v in self._id_map or meta["ids"].index(v) != i:
+        meta = self._metadata(n_new, ids, titles, sources, dates)
+        if meta["_ids"] is not None:
+            for i, v in enumerate(meta["_ids"]):
+                if v in self._id_map:
                     raise ValueError(f"ids[{i}] = {v!r} is already in the index")
-        codes = self._codes(meta["sources"], n_new, grow=True)
+        codes = self._codes(meta["_sources"], n_new, grow=False)
         if self._boilerplate is not None:
             texts = self._boilerplate.strip_batch(texts, codes, self.n_jobs)
         X_new = self._transform(texts)
         sig = self._hasher.signatures(texts, self.n_jobs) if self._signatures is not None else None
-        if meta["ids"] is not None:
-            for i, v in enumerate(meta["ids"]):
-                self._id_map[v] = n_old + i
-            self._ids = self._ids + meta["ids"]
-        if meta["titles"] is not None:
-            self._titles = self._titles + meta["titles"]
-        if meta["sources"] is not None:
-            self._sources = self._sources + meta["sources"]
-        if dates is not None:
-            raw = _column(dates, n_new, "dates", kind=None)
-            extra = np.array([_parse_date(d, f"dates[{i}]") for i, d in enumerate(raw)], dtype="datetime64[s]")
-            self._dates64 = np.concatenate([self._dates64, extra])
-            self._dates = self._dates + [None if np.isnat(d) else str(d) for d in extra]
-        if sig is not None:
-            self._signatures = np.concatenate([self._signatures, sig])
         X = sp.vstack([self._X, X_new], format="csr", dtype=np.float32)
         X.indices = X.indices.astype(np.int32, copy=False)
+        # The index changes.
+        self._codes(meta["_sources"], n_new, grow=True)
+        if meta["_ids"] is not None:
+            for i, v in enumerate(meta["_ids"]):
+                self._id_map[v] = n_old + i
+            self._ids = self._ids + meta["_ids"]
+        if meta["_titles"] is not None:
+            self._titles = self._titles + meta["_titles"]
+        if meta["_sources"] is not None:
+            self._sources = self._sources + meta["_sources"]
+        if meta["_dates64"] is not None:
+            self._dates64 = np.concatenate([self._dates64, meta["_dates64"]])
+            self._dates = self._dates + meta["_dates"]
+        if sig is not None:
+            self._signatures = np.concatenate([self._signatures, sig])
         self._set_matrix(X)
         return self
 
@@ -703,6 +821,7 @@ class RelatedArticles:
     def to_bytes(self) -> bytes:
         """The index as bytes (akhbar's versioned, checksummed format; ``from_bytes`` reads it)."""
         self._check_built()
+        self._check_vectorizer()  # (a file whose vectoriser is not its matrix's could not be loaded)
         vinfo, vblob = self._vectorizer_blob()
         meta = {
             "version": _FORMAT_VERSION,
@@ -755,6 +874,9 @@ class RelatedArticles:
         """Reads an index saved with ``save``. With ``mmap=True`` the arrays stay in the file, mapped into memory
         and shared between processes, and loading costs little beyond one checksum pass. ``allow_pickle`` as
         for ``from_bytes``."""
+        if isinstance(path, (bool, int, np.integer)) or not isinstance(path, (str, bytes, os.PathLike)):
+            # (open() takes an int as a file descriptor, and closes it)
+            raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
         with open(path, "rb") as f:
             if mmap:
                 if os.fstat(f.fileno()).st_size == 0:
@@ -777,19 +899,36 @@ class RelatedArticles:
         if missing:
             raise FormatError("corrupt index: missing section(s) " + ", ".join(sorted(missing)))
         try:
-            meta = json.loads(sections["meta"].decode("utf-8"))
-            n, n_cols, options = int(meta["n"]), int(meta["n_cols"]), dict(meta["options"])
-            if meta.get("version") != _FORMAT_VERSION:
-                raise FormatError(f"unsupported related-index version {meta.get('version')!r}")
+            return cls._from_sections(sections, allow_pickle)
         except FormatError:
             raise
-        except (ValueError, KeyError, TypeError) as e:
-            raise FormatError(f"corrupt index metadata: {e}") from None
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as e:
+            # Sections that pass the checksum but hold values no index writes (a damaged writer, or a hand-made
+            # file): still a format error, never another exception from deep inside.
+            raise FormatError(f"corrupt index: {type(e).__name__}: {e}") from None
+
+    @classmethod
+    def _from_sections(cls, sections: dict, allow_pickle: bool) -> RelatedArticles:
+        meta = json.loads(sections["meta"].decode("utf-8"))
+        if not isinstance(meta, dict):
+            raise FormatError("corrupt index metadata: not a JSON object")
+        if meta.get("version") != _FORMAT_VERSION:
+            raise FormatError(f"unsupported related-index version {meta.get('version')!r}")
+        n, n_cols, options = meta["n"], meta["n_cols"], meta["options"]
+        if not (isinstance(n, int) and isinstance(n_cols, int) and 0 <= n < 2**31 and 0 <= n_cols < 2**31):
+            raise FormatError(f"corrupt index metadata: {n!r} articles, {n_cols!r} columns")
+        if not isinstance(options, dict):
+            raise FormatError("corrupt index metadata: options is not an object")
         indptr, indices, data = sections["indptr"], sections["indices"], sections["data"]
         if len(indptr) != n + 1:
             raise FormatError(f"corrupt index: {len(indptr)} row pointers for {n} articles")
         _core.check_csr(indptr, indices, data, n_cols, True)
-        vectorizer = cls._load_vectorizer(meta.get("vectorizer") or {}, sections["vectorizer"], allow_pickle)
+        if data.size and not np.all(np.isfinite(data)):
+            raise FormatError("corrupt index: the matrix holds NaN or infinite values")
+        info = meta.get("vectorizer") or {}
+        if not isinstance(info, dict):
+            raise FormatError("corrupt index metadata: vectorizer is not an object")
+        vectorizer = cls._load_vectorizer(info, sections["vectorizer"], allow_pickle)
         # n_cols sizes per-column work later: it must be the vectoriser's width, not whatever the file claims.
         width = _vectorizer_width(vectorizer)
         if width is not None and width != n_cols:
@@ -798,18 +937,21 @@ class RelatedArticles:
         X = sp.csr_matrix((data, indices, indptr), shape=(n, n_cols), copy=False)
         self._X = X
         self._indptr64 = indptr
+        self._fit_state = _fit_state(vectorizer)
         sig = sections["signatures"]
         if meta.get("has_signatures"):
             if sig.size != n * self._hasher.num_perm:
                 raise FormatError(f"corrupt index: {sig.size} signature values for {n} articles")
             self._signatures = sig.reshape(n, self._hasher.num_perm)
-        try:
-            self._set_metadata(n, meta.get("ids"), meta.get("titles"), meta.get("sources"), meta.get("dates"))
-            self._source_codes = {str(k): int(v) for k, v in (meta.get("source_codes") or {}).items()}
-            if meta.get("boilerplate") is not None:
-                self._boilerplate = _core.Boilerplate([(int(s), str(l), int(c)) for s, l, c in meta["boilerplate"]])
-        except (ValueError, TypeError) as e:
-            raise FormatError(f"corrupt index metadata: {e}") from None
+        self._set_metadata(n, meta.get("ids"), meta.get("titles"), meta.get("sources"), meta.get("dates"))
+        source_codes = meta.get("source_codes") or {}
+        if not isinstance(source_codes, dict):
+            raise FormatError("corrupt index metadata: source_codes is not an object")
+        self._source_codes = {str(k): _int_arg("source code", v, 0) for k, v in source_codes.items()}
+        if meta.get("boilerplate") is not None:
+            self._boilerplate = _core.Boilerplate(
+                [(_int_arg("source code", s, -1), str(line), _int_arg("count", c, 0)) for s, line, c in meta["boilerplate"]]
+            )
         return self
 
     @staticmethod
@@ -825,6 +967,8 @@ class RelatedArticles:
                     cls = getattr(cls, part)
             except (ImportError, AttributeError):
                 raise FormatError(f"this akhbar cannot read the index's vectoriser {info.get('class')!r}") from None
+            if not (isinstance(cls, type) and hasattr(cls, "from_bytes") and hasattr(cls, "transform")):
+                raise FormatError(f"corrupt index: {info.get('class')!r} is no vectoriser class")
             return cls.from_bytes(blob)
         if fmt == "pickle":
             if not allow_pickle:
