@@ -8,6 +8,7 @@ import gzip
 import io
 import json
 import sys
+import zlib
 from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
@@ -33,10 +34,12 @@ def load_articles(path: str) -> list[dict]:
         if not p.exists():
             raise SystemExit(f"akhbar: error: {path}: no such file")
         name = p.name[:-3] if p.name.endswith(".gz") else p.name
-        handle = gzip.open(p, "rt", encoding="utf-8", newline="") if p.name.endswith(".gz") else open(
-            p, encoding="utf-8", newline="")
+        # utf-8-sig: a byte-order mark (which spreadsheets write) is not part of the first column's name.
+        handle = gzip.open(p, "rt", encoding="utf-8-sig", newline="") if p.name.endswith(".gz") else open(
+            p, encoding="utf-8-sig", newline="")
     with handle:
         if name.lower().endswith(".csv"):
+            csv.field_size_limit(2**31 - 1)  # (the default, 131,072 characters, is shorter than some articles)
             rows = list(csv.DictReader(handle))
             where = lambda i: f"{path}: row {i + 2}"  # noqa: E731 - header is line 1
         else:
@@ -132,8 +135,12 @@ def _format(args: argparse.Namespace) -> str:
 def _related(args: argparse.Namespace) -> int:
     _, index = _build(args)
     records = []
+    if args.within_days is not None and index.dates is None:
+        raise ValueError("--within-days needs a 'date' for the articles")
     if args.exclude_same_source or args.within_days is not None:
         for i in range(len(index)):
+            if args.within_days is not None and index.dates[i] is None:
+                continue  # an article without a date has no articles within some days of it
             matches = index.related(i, k=args.top, min_score=args.min_score,
                                     exclude_same_source=args.exclude_same_source, within_days=args.within_days)
             for rank, m in enumerate(matches, 1):
@@ -242,7 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--top", "-k", type=int, default=10, help="related articles per article (default 10)")
     p.add_argument("--min-score", type=float, default=0.0, help="smallest cosine score kept (default 0)")
     p.add_argument("--exclude-same-source", action="store_true", help="only other outlets' articles")
-    p.add_argument("--within-days", type=float, default=None, help="only articles at most this many days apart")
+    p.add_argument("--within-days", type=float, default=None,
+                   help="only articles at most this many days apart (articles without a date get none)")
     p.set_defaults(func=_related)
 
     p = sub.add_parser("duplicates", help="pairs of near-duplicate articles (copies, light edits)",
@@ -270,8 +278,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--top must be at least 1")
     try:
         return args.func(args)
+    except (EOFError, zlib.error, gzip.BadGzipFile, csv.Error) as e:  # a truncated or damaged input file
+        raise SystemExit(f"akhbar: error: {getattr(args, 'input', 'input')}: {e}") from None
     except (ValueError, TypeError, OSError) as e:
         raise SystemExit(f"akhbar: error: {e}") from None
+    except MemoryError:
+        raise SystemExit("akhbar: error: out of memory (a smaller --top, or fewer articles, needs less)") from None
 
 
 if __name__ == "__main__":

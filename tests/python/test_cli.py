@@ -111,3 +111,58 @@ def test_demo_runs_as_module():
     assert sum(1 for line in lines if re.match(r"^ ?\d+\. ", line)) == 3  # three numbered articles
     assert sum(1 for line in lines if re.match(r"^ +\d\.\d{3}  ", line)) >= 3  # their related titles, scored
     assert "near-duplicate pairs" in lines[-1]
+
+
+def test_damaged_and_unusual_input_files(tmp_path, articles):
+    # Each of these printed a Python traceback (found by a review helper).
+    import gzip
+
+    whole = gzip.compress(b'{"text": "\xd9\x86\xd8\xb5 \xd8\xa7\xd9\x88\xd9\x84"}\n' * 50)
+    truncated = tmp_path / "t.jsonl.gz"
+    truncated.write_bytes(whole[:20])
+    with pytest.raises(SystemExit, match=r"akhbar: error: .*t\.jsonl\.gz: .*end-of-stream"):
+        main(["related", str(truncated), "-q"])
+    damaged = tmp_path / "d.jsonl.gz"
+    damaged.write_bytes(whole[:12] + bytes(40) + whole[52:])
+    with pytest.raises(SystemExit, match=r"akhbar: error: .*d\.jsonl\.gz"):
+        main(["related", str(damaged), "-q"])
+    # A CSV field longer than the csv module's default limit (131,072 characters): one long article.
+    long_csv = tmp_path / "long.csv"
+    with open(long_csv, "w", encoding="utf-8-sig", newline="") as f:  # with a byte-order mark, as Excel writes
+        w = csv.DictWriter(f, fieldnames=["text", "title"])
+        w.writeheader()
+        w.writerow({"text": " ".join(a["text"] for a in articles[:60]) * 3, "title": "long"})
+        for a in articles[60:70]:
+            w.writerow({"text": a["text"], "title": a["title"]})
+    assert len(" ".join(a["text"] for a in articles[:60]) * 3) > 131072
+    out = tmp_path / "long.jsonl"
+    assert main(["related", str(long_csv), "-k", "2", "--out", str(out), "-q"]) == 0
+    assert {r["article_index"] for r in read_jsonl(out)} <= set(range(11)) and read_jsonl(out)
+
+
+def test_within_days_leaves_out_articles_without_a_date(tmp_path, articles):
+    # One undated article stopped the whole run with no output.
+    path = tmp_path / "dated.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for i, a in enumerate(articles[:40]):
+            row = {"id": a["id"], "text": a["text"], "date": None if i == 5 else a["date"]}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    out = tmp_path / "within.jsonl"
+    assert main(["related", str(path), "--within-days", "30", "-k", "3", "--out", str(out), "-q"]) == 0
+    rows = read_jsonl(out)
+    assert rows
+    undated = articles[5]["id"]
+    assert all(undated not in (r["article_id"], r["related_id"]) for r in rows)
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("".join(json.dumps({"text": a["text"]}, ensure_ascii=False) + "\n" for a in articles[:5]),
+                     encoding="utf-8")
+    with pytest.raises(SystemExit, match="--within-days needs a 'date'"):
+        main(["related", str(plain), "--within-days", "3", "-q"])
+
+
+def test_a_huge_top_is_capped(jsonl, tmp_path):
+    # k sized every thread's heaps and the output: --top 1000000 on 120 articles ran out of memory.
+    out = tmp_path / "huge.jsonl"
+    assert main(["related", str(jsonl), "--top", "100000000", "--out", str(out), "-q"]) == 0
+    rows = read_jsonl(out)
+    assert max(r["rank"] for r in rows) <= 119
