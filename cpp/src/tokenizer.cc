@@ -89,13 +89,21 @@ bool TrimmedFromUrl(char32_t c) {
   }
 }
 
-// End of a URL starting at i, or i if there is none.
+// End of a URL starting at i, or i if there is none. Linear overall: a start is refused before its body is
+// scanned, or after a scan of trimmed characters only (none of which starts a URL). (The "www." check came after
+// the scan, which read to the next space: "www.-" repeated was quadratic.)
 std::size_t MatchUrl(std::string_view s, std::size_t i) {
   std::size_t j;
-  if (StartsWithNoCase(s, i, "https://")) j = i + 8;
-  else if (StartsWithNoCase(s, i, "http://")) j = i + 7;
-  else if (StartsWithNoCase(s, i, "www.")) j = i + 4;
-  else return i;
+  if (StartsWithNoCase(s, i, "https://")) {
+    j = i + 8;
+  } else if (StartsWithNoCase(s, i, "http://")) {
+    j = i + 7;
+  } else if (StartsWithNoCase(s, i, "www.")) {
+    j = i + 4;
+    if (j >= s.size() || !IsAsciiAlnum(static_cast<unsigned char>(s[j]))) return i;
+  } else {
+    return i;
+  }
   const std::size_t body = j;
   std::size_t last_keep = j;  // end after the last character that is not trimmed
   while (j < s.size()) {
@@ -104,9 +112,7 @@ std::size_t MatchUrl(std::string_view s, std::size_t i) {
     j += static_cast<std::size_t>(d.len);
     if (!TrimmedFromUrl(d.cp)) last_keep = j;
   }
-  if (last_keep == body) return i;
-  if (StartsWithNoCase(s, i, "www.") && !IsAsciiAlnum(static_cast<unsigned char>(s[body]))) return i;
-  return last_keep;
+  return last_keep == body ? i : last_keep;
 }
 
 bool IsEmailLocal(unsigned char c) {
