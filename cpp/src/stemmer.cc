@@ -2,7 +2,10 @@
 
 #include <libstemmer.h>
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
+#include <string>
 #include <new>
 
 #include "akhbar/error.h"
@@ -23,6 +26,73 @@ struct Affix {
 constexpr Affix kPrefixes[] = {{"ال", 2}, {"وال", 3}, {"بال", 3}, {"كال", 3}, {"فال", 3}, {"لل", 2}, {"و", 1}};
 constexpr Affix kSuffixes[] = {{"ها", 2}, {"ان", 2}, {"ات", 2}, {"ون", 2}, {"ين", 2},
                                {"يه", 2}, {"ية", 2}, {"ه", 1},  {"ة", 1},  {"ي", 1}};
+
+// Snowball's Arabic stemmer first checks the word's first letters and length (Checks1), then maps single
+// characters one by one (Normalize_pre): it deletes the 8 diacritics and tatweel, and turns Arabic-Indic digits
+// and presentation forms into digits and letters. Each deletion moves the rest of the word, so a long run of
+// such characters is quadratic (a million tatweels: 9 s). For words longer than kLongWord bytes, the same
+// mapping is applied here first, in one pass, to all but the first 3 code points; the first 3 are kept (Checks1
+// reads them), and tatweels (which Normalize_pre deletes) are put back after them if the word became shorter
+// than Checks1's length tests can tell (5). Snowball's mapping then finds nothing more to change but those, and
+// the stem is the one it gives the word as it was (tested against libstemmer on words of every kind).
+constexpr std::size_t kLongWord = 64;
+
+// Normalize_pre's mapping of `cp`: appended to `out` (nothing for a deleted character).
+void AppendSnowballPre(char32_t cp, std::string& out) {
+  if ((cp >= 0x064B && cp <= 0x0652) || cp == 0x0640) return;
+  if (cp >= 0x0660 && cp <= 0x0669) {
+    out.push_back(static_cast<char>('0' + (cp - 0x0660)));
+    return;
+  }
+  if (cp >= 0xFE80 && cp <= 0xFEFC) {
+    // The presentation forms by their first code point: each group is one letter's isolated, final,
+    // initial and medial forms (as many as it has).
+    static constexpr struct {
+      char32_t first;
+      char32_t letter;
+    } kGroups[] = {{0xFE80, 0x0621}, {0xFE81, 0x0622}, {0xFE83, 0x0623}, {0xFE85, 0x0624}, {0xFE87, 0x0625},
+                   {0xFE89, 0x0626}, {0xFE8D, 0x0627}, {0xFE8F, 0x0628}, {0xFE93, 0x0629}, {0xFE95, 0x062A},
+                   {0xFE99, 0x062B}, {0xFE9D, 0x062C}, {0xFEA1, 0x062D}, {0xFEA5, 0x062E}, {0xFEA9, 0x062F},
+                   {0xFEAB, 0x0630}, {0xFEAD, 0x0631}, {0xFEAF, 0x0632}, {0xFEB1, 0x0633}, {0xFEB5, 0x0634},
+                   {0xFEB9, 0x0635}, {0xFEBD, 0x0636}, {0xFEC1, 0x0637}, {0xFEC5, 0x0638}, {0xFEC9, 0x0639},
+                   {0xFECD, 0x063A}, {0xFED1, 0x0641}, {0xFED5, 0x0642}, {0xFED9, 0x0643}, {0xFEDD, 0x0644},
+                   {0xFEE1, 0x0645}, {0xFEE5, 0x0646}, {0xFEE9, 0x0647}, {0xFEED, 0x0648}, {0xFEEF, 0x0649},
+                   {0xFEF1, 0x064A}, {0xFEF5, 0x0622}, {0xFEF7, 0x0623}, {0xFEF9, 0x0625}, {0xFEFB, 0x0627}};
+    std::size_t g = 0;
+    while (g + 1 < std::size(kGroups) && kGroups[g + 1].first <= cp) ++g;
+    if (cp >= 0xFEF5) utf8::Append(0x0644, out);  // the lam-alef ligatures: lam, then the alef
+    utf8::Append(kGroups[g].letter, out);
+    return;
+  }
+  utf8::Append(cp, out);
+}
+
+// `word` (valid UTF-8, longer than kLongWord bytes) with Normalize_pre applied as described above, in `out`.
+void SnowballPrepass(std::string_view word, std::string* out) {
+  out->clear();
+  std::size_t i = 0, cps = 0;
+  for (; i < word.size() && cps < 3; ++cps) {
+    int len = 0;
+    utf8::Decode(word, i, &len);
+    i += static_cast<std::size_t>(len);
+  }
+  const std::size_t head = i;
+  out->append(word.data(), head);
+  std::size_t total = cps;
+  for (; i < word.size(); ++total) {
+    int len = 0;
+    const std::int32_t cp = utf8::Decode(word, i, &len);
+    AppendSnowballPre(static_cast<char32_t>(cp), *out);
+    i += static_cast<std::size_t>(len);
+  }
+  const std::size_t kept = cps + utf8::CountCodePoints(std::string_view(*out).substr(head));
+  const std::size_t want = std::min<std::size_t>(total, 5);
+  if (kept < want) {
+    std::string tatweels;
+    for (std::size_t k = kept; k < want; ++k) utf8::Append(0x0640, tatweels);
+    out->insert(head, tatweels);
+  }
+}
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(0, p.size()) == p; }
 bool EndsWith(std::string_view s, std::string_view p) {
@@ -107,6 +177,10 @@ std::string_view Stemmer::StemView(std::string_view word, std::string* scratch) 
   if (method_ == StemMethod::kNone || word.empty() || IsProtected(word)) return word;
   if (method_ == StemMethod::kLight) return LightStem(word);
   sb_stemmer* sb = ThreadSnowball();
+  if (word.size() > kLongWord) {
+    SnowballPrepass(word, scratch);
+    word = *scratch;  // (sb_stemmer_stem copies it before scratch is written again)
+  }
   const sb_symbol* out = sb_stemmer_stem(sb, reinterpret_cast<const sb_symbol*>(word.data()),
                                          static_cast<int>(word.size()));
   if (out == nullptr) throw std::bad_alloc();

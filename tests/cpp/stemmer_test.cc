@@ -4,6 +4,7 @@
 #include <libstemmer.h>
 
 #include <cstring>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -73,6 +74,46 @@ TEST(StemmerTest, ProtectedWordsKeepTheirLetters) {
 std::string Libstemmer(sb_stemmer* s, const std::string& w) {
   const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size()));
   return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(s)));
+}
+
+// Long words take a one-pass form of Snowball's character mapping first (its own is quadratic on runs of
+// tatweel or diacritics). Random long words of letters, the characters it maps, and the prefixes and suffixes its
+// steps look for: the stems are libstemmer's own. Then a run of a million tatweels, which took 9 s.
+TEST(StemmerTest, SnowballLongWordsEqualLibstemmer) {
+  const std::vector<std::string> pieces = {
+      "ا", "ل", "ب", "ك", "ف", "و", "ت", "ن", "ي", "ه", "م", "س", "ة", "ى", "أ", "إ", "آ", "ؤ", "ئ", "ء",
+      "ال", "بال", "كال", "لل", "ات", "ون", "ين", "ها", "هم", "كما", "ـ", "ً", "ٌ", "ٍ", "َ", "ُ", "ِ", "ّ", "ْ",
+      "٠", "٣", "٩", "ﺍ", "ﺑ", "ﻼ", "ﻷ", "ﻹ", "ﻵ", "ﺀ", "ﻰ", "ﺓ", "ﻳ", "x", "7"};
+  sb_stemmer* direct = sb_stemmer_new("arabic", "UTF_8");
+  ASSERT_NE(direct, nullptr);
+  const Stemmer snowball(StemMethod::kSnowball, {});
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 4000; ++trial) {
+    std::string w;
+    const int n = 20 + static_cast<int>(rng() % 60);
+    // Runs of one piece too (mostly tatweel or diacritics), and short words that map to almost nothing.
+    const bool runs = trial % 3 == 0;
+    for (int k = 0; k < n; ++k) {
+      const std::string& p = pieces[rng() % pieces.size()];
+      w += p;
+      if (runs && rng() % 4 == 0) {
+        for (int r = static_cast<int>(rng() % 20); r > 0; --r) w += p;
+      }
+    }
+    if (trial % 5 == 0) {  // a few letters, then only characters Snowball deletes: a word that maps to little
+      w = pieces[rng() % 24] + pieces[rng() % 20];  // (20-23: the prefixes Checks1 looks for)
+      for (int k = 0; k < 40; ++k) w += pieces[30 + rng() % 9];
+      if (rng() % 2) w += pieces[rng() % 20];
+    }
+    ASSERT_EQ(snowball.Stem(w), Libstemmer(direct, w)) << w;
+  }
+  const std::string tatweels = "بال" + [] {
+    std::string t;
+    for (int k = 0; k < 1000000; ++k) t += "ـ";
+    return t;
+  }() + "كتاب";
+  EXPECT_EQ(snowball.Stem(tatweels), snowball.Stem("بالكتاب"));
+  sb_stemmer_delete(direct);
 }
 
 TEST(StemmerTest, SnowballEqualsLibstemmerOnCorpus) {
