@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import numbers
 from dataclasses import dataclass
@@ -326,14 +327,16 @@ class Analyzer:
     """
 
     def __init__(self, **options: Any) -> None:
-        self._kwargs = dict(options)
-        self._options = analyzer_options(**options)
+        # The caller's collections are copied (iterators read once): a list changed later, or a generator already
+        # used up, must not change what a pickled or printed analyser holds.
+        self._kwargs = {k: _own_copy(v) for k, v in options.items()}
+        self._options = analyzer_options(**self._kwargs)
         self._impl = _core.Analyzer(self._options)
 
     @property
     def options(self) -> dict[str, Any]:
-        """The canonical options (as ``analyzer_options`` returns them)."""
-        return dict(self._options)
+        """The canonical options (as ``analyzer_options`` returns them; a copy, lists included)."""
+        return copy.deepcopy(self._options)
 
     @property
     def stop_words(self) -> frozenset[str]:
@@ -370,6 +373,18 @@ class Analyzer:
 
     def __reduce__(self):
         return (_rebuild_analyzer, (self._kwargs,))
+
+
+def _own_copy(value: Any) -> Any:
+    """An option value the analyser can keep: collections and iterators as tuples, other values as they are."""
+    if value is None or isinstance(value, (str, bytes, bool, int, float, np.generic)):
+        return value
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(value, key=repr))  # (a stable order: the same options print the same)
+    try:
+        return tuple(value)
+    except TypeError:
+        return value  # (not a collection: analyzer_options says what is wrong with it)
 
 
 def _rebuild_analyzer(kwargs: dict[str, Any]) -> Analyzer:

@@ -400,3 +400,24 @@ def test_memoised_analysis_reports_lone_surrogates_every_time():
         a.analyze_batch(5)
     assert a.analyze_batch(iter(["الرئيس", b"\xd9\x81\xd9\x8a"]), n_threads=1) == [["رئيس"], []]
     assert a("الرئيس في القاهرة") == ["رئيس", "القاهره"]
+
+
+def test_an_analyser_keeps_its_own_copy_of_its_options():
+    # Pickling rebuilt it from the caller's objects: a list changed later, or an iterator already read, gave
+    # another analyser (or no pickle at all); changing the lists in .options changed its equality and hash.
+    import copy
+    import pickle
+
+    words = ["ذهب"]
+    a = akhbar.Analyzer(stop_words=words)
+    words.append("الولد")
+    for b in (a, pickle.loads(pickle.dumps(a)), copy.deepcopy(a)):
+        assert b("ذهب الولد") == ["ولد"] and b == a
+    g = akhbar.Analyzer(add_protected_words=iter(["والمعلمات"]))
+    assert g("والمعلمات") == pickle.loads(pickle.dumps(g))("والمعلمات") == ["والمعلمات"]
+    s = akhbar.Analyzer(stop_words=(w for w in ["ذهب"]))
+    assert pickle.loads(pickle.dumps(s))("ذهب الولد") == ["ولد"]
+    a, b = akhbar.Analyzer(), akhbar.Analyzer()
+    h = hash(a)
+    a.options["stop_word_lists"].append("english")
+    assert a == b and hash(a) == h and a.options["stop_word_lists"] == ["arabic"] and a("the") == ["the"]
