@@ -1,10 +1,12 @@
 #include "akhbar/tokenizer.h"
 
+#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
 #include <array>
 #include <cstring>
+#include <stdexcept>
 
 #include "akhbar/utf8.h"
 #include "char_class.h"
@@ -399,6 +401,21 @@ void Tokenizer::AppendTerm(std::string_view normalized, const RawToken& raw, std
   }
 }
 
+namespace {
+
+// ICU's NFC data (shared, immutable; loaded once).
+const icu::Normalizer2* Nfc() {
+  static const icu::Normalizer2* const nfc = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status) || n == nullptr) throw std::runtime_error("ICU: no NFC data");
+    return n;
+  }();
+  return nfc;
+}
+
+}  // namespace
+
 std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
   std::vector<std::uint32_t> source;
   const std::string norm = normalizer_->Normalize(text, &source);
@@ -422,12 +439,15 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
     const std::size_t last_end = source[last] + orig_len(source[last]);
     std::size_t end = last_end;
     if (next >= ncp || source[next] > source[last]) {
-      // Marks and tatweel that normalisation deleted after the token still belong to it.
+      // Marks and tatweel that normalisation deleted after the token still belong to it, and so does what NFC
+      // composed into its last character (a code point with no composition boundary before it: a mark, or a
+      // Hangul vowel after its consonant).
       const std::size_t limit = next < ncp ? source[next] : text.size();
       while (end < limit) {
         int len = 0;
         const std::int32_t cp = utf8::Decode(text, end, &len);
-        if (len <= 0 || !text_class::IsMarkOrTatweel(static_cast<char32_t>(cp))) break;
+        if (len <= 0) break;
+        if (!text_class::IsMarkOrTatweel(static_cast<char32_t>(cp)) && Nfc()->hasBoundaryBefore(cp)) break;
         end += static_cast<std::size_t>(len);
       }
     }

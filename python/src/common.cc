@@ -77,6 +77,7 @@ Utf8Text ToUtf8(py::handle obj, const char* name, bool replace) {
                             "; pass errors='replace' to replace invalid bytes with U+FFFD");
     }
     text.Own(utf8::Repair(raw, &text.repaired_to_input));
+    text.repaired_to_input.push_back(static_cast<std::uint32_t>(raw.size()));  // the end maps to the end
     return text;
   }
   throw py::type_error(std::string(name) + " must be str or bytes, not " + Py_TYPE(obj.ptr())->tp_name);

@@ -26,7 +26,8 @@ struct Utf8Text {
   std::string_view utf8;
   std::string storage;
   bool from_bytes = false;
-  // For bytes input that was repaired: byte of `utf8` -> byte of the original bytes. Empty otherwise.
+  // For bytes input that was repaired: byte of `utf8` -> byte of the original bytes, and one more entry, the
+  // end of `utf8` -> the end of the original. Empty otherwise.
   std::vector<std::uint32_t> repaired_to_input;
 
   Utf8Text() = default;

@@ -383,10 +383,9 @@ std::vector<std::int64_t> MapOffsets(const Utf8Text& in, const std::vector<std::
   for (std::size_t k = 0; k < byte_offsets.size(); ++k) {
     const std::size_t b = byte_offsets[k];
     if (in.from_bytes) {
-      out[k] = in.repaired_to_input.empty()
-                   ? static_cast<std::int64_t>(b)
-                   : (b < in.repaired_to_input.size() ? in.repaired_to_input[b]
-                                                      : static_cast<std::int64_t>(in.repaired_to_input.back() + 1));
+      // (The end of a repaired text maps to the end of the input: its last sequence may have been cut short,
+      // `b'ab \xe2\x82'`, and the token made of it ends where the input does.)
+      out[k] = in.repaired_to_input.empty() ? static_cast<std::int64_t>(b) : in.repaired_to_input[b];
     } else {
       out[k] = (*cp)[b];
     }

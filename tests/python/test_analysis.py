@@ -421,3 +421,17 @@ def test_an_analyser_keeps_its_own_copy_of_its_options():
     h = hash(a)
     a.options["stop_word_lists"].append("english")
     assert a == b and hash(a) == h and a.options["stop_word_lists"] == ["arabic"] and a("the") == ["the"]
+
+
+def test_token_spans_cover_composed_and_repaired_input():
+    # NFC composed a Hangul vowel into its consonant, and the span stopped before the vowel; a bytes text whose
+    # last sequence was cut short ended its last token one byte early (found by a review helper).
+    s = "\u1100\u1161 b \u1100\u1161\u11a8"
+    assert [(t.text, s[t.start : t.end]) for t in akhbar.Tokenizer().tokens(s)] == [
+        ("가", "\u1100\u1161"), ("b", "b"), ("각", "\u1100\u1161\u11a8")]
+    b = b"ab \xe2\x82"
+    tokens = akhbar.Tokenizer(punct=True).tokens(b, errors="replace")
+    assert [(t.text, b[t.start : t.end]) for t in tokens] == [("ab", b"ab"), ("\ufffd", b"\xe2\x82")]
+    b = b"ab \xff cd \xe2\x82"
+    tokens = akhbar.Tokenizer(punct=True).tokens(b, errors="replace")
+    assert [b[t.start : t.end] for t in tokens] == [b"ab", b"\xff", b"cd", b"\xe2\x82"]
