@@ -629,12 +629,18 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
             while (j < n) {
               int lj;
               const std::uint32_t c = decode(j, &lj);
-              if (c >= 0x10000) break;
+              if (c >= 0x10000) {  // (no table entry: a symbol such as an emoji pads as any other)
+                if (!IsFiller(static_cast<UChar32>(c))) break;
+                has_filler = true;
+                ends_with_tatweel = false;
+                j += static_cast<std::size_t>(lj);
+                continue;
+              }
               const std::uint64_t ec = entries[c];
               const std::uint8_t k = EntryClass(ec) & kClassMask;
               if (k == kTatweel) {
                 ends_with_tatweel = true;
-              } else if (k == kFiller) {
+              } else if (k == kFiller || k == kDigitSep) {  // (٫ and ٬ between letters separate no digits)
                 has_filler = true;
                 ends_with_tatweel = false;
               } else if (k != kDeleted) {
@@ -647,8 +653,11 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
               while (i < j) {
                 int li;
                 const std::uint32_t c = decode(i, &li);
-                const std::uint64_t ec = entries[c];
-                if ((EntryClass(ec) & kClassMask) != kFiller) emit(ec, i);
+                if (c < 0x10000) {  // (the run's other code points are fillers)
+                  const std::uint64_t ec = entries[c];
+                  const std::uint8_t k = EntryClass(ec) & kClassMask;
+                  if (k != kFiller && k != kDigitSep) emit(ec, i);
+                }
                 i += static_cast<std::size_t>(li);
               }
               reserve((n - i) + kSlack);

@@ -449,3 +449,15 @@ def test_long_runs_of_marks_are_put_in_order_30_at_a_time():
             # (the base may have absorbed a mark: á; CPython's own NFD of the whole run is quadratic too)
             assert collections.Counter(unicodedata.normalize("NFD", out[0]) + out[1:]) == collections.Counter(text)
     assert akhbar.normalize("ب" + "\u0651\u064e" * 50000) == "ب"  # the default removes Arabic diacritics
+
+
+def test_obfuscation_fillers_include_arabic_separators_and_emoji():
+    # '٫' and '٬' were digit separators even between letters, and symbols outside the BMP ended the scan, so
+    # these stayed obfuscated (found by a review helper). Between digits '٫' is still a decimal point.
+    for text in ("أعقـ٫ـاب", "أعقـ٬ـاب", "أعقـ😀ـاب", "أعقـ😀😀ـاب", "أعقـ.ـاب"):
+        assert akhbar.normalize(text) == "اعقاب", text
+        assert akhbar.normalize(text.encode()) == "اعقاب".encode()
+        out, offsets = Normalizer().normalize_with_offsets(text)
+        assert out == "اعقاب" and list(offsets)[:3] == [0, 1, 2] and text[offsets[3]:].startswith("ـ") is False
+    assert akhbar.normalize("٣ـ٫ـ٥") == "3.5"
+    assert akhbar.normalize("بـ😀 الوطن") == "ب😀 الوطن"  # no letter after the run: no obfuscation
