@@ -14,6 +14,7 @@ import numpy as np
 from akhbar import _core
 from akhbar._io import str_list
 from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS
+from akhbar.normalization import _check_errors
 
 #: Token kinds, as ``Token.kind`` reports them. ``"clitic"`` is a proclitic split off a Latin or digit token
 #: (``وiPhone`` gives ``و`` (clitic) and ``iphone``); ``"punct"`` only with ``punct=True``.
@@ -64,9 +65,20 @@ def _words(name: str, value: Any) -> list[str]:
 
 
 def _bool(name: str, value: Any) -> bool:
+    if isinstance(value, np.bool_):
+        return bool(value)
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
     return value
+
+
+def _name(option: str, value: Any, choices: Iterable[str], none_ok: bool = False) -> None:
+    """`value` is one of `choices` (str): TypeError for another type, ValueError for another str."""
+    if not isinstance(value, str) and not (none_ok and value is None):
+        raise TypeError(f"{option} must be one of {', '.join(choices)}{' or None' if none_ok else ''} (a str), not "
+                        f"{type(value).__name__}")
+    if value is not None and value not in choices:
+        raise ValueError(f"{option} must be one of {', '.join(choices)}{' or None' if none_ok else ''}, not {value!r}")
 
 
 def analyzer_options(**kwargs: Any) -> dict[str, Any]:
@@ -83,8 +95,7 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k in _NORMALIZER_DEFAULTS:
         out[k] = _bool(k, o[k])
-    if o["analyzer"] not in ANALYZERS:
-        raise ValueError(f"analyzer must be one of {', '.join(ANALYZERS)}, not {o['analyzer']!r}")
+    _name("analyzer", o["analyzer"], ANALYZERS)
     out["analyzer"] = o["analyzer"]
     ngram = o["ngram_range"]
     if (
@@ -122,9 +133,8 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     out["add_stop_words"] = add
     out["remove_stop_words"] = _words("remove_stop_words", o["remove_stop_words"])
 
+    _name("stemmer", o["stemmer"], STEMMERS, none_ok=True)
     stemmer = "none" if o["stemmer"] is None else o["stemmer"]
-    if stemmer not in STEMMERS:
-        raise ValueError(f"stemmer must be one of {', '.join(STEMMERS)} or None, not {stemmer!r}")
     out["stemmer"] = stemmer
     protected = o["protected_words"]
     out["protected_words"] = (
@@ -166,8 +176,7 @@ class Tokenizer:
 
     def __init__(self, **options: bool) -> None:
         _check_unknown("tokeniser", options, TOKENIZER_DEFAULTS)
-        for k, v in options.items():
-            _bool(k, v)
+        options = {k: _bool(k, v) for k, v in options.items()}
         self._impl = _core.Tokenizer(options)
         self._options = dict(self._impl.options())
 
@@ -178,12 +187,14 @@ class Tokenizer:
 
     def tokenize(self, text: str | bytes, errors: str = "strict") -> list[str]:
         """The normalised texts of the tokens of ``text``."""
+        _check_errors(errors)
         return self._impl.tokenize(text, errors)
 
     __call__ = tokenize
 
     def tokens(self, text: str | bytes, errors: str = "strict") -> list[Token]:
         """The tokens of ``text`` with their kinds and spans in ``text``."""
+        _check_errors(errors)
         texts, kinds, starts, ends = self._impl.tokens(text, errors)
         return [Token(t, k, s, e) for t, k, s, e in zip(texts, kinds, starts.tolist(), ends.tolist())]
 
@@ -207,7 +218,9 @@ def _cached_tokenizer(options: tuple[tuple[str, type, Any], ...]) -> Tokenizer:
 def tokenize(text: str | bytes, errors: str = "strict", **options: bool) -> list[str]:
     """The normalised tokens of ``text``; see ``Tokenizer`` for the options (a tokeniser per option set is
     cached)."""
-    # (keyed with each value's type: 0 == False, so the tokeniser cached for False would serve punct=0 unchecked)
+    _check_errors(errors)
+    _check_unknown("tokeniser", options, TOKENIZER_DEFAULTS)
+    options = {k: _bool(k, v) for k, v in options.items()}  # (before the cache: its key must be hashable)
     return _cached_tokenizer(tuple(sorted((k, type(v), v) for k, v in options.items()))).tokenize(text, errors)
 
 
@@ -258,8 +271,7 @@ class Stemmer:
     def __init__(
         self, method: str = "light", protected: Iterable[str] | None = None, add_protected: Iterable[str] = ()
     ) -> None:
-        if method not in STEMMERS:
-            raise ValueError(f"method must be one of {', '.join(STEMMERS)}, not {method!r}")
+        _name("method", method, STEMMERS)
         words = default_protected_words() if protected is None else _words("protected", protected)
         words += _words("add_protected", add_protected)
         self._impl = _core.Stemmer(method, words)
@@ -272,13 +284,15 @@ class Stemmer:
 
     def stem(self, word: str) -> str:
         """The stem of ``word``."""
+        if not isinstance(word, str):
+            raise TypeError(f"word must be str, not {type(word).__name__}")
         return self._impl.stem(word)
 
     __call__ = stem
 
     def stem_batch(self, words: Iterable[str], n_threads: int | None = None) -> list[str]:
         """The stems of ``words`` (GIL released; the same for any thread count)."""
-        return self._impl.stem_batch(words, n_threads)
+        return self._impl.stem_batch(str_list(words, "words"), n_threads)
 
     def __repr__(self) -> str:
         return f"Stemmer({self.method!r})"
@@ -345,6 +359,7 @@ class Analyzer:
 
     def analyze(self, text: str | bytes, errors: str = "strict") -> list[str]:
         """The terms of ``text``, in order."""
+        _check_errors(errors)
         return self._impl.analyze(text, errors)
 
     __call__ = analyze
@@ -354,6 +369,7 @@ class Analyzer:
     ) -> list[list[str]]:
         """The terms of every text, with the GIL released over ``n_threads`` threads (None: all cores). The
         result is the same for any thread count. Ctrl-C interrupts it."""
+        _check_errors(errors)
         return self._impl.analyze_batch(texts, n_threads, errors)
 
     def clear_cache(self) -> None:
@@ -379,6 +395,8 @@ def _own_copy(value: Any) -> Any:
     """An option value the analyser can keep: collections and iterators as tuples, other values as they are."""
     if value is None or isinstance(value, (str, bytes, bool, int, float, np.generic)):
         return value
+    if isinstance(value, list):
+        return list(value)
     if isinstance(value, (set, frozenset)):
         return tuple(sorted(value, key=repr))  # (a stable order: the same options print the same)
     try:

@@ -22,6 +22,8 @@ def _check_options(options: dict) -> None:
             f"valid options: {', '.join(sorted(DEFAULT_OPTIONS))}"
         )
     for name, value in options.items():
+        if isinstance(value, np.bool_):  # (numpy's bool: its type is also named "bool", so the message confused)
+            options[name] = value = bool(value)
         if not isinstance(value, bool):
             raise TypeError(f"normaliser option {name!r} must be True or False, not {type(value).__name__}")
 

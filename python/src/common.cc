@@ -33,7 +33,8 @@ bool ParseErrors(const std::string& errors) {
   throw py::value_error("errors must be 'strict' or 'replace', not '" + errors + "'");
 }
 
-Utf8Text ToUtf8(py::handle obj, const char* name, bool replace) {
+Utf8Text ToUtf8(py::handle obj, const char* name, bool replace, bool offer_replace) {
+  const std::string hint = offer_replace ? "; pass errors='replace' to replace it with U+FFFD" : "";
   Utf8Text text;
   if (PyUnicode_Check(obj.ptr())) {
     Py_ssize_t size = 0;
@@ -55,7 +56,7 @@ Utf8Text ToUtf8(py::handle obj, const char* name, bool replace) {
       char hex[16];
       std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(bad_cp));
       throw py::value_error(std::string(name) + ": lone surrogate " + hex + " at index " + std::to_string(bad) +
-                            " is not valid Unicode; pass errors='replace' to replace it with U+FFFD");
+                            " is not valid Unicode" + hint);
     }
     py::object encoded = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(obj.ptr(), "utf-8", "surrogatepass"));
     if (!encoded) throw py::error_already_set();
@@ -74,7 +75,7 @@ Utf8Text ToUtf8(py::handle obj, const char* name, bool replace) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(raw[bad]));
       throw py::value_error(std::string(name) + ": invalid UTF-8, byte " + hex + " at byte offset " + std::to_string(bad) +
-                            "; pass errors='replace' to replace invalid bytes with U+FFFD");
+                            (offer_replace ? "; pass errors='replace' to replace invalid bytes with U+FFFD" : ""));
     }
     text.Own(utf8::Repair(raw, &text.repaired_to_input));
     text.repaired_to_input.push_back(static_cast<std::uint32_t>(raw.size()));  // the end maps to the end
@@ -83,7 +84,8 @@ Utf8Text ToUtf8(py::handle obj, const char* name, bool replace) {
   throw py::type_error(std::string(name) + " must be str or bytes, not " + Py_TYPE(obj.ptr())->tp_name);
 }
 
-std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep) {
+std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep,
+                                 bool offer_replace) {
   if (PyUnicode_Check(texts.ptr()) || PyBytes_Check(texts.ptr())) {
     throw py::type_error(std::string(name) + " must be an iterable of str, not a single " + Py_TYPE(texts.ptr())->tp_name +
                          "; wrap it in a list");
@@ -99,18 +101,21 @@ std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replac
     py::handle item = *it;
     keep.append(item);
     const std::string label = std::string(name) + "[" + std::to_string(out.size()) + "]";
-    out.push_back(ToUtf8(item, label.c_str(), replace));
+    out.push_back(ToUtf8(item, label.c_str(), replace, offer_replace));
   }
   return out;
 }
 
 int ThreadsArg(py::handle n_threads) {
   if (n_threads.is_none()) return ResolveThreads(0);
-  if (!PyLong_Check(n_threads.ptr()) || PyBool_Check(n_threads.ptr())) {
+  // An int, or an integer type that says it is one (numpy's): __index__. Not bool.
+  if (PyBool_Check(n_threads.ptr()) || !PyIndex_Check(n_threads.ptr())) {
     throw py::type_error(std::string("n_threads must be an int or None, not ") + Py_TYPE(n_threads.ptr())->tp_name);
   }
+  const py::object as_int = py::reinterpret_steal<py::object>(PyNumber_Index(n_threads.ptr()));
+  if (!as_int) throw py::error_already_set();
   int overflow = 0;
-  const long long v = PyLong_AsLongLongAndOverflow(n_threads.ptr(), &overflow);
+  const long long v = PyLong_AsLongLongAndOverflow(as_int.ptr(), &overflow);
   if (overflow != 0 || v > std::numeric_limits<int>::max() || v < std::numeric_limits<int>::min()) {
     throw py::value_error("n_threads must be an int in [-2**31, 2**31 - 1] or None, not " +
                           py::repr(n_threads).cast<std::string>());

@@ -67,7 +67,8 @@ struct Utf8Text {
 // Converts `obj` (str or bytes) to UTF-8. `name` names the argument in errors. Raises TypeError for other
 // types and ValueError (with the position) for invalid UTF-8 or lone surrogates unless `replace`.
 // The returned view stays valid while `obj` is alive.
-Utf8Text ToUtf8(py::handle obj, const char* name, bool replace);
+// `offer_replace`: an error message suggests errors='replace' (for calls that take it).
+Utf8Text ToUtf8(py::handle obj, const char* name, bool replace, bool offer_replace = true);
 
 // The code points of str `o`, viewed in Python's own storage (1, 2 or 4 bytes a code point; no copy, no
 // UTF-8); valid while `o` lives. A 2-byte storage holds no code point above U+FFFF; it may hold surrogates.
@@ -78,7 +79,8 @@ bool ParseErrors(const std::string& errors);
 
 // Converts every element of the iterable `texts` (str or bytes). The views stay valid while `keep` holds the
 // elements. Raises TypeError naming the element index.
-std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep);
+std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep,
+                                 bool offer_replace = true);
 
 // Runs fn(begin, end) over [0, n) in chunks of `chunk` with the GIL released, checking for Ctrl-C between
 // chunks (KeyboardInterrupt propagates promptly); after each chunk calls then(begin, end) with the GIL held

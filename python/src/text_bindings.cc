@@ -528,7 +528,7 @@ void BindText(py::module_& m) {
       .def(
           "stem",
           [](const Stemmer& s, py::handle word) {
-            const Utf8Text in = ToUtf8(word, "word", false);
+            const Utf8Text in = ToUtf8(word, "word", false, /*offer_replace=*/false);
             std::string out;
             {
               py::gil_scoped_release release;
@@ -541,7 +541,7 @@ void BindText(py::module_& m) {
           "stem_batch",
           [](const Stemmer& s, py::handle words, py::handle n_threads) {
             py::list keep;
-            const std::vector<Utf8Text> in = ToUtf8List(words, "words", false, keep);
+            const std::vector<Utf8Text> in = ToUtf8List(words, "words", false, keep, /*offer_replace=*/false);
             const int threads = ThreadsArg(n_threads);
             std::vector<std::string_view> views;
             views.reserve(in.size());

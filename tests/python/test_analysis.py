@@ -8,6 +8,7 @@ import json
 import pickle
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -435,3 +436,34 @@ def test_token_spans_cover_composed_and_repaired_input():
     b = b"ab \xff cd \xe2\x82"
     tokens = akhbar.Tokenizer(punct=True).tokens(b, errors="replace")
     assert [b[t.start : t.end] for t in tokens] == [b"ab", b"\xff", b"cd", b"\xe2\x82"]
+
+
+def test_argument_types_get_clear_errors():
+    # Each of these gave pybind's "incompatible function arguments", a TypeError from a cache key, a ValueError
+    # for a wrong type, a message about a bool that was numpy's, or a hint at an argument the call lacks.
+    def error(call):
+        with pytest.raises((TypeError, ValueError)) as e:
+            call()
+        return e.type, str(e.value)
+
+    assert error(lambda: akhbar.Tokenizer().tokens("a", errors=None)) == (
+        TypeError, "errors must be 'strict' or 'replace', not NoneType")
+    for call in (lambda: akhbar.Tokenizer().tokenize("a", errors=1), lambda: akhbar.Analyzer()("a", errors=None),
+                 lambda: akhbar.Analyzer().analyze_batch(["a"], errors=b"strict"),
+                 lambda: akhbar.tokenize("a", errors=None)):
+        assert error(call)[0] is TypeError
+    assert error(lambda: akhbar.tokenize("a", punct=[1])) == (TypeError, "punct must be True or False, not list")
+    assert error(lambda: akhbar.Analyzer(analyzer=len))[0] is TypeError
+    assert error(lambda: akhbar.Analyzer(stemmer=["light"]))[0] is TypeError
+    assert error(lambda: akhbar.Stemmer(["light"]))[0] is TypeError
+    assert error(lambda: akhbar.Stemmer("lite"))[0] is ValueError
+    kind, message = error(lambda: akhbar.Stemmer().stem("x\ud800"))
+    assert kind is ValueError and "lone surrogate" in message and "errors=" not in message
+    assert error(lambda: akhbar.Stemmer().stem(b"abc"))[0] is TypeError
+    assert error(lambda: akhbar.Stemmer().stem_batch([b"abc"]))[0] is TypeError
+    assert error(lambda: akhbar.Analyzer().analyze_batch(["a"], n_threads=True))[0] is TypeError
+    # numpy's bools and ints are taken as Python's.
+    assert akhbar.normalize("أ", fold_alef=np.bool_(False)) == "أ"
+    assert akhbar.Tokenizer(punct=np.bool_(True)).tokenize("a.") == ["a", "."]
+    assert akhbar.Analyzer().analyze_batch(["ذهب الولد"], n_threads=np.int64(2)) == [["ذهب", "ولد"]]
+    assert akhbar.Stemmer().stem_batch(["الكتاب"], n_threads=np.int32(1)) == ["كتاب"]
