@@ -28,20 +28,35 @@ std::uint64_t Key(std::int32_t source, std::string_view line) noexcept {
   return h ^ (h >> 29);
 }
 
-// Calls fn(line) for each line of text (split at \n; a trailing \r is part of the line and removed by
-// normalisation).
+// Calls fn(line, separator) for each line of text, in order: lines end at \n, \r\n, \r, \v, \f, U+0085,
+// U+2028 or U+2029 (as Python's str.splitlines), and `separator` is that break's bytes (empty after the last
+// line). (At \n alone, pages with \r-only or U+2028 line breaks were one line, and their chrome never found.)
 template <typename Fn>
 void ForEachLine(std::string_view text, Fn&& fn) {
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) {
-      fn(text.substr(start));
-      return;
+  const std::size_t n = text.size();
+  std::size_t start = 0, i = 0;
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = 0;
+    if (c == '\n' || c == '\v' || c == '\f') {
+      len = 1;
+    } else if (c == '\r') {
+      len = i + 1 < n && text[i + 1] == '\n' ? 2 : 1;
+    } else if (c == 0xC2 && i + 1 < n && static_cast<unsigned char>(text[i + 1]) == 0x85) {
+      len = 2;
+    } else if (c == 0xE2 && i + 2 < n && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+      len = 3;
     }
-    fn(text.substr(start, end - start));
-    start = end + 1;
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    fn(text.substr(start, i - start), text.substr(i, len));
+    i += len;
+    start = i;
   }
+  fn(text.substr(start), std::string_view());
 }
 
 NormalizerOptions LineOptions() {
@@ -78,7 +93,7 @@ Boilerplate Boilerplate::Find(const std::vector<std::string_view>& texts, const 
     for (std::size_t i = b; i < e; ++i) {
       utf8::CheckValid(texts[i]);
       auto& out = per_text[i];
-      ForEachLine(texts[i], [&](std::string_view line) {
+      ForEachLine(texts[i], [&](std::string_view line, std::string_view) {
         std::string norm = result.normalizer_->Normalize(line);
         if (norm.empty() || utf8::CountCodePoints(norm) > options.max_line_chars) return;
         out.push_back(std::move(norm));
@@ -113,12 +128,15 @@ std::string Boilerplate::Strip(std::string_view text, std::int32_t source) const
   if (keys_.empty()) return std::string(text);
   std::string out;
   out.reserve(text.size());
+  // The lines kept, each followed by its own line break but for the last kept.
   bool first = true, kept_text = false;
-  ForEachLine(text, [&](std::string_view line) {
+  std::string_view break_after;
+  ForEachLine(text, [&](std::string_view line, std::string_view separator) {
     const std::string norm = normalizer_->Normalize(line);
     if (keys_.count(Key(source, norm)) != 0) return;
-    if (!first) out.push_back('\n');
+    if (!first) out.append(break_after.data(), break_after.size());
     out.append(line.data(), line.size());
+    break_after = separator;
     first = false;
     kept_text = kept_text || !norm.empty();
   });

@@ -48,6 +48,29 @@ TEST(Boilerplate, FindsRepeatedLinesPerSource) {
   }
 }
 
+// Lines end at any line break Python's splitlines knows, and the lines kept keep their own breaks: pages with
+// \r-only or U+2028 breaks were one line each, and their chrome was never found (found by a review helper).
+TEST(Boilerplate, EveryKindOfLineBreak) {
+  const std::vector<std::string> breaks = {"\n", "\r\n", "\r", "\u2028", "\u2029", "\u0085", "\f", "\v"};
+  for (const std::string& br : breaks) {
+    std::vector<std::string> texts;
+    std::vector<std::int32_t> sources;
+    for (int i = 0; i < 10; ++i) {
+      texts.push_back("خبر رقم " + std::to_string(i) + br + "تفاصيل " + std::to_string(i) + br + "اقرأ أيضاً");
+      sources.push_back(0);
+    }
+    const std::vector<std::string_view> views(texts.begin(), texts.end());
+    const Boilerplate b = Boilerplate::Find(views, sources, BoilerplateOptions(), 1);
+    ASSERT_EQ(b.lines().size(), 1u) << br;
+    EXPECT_EQ(b.lines()[0].line, b.NormalizeLine("اقرأ أيضاً"));
+    EXPECT_EQ(b.Strip(texts[3], 0), "خبر رقم 3" + br + "تفاصيل 3") << br;
+    EXPECT_EQ(b.Strip("اقرأ أيضاً" + br + "نص" + br + "اقرأ أيضاً" + br + "آخر", 0), "نص" + br + "آخر") << br;
+  }
+  // Mixed breaks: each kept line is followed by its own.
+  const Boilerplate b(std::vector<BoilerplateLine>{{0, Boilerplate().NormalizeLine("حذف"), 5}});
+  EXPECT_EQ(b.Strip("أ\r\nحذف\nب\u2028ج", 0), "أ\r\nب\u2028ج");
+}
+
 TEST(Boilerplate, ThresholdsAndErrors) {
   std::vector<std::int32_t> sources;
   const std::vector<std::string> texts = Corpus(&sources);
