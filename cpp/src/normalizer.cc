@@ -90,6 +90,28 @@ bool IsFiller(UChar32 c) {
   return (U_GET_GC_MASK(c) & (U_GC_PD_MASK | U_GC_PC_MASK | U_GC_PO_MASK | U_GC_S_MASK)) != 0;
 }
 
+// The run of non-starters (marks) that ends a text, after code point c is added to a run of `run`, counted as
+// Unicode's stream-safe format counts them (UAX #15): through c's canonical decomposition, so that U+0F73,
+// a starter by its own combining class that decomposes into two marks, counts two.
+int NonStarterRun(int run, UChar32 c) {
+  const int lead = u_getIntPropertyValue(c, UCHAR_LEAD_CANONICAL_COMBINING_CLASS);
+  const int trail = u_getIntPropertyValue(c, UCHAR_TRAIL_CANONICAL_COMBINING_CLASS);
+  if (lead == 0 && trail == 0) return 0;
+  static const icu::Normalizer2* const nfd = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
+    CheckIcu(status, "NFD data");
+    return n;
+  }();
+  icu::UnicodeString d;
+  if (!nfd->getDecomposition(c, d)) return lead == 0 ? 0 : run + 1;
+  int marks = 0;  // the decomposition's trailing non-starters, or all of them after a starter-free start
+  for (int32_t k = 0; k < d.length(); k = d.moveIndex32(k, 1)) {
+    marks = u_getCombiningClass(d.char32At(k)) == 0 ? 0 : marks + 1;
+  }
+  return lead == 0 ? marks : run + marks;
+}
+
 bool NeedsNfc(UChar32 c) {
   return u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) != UNORM_YES || u_getCombiningClass(c) != 0;
 }
@@ -861,13 +883,13 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
     while (i < current.size()) {
       std::size_t j = i;
       bool flagged = false;
-      int non_starters = 0;  // the segment's trailing run of combining marks (canonical combining class > 0)
+      int non_starters = 0;  // the segment's trailing run of marks (NonStarterRun)
       do {
         int len;
         const std::int32_t c = utf8::Decode(current, j, &len);
         if (c < 0) utf8::ThrowInvalid(current, j);
         flagged = flagged || NeedsNfc(c);
-        non_starters = u_getCombiningClass(c) == 0 ? 0 : non_starters + 1;
+        non_starters = NonStarterRun(non_starters, c);
         j += static_cast<std::size_t>(len);
         if (j < current.size()) {
           const std::int32_t next = utf8::Decode(current, j, &len);
@@ -877,7 +899,8 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
           // order together, as if a combining grapheme joiner stood after every 30th. ICU reorders a run of
           // marks by insertion, so that 100k marks in alternating classes took 2 s (a million, minutes); no
           // text in any script needs more than 30.
-          if (non_starters >= kMaxNonStarters && u_getCombiningClass(next) != 0) break;
+          const bool next_is_mark = u_getIntPropertyValue(next, UCHAR_LEAD_CANONICAL_COMBINING_CLASS) != 0;
+          if (non_starters >= kMaxNonStarters && next_is_mark) break;
         }
       } while (j < current.size());
       if (flagged) {
