@@ -28,9 +28,10 @@ std::uint64_t Key(std::int32_t source, std::string_view line) noexcept {
   return h ^ (h >> 29);
 }
 
-// Calls fn(line, separator) for each line of text, in order: lines end at \n, \r\n, \r, \v, \f, U+0085,
-// U+2028 or U+2029 (as Python's str.splitlines), and `separator` is that break's bytes (empty after the last
-// line). (At \n alone, pages with \r-only or U+2028 line breaks were one line, and their chrome never found.)
+// Calls fn(line, separator) for each line of text, in order: lines end at \n, \r\n, \r, \v, \f, \x1c-\x1e,
+// U+0085, U+2028 or U+2029 (as Python's str.splitlines), and `separator` is that break's bytes (empty after
+// the last line). (At \n alone, pages with \r-only or U+2028 line breaks were one line, and their chrome
+// never found.)
 template <typename Fn>
 void ForEachLine(std::string_view text, Fn&& fn) {
   const std::size_t n = text.size();
@@ -38,7 +39,7 @@ void ForEachLine(std::string_view text, Fn&& fn) {
   while (i < n) {
     const auto c = static_cast<unsigned char>(text[i]);
     std::size_t len = 0;
-    if (c == '\n' || c == '\v' || c == '\f') {
+    if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E)) {
       len = 1;
     } else if (c == '\r') {
       len = i + 1 < n && text[i + 1] == '\n' ? 2 : 1;

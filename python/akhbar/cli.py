@@ -135,11 +135,12 @@ def _format(args: argparse.Namespace) -> str:
 def _related(args: argparse.Namespace) -> int:
     _, index = _build(args)
     records = []
-    if args.within_days is not None and index.dates is None:
+    dates = index.dates  # (a copy each time it is read)
+    if args.within_days is not None and dates is None:
         raise ValueError("--within-days needs a 'date' for the articles")
     if args.exclude_same_source or args.within_days is not None:
         for i in range(len(index)):
-            if args.within_days is not None and index.dates[i] is None:
+            if args.within_days is not None and dates[i] is None:
                 continue  # an article without a date has no articles within some days of it
             matches = index.related(i, k=args.top, min_score=args.min_score,
                                     exclude_same_source=args.exclude_same_source, within_days=args.within_days)

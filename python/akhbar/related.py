@@ -101,26 +101,28 @@ def _prepare_matrix(X: Any) -> sp.csr_matrix:
         if dense.ndim != 2:
             raise ValueError(f"X must be a 2-D matrix, not {dense.ndim}-D")
         X = sp.csr_matrix(dense)
-    # The arithmetic in the input's precision (float32 stays float32), then float32.
-    X = X.astype(np.float32 if X.dtype == np.float32 else np.float64, copy=False)
+    # In float64, then float32 (one rounding). Each row is divided by its largest magnitude before its squares
+    # are summed: squares of 1e200 or of 1e-200 leave float64's range (and those of 1e20 or 1e-25 float32's,
+    # which zeroed such rows when the squares were float32).
+    X = X.astype(np.float64, copy=False)
     X.sum_duplicates()
     X.sort_indices()
     if X.nnz and not np.all(np.isfinite(X.data)):
         raise ValueError("the document-term matrix holds NaN or infinite values")
-    # Each row is divided by its largest magnitude before its squares are summed: squares of 1e20 or of 1e-25
-    # leave float32's range, which zeroed such rows.
     counts = np.diff(X.indptr)
     filled = counts > 0
     starts = X.indptr[:-1][filled]
-    peak = np.zeros(X.shape[0], dtype=X.dtype)
+    peak = np.zeros(X.shape[0])
     if X.nnz:
         peak[filled] = np.maximum.reduceat(np.abs(X.data), starts)
     data = X.data / np.repeat(np.where(peak > 0, peak, 1), counts)  # (1 / peak overflows for subnormal peaks)
-    squares = np.zeros(X.shape[0], dtype=X.dtype)
+    squares = np.zeros(X.shape[0])
     if X.nnz:
         squares[filled] = np.add.reduceat(data * data, starts)
     data *= np.repeat(np.divide(1, np.sqrt(squares), out=np.zeros_like(squares), where=squares > 0), counts)
-    return sp.csr_matrix((data.astype(np.float32), X.indices.astype(np.int32, copy=False), X.indptr), shape=X.shape)
+    out = sp.csr_matrix((data.astype(np.float32), X.indices, X.indptr), shape=X.shape)
+    out.indices = out.indices.astype(np.int32, copy=False)  # (the C++ index reads int32 columns)
+    return out
 
 
 def _bool_arg(name: str, value: Any) -> bool:
@@ -262,7 +264,7 @@ def _fit_state(vectorizer) -> tuple | None:
 def _same_fit(state: tuple | None, vectorizer) -> bool:
     now = _fit_state(vectorizer)
     if state is None or now is None:
-        return state is None and now is None
+        return now is None
     return state[0] is now[0] and state[1] == now[1]
 
 
@@ -302,9 +304,9 @@ class RelatedArticles:
         progress: bool = True,
         **vectorizer_options: Any,
     ) -> None:
-        if vectorizer is not None and not (hasattr(vectorizer, "fit_transform") and hasattr(vectorizer, "transform")):
-            raise TypeError(f"vectorizer must have fit_transform and transform (scikit-learn's interface), not be a "
-                            f"{type(vectorizer).__name__}")
+        if vectorizer is not None and not hasattr(vectorizer, "transform"):
+            raise TypeError(f"vectorizer must have transform (and fit_transform, to fit: scikit-learn's interface), "
+                            f"not be a {type(vectorizer).__name__}")
         if vectorizer is not None and vectorizer_options:
             raise TypeError(
                 "vectoriser options " + ", ".join(sorted(vectorizer_options)) + " apply to the default vectoriser "
@@ -401,6 +403,9 @@ class RelatedArticles:
                 )
                 texts = boilerplate.strip_batch(texts, codes, self.n_jobs)
             bar.update(1)
+            if not hasattr(self.vectorizer, "fit_transform"):
+                raise TypeError(f"fit needs a vectoriser with fit_transform; a {type(self.vectorizer).__name__} has "
+                                "none (from_vectorizer takes a fitted one)")
             X = self._rows(self.vectorizer.fit_transform(texts), len(texts), "fit_transform")
             bar.update(1)
             signatures = self._hasher.signatures(texts, self.n_jobs)
@@ -528,6 +533,11 @@ class RelatedArticles:
 
     def _check_vectorizer(self) -> None:
         """ValueError if the vectoriser is no longer the fit the index's columns come from."""
+        if self._fit_state is None:
+            # No fit state when the index was built: a vectoriser given a fixed vocabulary makes its
+            # vocabulary_ at its first transform (scikit-learn's). Its state from then on is the index's.
+            self._fit_state = _fit_state(self.vectorizer)
+            return
         if not _same_fit(self._fit_state, self.vectorizer):
             raise ValueError(
                 "the index's vectoriser was refitted or replaced after the index was built, so its features are no "
@@ -651,8 +661,8 @@ class RelatedArticles:
     def all_related(self, k: int = 10, n_jobs: int | None = None, as_frame: bool = False, min_score: float = 0.0):
         """For every article, its ``k`` most similar other articles: ``(indices, scores)``, arrays of shape
         ``(n, k)`` (int32, float32; k at most n - 1), best first, ties by smaller index, ``-1`` / ``0`` where
-        fewer than ``k`` articles share a term. Exact cosine, blockwise and multi-threaded (``n_jobs``, None: the index's
-        setting); identical for any thread count. ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
+        fewer than ``k`` articles share a term. Exact cosine, blockwise and multi-threaded (``n_jobs``, None: the
+        index's setting); identical for any thread count. ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
         self._check_built()
         k = min(self._check_k(k), max(len(self) - 1, 1))
         min_score = _real_arg("min_score", min_score)
@@ -949,9 +959,10 @@ class RelatedArticles:
             raise FormatError("corrupt index metadata: source_codes is not an object")
         self._source_codes = {str(k): _int_arg("source code", v, 0) for k, v in source_codes.items()}
         if meta.get("boilerplate") is not None:
-            self._boilerplate = _core.Boilerplate(
-                [(_int_arg("source code", s, -1), str(line), _int_arg("count", c, 0)) for s, line, c in meta["boilerplate"]]
-            )
+            self._boilerplate = _core.Boilerplate([
+                (_int_arg("source code", s, -1), str(line), _int_arg("count", c, 0))
+                for s, line, c in meta["boilerplate"]
+            ])
         return self
 
     @staticmethod

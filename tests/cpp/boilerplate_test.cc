@@ -51,7 +51,7 @@ TEST(Boilerplate, FindsRepeatedLinesPerSource) {
 // Lines end at any line break Python's splitlines knows, and the lines kept keep their own breaks: pages with
 // \r-only or U+2028 breaks were one line each, and their chrome was never found (found by a review helper).
 TEST(Boilerplate, EveryKindOfLineBreak) {
-  const std::vector<std::string> breaks = {"\n", "\r\n", "\r", "\u2028", "\u2029", "\u0085", "\f", "\v"};
+  const std::vector<std::string> breaks = {"\n", "\r\n", "\r", "\u2028", "\u2029", "\u0085", "\f", "\v", "\x1c", "\x1e"};
   for (const std::string& br : breaks) {
     std::vector<std::string> texts;
     std::vector<std::int32_t> sources;
