@@ -94,17 +94,14 @@ def _prepare_matrix(X: Any) -> sp.csr_matrix:
     """X as a canonical float32 CSR matrix with l2-normalised rows (cosine = dot product)."""
     if X is None or isinstance(X, (str, bytes)):
         raise TypeError(f"X must be a matrix (scipy.sparse or array-like), not {type(X).__name__}")
-    if sp.issparse(X):
-        X = sp.csr_matrix(X, copy=True)
-    else:
-        dense = np.asarray(X)
-        if dense.ndim != 2:
-            raise ValueError(f"X must be a 2-D matrix, not {dense.ndim}-D")
-        X = sp.csr_matrix(dense)
-    # In float64, then float32 (one rounding). Each row is divided by its largest magnitude before its squares
-    # are summed: squares of 1e200 or of 1e-200 leave float64's range (and those of 1e20 or 1e-25 float32's,
-    # which zeroed such rows when the squares were float32).
-    X = X.astype(np.float64, copy=False)
+    if not sp.issparse(X):
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"X must be a 2-D matrix, not {X.ndim}-D")
+    # In float64 (our own copy: the caller's matrix is not touched), then float32 (one rounding). Each row is
+    # divided by its largest magnitude before its squares are summed: squares of 1e200 or of 1e-200 leave
+    # float64's range (and those of 1e20 or 1e-25 float32's, which zeroed such rows when the squares were float32).
+    X = sp.csr_matrix(X).astype(np.float64, copy=True)
     X.sum_duplicates()
     X.sort_indices()
     if X.nnz and not np.all(np.isfinite(X.data)):
