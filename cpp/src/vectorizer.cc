@@ -1411,14 +1411,54 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
       if (col + kSlotsAhead < feature_term_.size()) {
         internal::PrefetchLine(df_.data() + feature_term_[col + kSlotsAhead]);
       }
-      const double df = df_[feature_term_[col]];
-      if (options_.weighting == Weighting::kTfidf) {
-        const double s = options_.smooth_idf ? 1.0 : 0.0;
-        idf_[col] = std::log((n + s) / (df + s)) + 1.0;
-      } else {
-        idf_[col] = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+      idf_[col] = Idf(n, df_[feature_term_[col]]);
+    }
+  }
+}
+
+double Vectorizer::Idf(double n_docs, double df) const noexcept {
+  if (options_.weighting == Weighting::kTfidf) {
+    const double s = options_.smooth_idf ? 1.0 : 0.0;
+    return std::log((n_docs + s) / (df + s)) + 1.0;
+  }
+  return std::log(1.0 + (n_docs - df + 0.5) / (df + 0.5));
+}
+
+void Vectorizer::CheckLoadedState() const {
+  // Checked against what a fit makes, so that a file that passes its checksum but holds values no fit gives (a
+  // damaged writer, or a hand-made file) is refused instead of giving NaN, negative or misordered output.
+  if (n_docs_ > std::numeric_limits<std::uint32_t>::max()) throw FormatError("corrupt data: document count too large");
+  std::uint32_t max_df = 0;
+  for (const std::uint32_t d : df_) max_df = std::max(max_df, d);
+  if (total_length_ < max_df) throw FormatError("corrupt data: the total length is below a document frequency");
+  if (!fitted_) return;
+  const double n = static_cast<double>(n_docs_);
+  if (!fixed_) {
+    // The features: the vocabulary's terms within the document-frequency bounds, in order of their text, all
+    // of them or max_features of them.
+    const double high = options_.max_df_is_fraction ? options_.max_df * n : options_.max_df;
+    const double low = options_.min_df_is_fraction ? options_.min_df * n : options_.min_df;
+    if (high < low) throw FormatError("corrupt data: max_df is below min_df");
+    std::size_t in_bounds = 0;
+    for (const std::uint32_t d : df_) in_bounds += d >= low && d <= high;
+    const std::size_t n_features = feature_term_.size();
+    const bool capped = options_.max_features > 0 && in_bounds > options_.max_features;
+    if (n_features != (capped ? static_cast<std::size_t>(options_.max_features) : in_bounds)) {
+      throw FormatError("corrupt data: the features are not the terms the document-frequency bounds keep");
+    }
+    for (std::size_t col = 0; col < n_features; ++col) {
+      const double d = df_[feature_term_[col]];
+      if (d < low || d > high) throw FormatError("corrupt data: a feature is outside the document-frequency bounds");
+      if (col > 0 && !(terms_.Term(feature_term_[col - 1]) < terms_.Term(feature_term_[col]))) {
+        throw FormatError("corrupt data: the features are not in order of their text");
       }
     }
+  }
+  for (std::size_t col = 0; col < idf_.size(); ++col) {
+    const double expected = Idf(n, df_[feature_term_[col]]);
+    // (The same computation as the fit's: equal, or both infinite, as smooth_idf=False gives a term in no
+    // document of a given vocabulary.)
+    if (!(idf_[col] == expected)) throw FormatError("corrupt data: an idf weight does not match its statistics");
   }
 }
 
@@ -1795,6 +1835,7 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
   const std::string_view meta = r.GetString("metadata");
   if (metadata) metadata->assign(meta.data(), meta.size());
   r.ExpectEnd("vectorizer state");
+  v->CheckLoadedState();
   v->vocabulary_state_ = NewModelState();
   return v;
 }

@@ -244,6 +244,10 @@ class _DocumentsMixin:
     _batch_docs = 8192
 
     def _mode(self) -> str:
+        if not callable(self.analyzer) and not isinstance(self.analyzer, str):
+            raise TypeError(
+                f"analyzer must be 'word', 'char', 'char_wb' or a callable, not {type(self.analyzer).__name__}"
+            )
         if callable(self.analyzer):
             for name, default in (("tokenizer", None), ("preprocessor", None), ("ngram_range", (1, 1))):
                 if getattr(self, name) != default and getattr(self, name) is not default:
@@ -253,6 +257,8 @@ class _DocumentsMixin:
             return "terms"
         if self.analyzer not in ("word", "char", "char_wb"):
             raise ValueError(f"analyzer must be 'word', 'char', 'char_wb' or a callable, not {self.analyzer!r}")
+        if self.preprocessor is not None and not callable(self.preprocessor):
+            raise TypeError(f"preprocessor must be a callable or None, not {type(self.preprocessor).__name__}")
         if self.tokenizer is not None:
             if not callable(self.tokenizer):
                 raise TypeError(f"tokenizer must be a callable or None, not {type(self.tokenizer).__name__}")
@@ -293,7 +299,7 @@ class _DocumentsMixin:
             ) from None
         total = len(raw_documents) if hasattr(raw_documents, "__len__") else None
         bar = None
-        if self.progress:
+        if _flag("progress", self.progress):
             from tqdm.auto import tqdm
 
             bar = tqdm(total=total, unit="doc", desc=type(self).__name__)
@@ -317,6 +323,9 @@ class _DocumentsMixin:
                 bar.close()
 
     def _prepare(self, mode: str, batch: list) -> list:
+        # Callables get str, as scikit-learn's: UTF-8 bytes are decoded first (its decode_error="strict").
+        if (mode != "text" or self.preprocessor is not None) and any(isinstance(d, bytes) for d in batch):
+            batch = [d.decode("utf-8") if isinstance(d, bytes) else d for d in batch]
         if mode == "text":
             if self.preprocessor is not None:
                 batch = [self.preprocessor(d) for d in batch]
@@ -356,13 +365,15 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         min_df, min_frac = _df_bound("min_df", self.min_df)
         max_df, max_frac = _df_bound("max_df", self.max_df)
         mf = self.max_features
-        if mf is not None and (isinstance(mf, bool) or not isinstance(mf, numbers.Integral) or not 1 <= mf < 2**63):
+        if mf is not None and (isinstance(mf, bool) or not isinstance(mf, numbers.Integral)):
+            raise TypeError(f"max_features must be an int or None, not {type(mf).__name__}")
+        if mf is not None and not 1 <= mf < 2**63:
             raise ValueError(f"max_features must be an int in [1, 2**63) or None, got {mf!r}")
         lo, hi = _ngram_range(self.ngram_range)
         return {
             "weighting": self._weighting(),
             "dtype": self._dtype(),
-            "binary": bool(self.binary),
+            "binary": _flag("binary", self.binary),
             "min_df": min_df,
             "min_df_is_fraction": min_frac,
             "max_df": max_df,
@@ -448,6 +459,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         # A new object at every fit and partial fit: what a RelatedArticles index built on this vectoriser checks
         # to tell that its columns are still the vectoriser's features.
         self._fit_token = object()
+        self._infinite_idf = bool(model.fitted and model.n_features and not np.all(np.isfinite(model.idf())))
         self._names_cache = None
         self._vocabulary_cache = None
         self.fixed_vocabulary_ = bool(model.fixed_vocabulary)
@@ -472,6 +484,19 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         with self._guard().writing():
             return self._partial_fit(raw_documents)
 
+    def _fitted(self):
+        """This vectoriser as it was fitted: parameters set since take effect at the next fit (its docstring), so
+        transform, partial_fit and idf_ read the fitted ones (n_jobs and progress excepted: they change no result)."""
+        fitted = self._fit_params_if_changed()
+        if fitted is None:
+            return self
+        names = set(self._param_names())
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        view.__dict__.update({k: v for k, v in fitted.items() if k in names and k not in ("n_jobs", "progress")})
+        view._analyzer_options = {k: v for k, v in fitted.items() if k not in names}
+        return view
+
     def _guard(self) -> _ModelGuard:
         return self.__dict__.setdefault("_model_guard", _ModelGuard())
 
@@ -479,10 +504,11 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         n_jobs = _resolve_n_jobs(self.n_jobs)
         model = self._model
         snapshot = model.to_bytes(b"")
+        fitted = self._fitted()
         try:
             model.begin_fit(False, False)
-            self._feed(model, raw_documents, n_jobs)
-            model.end_fit(self._selector(), n_jobs)
+            fitted._feed(model, raw_documents, n_jobs)
+            model.end_fit(fitted._selector(), n_jobs)
         except BaseException:
             restored, _ = _core.Vectorizer.from_bytes(snapshot)
             restored.set_analyzer(self._fitted_analyzer_dict())
@@ -495,7 +521,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         """The document-term matrix of ``raw_documents`` over the fitted features (other terms are ignored)."""
         self._check_fitted()
         with self._guard().reading():
-            return self._transform(raw_documents)
+            return self._fitted()._transform(raw_documents)
 
     def _transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         n_jobs = _resolve_n_jobs(self.n_jobs)
@@ -508,7 +534,13 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
                 model.transform_texts(rows, batch, start, n_jobs)
             else:
                 model.transform_terms(rows, batch, start, n_jobs, mode == "tokens", self._producer(mode))
-        return _to_csr(model.finish(rows, n_jobs))
+        X = _to_csr(model.finish(rows, n_jobs))
+        if self.__dict__.get("_infinite_idf") and X.nnz and not np.all(np.isfinite(X.data)):
+            # smooth_idf=False gives a term of a given vocabulary that no fitted document holds an infinite idf:
+            # scikit-learn refuses such rows too.
+            raise ValueError("Input contains infinity: a term of the given vocabulary was in no fitted document, "
+                             "so its idf is infinite with smooth_idf=False; use smooth_idf=True")
+        return X
 
     # ------------------------------------------------------------------------------------------ attributes
 
@@ -590,7 +622,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         if len(getattr(X, "shape", ())) == 2 and X.shape[1] > len(names):
             raise ValueError(f"X has {X.shape[1]} columns but this vectoriser has {len(names)} features")
         if sp.issparse(X):
-            X = sp.csr_matrix(X)
+            X = sp.csr_matrix(X, copy=True)  # (eliminate_zeros works in place: the caller's matrix stays)
             X.eliminate_zeros()
             return [names[X.indices[X.indptr[i] : X.indptr[i + 1]]].ravel() for i in range(X.shape[0])]
         X = np.asarray(X)
@@ -646,19 +678,40 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         model, meta = _core.Vectorizer.from_bytes(bytes(data))
         try:
             info = json.loads(meta.decode())
+            if not isinstance(info, dict) or not isinstance(info.get("class"), str):
+                raise FormatError("corrupt data: the vectoriser's metadata is not what to_bytes writes")
             name, params = info["class"], _from_jsonable(info["params"])
             fitted = _from_jsonable(info["fit_params"]) if "fit_params" in info else None
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise FormatError("corrupt data: the vectoriser's parameters are unreadable") from None
-        klass = {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer}.get(name)
-        if klass is None:
-            raise FormatError(f"this data holds a {name!r}, not a CountVectorizer or TfidfVectorizer")
-        if cls is not _VocabularyVectorizer and not issubclass(klass, cls):
-            raise FormatError(f"this data holds a {name}, not a {cls.__name__}")
-        try:
-            return _restore(klass, params, None, fitted, model)
-        except (TypeError, ValueError) as e:  # parameters a constructor refuses: not what to_bytes wrote
-            raise FormatError(f"corrupt data: the vectoriser's parameters are invalid ({e})") from None
+            klass = {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer}.get(name)
+            if klass is None:
+                raise FormatError(f"this data holds a {name!r}, not a CountVectorizer or TfidfVectorizer")
+            if cls is not _VocabularyVectorizer and not issubclass(klass, cls):
+                raise FormatError(f"this data holds a {name}, not a {cls.__name__}")
+            obj = _restore(klass, params, None, fitted, model)
+            obj._check_stored_params()
+            return obj
+        except FormatError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as e:
+            # Parameters a constructor or fit refuses, or metadata of another shape: not what to_bytes wrote.
+            raise FormatError(
+                f"corrupt data: the vectoriser's parameters are invalid ({type(e).__name__}: {e})"
+            ) from None
+
+    def _check_stored_params(self) -> None:
+        """Raises FormatError unless the parameters of the last fit pass a fit's checks and are the model's own:
+        a file's metadata could otherwise describe another vectoriser than its model (a TF-IDF model read as a
+        CountVectorizer reported integer counts while giving normalised weights)."""
+        fitted = self._fitted()
+        _resolve_n_jobs(fitted.n_jobs)
+        _flag("progress", fitted.progress)
+        fitted._analyzer_dict()  # (checks the analyser's parameters and the mode)
+        fitted._fixed_vocabulary()
+        actual = self._model.options()
+        for key, value in fitted._options().items():
+            if actual[key] != value:
+                raise FormatError(f"corrupt data: the stored parameters give {key}={value!r}, but the model has "
+                                  f"{actual[key]!r}")
 
     @classmethod
     def load(cls, path: str | os.PathLike):
@@ -734,6 +787,13 @@ class _ModelGuard:
             with self._cond:
                 self._writer = None
                 self._cond.notify_all()
+
+
+def _flag(name: str, value: Any) -> bool:
+    """A bool parameter: anything else is refused ("no" would count as True)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
+    return bool(value)
 
 
 def _snapshot(params: dict[str, Any]) -> dict[str, Any]:
@@ -952,7 +1012,7 @@ class TfidfVectorizer(_VocabularyVectorizer):
     def idf_(self) -> np.ndarray:
         """The idf of each feature (scikit-learn's, or BM25's with weighting="bm25"), in the output dtype."""
         self._check_fitted()
-        if not self.use_idf:
+        if not self._fitted().use_idf:
             raise AttributeError("idf_ is defined only when use_idf=True")
         with self._guard().reading():
             idf = self._model.idf()
@@ -1015,14 +1075,16 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def _build_impl(self):
         nf = self.n_features
-        if isinstance(nf, bool) or not isinstance(nf, numbers.Integral) or not 1 <= nf <= 2**31 - 1:
+        if isinstance(nf, bool) or not isinstance(nf, numbers.Integral):
+            raise TypeError(f"n_features must be an int, not {type(nf).__name__}")
+        if not 1 <= nf <= 2**31 - 1:
             raise ValueError(f"n_features must be an int in [1, 2**31 - 1], got {nf!r}")
         lo, hi = _ngram_range(self.ngram_range)
         options = {
             "n_features": int(nf),
-            "binary": bool(self.binary),
+            "binary": _flag("binary", self.binary),
             "norm": _norm(self.norm),
-            "alternate_sign": bool(self.alternate_sign),
+            "alternate_sign": _flag("alternate_sign", self.alternate_sign),
             "dtype": _dtype_name(self.dtype, ("float32", "float64"), "HashingVectorizer"),
             "ngram_min": lo,
             "ngram_max": hi,
@@ -1075,13 +1137,27 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
         """A HashingVectorizer from ``to_bytes()`` output; ``akhbar.FormatError`` for bad data."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data must be bytes, not {type(data).__name__}")
-        _, meta = _core.HashingVectorizer.from_bytes(bytes(data))
+        model, meta = _core.HashingVectorizer.from_bytes(bytes(data))
         try:
             info = json.loads(meta.decode())
-            params = _from_jsonable(info["params"])
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise FormatError("corrupt data: the vectoriser's parameters are unreadable") from None
-        return cls(**params)
+            if not isinstance(info, dict) or info.get("class") != "HashingVectorizer":
+                raise FormatError("corrupt data: this is no HashingVectorizer's metadata")
+            obj = cls(**_from_jsonable(info["params"]))
+            _resolve_n_jobs(obj.n_jobs)
+            _flag("progress", obj.progress)
+            expected = obj._impl().options()  # (checks every parameter)
+            actual = model.options()
+            for key, value in expected.items():
+                if actual[key] != value:
+                    raise FormatError(f"corrupt data: the stored parameters give {key}={value!r}, but the model has "
+                                      f"{actual[key]!r}")
+            return obj
+        except FormatError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as e:
+            raise FormatError(
+                f"corrupt data: the vectoriser's parameters are invalid ({type(e).__name__}: {e})"
+            ) from None
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> HashingVectorizer:

@@ -88,6 +88,28 @@ VectorizerOptions VectorizerOptionsFromPy(const py::dict& d) {
   return o;
 }
 
+// The options as VectorizerOptionsFromPy takes them (to check a loaded model against its stored parameters).
+py::dict VectorizerOptionsToPy(const VectorizerOptions& o) {
+  py::dict d;
+  d["weighting"] = o.weighting == Weighting::kCount ? "count" : o.weighting == Weighting::kTfidf ? "tfidf" : "bm25";
+  d["dtype"] = DTypeName(o.dtype);
+  d["binary"] = o.binary;
+  d["norm"] = NormName(o.norm);
+  d["use_idf"] = o.use_idf;
+  d["smooth_idf"] = o.smooth_idf;
+  d["sublinear_tf"] = o.sublinear_tf;
+  d["k1"] = o.k1;
+  d["b"] = o.b;
+  d["min_df"] = o.min_df;
+  d["min_df_is_fraction"] = o.min_df_is_fraction;
+  d["max_df"] = o.max_df;
+  d["max_df_is_fraction"] = o.max_df_is_fraction;
+  d["max_features"] = o.max_features;
+  d["ngram_min"] = o.token_ngram_min;
+  d["ngram_max"] = o.token_ngram_max;
+  return d;
+}
+
 // Python documents (str or bytes) of one batch, read from worker threads without the GIL: str data is read
 // in place (ASCII directly, other kinds encoded to UTF-8 into the thread's scratch), bytes are validated.
 class PyDocuments {
@@ -366,6 +388,7 @@ void BindVectorize(py::module_& m) {
       .def("clear_cache", &Vectorizer::ClearCache, py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("dtype", [](const Vectorizer& v) { return DTypeName(v.options().dtype); })
       .def_property_readonly("norm", [](const Vectorizer& v) { return NormName(v.options().norm); })
+      .def("options", [](const Vectorizer& v) { return VectorizerOptionsToPy(v.options()); })
       .def("feature_names",
            [](const Vectorizer& v) {
              const std::size_t n = v.n_features();
@@ -414,6 +437,19 @@ void BindVectorize(py::module_& m) {
            }),
            py::arg("options"), py::arg("analyzer_options") = py::none())
       .def("set_analyzer", [](HashingVectorizer& v, py::handle options) { v.SetAnalyzer(MakeAnalyzer(options)); })
+      .def("options",
+           [](const HashingVectorizer& v) {
+             const HashingOptions& o = v.options();
+             py::dict d;
+             d["n_features"] = o.n_features;
+             d["alternate_sign"] = o.alternate_sign;
+             d["binary"] = o.binary;
+             d["norm"] = NormName(o.norm);
+             d["dtype"] = DTypeName(o.dtype);
+             d["ngram_min"] = o.token_ngram_min;
+             d["ngram_max"] = o.token_ngram_max;
+             return d;
+           })
       .def("transform_texts",
            [](const HashingVectorizer& v, HashingVectorizer::Rows& rows, py::handle docs, std::size_t start,
               int n_threads) {

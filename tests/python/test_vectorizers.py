@@ -628,3 +628,155 @@ def test_pickling_with_array_like_parameters():
     copy = pickle.loads(pickle.dumps(v))
     assert (copy.transform(docs) != expected).nnz == 0
     assert list(copy.get_params()["stop_words"]) == ["في"]
+
+
+# ---------------------------------------------------------------- found by a review helper (session 7)
+class _Saved:
+    """A vectoriser file taken apart and put together again with a valid checksum (the layout Serialize
+    writes), to forge the values a damaged writer or a hand-made file could hold."""
+
+    import struct as _st
+    import zlib as _zlib
+
+    FIELDS = [("version", "I"), ("weighting", "B"), ("dtype", "B"), ("binary", "B"), ("norm", "B"), ("use_idf", "B"),
+              ("smooth_idf", "B"), ("sublinear_tf", "B"), ("k1", "d"), ("b", "d"), ("min_df", "d"),
+              ("min_df_frac", "B"), ("max_df", "d"), ("max_df_frac", "B"), ("max_features", "Q"), ("ngram_min", "i"),
+              ("ngram_max", "i"), ("fixed", "B"), ("fitted", "B")]
+
+    def __init__(self, data: bytes):
+        st = self._st
+        kind_len = st.unpack_from("<I", data, 12)[0]
+        self.head = data[: 16 + kind_len]
+        payload = data[24 + kind_len : 24 + kind_len + st.unpack_from("<Q", data, 16 + kind_len)[0]]
+        self.f, pos = {}, 0
+
+        def get(fmt):
+            nonlocal pos
+            v = st.unpack_from("<" + fmt, payload, pos)[0]
+            pos += st.calcsize("<" + fmt)
+            return v
+
+        def arr(fmt):
+            nonlocal pos
+            n = get("Q")
+            v = list(st.unpack_from(f"<{n}{fmt}", payload, pos))
+            pos += n * st.calcsize(fmt)
+            return v
+
+        def blob():
+            nonlocal pos
+            n = get("Q")
+            pos += n
+            return payload[pos - n : pos]
+
+        for name, fmt in self.FIELDS:
+            self.f[name] = get(fmt)
+        self.f.update(arena=blob(), offsets=arr("I"), df=arr("I"), tf=arr("Q"), n_docs=get("Q"),
+                      total_length=get("Q"), features=arr("I"), idf=arr("d"), meta=blob())
+        assert pos == len(payload)
+
+    def bytes(self, **changes) -> bytes:
+        st, f = self._st, {**self.f, **changes}
+        out = b"".join(st.pack("<" + fmt, f[name]) for name, fmt in self.FIELDS)
+
+        def arr(v, fmt):
+            return st.pack("<Q", len(v)) + st.pack(f"<{len(v)}{fmt}", *v)
+
+        out += st.pack("<Q", len(f["arena"])) + f["arena"] + arr(f["offsets"], "I") + arr(f["df"], "I")
+        out += arr(f["tf"], "Q") + st.pack("<QQ", f["n_docs"], f["total_length"]) + arr(f["features"], "I")
+        out += arr(f["idf"], "d") + st.pack("<Q", len(f["meta"])) + f["meta"]
+        sealed = self.head + st.pack("<Q", len(out)) + out
+        return sealed + st.pack("<I", self._zlib.crc32(sealed) & 0xFFFFFFFF)
+
+    def meta(self, **changes) -> bytes:
+        info = json.loads(self.f["meta"])
+        info["params"].update(changes.pop("params", {}))
+        info.update(changes)
+        return self.bytes(meta=json.dumps(info).encode())
+
+
+def test_files_with_a_valid_checksum_but_impossible_values_raise_format_error():
+    # They loaded, then gave NaN or negative weights, columns out of scikit-learn's order, counts that wrapped,
+    # or wrong BM25 lengths (found by a review helper).
+    docs = ["alpha beta gamma", "alpha alpha delta", "beta eps", "gamma alpha"]
+    tfidf = TfidfVectorizer(stop_words=None).fit(docs)
+    saved = _Saved(tfidf.to_bytes())
+    assert TfidfVectorizer.from_bytes(saved.bytes()).get_feature_names_out().tolist() == sorted(
+        {w for d in docs for w in d.split()})  # (the rewriting itself is sound)
+    n = len(saved.f["idf"])
+    for changes in ({"idf": [float("nan")] * n}, {"idf": [-1.0] * n}, {"idf": [0.0] * n},
+                    {"features": saved.f["features"][::-1]}, {"n_docs": 2**64 - 1}, {"n_docs": 0},
+                    {"max_features": 2}, {"min_df": 3.0, "min_df_frac": 0}, {"total_length": 0}):
+        with pytest.raises(akhbar.FormatError):
+            TfidfVectorizer.from_bytes(saved.bytes(**changes))
+    bm25 = _Saved(TfidfVectorizer(stop_words=None, weighting="bm25").fit(docs).to_bytes())
+    with pytest.raises(akhbar.FormatError):
+        TfidfVectorizer.from_bytes(bm25.bytes(total_length=2))
+    # Metadata that does not describe the model, or that no fit accepts.
+    for changes in ({"class": "CountVectorizer", "params": {"dtype": "int64"}}, {"params": {"norm": "l1"}},
+                    {"params": {"use_idf": False}}, {"params": {"weighting": "bm25"}}, {"params": {"min_df": -1}},
+                    {"params": {"n_jobs": 0}}, {"params": {"max_features": -1}}, {"params": {"k1": "abc"}},
+                    {"params": {"binary": "yes"}}, {"class": [1]}, {"params": {"stemmer": "nope"}}):
+        with pytest.raises(akhbar.FormatError):
+            CountVectorizer.from_bytes(saved.meta(**changes)) if changes.get("class") == "CountVectorizer" else (
+                TfidfVectorizer.from_bytes(saved.meta(**changes)))
+    with pytest.raises(akhbar.FormatError):
+        TfidfVectorizer.from_bytes(saved.bytes(meta=b"[" * 100000 + b"]" * 100000))
+    hashing = HashingVectorizer(n_features=1024)
+    raw = hashing.to_bytes()
+    info = json.loads(raw[raw.index(b'{"class"') : raw.rindex(b"}") + 1])
+    for params in ({"n_features": 7}, {"n_features": -5}, {"analyzer": "words"}, {"alternate_sign": "no"}):
+        forged = json.dumps({**info, "params": {**info["params"], **params}}).encode()
+        assert HashingVectorizer.from_bytes(hashing._impl().to_bytes(json.dumps(info).encode())).n_features == 1024
+        with pytest.raises(akhbar.FormatError):
+            HashingVectorizer.from_bytes(hashing._impl().to_bytes(forged))
+
+
+def test_parameters_set_after_fit_wait_for_the_next_fit():
+    # transform and partial_fit read the new analyser, preprocessor, stop words and max_features at once.
+    docs = ["dog the ran", "cat the sat", "dog sat"]
+    v = CountVectorizer(analyzer=str.split).fit(docs)
+    before = v.transform(docs).toarray()
+    v.set_params(analyzer=lambda d: ["the"])
+    np.testing.assert_array_equal(v.transform(docs).toarray(), before)
+    v = CountVectorizer(tokenizer=str.split, stop_words=["the"], ngram_range=(1, 2)).fit(docs)
+    before = v.transform(["dog the ran"]).toarray()
+    v.set_params(stop_words=None, tokenizer=None)
+    np.testing.assert_array_equal(v.transform(["dog the ran"]).toarray(), before)
+    t = TfidfVectorizer(analyzer=str.split).fit(docs)
+    t.set_params(use_idf=False)
+    assert t.idf_.shape == (len(t.get_feature_names_out()),)
+    big = [f"w{i % 37} w{i % 11} w{i % 5}" for i in range(300)]
+    a = CountVectorizer(analyzer=str.split, max_features=7).fit(big[:150])
+    a.set_params(max_features=None)
+    a.partial_fit(big[150:])
+    whole = CountVectorizer(analyzer=str.split, max_features=7).fit(big)
+    assert a.get_feature_names_out().tolist() == whole.get_feature_names_out().tolist()
+    v.fit(docs)  # the next fit takes them
+    assert v.transform(["dog the ran"]).toarray().sum() == 5  # (1, 2)-grams of akhbar's analyser, no stop words
+
+
+def test_bytes_documents_reach_callables_as_str_and_other_fixes():
+    # scikit-learn decodes UTF-8 before calling the analyser or tokenizer; akhbar passed the bytes on.
+    assert CountVectorizer(analyzer=lambda d: d.split()).fit_transform([b"a b", "b c"]).toarray().tolist() == [
+        [1, 1, 0], [0, 1, 1]]
+    assert CountVectorizer(tokenizer=str.split, stop_words=None).fit([b"a b"]).get_feature_names_out().tolist() == [
+        "a", "b"]
+    with pytest.raises(ValueError):
+        CountVectorizer(analyzer=lambda d: d.split()).fit([b"\xff"])
+    # smooth_idf=False and a given term in no document: an infinite idf, refused as scikit-learn refuses it.
+    t = TfidfVectorizer(analyzer=str.split, vocabulary=["cat", "zebra"], smooth_idf=False).fit(["cat sat"])
+    assert t.transform(["cat sat"]).toarray()[0, 0] == 1.0
+    with pytest.raises(ValueError, match="infinity"):
+        t.transform(["cat zebra"])
+    # inverse_transform leaves the caller's matrix as it was.
+    v = CountVectorizer(analyzer=str.split).fit(["a b"])
+    X = sp.csr_matrix((np.array([1, 0]), np.array([0, 1]), np.array([0, 2])), shape=(1, 2))
+    assert [list(r) for r in v.inverse_transform(X)] == [["a"]] and X.nnz == 2
+    # Types: TypeError for a wrong type, and flags must be bools ("no" counted as True).
+    for make in (lambda: CountVectorizer(max_features="5"), lambda: CountVectorizer(max_features=1.5),
+                 lambda: CountVectorizer(analyzer=3), lambda: CountVectorizer(binary="no"),
+                 lambda: CountVectorizer(preprocessor="abc"), lambda: HashingVectorizer(n_features="8"),
+                 lambda: HashingVectorizer(alternate_sign="no")):
+        with pytest.raises(TypeError):
+            make().fit(["a b"])

@@ -289,6 +289,10 @@ class Vectorizer {
 
  private:
   void ComputeFeatures(const TopSelector& select);
+  // The idf weight of a term in `df` of `n_docs` documents (TF-IDF or BM25, as the options say).
+  double Idf(double n_docs, double df) const noexcept;
+  // FormatError unless the loaded statistics, features and weights are ones a fit makes.
+  void CheckLoadedState() const;
   void CheckFitted() const;
 
   VectorizerOptions options_;
