@@ -452,6 +452,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         X = _to_csr(model.take_fit_matrix(n_jobs)) if keep_rows else None
         self._set_model(model)
         self._fit_params = _snapshot(self.get_params())
+        self.__dict__.pop("_fitted_view", None)
         return X
 
     def _set_model(self, model) -> None:
@@ -459,6 +460,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         # A new object at every fit and partial fit: what a RelatedArticles index built on this vectoriser checks
         # to tell that its columns are still the vectoriser's features.
         self._fit_token = object()
+        self.__dict__.pop("_fitted_view", None)  # (it holds the model it was made with)
         self._infinite_idf = bool(model.fitted and model.n_features and not np.all(np.isfinite(model.idf())))
         self._names_cache = None
         self._vocabulary_cache = None
@@ -486,16 +488,21 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def _fitted(self):
         """This vectoriser as it was fitted: parameters set since take effect at the next fit (its docstring), so
-        transform, partial_fit and idf_ read the fitted ones (n_jobs and progress excepted: they change no result)."""
-        fitted = self._fit_params_if_changed()
+        transform, partial_fit and idf_ read the fitted ones (n_jobs and progress excepted: they change no
+        result). Made once per fit: comparing the parameters at every call cost a one-text transform 2.5x."""
+        fitted = self.__dict__.get("_fit_params")
         if fitted is None:
             return self
-        names = set(self._param_names())
-        view = object.__new__(type(self))
-        view.__dict__.update(self.__dict__)
-        view.__dict__.update({k: v for k, v in fitted.items() if k in names and k not in ("n_jobs", "progress")})
-        view._analyzer_options = {k: v for k, v in fitted.items() if k not in names}
-        return view
+        cached = self.__dict__.get("_fitted_view")
+        if cached is None:
+            names = set(self._param_names())
+            view = object.__new__(type(self))
+            view.__dict__.update(self.__dict__)
+            view.__dict__.update({k: v for k, v in fitted.items() if k in names})
+            view._analyzer_options = {k: v for k, v in fitted.items() if k not in names}
+            self.__dict__["_fitted_view"] = cached = view
+        cached.n_jobs, cached.progress, cached._model = self.n_jobs, self.progress, self._model
+        return cached
 
     def _guard(self) -> _ModelGuard:
         return self.__dict__.setdefault("_model_guard", _ModelGuard())
@@ -818,6 +825,7 @@ def _restore(cls, params: dict[str, Any], state: bytes | None, fitted: dict[str,
         model.set_analyzer(obj._analyzer_dict())
         obj._set_model(model)
         obj._fit_params = _snapshot(obj.get_params())
+        obj.__dict__.pop("_fitted_view", None)
         if fitted is not None:
             obj.set_params(**params)
     return obj
