@@ -8,6 +8,7 @@ results: given the same terms, the matrices and the feature order are scikit-lea
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import itertools
@@ -683,7 +684,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data must be bytes, not {type(data).__name__}")
         model, meta = _core.Vectorizer.from_bytes(bytes(data))
-        try:
+        with _stored_params():
             info = json.loads(meta.decode())
             if not isinstance(info, dict) or not isinstance(info.get("class"), str):
                 raise FormatError("corrupt data: the vectoriser's metadata is not what to_bytes writes")
@@ -697,13 +698,6 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             obj = _restore(klass, params, None, fitted, model)
             obj._check_stored_params()
             return obj
-        except FormatError:
-            raise
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as e:
-            # Parameters a constructor or fit refuses, or metadata of another shape: not what to_bytes wrote.
-            raise FormatError(
-                f"corrupt data: the vectoriser's parameters are invalid ({type(e).__name__}: {e})"
-            ) from None
 
     def _check_stored_params(self) -> None:
         """Raises FormatError unless the parameters of the last fit pass a fit's checks and are the model's own:
@@ -714,11 +708,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         _flag("progress", fitted.progress)
         fitted._analyzer_dict()  # (checks the analyser's parameters and the mode)
         fitted._fixed_vocabulary()
-        actual = self._model.options()
-        for key, value in fitted._options().items():
-            if actual[key] != value:
-                raise FormatError(f"corrupt data: the stored parameters give {key}={value!r}, but the model has "
-                                  f"{actual[key]!r}")
+        _check_model_options(fitted._options(), self._model.options())
 
     @classmethod
     def load(cls, path: str | os.PathLike):
@@ -794,6 +784,27 @@ class _ModelGuard:
             with self._cond:
                 self._writer = None
                 self._cond.notify_all()
+
+
+@contextlib.contextmanager
+def _stored_params():
+    """Parameters read from a file that a constructor or fit refuses, or metadata of another shape, raise
+    FormatError: not what to_bytes writes."""
+    try:
+        yield
+    except FormatError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as e:
+        raise FormatError(f"corrupt data: the vectoriser's parameters are invalid ({type(e).__name__}: {e})") from None
+
+
+def _check_model_options(expected: dict[str, Any], actual: dict[str, Any]) -> None:
+    """FormatError unless the loaded C++ model has the options its stored parameters give."""
+    for key, value in expected.items():
+        if actual[key] != value:
+            raise FormatError(
+                f"corrupt data: the stored parameters give {key}={value!r}, but the model has {actual[key]!r}"
+            )
 
 
 def _flag(name: str, value: Any) -> bool:
@@ -1146,26 +1157,15 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data must be bytes, not {type(data).__name__}")
         model, meta = _core.HashingVectorizer.from_bytes(bytes(data))
-        try:
+        with _stored_params():
             info = json.loads(meta.decode())
             if not isinstance(info, dict) or info.get("class") != "HashingVectorizer":
                 raise FormatError("corrupt data: this is no HashingVectorizer's metadata")
             obj = cls(**_from_jsonable(info["params"]))
             _resolve_n_jobs(obj.n_jobs)
             _flag("progress", obj.progress)
-            expected = obj._impl().options()  # (checks every parameter)
-            actual = model.options()
-            for key, value in expected.items():
-                if actual[key] != value:
-                    raise FormatError(f"corrupt data: the stored parameters give {key}={value!r}, but the model has "
-                                      f"{actual[key]!r}")
+            _check_model_options(obj._impl().options(), model.options())  # (_impl checks every parameter)
             return obj
-        except FormatError:
-            raise
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as e:
-            raise FormatError(
-                f"corrupt data: the vectoriser's parameters are invalid ({type(e).__name__}: {e})"
-            ) from None
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> HashingVectorizer:
