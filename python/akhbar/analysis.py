@@ -367,8 +367,9 @@ class Analyzer:
     def analyze_batch(
         self, texts: Iterable[str | bytes], n_threads: int | None = None, errors: str = "strict"
     ) -> list[list[str]]:
-        """The terms of every text, with the GIL released over ``n_threads`` threads (None: all cores). The
-        result is the same for any thread count. Ctrl-C interrupts it."""
+        """The terms of every text, with the GIL released over ``n_threads`` threads (None: all cores; negative
+        as joblib's, -1 all cores, -2 all but one; 0 is refused). The result is the same for any thread count.
+        Ctrl-C interrupts it."""
         _check_errors(errors)
         return self._impl.analyze_batch(texts, n_threads, errors)
 

@@ -85,7 +85,8 @@ class Normalizer:
     def normalize_batch(
         self, texts: Iterable[str | bytes], n_threads: int | None = None, errors: str = "strict"
     ) -> list:
-        """Normalises many texts with the GIL released, over ``n_threads`` threads (None: all cores).
+        """Normalises many texts with the GIL released, over ``n_threads`` threads (None: all cores; negative as
+        joblib's, -1 all cores, -2 all but one; 0 is refused).
         The result is the same for any thread count. Ctrl-C interrupts it."""
         _check_errors(errors)
         return self._impl.normalize_batch(texts, n_threads, errors)

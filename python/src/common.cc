@@ -1,5 +1,6 @@
 #include "common.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <string>
@@ -116,11 +117,14 @@ int ThreadsArg(py::handle n_threads) {
   if (!as_int) throw py::error_already_set();
   int overflow = 0;
   const long long v = PyLong_AsLongLongAndOverflow(as_int.ptr(), &overflow);
-  if (overflow != 0 || v > std::numeric_limits<int>::max() || v < std::numeric_limits<int>::min()) {
-    throw py::value_error("n_threads must be an int in [-2**31, 2**31 - 1] or None, not " +
+  if (overflow != 0 || v > std::numeric_limits<int>::max() || v <= std::numeric_limits<int>::min()) {
+    throw py::value_error("n_threads must be an int in (-2**31, 2**31 - 1] or None, not " +
                           py::repr(n_threads).cast<std::string>());
   }
-  return ResolveThreads(static_cast<int>(v));
+  // As the vectorisers' n_jobs (joblib's): 0 threads has no meaning, -1 is all cores, -2 all but one...
+  if (v == 0) throw py::value_error("n_threads == 0 has no meaning; use None for all cores, 1 for one thread");
+  if (v < 0) return std::max(ResolveThreads(0) + 1 + static_cast<int>(v), 1);
+  return static_cast<int>(v);
 }
 
 }  // namespace python

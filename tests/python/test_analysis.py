@@ -467,3 +467,19 @@ def test_argument_types_get_clear_errors():
     assert akhbar.Tokenizer(punct=np.bool_(True)).tokenize("a.") == ["a", "."]
     assert akhbar.Analyzer().analyze_batch(["ذهب الولد"], n_threads=np.int64(2)) == [["ذهب", "ولد"]]
     assert akhbar.Stemmer().stem_batch(["الكتاب"], n_threads=np.int32(1)) == ["كتاب"]
+
+
+def test_thread_counts_mean_what_n_jobs_means():
+    # n_threads=0 meant all cores here while the vectorisers refuse n_jobs=0; negatives all meant all cores.
+    texts = ["ذهب الولد إلى المدرسة", "قال الرئيس"] * 5
+    expected = akhbar.Analyzer().analyze_batch(texts, n_threads=1)
+    for n in (None, 1, 2, -1, -2, -(2**31) + 1, 2**31 - 1):
+        assert akhbar.Analyzer().analyze_batch(texts, n_threads=n) == expected
+        assert akhbar.Normalizer().normalize_batch(texts, n_threads=n) == [akhbar.normalize(t) for t in texts]
+    for call in (lambda: akhbar.Analyzer().analyze_batch(texts, n_threads=0),
+                 lambda: akhbar.Normalizer().normalize_batch(texts, n_threads=0),
+                 lambda: akhbar.Stemmer().stem_batch(["الكتاب"], n_threads=0)):
+        with pytest.raises(ValueError, match="n_threads == 0"):
+            call()
+    with pytest.raises(ValueError):
+        akhbar.Analyzer().analyze_batch(texts, n_threads=-(2**31))
