@@ -1357,8 +1357,7 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
   const double n = static_cast<double>(n_docs_);
   if (!fixed_) {
     if (terms_.empty()) throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
-    const double high = options_.max_df_is_fraction ? options_.max_df * n : options_.max_df;
-    const double low = options_.min_df_is_fraction ? options_.min_df * n : options_.min_df;
+    const auto [low, high] = DfBounds(n);
     if (high < low) throw InvalidArgument("max_df corresponds to < documents than min_df");
     std::vector<std::uint32_t> kept;
     kept.reserve(terms_.size());
@@ -1416,6 +1415,11 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
   }
 }
 
+std::pair<double, double> Vectorizer::DfBounds(double n_docs) const noexcept {
+  return {options_.min_df_is_fraction ? options_.min_df * n_docs : options_.min_df,
+          options_.max_df_is_fraction ? options_.max_df * n_docs : options_.max_df};
+}
+
 double Vectorizer::Idf(double n_docs, double df) const noexcept {
   if (options_.weighting == Weighting::kTfidf) {
     const double s = options_.smooth_idf ? 1.0 : 0.0;
@@ -1436,8 +1440,7 @@ void Vectorizer::CheckLoadedState() const {
   if (!fixed_) {
     // The features: the vocabulary's terms within the document-frequency bounds, in order of their text, all
     // of them or max_features of them.
-    const double high = options_.max_df_is_fraction ? options_.max_df * n : options_.max_df;
-    const double low = options_.min_df_is_fraction ? options_.min_df * n : options_.min_df;
+    const auto [low, high] = DfBounds(n);
     if (high < low) throw FormatError("corrupt data: max_df is below min_df");
     std::size_t in_bounds = 0;
     for (const std::uint32_t d : df_) in_bounds += d >= low && d <= high;

@@ -289,6 +289,8 @@ class Vectorizer {
 
  private:
   void ComputeFeatures(const TopSelector& select);
+  // The document frequencies a feature may have in a fit of `n_docs` documents: (min_df, max_df) as counts.
+  std::pair<double, double> DfBounds(double n_docs) const noexcept;
   // The idf weight of a term in `df` of `n_docs` documents (TF-IDF or BM25, as the options say).
   double Idf(double n_docs, double df) const noexcept;
   // FormatError unless the loaded statistics, features and weights are ones a fit makes.
