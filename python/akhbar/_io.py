@@ -1,8 +1,10 @@
-"""File helpers shared by the persisted objects."""
+"""Helpers the public modules share: atomic file writes and checks of arguments."""
 
 from __future__ import annotations
 
 import os
+
+import numpy as np
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
@@ -31,3 +33,11 @@ def str_list(value: object, name: str) -> list[str]:
         if not isinstance(item, str):
             raise TypeError(f"{name}[{i}] must be str, not {type(item).__name__}")
     return items
+
+
+def bool_arg(name: str, value: object) -> bool:
+    """``value`` as a bool if it is one (Python's or numpy's); TypeError naming ``name`` otherwise: "no" or 0 read
+    as a flag would be taken silently."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
+    return bool(value)

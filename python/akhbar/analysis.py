@@ -12,7 +12,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from akhbar import _core
-from akhbar._io import str_list
+from akhbar._io import bool_arg, str_list
 from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS
 from akhbar.normalization import _check_errors
 
@@ -64,14 +64,6 @@ def _words(name: str, value: Any) -> list[str]:
     return str_list(value, name)
 
 
-def _bool(name: str, value: Any) -> bool:
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
-    return value
-
-
 def _name(option: str, value: Any, choices: Iterable[str], none_ok: bool = False) -> None:
     """`value` is one of `choices` (str): TypeError for another type, ValueError for another str."""
     if not isinstance(value, str) and not (none_ok and value is None):
@@ -94,7 +86,7 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     o = {**ANALYZER_DEFAULTS, **kwargs}
     out: dict[str, Any] = {}
     for k in _NORMALIZER_DEFAULTS:
-        out[k] = _bool(k, o[k])
+        out[k] = bool_arg(k, o[k])
     _name("analyzer", o["analyzer"], ANALYZERS)
     out["analyzer"] = o["analyzer"]
     ngram = o["ngram_range"]
@@ -142,7 +134,7 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     )
     out["add_protected_words"] = _words("add_protected_words", o["add_protected_words"])
     for k in ("keep_numbers", "keep_urls", "keep_clitics"):
-        out[k] = _bool(k, o[k])
+        out[k] = bool_arg(k, o[k])
     return out
 
 
@@ -176,7 +168,7 @@ class Tokenizer:
 
     def __init__(self, **options: bool) -> None:
         _check_unknown("tokeniser", options, TOKENIZER_DEFAULTS)
-        options = {k: _bool(k, v) for k, v in options.items()}
+        options = {k: bool_arg(k, v) for k, v in options.items()}
         self._impl = _core.Tokenizer(options)
         self._options = dict(self._impl.options())
 
@@ -220,7 +212,7 @@ def tokenize(text: str | bytes, errors: str = "strict", **options: bool) -> list
     cached)."""
     _check_errors(errors)
     _check_unknown("tokeniser", options, TOKENIZER_DEFAULTS)
-    options = {k: _bool(k, v) for k, v in options.items()}  # (before the cache: its key must be hashable)
+    options = {k: bool_arg(k, v) for k, v in options.items()}  # (before the cache: its key must be hashable)
     return _cached_tokenizer(tuple(sorted((k, type(v), v) for k, v in options.items()))).tokenize(text, errors)
 
 

@@ -8,7 +8,6 @@ results: given the same terms, the matrices and the feature order are scikit-lea
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import inspect
 import itertools
@@ -25,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import write_atomic
+from akhbar._io import bool_arg, write_atomic
 from akhbar.analysis import ANALYZER_DEFAULTS, analyzer_options, get_stop_words
 from akhbar.errors import FormatError
 
@@ -300,7 +299,7 @@ class _DocumentsMixin:
             ) from None
         total = len(raw_documents) if hasattr(raw_documents, "__len__") else None
         bar = None
-        if _flag("progress", self.progress):
+        if bool_arg("progress", self.progress):
             from tqdm.auto import tqdm
 
             bar = tqdm(total=total, unit="doc", desc=type(self).__name__)
@@ -374,7 +373,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         return {
             "weighting": self._weighting(),
             "dtype": self._dtype(),
-            "binary": _flag("binary", self.binary),
+            "binary": bool_arg("binary", self.binary),
             "min_df": min_df,
             "min_df_is_fraction": min_frac,
             "max_df": max_df,
@@ -451,10 +450,13 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         self._feed(model, raw_documents, n_jobs)
         model.end_fit(self._selector(), n_jobs)
         X = _to_csr(model.take_fit_matrix(n_jobs)) if keep_rows else None
-        self._set_model(model)
-        self._fit_params = _snapshot(self.get_params())
-        self.__dict__.pop("_fitted_view", None)
+        self._set_fitted_model(model)
         return X
+
+    def _set_fitted_model(self, model) -> None:
+        """`model`, fitted with the current parameters (kept as they are now: see _fitted)."""
+        self._fit_params = _snapshot(self.get_params())
+        self._set_model(model)
 
     def _set_model(self, model) -> None:
         self._model = model
@@ -519,7 +521,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             model.end_fit(fitted._selector(), n_jobs)
         except BaseException:
             restored, _ = _core.Vectorizer.from_bytes(snapshot)
-            restored.set_analyzer(self._fitted_analyzer_dict())
+            restored.set_analyzer(fitted._analyzer_dict())
             self._model = restored
             raise
         self._set_model(model)
@@ -658,14 +660,6 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             return None
         return fitted
 
-    def _fitted_analyzer_dict(self) -> dict[str, Any] | None:
-        """The analyser options of the last fit: parameters set since take effect at the next fit, so that
-        transform, pickling and saving all keep to the fitted model."""
-        fitted = getattr(self, "_fit_params", None)
-        if fitted is None:
-            return self._analyzer_dict()
-        return type(self)(**fitted)._analyzer_dict()
-
     def to_bytes(self) -> bytes:
         """The fitted model and its parameters in akhbar's versioned binary format (``from_bytes`` reads it).
         Callable parameters cannot be stored this way: pickle such a vectoriser instead."""
@@ -705,7 +699,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         CountVectorizer reported integer counts while giving normalised weights)."""
         fitted = self._fitted()
         _resolve_n_jobs(fitted.n_jobs)
-        _flag("progress", fitted.progress)
+        bool_arg("progress", fitted.progress)
         fitted._analyzer_dict()  # (checks the analyser's parameters and the mode)
         fitted._fixed_vocabulary()
         _check_model_options(fitted._options(), self._model.options())
@@ -786,7 +780,7 @@ class _ModelGuard:
                 self._cond.notify_all()
 
 
-@contextlib.contextmanager
+@contextmanager
 def _stored_params():
     """Parameters read from a file that a constructor or fit refuses, or metadata of another shape, raise
     FormatError: not what to_bytes writes."""
@@ -805,13 +799,6 @@ def _check_model_options(expected: dict[str, Any], actual: dict[str, Any]) -> No
             raise FormatError(
                 f"corrupt data: the stored parameters give {key}={value!r}, but the model has {actual[key]!r}"
             )
-
-
-def _flag(name: str, value: Any) -> bool:
-    """A bool parameter: anything else is refused ("no" would count as True)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
-    return bool(value)
 
 
 def _snapshot(params: dict[str, Any]) -> dict[str, Any]:
@@ -834,9 +821,7 @@ def _restore(cls, params: dict[str, Any], state: bytes | None, fitted: dict[str,
         model, _ = _core.Vectorizer.from_bytes(state)
     if model is not None:
         model.set_analyzer(obj._analyzer_dict())
-        obj._set_model(model)
-        obj._fit_params = _snapshot(obj.get_params())
-        obj.__dict__.pop("_fitted_view", None)
+        obj._set_fitted_model(model)
         if fitted is not None:
             obj.set_params(**params)
     return obj
@@ -1101,9 +1086,9 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
         lo, hi = _ngram_range(self.ngram_range)
         options = {
             "n_features": int(nf),
-            "binary": _flag("binary", self.binary),
+            "binary": bool_arg("binary", self.binary),
             "norm": _norm(self.norm),
-            "alternate_sign": _flag("alternate_sign", self.alternate_sign),
+            "alternate_sign": bool_arg("alternate_sign", self.alternate_sign),
             "dtype": _dtype_name(self.dtype, ("float32", "float64"), "HashingVectorizer"),
             "ngram_min": lo,
             "ngram_max": hi,
@@ -1163,7 +1148,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
                 raise FormatError("corrupt data: this is no HashingVectorizer's metadata")
             obj = cls(**_from_jsonable(info["params"]))
             _resolve_n_jobs(obj.n_jobs)
-            _flag("progress", obj.progress)
+            bool_arg("progress", obj.progress)
             _check_model_options(obj._impl().options(), model.options())  # (_impl checks every parameter)
             return obj
 

@@ -9,6 +9,7 @@ from typing import Iterable, Mapping, overload
 import numpy as np
 
 from akhbar import _core
+from akhbar._io import bool_arg
 
 #: The default value of every normaliser option (see ``Normalizer`` for their meaning); read-only.
 DEFAULT_OPTIONS: Mapping[str, bool] = types.MappingProxyType(dict(_core.Normalizer.default_options()))
@@ -22,10 +23,7 @@ def _check_options(options: dict) -> None:
             f"valid options: {', '.join(sorted(DEFAULT_OPTIONS))}"
         )
     for name, value in options.items():
-        if isinstance(value, np.bool_):  # (numpy's bool: its type is also named "bool", so the message confused)
-            options[name] = value = bool(value)
-        if not isinstance(value, bool):
-            raise TypeError(f"normaliser option {name!r} must be True or False, not {type(value).__name__}")
+        options[name] = bool_arg(f"normaliser option {name!r}", value)  # (numpy's bools made Python's)
 
 
 def _check_errors(errors: object) -> None:

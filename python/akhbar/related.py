@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import str_list, write_atomic
+from akhbar._io import bool_arg, str_list, write_atomic
 from akhbar.errors import FormatError
 
 __all__ = ["DEFAULT_VECTORIZER_OPTIONS", "Match", "RelatedArticles"]
@@ -120,13 +120,6 @@ def _prepare_matrix(X: Any) -> sp.csr_matrix:
     out = sp.csr_matrix((data.astype(np.float32), X.indices, X.indptr), shape=X.shape)
     out.indices = out.indices.astype(np.int32, copy=False)  # (the C++ index reads int32 columns)
     return out
-
-
-def _bool_arg(name: str, value: Any) -> bool:
-    """`value` if it is a bool: "no" or 0 read as flags would be taken silently."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
-    return bool(value)
 
 
 def _is_missing(value: Any) -> bool:
@@ -258,11 +251,9 @@ def _fit_state(vectorizer) -> tuple | None:
     return None
 
 
-def _same_fit(state: tuple | None, vectorizer) -> bool:
+def _same_fit(state: tuple, vectorizer) -> bool:
     now = _fit_state(vectorizer)
-    if state is None or now is None:
-        return now is None
-    return state[0] is now[0] and state[1] == now[1]
+    return now is not None and state[0] is now[0] and state[1] == now[1]
 
 
 class RelatedArticles:
@@ -313,12 +304,12 @@ class RelatedArticles:
         shingle_size = _int_arg("shingle_size", shingle_size, 1, 1 << 16)
         seed = _int_arg("seed", seed, 0, 2**63 - 1)
         self.vectorizer = vectorizer if vectorizer is not None else _default_vectorizer(vectorizer_options)
-        self.strip_boilerplate = _bool_arg("strip_boilerplate", strip_boilerplate)
+        self.strip_boilerplate = bool_arg("strip_boilerplate", strip_boilerplate)
         self.boilerplate_min_docs = _int_arg("boilerplate_min_docs", boilerplate_min_docs, 1)
         self.boilerplate_min_fraction = _real_arg("boilerplate_min_fraction", boilerplate_min_fraction, 0.0, 1.0)
         self.boilerplate_max_chars = _int_arg("boilerplate_max_chars", boilerplate_max_chars, 1)
         self.n_jobs = _jobs_arg(n_jobs, "all cores")
-        self.progress = _bool_arg("progress", progress)
+        self.progress = bool_arg("progress", progress)
         self._hasher = _core.MinHasher(int(num_perm), int(shingle_size), int(seed))
         self._reset()
 
@@ -613,7 +604,7 @@ class RelatedArticles:
         self._check_built()
         k = self._check_k(k)
         min_score = _real_arg("min_score", min_score)
-        exclude_same_source = _bool_arg("exclude_same_source", exclude_same_source)
+        exclude_same_source = bool_arg("exclude_same_source", exclude_same_source)
         if within_days is not None:
             within_days = _real_arg("within_days", within_days, 0.0)
         index, row = self._resolve(query)
@@ -664,7 +655,7 @@ class RelatedArticles:
         k = min(self._check_k(k), max(len(self) - 1, 1))
         min_score = _real_arg("min_score", min_score)
         jobs = self.n_jobs if _jobs_arg(n_jobs, "the index's setting") is None else n_jobs
-        if _bool_arg("as_frame", as_frame):
+        if bool_arg("as_frame", as_frame):
             return self.to_frame(k=k, n_jobs=n_jobs, min_score=min_score)
         key = ("all_related", k, min_score)
         if key in self._cache:
