@@ -85,11 +85,49 @@ std::uint32_t Vocabulary::Candidate(std::uint64_t hash) const noexcept {
 void Vocabulary::Rehash(std::size_t capacity) {
   Table old(capacity, 0);
   old.swap(table_);
-  for (const std::uint64_t e : old) {
-    if (e == 0) continue;
-    std::size_t slot = HomeSlot(static_cast<std::uint32_t>(e >> 32));
-    while (table_[slot] != 0) slot = NextSlot(slot);
-    table_[slot] = e;
+  if (old.empty()) return;
+  // HomeSlot grows with the hash in a table of any size, so the old table holds the entries nearly in the
+  // order of their new homes: the first entry of a run of slots that wrapped around the end goes last, and
+  // within a run the order is that of insertion. Entries are taken in that order, packed in place (no branch
+  // on empty slots, which the CPU cannot predict), and each goes to the first free slot from its home as
+  // always, found without probing while its home is in the run of slots just filled (a rehash of 2.5M terms:
+  // 26 -> 12 ms).
+  const std::size_t old_half = old.size() / 2;
+  std::size_t first_free = 0;
+  while (old[first_free] != 0) ++first_free;  // (a table is never full)
+  std::vector<std::uint64_t> wrapped;  // (entries of the first run whose homes are at the end)
+  std::size_t n_entries = 0;
+  for (std::size_t s = 0; s < first_free; ++s) {
+    const std::uint64_t e = old[s];
+    if (static_cast<std::size_t>(((e >> 32) * old_half) >> 31) > s) {
+      wrapped.push_back(e);
+    } else {
+      old[n_entries++] = e;
+    }
+  }
+  for (std::size_t s = first_free; s < old.size(); ++s) {
+    const std::uint64_t e = old[s];
+    old[n_entries] = e;
+    n_entries += e != 0;
+  }
+  for (const std::uint64_t e : wrapped) old[n_entries++] = e;
+  // Slots [run_start, next) are taken, and none from next on.
+  const std::size_t n = table_.size();
+  std::size_t run_start = 0, next = 0;
+  for (std::size_t k = 0; k < n_entries; ++k) {
+    const std::uint64_t e = old[k];
+    const std::size_t home = HomeSlot(static_cast<std::uint32_t>(e >> 32));
+    const std::size_t slot = std::max(home, next);
+    if (home >= run_start && slot < n) {
+      table_[slot] = e;
+      run_start = home > next ? home : run_start;
+      next = slot + 1;
+    } else {  // out of order, or past the end: probe (it finds a gap before run_start, next, or wraps around)
+      std::size_t at = home;
+      while (table_[at] != 0) at = NextSlot(at);
+      table_[at] = e;
+      if (at == next) ++next;
+    }
   }
 }
 

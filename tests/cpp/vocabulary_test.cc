@@ -163,5 +163,25 @@ TEST(VocabularyTest, ShrinkToFitSizesTheTableToItsTerms) {
   }
 }
 
+// Rehash places entries in the order of their hashes, without probing: runs of slots that wrap around the end
+// of the table, in the old table or the new, must keep every term findable. Many small tables (growth from 16
+// slots, then a shrink) give many such runs.
+TEST(VocabularyTest, EveryTermIsFoundAfterGrowthAndShrinkOfSmallTables) {
+  std::mt19937 rng(11);
+  for (std::size_t n = 0; n <= 700; ++n) {
+    Vocabulary v;
+    std::vector<std::string> terms;
+    for (std::size_t i = 0; i < n; ++i) {
+      terms.push_back(std::to_string(rng()) + "ك" + std::to_string(i));
+      ASSERT_EQ(v.Insert(terms.back()), i);
+    }
+    for (int round = 0; round < 2; ++round) {
+      for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(v.Find(terms[i]), i) << n << " " << round;
+      for (int k = 0; k < 50; ++k) ASSERT_EQ(v.Find("absent" + std::to_string(k)), Vocabulary::kNotFound) << n;
+      v.ShrinkToFit();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace akhbar
