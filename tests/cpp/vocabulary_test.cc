@@ -92,6 +92,61 @@ TEST(VocabularyTest, SortByTermOrdersManyTermsWithLongSharedPrefixes) {
   EXPECT_EQ(some.size(), (v.size() + 2) / 3);
 }
 
+std::string Utf8(char32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+  return out;
+}
+
+// UTF-8 terms are sorted on a key that codes ASCII and the Arabic letters in one byte each and other code
+// points in three or four: code points on every edge of those classes, in terms that share long prefixes (past
+// the key's 16 bytes) or are prefixes of one another, sort exactly as std::sort sorts their bytes; with one term
+// that is not UTF-8 among them (overlong, or cut), too. Both the radix path and the small one.
+TEST(VocabularyTest, SortByTermOrdersUtf8TermsOfEveryCodePointClass) {
+  const std::vector<char32_t> edges = {0x0,    0x1,    0x20,   0x7F,    0x80,    0xE9,    0x5FF,   0x600,
+                                       0x620,  0x621,  0x627,  0x63A,   0x640,   0x64A,   0x67F,   0x680,
+                                       0x69D,  0x69E,  0x6CC,  0x7FF,   0x800,   0xFFFD,  0xFFFF,  0x10000,
+                                       0x1F600, 0x10FFFF};
+  std::string long_prefix;
+  for (int i = 0; i < 20; ++i) long_prefix += Utf8(0x628 + i);
+  const std::vector<std::string> stems = {"", "الحكومة ", long_prefix, long_prefix + " ", "aaaaaaaaaaaaaaaaaa"};
+  for (const std::size_t n : {std::size_t{3000}, std::size_t{100000}}) {
+    for (const char* odd : {"", "\xE0\x80\x80", "\xD9"}) {
+      std::mt19937 rng(static_cast<unsigned>(n));
+      Vocabulary v;
+      std::vector<std::string> terms;
+      while (terms.size() < n) {
+        std::string t = stems[rng() % stems.size()];
+        const std::size_t tail = rng() % 10;
+        for (std::size_t i = 0; i < tail; ++i) t += Utf8(edges[rng() % edges.size()]);
+        if (terms.size() == n / 2 && *odd) t = std::string(odd) + "ب";
+        bool added = false;
+        v.Insert(t, &added);
+        if (added) terms.push_back(t);
+      }
+      std::vector<std::string> expected = terms;
+      std::sort(expected.begin(), expected.end());
+      std::vector<std::string> got;
+      for (const std::uint32_t id : v.SortedIds()) got.emplace_back(v.Term(id));
+      ASSERT_EQ(got, expected) << n << " " << odd;
+    }
+  }
+}
+
 TEST(VocabularyTest, SelectKeepsTheGivenOrder) {
   Vocabulary v;
   for (const char* t : {"a", "b", "c", "d"}) v.Insert(t);
