@@ -90,6 +90,8 @@ bool IsFiller(UChar32 c) {
   return (U_GET_GC_MASK(c) & (U_GC_PD_MASK | U_GC_PC_MASK | U_GC_PO_MASK | U_GC_S_MASK)) != 0;
 }
 
+bool IsMark(UChar32 c) { return (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0; }
+
 // The run of non-starters (marks) that ends a text, after code point c is added to a run of `run`, counted as
 // Unicode's stream-safe format counts them (UAX #15): through c's canonical decomposition, so that U+0F73,
 // a starter by its own combining class that decomposes into two marks, counts two.
@@ -645,15 +647,18 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
           if (repair && i >= scan_end && last_is_arabic_letter()) {
             // The run of tatweels, fillers and deleted code points from here: an obfuscation filler if it
             // holds a filler, its last kept code point is a tatweel and the next mapping starts with a letter.
-            bool has_filler = false, ends_with_tatweel = false;
+            // Marks after a filler are the filler's: NFC splits some symbols into a symbol and a mark (U+2ADC,
+            // U+1D15E), which must pad as the whole symbol did before it.
+            bool has_filler = false, ends_with_tatweel = false, after_filler = false;
             std::size_t j = i;
             std::uint64_t next = 0;
             while (j < n) {
               int lj;
               const std::uint32_t c = decode(j, &lj);
+              const bool filler_mark = after_filler && IsMark(static_cast<UChar32>(c));
               if (c >= 0x10000) {  // (no table entry: a symbol such as an emoji pads as any other)
-                if (!IsFiller(static_cast<UChar32>(c))) break;
-                has_filler = true;
+                if (!filler_mark && !IsFiller(static_cast<UChar32>(c))) break;
+                has_filler = after_filler = true;
                 ends_with_tatweel = false;
                 j += static_cast<std::size_t>(lj);
                 continue;
@@ -662,23 +667,34 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
               const std::uint8_t k = EntryClass(ec) & kClassMask;
               if (k == kTatweel) {
                 ends_with_tatweel = true;
+                after_filler = false;
               } else if (k == kFiller || k == kDigitSep) {  // (٫ and ٬ between letters separate no digits)
-                has_filler = true;
+                has_filler = after_filler = true;
                 ends_with_tatweel = false;
-              } else if (k != kDeleted) {
+              } else if (k != kDeleted && !filler_mark) {
                 next = ec;
                 break;
               }
               j += static_cast<std::size_t>(lj);
             }
             if (has_filler && ends_with_tatweel && (EntryClass(next) & kStartsLetter)) {
+              after_filler = false;
               while (i < j) {
                 int li;
                 const std::uint32_t c = decode(i, &li);
-                if (c < 0x10000) {  // (the run's other code points are fillers)
+                if (after_filler && IsMark(static_cast<UChar32>(c))) {
+                  // (a filler's mark: dropped with it)
+                } else if (c < 0x10000) {  // (the run's other code points are fillers)
                   const std::uint64_t ec = entries[c];
                   const std::uint8_t k = EntryClass(ec) & kClassMask;
-                  if (k != kFiller && k != kDigitSep) emit(ec, i);
+                  if (k == kFiller || k == kDigitSep) {
+                    after_filler = true;
+                  } else {
+                    if (k == kTatweel) after_filler = false;
+                    emit(ec, i);
+                  }
+                } else {
+                  after_filler = true;
                 }
                 i += static_cast<std::size_t>(li);
               }
