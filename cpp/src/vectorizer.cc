@@ -1248,11 +1248,10 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
         part.vocab = Vocabulary();
         adopted = c;
       } else {
-        ids.resize(local_n);
+        terms_.InsertAll(part.vocab, &ids);
       }
       for (std::uint32_t lid = 0; lid < local_n; ++lid) {
-        const std::uint32_t g = adopt ? lid : terms_.Insert(part.vocab.Term(lid));
-        if (!adopt) ids[lid] = g;
+        const std::uint32_t g = adopt ? lid : ids[lid];
         if (g >= df_.size()) {
           df_.push_back(0);
           if (track_tf) tf_.push_back(0);

@@ -72,9 +72,10 @@ std::uint32_t Vocabulary::Find(std::string_view term, std::uint64_t hash) const 
   }
 }
 
-std::uint32_t Vocabulary::Candidate(std::uint64_t hash) const noexcept {
+std::uint32_t Vocabulary::Candidate(std::uint64_t hash) const noexcept { return CandidateFolded(Fold(hash)); }
+
+std::uint32_t Vocabulary::CandidateFolded(std::uint32_t h32) const noexcept {
   if (table_.empty()) return kNotFound;
-  const std::uint32_t h32 = Fold(hash);
   for (std::size_t slot = HomeSlot(h32);; slot = NextSlot(slot)) {
     const std::uint64_t e = table_[slot];
     if (e == 0) return kNotFound;
@@ -132,8 +133,39 @@ void Vocabulary::Rehash(std::size_t capacity) {
 }
 
 std::uint32_t Vocabulary::Insert(std::string_view term, std::uint64_t hash, bool* added) {
+  return InsertFolded(term, Fold(hash), added);
+}
+
+void Vocabulary::InsertAll(const Vocabulary& other, std::vector<std::uint32_t>* ids) {
+  const std::size_t n = other.size();
+  std::vector<std::uint32_t> h32(n);
+  for (const std::uint64_t e : other.table_) {
+    if (e != 0) h32[static_cast<std::uint32_t>(e) - 1] = static_cast<std::uint32_t>(e >> 32);
+  }
+  ids->assign(n, kNotFound);
+  // Each insertion's loads, some insertions ahead: its table slot, then the offsets of the term found there,
+  // then its text.
+  constexpr std::size_t kSlotAhead = 24, kOffsetsAhead = 16, kTextAhead = 8;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!table_.empty()) {
+      if (k + kSlotAhead < n) internal::PrefetchLine(&table_[HomeSlot(h32[k + kSlotAhead])]);
+      if (k + kOffsetsAhead < n) {
+        if (const std::uint32_t id = CandidateFolded(h32[k + kOffsetsAhead]); id != kNotFound) {
+          internal::PrefetchLine(&offsets_[id]);
+        }
+      }
+      if (k + kTextAhead < n) {
+        if (const std::uint32_t id = CandidateFolded(h32[k + kTextAhead]); id != kNotFound) {
+          internal::PrefetchLine(arena_.data() + offsets_[id]);
+        }
+      }
+    }
+    (*ids)[k] = InsertFolded(other.Term(static_cast<std::uint32_t>(k)), h32[k], nullptr);
+  }
+}
+
+std::uint32_t Vocabulary::InsertFolded(std::string_view term, std::uint32_t h32, bool* added) {
   if (table_.empty()) Rehash(16);
-  const std::uint32_t h32 = Fold(hash);
   std::size_t slot = HomeSlot(h32);
   for (;; slot = NextSlot(slot)) {
     const std::uint64_t e = table_[slot];

@@ -147,6 +147,31 @@ TEST(VocabularyTest, SortByTermOrdersUtf8TermsOfEveryCodePointClass) {
   }
 }
 
+// InsertAll gives every term the id that inserting other's terms one by one, in id order, gives: found terms
+// keep theirs, new ones get the next ids in other's order; into an empty vocabulary, a small one and a large one.
+TEST(VocabularyTest, InsertAllEqualsInsertingEachTermInOrder) {
+  std::mt19937 rng(5);
+  auto random_term = [&rng] { return "ك" + std::to_string(rng() % 30000); };
+  for (const std::size_t existing : {std::size_t{0}, std::size_t{10}, std::size_t{20000}}) {
+    Vocabulary a, b, other;
+    for (std::size_t i = 0; i < existing; ++i) {
+      const std::string t = random_term();
+      a.Insert(t);
+      b.Insert(t);
+    }
+    for (int i = 0; i < 20000; ++i) other.Insert(random_term());
+    std::vector<std::uint32_t> ids;
+    a.InsertAll(other, &ids);
+    ASSERT_EQ(ids.size(), other.size());
+    for (std::uint32_t k = 0; k < other.size(); ++k) {
+      ASSERT_EQ(ids[k], b.Insert(other.Term(k))) << existing << " " << k;
+      ASSERT_EQ(a.Term(ids[k]), other.Term(k));
+    }
+    EXPECT_EQ(a.size(), b.size());
+    for (std::uint32_t id = 0; id < b.size(); ++id) ASSERT_EQ(a.Find(b.Term(id)), id);
+  }
+}
+
 TEST(VocabularyTest, SelectKeepsTheGivenOrder) {
   Vocabulary v;
   for (const char* t : {"a", "b", "c", "d"}) v.Insert(t);

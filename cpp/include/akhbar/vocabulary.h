@@ -59,6 +59,10 @@ class Vocabulary {
   // Throws InvalidArgument past kMaxTerms terms or kMaxBytes bytes of text.
   std::uint32_t Insert(std::string_view term, std::uint64_t hash, bool* added = nullptr);
   std::uint32_t Insert(std::string_view term, bool* added = nullptr) { return Insert(term, HashTerm(term), added); }
+  // Inserts every term of `other` in the order of its ids, and sets (*ids)[k] to the id here of other's term k.
+  // The hashes kept in other's table serve, and the loads of many insertions overlap: several times faster
+  // than inserting the terms one by one. Throws as Insert (the terms before the one that failed are in).
+  void InsertAll(const Vocabulary& other, std::vector<std::uint32_t>* ids);
 
   // The term with id `id` (< size()). The view is valid until the next insertion.
   std::string_view Term(std::uint32_t id) const noexcept {
@@ -72,7 +76,7 @@ class Vocabulary {
   // Ids 0..size()-1 sorted by term in byte order (= code point order for UTF-8, = Python's str order).
   // O(n log n) comparisons.
   std::vector<std::uint32_t> SortedIds() const;
-  // Sorts `ids` (each < size()) by term in the same order. O(k log k) on 8-byte prefixes, then memcmp.
+  // Sorts `ids` (each < size()) by term in the same order: radix passes over 16-byte keys, then memcmp.
   void SortByTerm(std::vector<std::uint32_t>* ids) const;
 
   // Reserves room for `terms` terms and `bytes` bytes of text.
@@ -97,6 +101,8 @@ class Vocabulary {
   void Rehash(std::size_t capacity);
   // The id in the first slot from `hash`'s on with its 32-bit hash, or kNotFound (none before an empty slot).
   std::uint32_t Candidate(std::uint64_t hash) const noexcept;
+  std::uint32_t CandidateFolded(std::uint32_t h32) const noexcept;
+  std::uint32_t InsertFolded(std::string_view term, std::uint32_t h32, bool* added);
   bool Matches(std::uint32_t id, std::string_view term) const noexcept;
 
   // Text and offsets in PodArrays: growing them never holds two copies of a large vocabulary's text at once.
