@@ -881,14 +881,59 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
     std::uint8_t max_ccc = 0;  // the highest combining class among the marks kept so far
     for (int32_t k = U16_LENGTH(base); k < segment.length();) {
       const UChar32 c = segment.char32At(k);
-      k += U16_LENGTH(c);
       const std::uint8_t ccc = u_getCombiningClass(c);
+      if (ccc == 0) {  // another starter (a Hangul vowel): the marks after it are not the base's
+        out.append(segment, k, segment.length() - k);
+        break;
+      }
+      k += U16_LENGTH(c);
       const bool absorbable = alef ? (c == 0x0653 || c == 0x0654 || c == 0x0655) : c == 0x0654;
       if (absorbable && max_ccc < ccc) continue;
       out.append(c);
       if (ccc > max_ccc) max_ccc = ccc;
     }
     return out;
+  };
+  // NFC of current[i, j), its marks absorbed.
+  auto normalize_piece = [&](std::size_t i, std::size_t j) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString segment = t.nfc->normalize(
+        icu::UnicodeString::fromUTF8(icu::StringPiece(current.data() + i, static_cast<int32_t>(j - i))), status);
+    CheckIcu(status, "NFC");
+    std::string bytes;
+    AbsorbFoldedMarks(segment).toUTF8String(bytes);
+    return bytes;
+  };
+  // Where each byte of `bytes`, the normalised segment current[i, j), came from: the segment's start, unless it
+  // splits at a starter into pieces whose outputs, put together, are `bytes` (a letter, then a Hangul vowel
+  // that did not compose with it: a segment, since such a vowel composes after a Hangul consonant), each of
+  // which then maps to its own start; an unchanged segment, byte by byte. Tokens of different pieces then do
+  // not share a start.
+  auto map_segment = [&](std::size_t i, std::size_t j, const std::string& bytes, std::vector<std::uint32_t>* map) {
+    if (bytes.compare(0, std::string::npos, current, i, j - i) == 0) {
+      for (std::size_t k = i; k < j; ++k) map->push_back(static_cast<std::uint32_t>(k));
+      return;
+    }
+    std::vector<std::size_t> cuts{i}, ends;  // the pieces' starts, and the ends of their outputs in `bytes`
+    std::size_t done = 0;
+    for (std::size_t k = i; k < j;) {
+      int len;
+      const std::int32_t c = utf8::Decode(current, k, &len);
+      if (k > i && u_getCombiningClass(c) == 0) {
+        const std::string first = normalize_piece(cuts.back(), k);
+        if (bytes.compare(done, first.size(), first) == 0 &&
+            bytes.compare(done + first.size(), std::string::npos, normalize_piece(k, j)) == 0) {
+          done += first.size();
+          ends.push_back(done);
+          cuts.push_back(k);
+        }
+      }
+      k += static_cast<std::size_t>(len);
+    }
+    ends.push_back(bytes.size());
+    for (std::size_t piece = 0, at = 0; piece < cuts.size(); at = ends[piece++]) {
+      map->insert(map->end(), ends[piece] - at, static_cast<std::uint32_t>(cuts[piece]));
+    }
   };
   for (int round = 0;; ++round) {
     // NFC, segment by segment, remembering where each output byte came from.
@@ -920,14 +965,9 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
         }
       } while (j < current.size());
       if (flagged) {
-        UErrorCode status = U_ZERO_ERROR;
-        const icu::UnicodeString segment = t.nfc->normalize(
-            icu::UnicodeString::fromUTF8(icu::StringPiece(current.data() + i, static_cast<int32_t>(j - i))), status);
-        CheckIcu(status, "NFC");
-        std::string bytes;
-        AbsorbFoldedMarks(segment).toUTF8String(bytes);
+        const std::string bytes = normalize_piece(i, j);
         nfc += bytes;
-        if (source) nfc_map.insert(nfc_map.end(), bytes.size(), static_cast<std::uint32_t>(i));
+        if (source) map_segment(i, j, bytes, &nfc_map);
       } else {
         nfc.append(current, i, j - i);
         if (source) {

@@ -73,7 +73,16 @@ _PIECES = [
     "ب", "ا", "ل", "و", "ة", "ى", "أ", "إ", "ـ", "َ", "ُ", "ّ", "a", "Z", "1", "٣", "۴", "٬", "٫", ",", ".", "#",
     "@", "_", " ", "\n", "«", "»", "“", "”", "،", "؛", "؟", "'", "http://", "www.", "x@y.com", "\u200c", "-",
     "ﻻ", "😀", "\t",
+    # Hangul jamo (a vowel after a letter shares its NFC segment, but not its token) and marks that compose.
+    "\u1100", "\u1161", "\u11a8", "\u0654", "\u0301", "e",
 ]
+
+
+def test_a_hangul_vowel_after_a_letter_gets_its_own_span():
+    # NFC puts a Hangul vowel in the segment of the code point before it (it would compose after a Hangul
+    # consonant), and the whole segment was mapped to its start: the vowel's token began at the letter's.
+    tokens = akhbar.Tokenizer().tokens("بᅡ 😀ا\u0654ᅡ")
+    assert [(t.text, t.start, t.end) for t in tokens] == [("ب", 0, 1), ("ᅡ", 1, 2), ("ا", 4, 6), ("ᅡ", 6, 7)]
 
 
 @settings(max_examples=300)

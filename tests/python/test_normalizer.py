@@ -487,3 +487,14 @@ def test_a_filler_pads_alike_whether_or_not_nfc_splits_it_into_a_symbol_and_a_ma
         assert out == "اعقاب \u00e9" and list(offsets)[3:] == [len(text) - 2, len(text) - 1, len(text), len(text) + 1]
     # A mark after a tatweel is no filler's: it stays (the tatweels go, as ever).
     assert akhbar.normalize("أعقـ\u0338ـاب") == "اعق\u0338اب"
+
+
+def test_a_mark_after_a_hangul_vowel_is_not_absorbed_by_the_alef_before_it():
+    # An alef absorbs the hamza that composes with it (ا + U+0654 -> أ -> ا), but not one after another starter
+    # of its NFC segment (a Hangul vowel); and each part of such a segment maps to where it came from.
+    assert akhbar.normalize("ا\u1161\u0654", remove_diacritics=False) == "ا\u1161\u0654"
+    assert akhbar.normalize("ا\u0654\u1161", remove_diacritics=False) == "ا\u1161"
+    out, offsets = Normalizer().normalize_with_offsets("ا\u0654\u1161")
+    assert out == "ا\u1161" and list(offsets) == [0, 2]
+    out, offsets = Normalizer().normalize_with_offsets("e\u0301\u1100\u1161x")
+    assert out == "\u00e9\uac00x" and list(offsets) == [0, 2, 4]
