@@ -46,17 +46,8 @@ _FORMAT_VERSION_KEY = "akhbar_params_version"
 
 
 def _resolve_n_jobs(n_jobs: Any) -> int:
-    if n_jobs is None:
-        return 1
-    if not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, bool):
-        raise TypeError(f"n_jobs must be an int or None, not {type(n_jobs).__name__}")
-    n_jobs = int(n_jobs)
-    if n_jobs == 0:
-        raise ValueError("n_jobs == 0 has no meaning; use None or 1 for one thread, -1 for all cores")
-    if not -(2**31) < n_jobs < 2**31:
-        raise ValueError(f"n_jobs must be an int in (-2**31, 2**31), not {n_jobs}")
-    cpus = os.cpu_count() or 1
-    return n_jobs if n_jobs > 0 else max(cpus + 1 + n_jobs, 1)
+    """Threads for `n_jobs` as joblib counts them (None: one); TypeError or ValueError for what is not one."""
+    return _core._resolve_threads(n_jobs, "n_jobs", "one thread")
 
 
 def _dtype_name(dtype: Any, allowed: tuple[str, ...], who: str) -> str:

@@ -186,8 +186,7 @@ def _real_arg(name: str, value: Any, lo: float = -math.inf, hi: float = math.inf
 
 def _jobs_arg(n_jobs: Any, none_means: str) -> Any:
     """`n_jobs` checked: None or an int other than 0 (as the vectorisers and joblib: 0 threads has no meaning)."""
-    if n_jobs is not None and _int_arg("n_jobs", n_jobs, -(2**31) + 1) == 0:
-        raise ValueError(f"n_jobs == 0 has no meaning; use None for {none_means}, 1 for one thread")
+    _core._resolve_threads(n_jobs, "n_jobs", none_means)
     return n_jobs
 
 

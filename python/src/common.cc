@@ -107,22 +107,27 @@ std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replac
   return out;
 }
 
-int ThreadsArg(py::handle n_threads) {
-  if (n_threads.is_none()) return ResolveThreads(0);
+int ThreadsArg(py::handle n_threads, const char* name, const char* none_means) {
+  const std::string one_thread = "one thread";
+  if (n_threads.is_none()) return none_means == one_thread ? 1 : ResolveThreads(0);
   // An int, or an integer type that says it is one (numpy's): __index__. Not bool.
   if (PyBool_Check(n_threads.ptr()) || !PyIndex_Check(n_threads.ptr())) {
-    throw py::type_error(std::string("n_threads must be an int or None, not ") + Py_TYPE(n_threads.ptr())->tp_name);
+    throw py::type_error(std::string(name) + " must be an int or None, not " + Py_TYPE(n_threads.ptr())->tp_name);
   }
   const py::object as_int = py::reinterpret_steal<py::object>(PyNumber_Index(n_threads.ptr()));
   if (!as_int) throw py::error_already_set();
   int overflow = 0;
   const long long v = PyLong_AsLongLongAndOverflow(as_int.ptr(), &overflow);
   if (overflow != 0 || v > std::numeric_limits<int>::max() || v <= std::numeric_limits<int>::min()) {
-    throw py::value_error("n_threads must be an int in (-2**31, 2**31 - 1] or None, not " +
+    throw py::value_error(std::string(name) + " must be an int in (-2**31, 2**31 - 1] or None, not " +
                           py::repr(n_threads).cast<std::string>());
   }
-  // As the vectorisers' n_jobs (joblib's): 0 threads has no meaning, -1 is all cores, -2 all but one...
-  if (v == 0) throw py::value_error("n_threads == 0 has no meaning; use None for all cores, 1 for one thread");
+  if (v == 0) {
+    throw py::value_error(std::string(name) + " == 0 has no meaning; use " +
+                          (none_means == one_thread ? std::string("None or 1 for one thread")
+                                                    : "None for " + std::string(none_means) + ", 1 for one thread") +
+                          ", -1 for all cores");
+  }
   if (v < 0) return std::max(ResolveThreads(0) + 1 + static_cast<int>(v), 1);
   return static_cast<int>(v);
 }

@@ -145,8 +145,10 @@ py::array_t<T> ToNumpy(std::vector<T>&& v) {
                         heap->data(), owner);
 }
 
-// Resolves a Python n_threads / n_jobs argument (None or <= 0: all cores).
-int ThreadsArg(py::handle n_threads);
+// A thread count argument as joblib's n_jobs: an int (numpy's too), 1 one thread, -1 all cores, -2 all but
+// one...; 0 has no meaning; None is `none_means` ("one thread", as the vectorisers' n_jobs, or all cores).
+// `name` names it in errors. The one place where this rule is written.
+int ThreadsArg(py::handle n_threads, const char* name = "n_threads", const char* none_means = "all cores");
 
 }  // namespace python
 }  // namespace akhbar

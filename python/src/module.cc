@@ -2,6 +2,7 @@
 #include <pybind11/pybind11.h>
 
 #include "akhbar/error.h"
+#include "common.h"
 
 namespace py = pybind11;
 
@@ -31,6 +32,13 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetString(PyExc_RuntimeError, e.what());
     }
   });
+  // (for the Python side's n_jobs: the rule is written once, in ThreadsArg)
+  m.def(
+      "_resolve_threads",
+      [](py::handle value, const std::string& name, const std::string& none_means) {
+        return akhbar::python::ThreadsArg(value, name.c_str(), none_means.c_str());
+      },
+      py::arg("value"), py::arg("name"), py::arg("none_means"));
   akhbar::python::BindNormalizer(m);
   akhbar::python::BindText(m);
   akhbar::python::BindVectorize(m);
