@@ -10,6 +10,7 @@
 
 #include "akhbar/error.h"
 #include "akhbar/serialize.h"
+#include "akhbar/utf8.h"
 
 namespace akhbar {
 namespace {
@@ -63,6 +64,30 @@ TEST(VocabularyTest, SortedIdsFollowByteOrderLikePythonStrOrder) {
   EXPECT_LT(std::string("\xEF\xBF\xBD"), std::string("\xF0\x9F\x98\x80"));
 }
 
+// Inserts make()'s terms until `n` distinct ones are in; returns them in insertion order.
+template <typename Make>
+std::vector<std::string> InsertDistinct(Vocabulary* v, std::size_t n, Make&& make) {
+  std::vector<std::string> terms;
+  while (terms.size() < n) {
+    std::string t = make();
+    bool added = false;
+    v->Insert(t, &added);
+    if (added) terms.push_back(std::move(t));
+  }
+  return terms;
+}
+
+std::vector<std::string> TermsInSortedOrder(const Vocabulary& v) {
+  std::vector<std::string> out;
+  for (const std::uint32_t id : v.SortedIds()) out.emplace_back(v.Term(id));
+  return out;
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> terms) {
+  std::sort(terms.begin(), terms.end());
+  return terms;
+}
+
 // Many terms (the radix path) that share 8- and 16-byte prefixes, differ past them, hold NUL bytes or are
 // prefixes of one another, sorted exactly as std::sort sorts the strings; a subset of ids too.
 TEST(VocabularyTest, SortByTermOrdersManyTermsWithLongSharedPrefixes) {
@@ -70,20 +95,13 @@ TEST(VocabularyTest, SortByTermOrdersManyTermsWithLongSharedPrefixes) {
   const std::vector<std::string> stems = {"", "الحكومة ", "الحكومة المصرية", "aaaaaaaa", "aaaaaaaaaaaaaaaa", "\xD8"};
   const std::string alphabet = std::string("ab ") + std::string(1, '\0') + "\xD9\x85";
   Vocabulary v;
-  std::vector<std::string> terms;
-  while (terms.size() < 100000) {
+  const std::vector<std::string> terms = InsertDistinct(&v, 100000, [&] {
     std::string t = stems[rng() % stems.size()];
     const std::size_t tail = rng() % 12;
     for (std::size_t i = 0; i < tail; ++i) t.push_back(alphabet[rng() % alphabet.size()]);
-    bool added = false;
-    v.Insert(t, &added);
-    if (added) terms.push_back(t);
-  }
-  std::vector<std::string> expected = terms;
-  std::sort(expected.begin(), expected.end());
-  std::vector<std::string> got;
-  for (const std::uint32_t id : v.SortedIds()) got.emplace_back(v.Term(id));
-  ASSERT_EQ(got, expected);
+    return t;
+  });
+  ASSERT_EQ(TermsInSortedOrder(v), Sorted(terms));
   std::vector<std::uint32_t> some;
   for (std::uint32_t id = 0; id < v.size(); id += 3) some.push_back(id);
   v.SortByTerm(&some);
@@ -94,21 +112,7 @@ TEST(VocabularyTest, SortByTermOrdersManyTermsWithLongSharedPrefixes) {
 
 std::string Utf8(char32_t cp) {
   std::string out;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  utf8::Append(cp, out);
   return out;
 }
 
@@ -128,21 +132,15 @@ TEST(VocabularyTest, SortByTermOrdersUtf8TermsOfEveryCodePointClass) {
     for (const char* odd : {"", "\xE0\x80\x80", "\xD9"}) {
       std::mt19937 rng(static_cast<unsigned>(n));
       Vocabulary v;
-      std::vector<std::string> terms;
-      while (terms.size() < n) {
+      std::size_t made = 0;
+      const std::vector<std::string> terms = InsertDistinct(&v, n, [&] {
+        if (made++ == n / 2 && *odd) return std::string(odd) + "ب";
         std::string t = stems[rng() % stems.size()];
         const std::size_t tail = rng() % 10;
         for (std::size_t i = 0; i < tail; ++i) t += Utf8(edges[rng() % edges.size()]);
-        if (terms.size() == n / 2 && *odd) t = std::string(odd) + "ب";
-        bool added = false;
-        v.Insert(t, &added);
-        if (added) terms.push_back(t);
-      }
-      std::vector<std::string> expected = terms;
-      std::sort(expected.begin(), expected.end());
-      std::vector<std::string> got;
-      for (const std::uint32_t id : v.SortedIds()) got.emplace_back(v.Term(id));
-      ASSERT_EQ(got, expected) << n << " " << odd;
+        return t;
+      });
+      ASSERT_EQ(TermsInSortedOrder(v), Sorted(terms)) << n << " " << odd;
     }
   }
 }
