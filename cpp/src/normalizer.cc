@@ -20,6 +20,7 @@
 #include "akhbar/error.h"
 #include "akhbar/parallel.h"
 #include "akhbar/utf8.h"
+#include "icu_data.h"
 
 namespace akhbar {
 namespace {
@@ -99,14 +100,8 @@ int NonStarterRun(int run, UChar32 c) {
   const int lead = u_getIntPropertyValue(c, UCHAR_LEAD_CANONICAL_COMBINING_CLASS);
   const int trail = u_getIntPropertyValue(c, UCHAR_TRAIL_CANONICAL_COMBINING_CLASS);
   if (lead == 0 && trail == 0) return 0;
-  static const icu::Normalizer2* const nfd = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
-    CheckIcu(status, "NFD data");
-    return n;
-  }();
   icu::UnicodeString d;
-  if (!nfd->getDecomposition(c, d)) return lead == 0 ? 0 : run + 1;
+  if (!internal::IcuNfd().getDecomposition(c, d)) return lead == 0 ? 0 : run + 1;
   int marks = 0;  // the decomposition's trailing non-starters, or all of them after a starter-free start
   for (int32_t k = 0; k < d.length(); k = d.moveIndex32(k, 1)) {
     marks = u_getCombiningClass(d.char32At(k)) == 0 ? 0 : marks + 1;
@@ -261,11 +256,8 @@ Normalizer::Normalizer(const NormalizerOptions& options) : options_(options), ta
 std::shared_ptr<const Normalizer::Tables> Normalizer::BuildTables(const NormalizerOptions& options) {
   auto tables = std::make_shared<Tables>();
   Tables& t = *tables;
-  UErrorCode status = U_ZERO_ERROR;
-  t.nfc = icu::Normalizer2::getNFCInstance(status);
-  CheckIcu(status, "loading ICU's NFC data");
-  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
-  CheckIcu(status, "loading ICU's NFKC data");
+  t.nfc = &internal::IcuNfc();
+  const icu::Normalizer2* nfkc = &internal::IcuNfkc();
   const NormalizerOptions& o = options;
   t.utf8.entry.assign(0x10000, 0);
   t.utf16.entry.assign(0x10000, kSpecial);  // surrogates stay special: never a code point of fixed-width input

@@ -6,10 +6,10 @@
 
 #include <array>
 #include <cstring>
-#include <stdexcept>
 
 #include "akhbar/utf8.h"
 #include "char_class.h"
+#include "icu_data.h"
 
 namespace akhbar {
 
@@ -401,21 +401,6 @@ void Tokenizer::AppendTerm(std::string_view normalized, const RawToken& raw, std
   }
 }
 
-namespace {
-
-// ICU's NFC data (shared, immutable; loaded once).
-const icu::Normalizer2* Nfc() {
-  static const icu::Normalizer2* const nfc = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
-    if (U_FAILURE(status) || n == nullptr) throw std::runtime_error("ICU: no NFC data");
-    return n;
-  }();
-  return nfc;
-}
-
-}  // namespace
-
 std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
   std::vector<std::uint32_t> source;
   const std::string norm = normalizer_->Normalize(text, &source);
@@ -447,7 +432,7 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
         int len = 0;
         const std::int32_t cp = utf8::Decode(text, end, &len);
         if (len <= 0) break;
-        if (!text_class::IsMarkOrTatweel(static_cast<char32_t>(cp)) && Nfc()->hasBoundaryBefore(cp)) break;
+        if (!text_class::IsMarkOrTatweel(static_cast<char32_t>(cp)) && internal::IcuNfc().hasBoundaryBefore(cp)) break;
         end += static_cast<std::size_t>(len);
       }
     }
