@@ -850,6 +850,7 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
   std::vector<std::uint32_t> pass_source;
   constexpr int kMaxRounds = 8;
   constexpr int kMaxNonStarters = 30;
+  constexpr std::size_t kMaxPieceSplit = 16;  // code points of a segment that map_segment may cut
   // A mark that composes with a letter whose composition folds back to that letter (ا + U+0654 -> أ -> ا) is
   // absorbed by it; NFC composes one such mark a round, so absorb all of them at once, as the fixed point would.
   auto AbsorbFoldedMarks = [&](const icu::UnicodeString& segment) -> icu::UnicodeString {
@@ -904,6 +905,12 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
   auto map_segment = [&](std::size_t i, std::size_t j, const std::string& bytes, std::vector<std::uint32_t>* map) {
     if (bytes.compare(0, std::string::npos, current, i, j - i) == 0) {
       for (std::size_t k = i; k < j; ++k) map->push_back(static_cast<std::uint32_t>(k));
+      return;
+    }
+    // Each cut tried normalises the rest of the segment: only short segments are tried (a run of Hangul vowels
+    // is one segment however long, and cutting it was quadratic: 16k vowels took 2 s).
+    if (utf8::CountCodePoints(std::string_view(current).substr(i, j - i)) > kMaxPieceSplit) {
+      map->insert(map->end(), bytes.size(), static_cast<std::uint32_t>(i));
       return;
     }
     std::vector<std::size_t> cuts{i}, ends;  // the pieces' starts, and the ends of their outputs in `bytes`

@@ -498,3 +498,8 @@ def test_a_mark_after_a_hangul_vowel_is_not_absorbed_by_the_alef_before_it():
     assert out == "ا\u1161" and list(offsets) == [0, 2]
     out, offsets = Normalizer().normalize_with_offsets("e\u0301\u1100\u1161x")
     assert out == "\u00e9\uac00x" and list(offsets) == [0, 2, 4]
+    # A run of Hangul vowels is one NFC segment however long: it is mapped as a whole, not cut (cutting it was
+    # quadratic: 16k vowels took 2 s, these 200k would take minutes).
+    text = "\u1100\u1161" + "\u1161" * 200_000
+    out, offsets = Normalizer().normalize_with_offsets(text)
+    assert out == "\uac00" + "\u1161" * 200_000 and len(offsets) == len(out) and offsets[-1] == 0
