@@ -494,6 +494,22 @@ void BaseLearning::Finish(std::unique_ptr<AnalysisMemo> base, std::uint64_t stat
   pool->Give(std::move(base));  // last: the pool keeps it first
 }
 
+namespace {
+
+// Per term id: its count in the current document (0 between documents) and the documents counted. Side by
+// side, so that counting a term and then its document touch one cache line: with n-grams the ids run into
+// millions and each document's terms are scattered over tens of MB.
+struct CountSlot {
+  std::uint32_t count = 0, df = 0;
+};
+
+}  // namespace
+
+struct Vectorizer::FitScratch {
+  internal::PodArray<CountSlot> slots;  // every count and df 0
+  internal::PodArray<std::uint64_t> tf;  // all 0
+};
+
 Vectorizer::Vectorizer(const VectorizerOptions& options, std::shared_ptr<const Analyzer> analyzer)
     : options_(options),
       analyzer_(std::move(analyzer)),
@@ -536,6 +552,7 @@ void Vectorizer::CheckFitted() const {
 }
 
 void Vectorizer::BeginFit(bool reset, bool keep_rows) {
+  fit_scratch_.reset();
   if (reset || !fitted_) {
     fitted_ = false;  // a refit: the old features no longer match; a failed fit leaves the model unfitted
     if (!fixed_) {
@@ -553,12 +570,6 @@ void Vectorizer::BeginFit(bool reset, bool keep_rows) {
 
 namespace {
 
-// Per term id: its count in the current document (0 between documents) and the documents counted. Side by
-// side, so that counting a term and then its document touch one cache line: with n-grams the ids run into
-// millions and each document's terms are scattered over tens of MB.
-struct CountSlot {
-  std::uint32_t count = 0, df = 0;
-};
 constexpr std::size_t kSlotsAhead = 12;  // count slots (or columns, idf weights) of rare terms in flight
 
 // What one thread counted over a contiguous range of documents.
@@ -1111,6 +1122,10 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   // One part (one thread): it learns new terms straight into the model's vocabulary, whose ids then stay
   // valid for the rest of the fit, so that the memo keeps what it resolved from batch to batch.
   const bool direct = !fixed && n_chunks == 1 && model_ids;
+  if (direct && fit_scratch_) {  // the previous batch's slots, zeroed: no new pages to fault in and clear
+    parts[0].slots.swap(fit_scratch_->slots);
+    parts[0].tf.swap(fit_scratch_->tf);
+  }
   // Several parts: ids below `base` are the model's terms, the others base + a part-local id.
   const std::size_t base = model_ids ? terms_before : 0;
   const bool track_tf = options_.max_features > 0;
@@ -1226,7 +1241,16 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       if (track_tf) part.tf.resize(terms_.size(), 0);
       for (std::size_t id = 0; id < part.slots.size(); ++id) {
         df_[id] += part.slots[id].df;
-        if (track_tf) tf_[id] += part.tf[id];
+        part.slots[id].df = 0;
+        if (track_tf) {
+          tf_[id] += part.tf[id];
+          part.tf[id] = 0;
+        }
+      }
+      if (direct) {  // (zeroed: kept for the next batch)
+        if (!fit_scratch_) fit_scratch_ = std::make_unique<FitScratch>();
+        fit_scratch_->slots.swap(part.slots);
+        fit_scratch_->tf.swap(part.tf);
       }
     } else {
       // The model's terms by their ids, then the part's new ones in first-seen order.
@@ -1316,6 +1340,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
 void Vectorizer::EndFit(const TopSelector& select, int n_threads) {
   if (!in_fit_) throw InvalidArgument("EndFit without BeginFit");
   in_fit_ = false;
+  fit_scratch_.reset();
   // The features are those of the vocabulary before this fit's batches until ComputeFeatures is done: nothing
   // may use them if anything below fails.
   fitted_ = false;

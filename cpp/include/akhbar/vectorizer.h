@@ -250,6 +250,9 @@ class Vectorizer {
   // Internal: the analysis memos of worker threads, kept from batch to batch of one fit or transform (until
   // EndFit or Finish) so that each distinct chunk of text is analysed once. They never change a result.
   struct MemoPool;
+  // Internal: the count slots of a one-thread fit, kept zeroed from batch to batch (until EndFit) instead of
+  // being allocated and zeroed anew for each batch.
+  struct FitScratch;
 
   bool fitted() const noexcept { return fitted_; }
   std::size_t n_features() const noexcept { return feature_term_.size(); }
@@ -319,6 +322,7 @@ class Vectorizer {
   // starts warm. Bounded per thread; dropped when the analyser changes and when fit_transform builds its
   // matrix (to keep its peak memory low).
   std::unique_ptr<MemoPool> memos_;
+  std::unique_ptr<FitScratch> fit_scratch_;
   // Names the term ids of terms_, so that memos can keep what fits and transforms resolved against them: a
   // new value when the ids may change meaning (cleared, replaced), not when terms are added.
   std::uint64_t vocabulary_state_ = 0;
