@@ -742,7 +742,8 @@ class RelatedArticles:
             for i, v in enumerate(meta["_ids"]):
                 if v in self._id_map:
                     raise ValueError(f"ids[{i}] = {v!r} is already in the index")
-        codes = self._codes(meta["_sources"], n_new, grow=False)
+        source_codes = dict(self._source_codes)  # (put in place with the rest, as fit does)
+        codes = self._codes(meta["_sources"], n_new, grow=True, codes=source_codes)
         if self._boilerplate is not None:
             texts = self._boilerplate.strip_batch(texts, codes, self.n_jobs)
         X_new = self._transform(texts)
@@ -750,7 +751,7 @@ class RelatedArticles:
         X = sp.vstack([self._X, X_new], format="csr", dtype=np.float32)
         X.indices = X.indices.astype(np.int32, copy=False)
         # The index changes.
-        self._codes(meta["_sources"], n_new, grow=True)
+        self._source_codes = source_codes
         if meta["_ids"] is not None:
             for i, v in enumerate(meta["_ids"]):
                 self._id_map[v] = n_old + i
