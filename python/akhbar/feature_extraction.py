@@ -234,6 +234,11 @@ class _DocumentsMixin:
     _analyzer_options: dict[str, Any]
     _batch_docs = 8192
 
+    def _check_run_params(self) -> None:
+        """n_jobs and progress, which steer a run and which no model stores, checked as a run checks them."""
+        _resolve_n_jobs(self.n_jobs)
+        bool_arg("progress", self.progress)
+
     def _mode(self) -> str:
         if not callable(self.analyzer) and not isinstance(self.analyzer, str):
             raise TypeError(
@@ -689,8 +694,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         a file's metadata could otherwise describe another vectoriser than its model (a TF-IDF model read as a
         CountVectorizer reported integer counts while giving normalised weights)."""
         fitted = self._fitted()
-        _resolve_n_jobs(fitted.n_jobs)
-        bool_arg("progress", fitted.progress)
+        fitted._check_run_params()
         fitted._analyzer_dict()  # (checks the analyser's parameters and the mode)
         fitted._fixed_vocabulary()
         _check_model_options(fitted._options(), self._model.options())
@@ -1138,8 +1142,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
             if not isinstance(info, dict) or info.get("class") != "HashingVectorizer":
                 raise FormatError("corrupt data: this is no HashingVectorizer's metadata")
             obj = cls(**_from_jsonable(info["params"]))
-            _resolve_n_jobs(obj.n_jobs)
-            bool_arg("progress", obj.progress)
+            obj._check_run_params()
             _check_model_options(obj._impl().options(), model.options())  # (_impl checks every parameter)
             return obj
 
