@@ -55,11 +55,9 @@ void Init() {
 
 Cls OfSupplementary(char32_t cp) noexcept { return Compute(cp); }
 
-bool IsMarkOrTatweel(char32_t cp) noexcept {
-  if (cp == 0x0640) return true;
-  const int gc = u_charType(static_cast<UChar32>(cp));
-  return gc == U_NON_SPACING_MARK || gc == U_COMBINING_SPACING_MARK || gc == U_ENCLOSING_MARK;
-}
+bool IsMark(char32_t cp) noexcept { return (U_GET_GC_MASK(static_cast<UChar32>(cp)) & U_GC_M_MASK) != 0; }
+
+bool IsMarkOrTatweel(char32_t cp) noexcept { return cp == 0x0640 || IsMark(cp); }
 
 }  // namespace text_class
 }  // namespace akhbar

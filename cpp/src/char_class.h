@@ -34,7 +34,9 @@ inline Cls Of(char32_t cp) noexcept { return cp < 0x10000 ? bmp_table[cp] : OfSu
 // The class of an ASCII byte.
 inline Cls Ascii(unsigned char b) noexcept { return bmp_table[b]; }
 
-// True for combining marks (Mn, Mc, Me) and tatweel.
+// True for combining marks (Mn, Mc, Me).
+bool IsMark(char32_t cp) noexcept;
+// True for combining marks and tatweel.
 bool IsMarkOrTatweel(char32_t cp) noexcept;
 
 }  // namespace text_class

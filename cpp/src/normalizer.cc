@@ -20,6 +20,7 @@
 #include "akhbar/error.h"
 #include "akhbar/parallel.h"
 #include "akhbar/utf8.h"
+#include "char_class.h"
 #include "icu_data.h"
 
 namespace akhbar {
@@ -90,8 +91,6 @@ bool IsFiller(UChar32 c) {
   if (c == '"' || c == '\'' || c == 0xFF02 || c == 0xFF07) return false;
   return (U_GET_GC_MASK(c) & (U_GC_PD_MASK | U_GC_PC_MASK | U_GC_PO_MASK | U_GC_S_MASK)) != 0;
 }
-
-bool IsMark(UChar32 c) { return (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0; }
 
 // The run of non-starters (marks) that ends a text, after code point c is added to a run of `run`, counted as
 // Unicode's stream-safe format counts them (UAX #15): through c's canonical decomposition, so that U+0F73,
@@ -647,7 +646,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
             while (j < n) {
               int lj;
               const std::uint32_t c = decode(j, &lj);
-              const bool filler_mark = after_filler && IsMark(static_cast<UChar32>(c));
+              const bool filler_mark = after_filler && text_class::IsMark(c);
               if (c >= 0x10000) {  // (no table entry: a symbol such as an emoji pads as any other)
                 if (!filler_mark && !IsFiller(static_cast<UChar32>(c))) break;
                 has_filler = after_filler = true;
@@ -674,7 +673,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
               while (i < j) {
                 int li;
                 const std::uint32_t c = decode(i, &li);
-                if (after_filler && IsMark(static_cast<UChar32>(c))) {
+                if (after_filler && text_class::IsMark(c)) {
                   // (a filler's mark: dropped with it)
                 } else if (c < 0x10000) {  // (the run's other code points are fillers)
                   const std::uint64_t ec = entries[c];
