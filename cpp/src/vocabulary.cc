@@ -18,8 +18,6 @@ namespace {
 constexpr std::size_t kMaxSlots = static_cast<std::size_t>(
     std::min<std::uint64_t>((std::uint64_t{1} << 33) - 2, std::numeric_limits<std::size_t>::max() - 1));
 
-inline std::uint32_t Fold(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h ^ (h >> 32)); }
-
 }  // namespace
 
 std::uint64_t HashTerm(std::string_view s) noexcept {

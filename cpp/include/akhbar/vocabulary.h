@@ -43,7 +43,7 @@ class Vocabulary {
 
   // Starts loading the table slot of a term with HashTerm `hash` into the cache (before Find or Insert).
   void Prefetch(std::uint64_t hash) const noexcept {
-    if (!table_.empty()) internal::PrefetchLine(&table_[HomeSlot(static_cast<std::uint32_t>(hash ^ (hash >> 32)))]);
+    if (!table_.empty()) internal::PrefetchLine(&table_[HomeSlot(Fold(hash))]);
   }
   // The next two loads of a Find or Insert, once its slot is in the cache (after Prefetch): the offsets of
   // the first term with the same 32-bit hash (PrefetchCandidate), then, once those are in the cache too, its
@@ -93,6 +93,8 @@ class Vocabulary {
   static Vocabulary Read(Reader& r);
 
  private:
+  // The 32-bit hash the table keeps of a term with HashTerm `hash`.
+  static std::uint32_t Fold(std::uint64_t hash) noexcept { return static_cast<std::uint32_t>(hash ^ (hash >> 32)); }
   // The first slot of a term with 32-bit hash h32: h32 scaled to the table's size (even, < 2^33).
   std::size_t HomeSlot(std::uint32_t h32) const noexcept {
     return static_cast<std::size_t>((static_cast<std::uint64_t>(h32) * (table_.size() / 2)) >> 31);
