@@ -27,6 +27,8 @@ from akhbar import _core
 from akhbar._io import bool_arg, write_atomic
 from akhbar.analysis import ANALYZER_DEFAULTS, analyzer_options, get_stop_words
 from akhbar.errors import FormatError
+from akhbar.normalization import DEFAULT_OPTIONS as NORMALIZER_DEFAULTS
+from akhbar.normalization import Normalizer
 
 # Analyser keyword arguments that pass through the vectorisers (the ones they do not name themselves).
 _ANALYZER_PASSTHROUGH = tuple(k for k in ANALYZER_DEFAULTS if k not in ("analyzer", "ngram_range", "stop_words"))
@@ -275,13 +277,28 @@ class _DocumentsMixin:
             **self._analyzer_options,
         )
 
-    def _token_stop_words(self) -> frozenset[str] | None:
+    def _token_stop_test(self) -> Callable[[str], bool] | None:
+        """Whether a token of the tokenizer is a stop word, or None (no stop words). A collection matches the
+        tokens as given (as scikit-learn's); a built-in list matches them normalised as akhbar's analyser
+        normalises (the list is kept normalised: إلى, على and أن are الي, علي and ان in it), each distinct
+        token normalised once."""
         sw = self.stop_words
         if sw is None or sw is False or sw is True:
             return None
-        if isinstance(sw, str):
-            return get_stop_words(stop_words=sw, **self._analyzer_options)
-        return frozenset(sw)
+        if not isinstance(sw, str):
+            return frozenset(sw).__contains__
+        options = self._analyzer_options
+        stop = get_stop_words(stop_words=sw, **options)
+        normalize = Normalizer(**{k: v for k, v in options.items() if k in NORMALIZER_DEFAULTS}).normalize
+        seen: dict[str, bool] = {}
+
+        def test(token: str) -> bool:
+            hit = seen.get(token)
+            if hit is None:
+                hit = seen[token] = isinstance(token, str) and normalize(token) in stop
+            return hit
+
+        return test
 
     def _batches(self, raw_documents: Iterable[Any]) -> Iterator[tuple[int, list]]:
         """(start index, list) per batch; a tqdm bar with progress=True."""
@@ -332,12 +349,12 @@ class _DocumentsMixin:
             return [t if isinstance(t, list) else list(t) for t in map(self.analyzer, batch)]
         pre = self.preprocessor
         tok = self.tokenizer
-        stop = self._token_stop_words()
+        is_stop = self._token_stop_test()
         out = []
         for d in batch:
             tokens = tok(pre(d) if pre is not None else d)
-            if stop is not None:
-                tokens = [w for w in tokens if w not in stop]
+            if is_stop is not None:
+                tokens = [w for w in tokens if not is_stop(w)]
             elif not isinstance(tokens, list):
                 tokens = list(tokens)
             out.append(tokens)
@@ -834,7 +851,8 @@ class CountVectorizer(_VocabularyVectorizer):
       normalised text), or a callable returning the terms of a document (then ``ngram_range``, ``tokenizer``,
       ``preprocessor`` and ``stop_words`` do not apply).
     - ``tokenizer``: a callable returning the tokens of a document; word n-grams (``ngram_range``) are built
-      from them as scikit-learn does, after removing ``stop_words`` (a collection, or a built-in list name).
+      from them as scikit-learn does, after removing ``stop_words`` (a collection, matched as given, or a
+      built-in list name, matched normalised as akhbar's analyser normalises: ``إلى`` and ``الى`` both go).
       The tokens are used as given, as scikit-learn's with ``lowercase=False`` (akhbar takes no
       ``lowercase``: its analyser folds case; a tokenizer or preprocessor of yours does its own).
     - ``preprocessor``: a callable applied to each document before analysis.

@@ -780,3 +780,25 @@ def test_bytes_documents_reach_callables_as_str_and_other_fixes():
                  lambda: HashingVectorizer(alternate_sign="no")):
         with pytest.raises(TypeError):
             make().fit(["a b"])
+
+
+@pytest.mark.parametrize("cls", [CountVectorizer, HashingVectorizer])
+def test_tokenizer_tokens_match_a_builtin_stop_list_normalised(cls):
+    # A built-in list is kept normalised (إلى is الي in it): a tokenizer's tokens, used as given, are compared
+    # normalised too, so every word of the list goes in whatever spelling it came (34 of the 119 stayed).
+    words = akhbar.analysis.builtin_stop_words("arabic")
+    docs = [f"{w} كتاب" for w in words] + ["قال إن على الحكومة أن تعمل مع هذه"]
+    theirs = sklearn_text.CountVectorizer(tokenizer=str.split, lowercase=False, token_pattern=None, stop_words=words)
+    if cls is CountVectorizer:
+        ours = CountVectorizer(tokenizer=str.split, stop_words="arabic").fit(docs)
+        assert ours.get_feature_names_out().tolist() == ["الحكومة", "تعمل", "قال", "كتاب"]
+        assert ours.get_feature_names_out().tolist() == theirs.fit(docs).get_feature_names_out().tolist()
+    else:
+        kept = cls(tokenizer=str.split, stop_words="arabic", norm=None, alternate_sign=False).fit_transform(docs)
+        assert kept.sum() == len(words) + 3
+    # A collection matches the tokens as given, as scikit-learn's.
+    given = CountVectorizer(tokenizer=str.split, stop_words=["إن"]).fit(docs[-1:])
+    assert "إن" not in given.vocabulary_ and "أن" in given.vocabulary_
+    # The list is matched as the analyser's options normalise it.
+    unfolded = CountVectorizer(tokenizer=str.split, stop_words="arabic", fold_alef=False).fit(["إلى الى كتاب"])
+    assert unfolded.get_feature_names_out().tolist() == ["كتاب"]
