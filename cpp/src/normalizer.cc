@@ -37,6 +37,7 @@ enum Class : std::uint8_t {
   kFiller,    // mapping made of punctuation/symbols that may pad an obfuscated word (not quotes or brackets)
   kDigitSep,  // U+066B, U+066C (only with ascii_digits)
   kDeleted,   // empty mapping
+  kPhrase,    // a ligature of several words (U+FDFA ﷺ, U+FDFB ﷻ): its mapping holds spaces
 };
 constexpr std::uint8_t kClassMask = 0x0F;
 constexpr std::uint8_t kIcuFlag = 0x10;       // the text may not be (or the output may not stay) NFC here
@@ -299,6 +300,8 @@ std::shared_ptr<const Normalizer::Tables> Normalizer::BuildTables(const Normaliz
       cls = kDigitSep;
     } else if (mapped.empty()) {
       cls = kDeleted;
+    } else if (!IsSpace(c) && !IsNewline(c) && mapped.find(U' ') != std::u32string::npos) {
+      cls = kPhrase;
     } else if (std::all_of(mapped.begin(), mapped.end(), [](char32_t m) { return IsFiller(static_cast<UChar32>(m)); })) {
       cls = kFiller;
     } else {
@@ -319,8 +322,8 @@ std::shared_ptr<const Normalizer::Tables> Normalizer::BuildTables(const Normaliz
 
     const std::size_t input_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
     const std::uint8_t k = cls & kClassMask;
-    const bool context = k == kSpace || k == kNewline || k == kDigitSep || (k == kTatweel && o.repair_obfuscation) ||
-                         (cls & kIcuFlag);
+    const bool context = k == kSpace || k == kNewline || k == kDigitSep || k == kPhrase ||
+                         (k == kTatweel && o.repair_obfuscation) || (cls & kIcuFlag);
     const bool collapse = c == ' ' && k == kSpace;  // the UTF-8 hot loop collapses spaces in a branch instead
     t.utf8.entry[c] = MakeEntry(bytes, mapped.size(), cls, context || bytes.size() > input_bytes, t.utf8.pool);
     t.utf16.entry[c] = MakeEntry(units, mapped.size(), cls, (context && !collapse) || units.size() > 1, t.utf16.pool);
@@ -695,6 +698,41 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
             scan_end = j;
           }
           break;
+        case kPhrase: {
+          // The words of a ligature are words of their own, not glued to the letters around it (النبيﷺ gave
+          // النبيصلي): a space before and after it, mapped to it, unless whitespace or an edge of the text is
+          // there already (the next code point with a non-empty mapping decides after it).
+          auto put_space = [&](std::size_t at) {
+            reserve(1 + kSlack);
+            *w++ = ' ';
+            if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(at);
+            blank = true;
+          };
+          auto is_blank = [](std::uint32_t u) { return u == ' ' || (u >= '\t' && u <= '\r'); };
+          if (w != base && !is_blank(static_cast<std::uint32_t>(w[-1]))) put_space(i);
+          emit(e, i);
+          bool word_next = false;
+          for (std::size_t j = i + len; j < n;) {
+            int lj;
+            const std::uint32_t c = decode(j, &lj);
+            if (c >= 0x10000) {
+              word_next = true;
+              break;
+            }
+            const std::uint64_t ec = entries[c];
+            if (EntryBytes(ec) != 0) {
+              const std::uint8_t k = EntryClass(ec) & kClassMask;
+              word_next = k != kSpace && k != kNewline && !IsSpace(static_cast<UChar32>(c)) &&
+                          !IsNewline(static_cast<UChar32>(c));
+              break;
+            }
+            j += static_cast<std::size_t>(lj);
+          }
+          if (word_next) put_space(i);
+          i += len;
+          reserve((n - i) + kSlack);
+          continue;
+        }
         case kDigitSep:
           if (!blank && w[-1] >= '0' && w[-1] <= '9') {
             // Between digits: the next code point with a non-empty mapping must start with a digit.

@@ -84,6 +84,11 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"Allah", "\uFDF2", "الله", kDefault},
         Case{"Salla", "\uFDFA", "صلى الله عليه وسلم", With({{&NormalizerOptions::fold_alef_maksura, false}})},
         Case{"SallaFolded", "النبي \uFDFA قال", "النبي صلي الله عليه وسلم قال", kDefault},
+        // A ligature of several words is set apart from the letters around it, once.
+        Case{"SallaGlued", "النبي\uFDFAقال", "النبي صلي الله عليه وسلم قال", kDefault},
+        Case{"JallaGlued", "الله\uFDFB\u200Bو", "الله جل جلاله و", kDefault},
+        Case{"SallaGluedKeepSpaces", "ا\uFDFA  b\uFDFA\t", "ا صلي الله عليه وسلم  b صلي الله عليه وسلم\t",
+             With({{&NormalizerOptions::normalize_whitespace, false}})},
         Case{"Rial", "100 \uFDFC", "100 ريال", kDefault},
         Case{"PresentationOff", "\uFEFB\uFDF2", "\uFEFB\uFDF2", With({{&NormalizerOptions::unicode, false}})},
         // Hamza composition by NFC.

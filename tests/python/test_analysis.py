@@ -85,6 +85,17 @@ def test_a_hangul_vowel_after_a_letter_gets_its_own_span():
     assert [(t.text, t.start, t.end) for t in tokens] == [("ب", 0, 1), ("ᅡ", 1, 2), ("ا", 4, 6), ("ᅡ", 6, 7)]
 
 
+def test_the_words_of_a_ligature_stand_apart_from_the_letters_around_it():
+    # ﷺ expands to four words, which were glued to the letters before and after it (النبيصلي, وسلمقال) and gave
+    # a token spanning both the word and the ligature. Each word of the ligature now spans the ligature alone.
+    for text, at in (("النبيﷺقال", 5), ("النبي ﷺ قال", 6), ("ﷺقال", 0)):
+        tokens = [(t.text, t.start, t.end) for t in akhbar.Tokenizer().tokens(text)]
+        words = [("صلي", at, at + 1), ("الله", at, at + 1), ("عليه", at, at + 1), ("وسلم", at, at + 1)]
+        assert tokens == ([("النبي", 0, 5)] if at else []) + words + [("قال", at + 1 + (at == 6), len(text))]
+    assert akhbar.tokenize("اللهﷻ") == ["الله", "جل", "جلاله"]
+    assert akhbar.Analyzer()("النبيﷺقال") == akhbar.Analyzer()("النبي ﷺ قال")
+
+
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), st.booleans())
 def test_offsets_slice_the_original_in_order(text, punct):

@@ -30,6 +30,7 @@ from akhbar.normalization import DEFAULT_OPTIONS, Normalizer, normalize
         ("البنّاء", "البناء"),
         ("مراراً", "مرارا"),
         ("ﷲ ﷺ ﷼", "الله صلي الله عليه وسلم ريال"),
+        ("النبيﷺقال", "النبي صلي الله عليه وسلم قال"),
         ("١٢٣٫٤٥ و ١٬٠٠٠", "123.45 و 1,000"),
         ("a\u00a0\u202f\u2003b", "a b"),
         ("x\u200cy\u200f\ufeffz\u00ad", "xyz"),
