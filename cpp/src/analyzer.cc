@@ -176,7 +176,9 @@ bool Analyzer::TokenTerm(std::string_view term, TokenKind kind, TermScratch* scr
     folded.assign(term);
     PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
     if (!stop_words_.empty() && stop_words_.Contains(folded)) return false;
-    if (!stemmer_->IsProtected(folded)) {
+    if (std::string_view stem; stemmer_->method() != StemMethod::kNone && stemmer_->ProtectedStem(folded, &stem)) {
+      folded.assign(stem);
+    } else {
       folded.assign(stemmer_->StemView(term, &scratch->b));
       PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
       if (folded.empty()) return false;

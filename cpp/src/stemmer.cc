@@ -168,13 +168,35 @@ Stemmer::Stemmer(StemMethod method, const std::vector<std::string>& protected_wo
     : method_(method), protected_list_(protected_words) {
   for (const auto& w : protected_list_) {
     utf8::CheckValid(w);
-    protected_.Insert(w);
+    if (protected_.Insert(w)) stands_for_.push_back(static_cast<std::int64_t>(stands_for_.size()));
+  }
+  // Each protected word behind the proclitics a news text glues to names: a conjunction (و ف), a preposition
+  // (ب ك ل), or both; ل before the article is written لل (ل + القاهره = للقاهره). A form that is already there
+  // (a protected word itself, or a form of an earlier one) keeps what it stands for.
+  static constexpr std::string_view kArticle = "ال";
+  const std::size_t n_words = stands_for_.size();
+  for (std::size_t k = 0; k < n_words; ++k) {
+    const std::string w = protected_.words()[k];
+    const bool article = w.size() > kArticle.size() && w.compare(0, kArticle.size(), kArticle) == 0;
+    for (const std::string_view conj : {"", "و", "ف"}) {
+      for (const std::string_view prep : {"", "ب", "ك", "ل"}) {
+        if (conj.empty() && prep.empty()) continue;
+        std::string form(conj);
+        if (prep == "ل" && article) {
+          form.append("لل").append(w, kArticle.size());
+        } else {
+          form.append(prep).append(w);
+        }
+        if (protected_.Insert(form)) stands_for_.push_back(static_cast<std::int64_t>(k));
+      }
+    }
   }
   if (method_ == StemMethod::kSnowball) ThreadSnowball();  // fail early if libstemmer lacks Arabic
 }
 
 std::string_view Stemmer::StemView(std::string_view word, std::string* scratch) const {
-  if (method_ == StemMethod::kNone || word.empty() || IsProtected(word)) return word;
+  if (method_ == StemMethod::kNone || word.empty()) return word;
+  if (std::string_view stem; ProtectedStem(word, &stem)) return stem;
   if (method_ == StemMethod::kLight) return LightStem(word);
   sb_stemmer* sb = ThreadSnowball();
   if (word.size() > kLongWord) {

@@ -256,7 +256,8 @@ class Stemmer:
     - ``"snowball"``: Snowball's Arabic stemmer (libstemmer), one instance per thread.
     - ``"none"``: returns words unchanged.
 
-    ``protected``: words left alone (``None``: ``default_protected_words()``); ``add_protected`` extends it.
+    ``protected``: words left alone (``None``: ``default_protected_words()``), also behind the proclitics
+    و ف ب ك ل and both (وبفلسطين gives فلسطين, للقاهره gives القاهره); ``add_protected`` extends it.
     Immutable and thread-safe.
     """
 

@@ -71,6 +71,31 @@ TEST(StemmerTest, ProtectedWordsKeepTheirLetters) {
   EXPECT_EQ(extended.Stem("فلسطين"), "فلسط");  // a user list replaces the default
 }
 
+// Behind the proclitics glued to names (و ف, ب ك ل, both), a protected word is still protected, and they go:
+// وفلسطين gave فلسط where فلسطين gave فلسطين, so one name made two terms.
+TEST(StemmerTest, ProtectedWordsBehindProclitics) {
+  for (const StemMethod method : {StemMethod::kLight, StemMethod::kSnowball}) {
+    const Stemmer s(method);
+    for (const char* w : {"فلسطين", "وفلسطين", "فلفلسطين", "لفلسطين", "بفلسطين", "كفلسطين", "وبفلسطين", "فلفلسطين"}) {
+      EXPECT_EQ(s.Stem(w), "فلسطين") << w;
+    }
+    for (const char* w : {"القاهره", "والقاهره", "بالقاهره", "كالقاهره", "فالقاهره", "للقاهره", "وللقاهره", "وبالقاهره"}) {
+      EXPECT_EQ(s.Stem(w), "القاهره") << w;
+    }
+    EXPECT_EQ(s.Stem("وبايدن"), "بايدن");
+    EXPECT_TRUE(s.IsProtected("بايدن"));
+    EXPECT_FALSE(s.IsProtected("وبايدن"));  // a form, not a protected word
+  }
+  // Only the proclitics go, and only before a whole protected word.
+  const Stemmer light(StemMethod::kLight), unprotected(StemMethod::kLight, {});
+  for (const char* w : {"لالقاهره", "ووفلسطين", "مفلسطين", "وفلسطينيه"}) EXPECT_EQ(light.Stem(w), unprotected.Stem(w)) << w;
+  // A form that is a protected word itself stays that word.
+  const Stemmer both(StemMethod::kLight, {"عباس", "بعباس"});
+  EXPECT_EQ(both.Stem("بعباس"), "بعباس");
+  EXPECT_EQ(both.Stem("وبعباس"), "عباس");
+  EXPECT_EQ(Stemmer(StemMethod::kNone).Stem("وفلسطين"), "وفلسطين");
+}
+
 std::string Libstemmer(sb_stemmer* s, const std::string& w) {
   const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(w.data()), static_cast<int>(w.size()));
   return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(s)));

@@ -160,6 +160,17 @@ def test_light_stemmer(word, stem):
     assert akhbar.Stemmer("light").stem(word) == stem
 
 
+@pytest.mark.parametrize("stemmer", ["light", "snowball"])
+def test_a_protected_name_behind_proclitics_is_one_term(stemmer):
+    # وفلسطين gave فلسط and بالقاهرة gave قاهر beside فلسطين and القاهره: protection made one name two terms.
+    a = akhbar.Analyzer(stemmer=stemmer)
+    for forms in (["فلسطين", "وفلسطين", "لفلسطين", "وبفلسطين"], ["القاهرة", "بالقاهرة", "للقاهرة", "والقاهرة"],
+                  ["السيسي", "والسيسي", "للسيسي"], ["بايدن", "وبايدن", "لبايدن"]):
+        assert [a(f) for f in forms] == [a(forms[0])] * len(forms)
+        assert a(forms[0]) == [akhbar.normalize(forms[0])]
+    assert akhbar.Stemmer(stemmer, add_protected=["الكتاب"]).stem("للكتاب") == "الكتاب"
+
+
 def test_stemmer_protected_words_and_batch():
     assert akhbar.Stemmer("snowball").stem("بايدن") == "بايدن"
     assert akhbar.Stemmer("snowball", protected=[]).stem("بايدن") == "بايد"

@@ -32,8 +32,10 @@ std::string_view LightStem(std::string_view word) noexcept;
 // libstemmer instance per thread, created on first use).
 class Stemmer {
  public:
-  // Throws InvalidArgument for an unknown method. Protected words are matched exactly as given (the stemmer
-  // does no normalisation; the analyser normalises them first).
+  // Throws InvalidArgument for an unknown method. Protected words are matched as given (the stemmer does no
+  // normalisation; the analyser normalises them first), alone or behind the proclitics و ف and ب ك ل (and
+  // both: وب, فل...), which then go: وفلسطين, لفلسطين and وبايدن stem to فلسطين and بايدن, and بالقاهره and
+  // للقاهره to القاهره.
   explicit Stemmer(StemMethod method = StemMethod::kLight,
                    const std::vector<std::string>& protected_words = DefaultProtectedWords());
   Stemmer(const Stemmer&) = delete;
@@ -41,7 +43,19 @@ class Stemmer {
 
   StemMethod method() const noexcept { return method_; }
   const std::vector<std::string>& protected_words() const noexcept { return protected_list_; }
-  bool IsProtected(std::string_view word) const noexcept { return protected_.Contains(word); }
+  // Whether `word` is a protected word itself (not behind a proclitic).
+  bool IsProtected(std::string_view word) const noexcept {
+    const std::int64_t k = protected_.Find(word);
+    return k >= 0 && stands_for_[static_cast<std::size_t>(k)] == k;
+  }
+  // If `word` is a protected word, alone or behind proclitics, sets *stem to that protected word (valid as long
+  // as the stemmer) and returns true. O(length), no allocation.
+  bool ProtectedStem(std::string_view word, std::string_view* stem) const noexcept {
+    const std::int64_t k = protected_.Find(word);
+    if (k < 0) return false;
+    *stem = protected_.words()[static_cast<std::size_t>(stands_for_[static_cast<std::size_t>(k)])];
+    return true;
+  }
 
   // The stem of valid UTF-8 `word` (throws InvalidUtf8 otherwise). O(length).
   std::string Stem(std::string_view word) const;
@@ -56,7 +70,8 @@ class Stemmer {
  private:
   StemMethod method_;
   std::vector<std::string> protected_list_;
-  WordSet protected_;
+  WordSet protected_;                    // the protected words, then their forms behind proclitics
+  std::vector<std::int64_t> stands_for_;  // by index in protected_: the index of the protected word it stands for
 };
 
 }  // namespace akhbar

@@ -34,13 +34,15 @@ class WordSet {
   std::uint32_t Intern(std::string_view word);
 
   // O(length), no allocation.
-  bool Contains(std::string_view word) const noexcept {
-    if (((length_mask_ >> (word.size() < 63 ? word.size() : 63)) & 1) == 0) return false;
+  bool Contains(std::string_view word) const noexcept { return Find(word) >= 0; }
+  // The index of `word` in words(), or -1. O(length), no allocation.
+  std::int64_t Find(std::string_view word) const noexcept {
+    if (((length_mask_ >> (word.size() < 63 ? word.size() : 63)) & 1) == 0) return -1;
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = Hash(word) & mask;; i = (i + 1) & mask) {
       const std::uint32_t s = slots_[i];
-      if (s == 0) return false;
-      if (words_[s - 1] == word) return true;
+      if (s == 0) return -1;
+      if (words_[s - 1] == word) return static_cast<std::int64_t>(s) - 1;
     }
   }
 
