@@ -16,6 +16,7 @@ import numbers
 import os
 import threading
 import warnings
+from collections import abc
 from collections.abc import Mapping
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
@@ -370,6 +371,16 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     _weighting_default = "count"
     _dtypes: tuple[str, ...] = ("int32", "int64", "float32", "float64")
     _model: Any
+
+    @property
+    def vocabulary(self) -> Any:
+        return self.__dict__["_vocabulary"]
+
+    @vocabulary.setter
+    def vocabulary(self, value: Any) -> None:
+        # An iterator (a generator, iter(list)) is read into a list once: read again by a refit, save, clone or
+        # pickle, it was empty (a saved model could not be loaded), or could not be copied at all.
+        self.__dict__["_vocabulary"] = list(value) if isinstance(value, abc.Iterator) else value
 
     # ----------------------------------------------------------------------------------------- configuration
 

@@ -802,3 +802,20 @@ def test_tokenizer_tokens_match_a_builtin_stop_list_normalised(cls):
     # The list is matched as the analyser's options normalise it.
     unfolded = CountVectorizer(tokenizer=str.split, stop_words="arabic", fold_alef=False).fit(["إلى الى كتاب"])
     assert unfolded.get_feature_names_out().tolist() == ["كتاب"]
+
+
+@pytest.mark.parametrize("cls", [CountVectorizer, TfidfVectorizer])
+def test_an_iterator_vocabulary_is_read_once(cls):
+    # Read again by a refit, save, clone or pickle, an iterator was empty: the saved model could not be loaded.
+    docs = ["كتب درس", "درس علم"]
+    v = cls(vocabulary=iter(["كتب", "درس"])).fit(docs)
+    assert v.get_params()["vocabulary"] == ["كتب", "درس"]
+    loaded = cls.from_bytes(v.to_bytes())
+    assert loaded.get_feature_names_out().tolist() == ["كتب", "درس"]
+    np.testing.assert_array_equal(v.fit(docs).transform(docs).toarray(), loaded.transform(docs).toarray())
+    g = cls(vocabulary=(w for w in ["علم"]))
+    assert clone(g).vocabulary == ["علم"] and pickle.loads(pickle.dumps(g)).vocabulary == ["علم"]
+    g.set_params(vocabulary=iter(["درس"]))
+    assert g.fit(docs).get_feature_names_out().tolist() == ["درس"]
+    keys = {"كتب": 0}.keys()  # a view (not an iterator) stays as given
+    assert cls(vocabulary=keys).vocabulary is keys
