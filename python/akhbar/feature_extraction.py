@@ -133,7 +133,7 @@ def _from_jsonable(params: dict[str, Any]) -> dict[str, Any]:
     for k, v in params.items():
         if isinstance(v, dict):
             if "__dtype__" in v:
-                v = getattr(np, v["__dtype__"])
+                v = np.dtype(v["__dtype__"]).type
             elif "__set__" in v:
                 v = set(v["__set__"])
             elif "__tuple__" in v:
@@ -410,7 +410,29 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         }
 
     def _dtype(self) -> str:
-        return _dtype_name(self.dtype, self._dtypes, type(self).__name__)
+        """The dtype the core computes in: the one asked for, or for another bool, int or float dtype (bool,
+        uint8, float16...) int64 or float64, which the matrix is then cast to (as scikit-learn's astype)."""
+        try:
+            dtype = np.dtype(self.dtype)
+        except TypeError:
+            raise TypeError(f"dtype must be a numpy dtype, not {self.dtype!r}") from None
+        if dtype.name in self._dtypes:
+            return dtype.name
+        try:
+            sp.csr_matrix((1, 1), dtype=dtype)
+        except ValueError:
+            dtype = np.dtype(object)  # (float16: scipy.sparse has no such matrices)
+        if dtype.kind in "biu":
+            return "int64"
+        if dtype.kind == "f":
+            return "float64"
+        raise ValueError(f"{type(self).__name__} supports the bool, int and float dtypes of scipy.sparse; got "
+                         f"{np.dtype(self.dtype).name}")
+
+    def _cast(self, X: sp.csr_matrix) -> sp.csr_matrix:
+        """X in the dtype asked for, if the core computed it in another (see _dtype)."""
+        dtype = np.dtype(self.dtype) if self.dtype is not None else X.dtype
+        return X if X.dtype == dtype else X.astype(dtype)
 
     def _fixed_vocabulary(self) -> list[str] | None:
         vocabulary = self.vocabulary
@@ -475,7 +497,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         model.begin_fit(True, keep_rows)
         self._feed(model, raw_documents, n_jobs)
         model.end_fit(self._selector(), n_jobs)
-        X = _to_csr(model.take_fit_matrix(n_jobs)) if keep_rows else None
+        X = self._cast(_to_csr(model.take_fit_matrix(n_jobs))) if keep_rows else None
         self._set_fitted_model(model)
         return X
 
@@ -576,7 +598,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             # scikit-learn refuses such rows too.
             raise ValueError("Input contains infinity: a term of the given vocabulary was in no fitted document, "
                              "so its idf is infinite with smooth_idf=False; use smooth_idf=True")
-        return X
+        return self._cast(X)
 
     # ------------------------------------------------------------------------------------------ attributes
 
@@ -870,7 +892,7 @@ class CountVectorizer(_VocabularyVectorizer):
     - ``stop_words``: for akhbar's analyser, ``True`` (default: the built-in Arabic list), ``False``/``None``
       (none), a list name (``"arabic"``, ``"english"``) or a collection of words.
     - ``ngram_range``, ``min_df``, ``max_df``, ``max_features``, ``vocabulary``, ``binary``, ``dtype``: as
-      scikit-learn (ties at the ``max_features`` cut are broken exactly as scikit-learn's).
+      scikit-learn (a dtype other than int32, int64, float32, float64 is counted in int64 or float64 and cast) (ties at the ``max_features`` cut are broken exactly as scikit-learn's).
     - ``n_jobs``: threads (None: 1; -1: all cores); results are identical for any value.
     - ``progress``: show a tqdm progress bar.
     - Any other keyword is an analyser option passed through (``stemmer="snowball"``, ``fold_teh_marbuta=False``,
@@ -1018,6 +1040,9 @@ class TfidfVectorizer(_VocabularyVectorizer):
             )
             return "float64"
         return name
+
+    def _cast(self, X: sp.csr_matrix) -> sp.csr_matrix:
+        return X  # (another dtype is float64, with a warning, as scikit-learn's)
 
     def _options(self) -> dict[str, Any]:
         o = super()._options()

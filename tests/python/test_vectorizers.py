@@ -819,3 +819,23 @@ def test_an_iterator_vocabulary_is_read_once(cls):
     assert g.fit(docs).get_feature_names_out().tolist() == ["درس"]
     keys = {"كتب": 0}.keys()  # a view (not an iterator) stays as given
     assert cls(vocabulary=keys).vocabulary is keys
+
+
+@pytest.mark.parametrize("dtype", [bool, np.bool_, np.uint8, np.int8, np.int16, np.uint64, np.longdouble])
+def test_count_dtypes_beyond_the_core_ones_are_cast(dtype):
+    # scikit-learn's CountVectorizer gives any scipy.sparse dtype; akhbar counts in int64 or float64 and casts.
+    docs = ["a b b", "c a", "b b b b"]
+    theirs = sklearn_text.CountVectorizer(analyzer=str.split, dtype=dtype).fit_transform(docs)
+    ours = CountVectorizer(analyzer=str.split, dtype=dtype)
+    for X in (ours.fit_transform(docs), ours.transform(docs), pickle.loads(pickle.dumps(ours)).transform(docs)):
+        assert X.dtype == theirs.dtype and (X != theirs).nnz == 0
+    saved = CountVectorizer(dtype=dtype).fit(["كتب كتب درس"])
+    assert CountVectorizer.from_bytes(saved.to_bytes()).transform(["كتب"]).dtype == np.dtype(dtype)
+
+
+def test_count_dtypes_scipy_sparse_lacks_are_refused():
+    for dtype in (np.float16, np.complex128, object):
+        with pytest.raises(ValueError, match="bool, int and float dtypes"):
+            CountVectorizer(dtype=dtype).fit(["a"])
+    with pytest.raises(TypeError, match="numpy dtype"):
+        CountVectorizer(dtype="no such dtype").fit(["a"])
