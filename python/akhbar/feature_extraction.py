@@ -247,24 +247,35 @@ class _DocumentsMixin:
             raise TypeError(
                 f"analyzer must be 'word', 'char', 'char_wb' or a callable, not {type(self.analyzer).__name__}"
             )
+        def unused(name: str, reason: str) -> None:
+            warnings.warn(f"The parameter '{name}' will not be used since {reason}", UserWarning, stacklevel=5)
+
+        # Parameters the analyser chosen does not use: a warning, as scikit-learn's (a stop-word collection or
+        # list name; True, the default, means akhbar's analyser's own list).
+        stop_words_given = not (self.stop_words is None or self.stop_words is True or self.stop_words is False)
         if callable(self.analyzer):
-            for name, default in (("tokenizer", None), ("preprocessor", None), ("ngram_range", (1, 1))):
-                if getattr(self, name) != default and getattr(self, name) is not default:
-                    warnings.warn(
-                        f"The parameter '{name}' will not be used since 'analyzer' is callable", UserWarning, stacklevel=4
-                    )
+            for name in ("tokenizer", "preprocessor"):
+                if getattr(self, name) is not None:
+                    unused(name, "'analyzer' is callable")
+            ngram_range = self.ngram_range
+            if isinstance(ngram_range, (tuple, list)) and tuple(ngram_range) != (1, 1):  # (else: refused below)
+                unused("ngram_range", "'analyzer' is callable")
+            if stop_words_given:
+                unused("stop_words", "'analyzer' is callable")
             return "terms"
         if self.analyzer not in ("word", "char", "char_wb"):
             raise ValueError(f"analyzer must be 'word', 'char', 'char_wb' or a callable, not {self.analyzer!r}")
         if self.preprocessor is not None and not callable(self.preprocessor):
             raise TypeError(f"preprocessor must be a callable or None, not {type(self.preprocessor).__name__}")
-        if self.tokenizer is not None:
-            if not callable(self.tokenizer):
-                raise TypeError(f"tokenizer must be a callable or None, not {type(self.tokenizer).__name__}")
-            if self.analyzer != "word":
-                raise ValueError("tokenizer applies to analyzer='word' only")
-            return "tokens"
-        return "text"
+        if self.tokenizer is not None and not callable(self.tokenizer):
+            raise TypeError(f"tokenizer must be a callable or None, not {type(self.tokenizer).__name__}")
+        if self.analyzer != "word":
+            if self.tokenizer is not None:
+                unused("tokenizer", "'analyzer' != 'word'")
+            if stop_words_given:
+                unused("stop_words", "'analyzer' != 'word'")
+            return "text"
+        return "tokens" if self.tokenizer is not None else "text"
 
     def _analyzer_dict(self) -> dict[str, Any] | None:
         """The C++ analyser's options for text mode, else None."""

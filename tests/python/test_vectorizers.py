@@ -8,6 +8,7 @@ import json
 import pickle
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -839,3 +840,30 @@ def test_count_dtypes_scipy_sparse_lacks_are_refused():
             CountVectorizer(dtype=dtype).fit(["a"])
     with pytest.raises(TypeError, match="numpy dtype"):
         CountVectorizer(dtype="no such dtype").fit(["a"])
+
+
+def test_parameters_the_analyser_does_not_use_warn_as_in_scikit_learn():
+    # A tokenizer with analyzer="char" raised, where scikit-learn warns and goes on; stop words given with a
+    # callable or character analyser were dropped without a word.
+    docs = ["abc de", "de f"]
+    cases = [
+        (dict(analyzer="char", tokenizer=str.split), "tokenizer", "char"),
+        (dict(analyzer="char_wb", stop_words=["de"]), "stop_words", "char_wb"),
+        (dict(analyzer=str.split, stop_words="english"), "stop_words", str.split),
+        (dict(analyzer=str.split, ngram_range=(1, 2)), "ngram_range", str.split),
+        (dict(analyzer=str.split, tokenizer=str.split), "tokenizer", str.split),
+    ]
+    for kwargs, name, analyzer in cases:
+        for ours, theirs in ((CountVectorizer, sklearn_text.CountVectorizer), (HashingVectorizer, None)):
+            with pytest.warns(UserWarning, match=f"'{name}' will not be used"):
+                X = ours(**kwargs).fit_transform(docs)
+            assert (X != ours(analyzer=analyzer).fit_transform(docs)).nnz == 0
+            if theirs is not None:
+                with pytest.warns(UserWarning, match=f"'{name}' will not be used"):
+                    theirs(token_pattern=None, **kwargs).fit(docs)
+    with pytest.raises(TypeError, match="ngram_range must be a pair of ints"):  # (not "truth value ambiguous")
+        CountVectorizer(analyzer=str.split, ngram_range=np.array([1, 2])).fit(docs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CountVectorizer(analyzer="char").fit(docs)  # (stop_words=True, the default, is no request)
+        CountVectorizer(analyzer=str.split, stop_words=None).fit(docs)
