@@ -507,6 +507,11 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         model = self._new_model()
         model.begin_fit(True, keep_rows)
         self._feed(model, raw_documents, n_jobs)
+        if model.n_documents == 0 and self._weighting() != "count":
+            # (a given vocabulary, so no "empty vocabulary" error): no idf without documents, nor BM25's
+            # average length; scikit-learn's TfidfVectorizer refuses them too.
+            raise ValueError(f"{type(self).__name__}.fit needs at least one document (got none): its weights are "
+                             "document statistics")
         model.end_fit(self._selector(), n_jobs)
         X = self._cast(_to_csr(model.take_fit_matrix(n_jobs))) if keep_rows else None
         self._set_fitted_model(model)

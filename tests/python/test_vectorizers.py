@@ -867,3 +867,15 @@ def test_parameters_the_analyser_does_not_use_warn_as_in_scikit_learn():
         warnings.simplefilter("error")
         CountVectorizer(analyzer="char").fit(docs)  # (stop_words=True, the default, is no request)
         CountVectorizer(analyzer=str.split, stop_words=None).fit(docs)
+
+
+@pytest.mark.parametrize("weights", [{}, {"weighting": "bm25"}, {"use_idf": False}])
+def test_tfidf_fit_on_no_documents_is_refused(weights):
+    # With a given vocabulary there is no "empty vocabulary" error: BM25's average length was 0/0 and the idf
+    # weights 1. scikit-learn's TfidfVectorizer refuses the empty fit too; a CountVectorizer counts without one.
+    with pytest.raises(ValueError, match="Found array with 0 sample"):
+        sklearn_text.TfidfVectorizer(vocabulary=["a", "b"]).fit([])
+    for fit in ("fit", "fit_transform"):
+        with pytest.raises(ValueError, match="at least one document"):
+            getattr(TfidfVectorizer(vocabulary=["a", "b"], **weights), fit)([])
+    assert CountVectorizer(vocabulary=["a"], analyzer=str.split).fit([]).transform(["a a"]).toarray().tolist() == [[2]]
