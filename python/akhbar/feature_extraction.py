@@ -9,6 +9,7 @@ results: given the same terms, the matrices and the feature order are scikit-lea
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import itertools
 import json
@@ -26,7 +27,7 @@ import scipy.sparse as sp
 
 from akhbar import _core
 from akhbar._io import bool_arg, write_atomic
-from akhbar.analysis import ANALYZER_DEFAULTS, analyzer_options, get_stop_words
+from akhbar.analysis import ANALYZER_DEFAULTS, TOKENIZER_DEFAULTS, Analyzer, analyzer_options, get_stop_words, tokenize
 from akhbar.errors import FormatError
 from akhbar.normalization import DEFAULT_OPTIONS as NORMALIZER_DEFAULTS
 from akhbar.normalization import Normalizer
@@ -236,6 +237,82 @@ class _DocumentsMixin:
     progress: bool
     _analyzer_options: dict[str, Any]
     _batch_docs = 8192
+
+    # ------------------------------------------------------------------ scikit-learn's building blocks
+
+    def decode(self, doc: str | bytes) -> str:
+        """``doc`` as str: UTF-8 bytes decoded (strictly, as scikit-learn's default), a str as it is."""
+        if isinstance(doc, bytes):
+            return doc.decode("utf-8")
+        if not isinstance(doc, str):
+            raise TypeError(f"a document must be str or bytes, not {type(doc).__name__}")
+        return doc
+
+    def build_preprocessor(self) -> Callable[[str | bytes], str]:
+        """What a document becomes before it is tokenised, as scikit-learn's: the ``preprocessor`` (if any),
+        then, for akhbar's own analyser, its normaliser (where scikit-learn lower-cases)."""
+        pre = self.preprocessor
+        normalize = None
+        if self._mode() == "text":
+            options = self._analyzer_options
+            normalize = Normalizer(**{k: v for k, v in options.items() if k in NORMALIZER_DEFAULTS}).normalize
+
+        def preprocess(doc: str | bytes) -> str:
+            doc = self.decode(doc)
+            if pre is not None:
+                doc = pre(doc)
+            return normalize(doc) if normalize is not None else doc
+
+        return preprocess
+
+    def build_tokenizer(self) -> Callable[[str], list[str]]:
+        """The ``tokenizer`` if one was given, else akhbar's tokeniser with these options (normalised tokens,
+        before stop words and stemming), as ``akhbar.tokenize``."""
+        if self.tokenizer is not None:
+            return self.tokenizer
+        options = {k: v for k, v in self._analyzer_options.items() if k in TOKENIZER_DEFAULTS}
+        return functools.partial(tokenize, **options)
+
+    def get_stop_words(self) -> frozenset[str] | None:
+        """The stop words the analysis drops (None: none): a collection as given, a built-in list (``True``:
+        the analyser's default lists) normalised as the analyser matches it."""
+        sw = self.stop_words
+        if sw is None or sw is False:
+            return None
+        if sw is True or isinstance(sw, str):
+            return get_stop_words(stop_words=sw, **self._analyzer_options)
+        return frozenset(sw)
+
+    def build_analyzer(self) -> Callable[[str | bytes], list[str]]:
+        """A callable that gives a document's terms as ``fit`` counts them, as scikit-learn's: akhbar's analyser
+        with these options (after the ``preprocessor``), the callable ``analyzer``, or the ``tokenizer``'s
+        tokens without stop words, in word n-grams."""
+        mode = self._mode()
+        pre = self.preprocessor
+        if mode == "terms":
+            analyzer = self.analyzer
+            return lambda doc: list(analyzer(self.decode(doc)))
+        lo, hi = _ngram_range(self.ngram_range)
+        if mode == "text":
+            analyzer = Analyzer(analyzer=self.analyzer, ngram_range=(lo, hi), stop_words=self.stop_words,
+                                **self._analyzer_options)
+            if pre is None:
+                return analyzer
+            return lambda doc: analyzer(pre(self.decode(doc)))
+        tok = self.tokenizer
+        is_stop = self._token_stop_test()
+
+        def analyze(doc: str | bytes) -> list[str]:
+            doc = self.decode(doc)
+            tokens = list(tok(pre(doc) if pre is not None else doc))
+            if is_stop is not None:
+                tokens = [t for t in tokens if not is_stop(t)]
+            terms = list(tokens) if lo == 1 else []
+            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
+                terms += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+            return terms
+
+        return analyze
 
     def _check_run_params(self) -> None:
         """n_jobs and progress, which steer a run and which no model stores, checked as a run checks them."""

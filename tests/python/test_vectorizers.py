@@ -879,3 +879,53 @@ def test_tfidf_fit_on_no_documents_is_refused(weights):
         with pytest.raises(ValueError, match="at least one document"):
             getattr(TfidfVectorizer(vocabulary=["a", "b"], **weights), fit)([])
     assert CountVectorizer(vocabulary=["a"], analyzer=str.split).fit([]).transform(["a a"]).toarray().tolist() == [[2]]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"ngram_range": (1, 2), "stemmer": "snowball"},
+        {"analyzer": "char_wb", "ngram_range": (2, 3)},
+        {"analyzer": "char", "ngram_range": (1, 2), "preprocessor": str.upper},
+        {"tokenizer": str.split, "stop_words": "arabic", "ngram_range": (1, 3)},
+        {"tokenizer": str.split, "stop_words": ["في"], "preprocessor": lambda d: d.replace("،", " ")},
+        {"analyzer": str.split},
+    ],
+)
+def test_build_analyzer_gives_the_terms_fit_counts(kwargs):
+    # scikit-learn's build_analyzer, build_tokenizer, build_preprocessor, get_stop_words and decode were missing
+    # (vec.build_analyzer()(text) is the usual way to look at the terms).
+    docs = ["قال الرئيس، إن الحكومة في القاهرة تعمل", "في أعقـ.ـاب القمة قال", b"Apple \xd9\x88iPhone"]
+    for cls in (CountVectorizer, TfidfVectorizer, HashingVectorizer):
+        v = cls(**kwargs)
+        analyze = v.build_analyzer()
+        terms = [analyze(d) for d in docs]
+        if cls is CountVectorizer:
+            X = v.fit_transform(docs)
+            names = v.get_feature_names_out().tolist()
+            assert sorted({t for ts in terms for t in ts}) == names
+            expected = [[ts.count(n) for n in names] for ts in terms]
+            assert X.toarray().tolist() == expected
+    if "tokenizer" in kwargs:  # as scikit-learn's own, given the same stop words
+        theirs = sklearn_text.CountVectorizer(
+            lowercase=False, token_pattern=None, **{**kwargs, "stop_words": list(v.get_stop_words())}
+        ).build_analyzer()
+        if kwargs["stop_words"] != "arabic":  # (akhbar matches a built-in list normalised)
+            assert [theirs(d) for d in docs] == terms
+
+
+def test_building_blocks_of_akhbars_analyser():
+    v = TfidfVectorizer(fold_teh_marbuta=False)
+    assert v.decode(b"\xd9\x88") == "و" and v.decode("x") == "x"
+    with pytest.raises(UnicodeDecodeError):
+        v.decode(b"\xff")
+    with pytest.raises(TypeError):
+        v.decode(3)
+    assert v.build_preprocessor()("في أعقـ.ـاب القمة") == "في اعقاب القمة"
+    assert v.build_tokenizer()("قال: إن الحكومة") == ["قال", "ان", "الحكومة"]
+    assert v.get_stop_words() == akhbar.analysis.get_stop_words(fold_teh_marbuta=False)
+    assert "الي" in v.get_stop_words()
+    assert TfidfVectorizer(stop_words=None).get_stop_words() is None
+    assert TfidfVectorizer(stop_words=["a"]).get_stop_words() == frozenset({"a"})
+    assert CountVectorizer(tokenizer=str.split).build_tokenizer() is str.split
