@@ -772,13 +772,19 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         names = self.get_feature_names_out()
         if len(getattr(X, "shape", ())) == 2 and X.shape[1] > len(names):
             raise ValueError(f"X has {X.shape[1]} columns but this vectoriser has {len(names)} features")
+        def check_finite(values: np.ndarray) -> None:  # (NaN is not zero: it named every term, as a weight)
+            if values.dtype.kind in "fc" and not np.isfinite(values).all():
+                raise ValueError("Input contains NaN or infinity.")
+
         if sp.issparse(X):
             X = sp.csr_matrix(X, copy=True)  # (eliminate_zeros works in place: the caller's matrix stays)
+            check_finite(X.data)
             X.eliminate_zeros()
             return [names[X.indices[X.indptr[i] : X.indptr[i + 1]]].ravel() for i in range(X.shape[0])]
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"X must be 2-D, got an array of shape {X.shape}")
+        check_finite(X)
         return [names[np.flatnonzero(X[i, :])].ravel() for i in range(X.shape[0])]
 
     # ----------------------------------------------------------------------------------------- persistence
@@ -1047,6 +1053,12 @@ class CountVectorizer(_VocabularyVectorizer):
         also before a fit)."""
         self._fix_vocabulary()
         return super().get_feature_names_out(input_features)
+
+    def inverse_transform(self, X: Any) -> list[np.ndarray]:
+        """The terms with non-zero entries in each row of ``X`` (with a fixed ``vocabulary``, also before a
+        fit, as scikit-learn's)."""
+        self._fix_vocabulary()
+        return super().inverse_transform(X)
 
 
 class TfidfVectorizer(_VocabularyVectorizer):
