@@ -221,6 +221,11 @@ bool Analyzer::TokenTerm(std::string_view term, TokenKind kind, TermScratch* scr
     case TokenKind::kHashtag:
       break;
   }
+  // A number, URL, e-mail, mention or hashtag among the stop words goes too (a user's "12" or "#عاجل" was
+  // kept); a proclitic kept by keep_clitics stays, as asked.
+  if (kind != TokenKind::kWord && kind != TokenKind::kClitic && !stop_words_.empty() && stop_words_.Contains(term)) {
+    return false;
+  }
   *out = term;
   return true;
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import numbers
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -14,7 +15,7 @@ import numpy as np
 from akhbar import _core
 from akhbar._io import bool_arg, str_list
 from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS
-from akhbar.normalization import _check_errors
+from akhbar.normalization import Normalizer, _check_errors
 
 #: Token kinds, as ``Token.kind`` reports them. ``"clitic"`` is a proclitic split off a Latin or digit token
 #: (``وiPhone`` gives ``و`` (clitic) and ``iphone``); ``"punct"`` only with ``punct=True``.
@@ -121,6 +122,10 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     for name in lists:
         if name not in STOP_WORD_LISTS:
             raise ValueError(f"unknown stop-word list {name!r}; built-in lists: {', '.join(STOP_WORD_LISTS)}")
+    if not out["stop_words"] and add:
+        warnings.warn("add_stop_words has no effect with stop_words=False or None", UserWarning, stacklevel=3)
+    elif add:
+        _warn_unmatchable_stop_words(tuple(add), tuple((k, out[k]) for k in _NORMALIZER_DEFAULTS))
     out["stop_word_lists"] = lists
     out["add_stop_words"] = add
     out["remove_stop_words"] = _words("remove_stop_words", o["remove_stop_words"])
@@ -136,6 +141,22 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     for k in ("keep_numbers", "keep_urls", "keep_clitics"):
         out[k] = bool_arg(k, o[k])
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _warn_unmatchable_stop_words(words: tuple[str, ...], normalizer: tuple[tuple[str, bool], ...]) -> None:
+    """Warns of the stop words given that no term can equal: a stop word is matched against one token, so one
+    that is several tokens once normalised and tokenised (``"a b"``, ``"وiPhone"``, ``"ﷺ"``) never is. (Once per
+    list and options.)"""
+    options = dict(normalizer)
+    normalize = Normalizer(**options).normalize
+    never = [(w, tokens) for w in words if (tokens := tokenize(w, **options)) != [normalize(w)]]
+    if never:
+        shown = ", ".join(f"{w!r} (tokens {t})" for w, t in never[:5])
+        more = f" and {len(never) - 5} more" if len(never) > 5 else ""
+        warnings.warn(
+            f"stop word(s) {shown}{more} can never match: the analyser compares stop words with its tokens, and "
+            "each of these is not one token as written", UserWarning, stacklevel=4)
 
 
 # ----------------------------------------------------------------------------------------------------- tokens

@@ -55,6 +55,16 @@ TEST(AnalyzerTest, UserStopAndProtectedWords) {
   EXPECT_EQ(Analyzer(o).Analyze("ذهب مع المدرسة"), (Terms{"مع", "المدرسه"}));
 }
 
+// Stop words apply to every kind of term (numbers, hashtags, mentions, URLs), not words alone; a proclitic
+// kept by keep_clitics stays.
+TEST(AnalyzerTest, StopWordsOfEveryTokenKind) {
+  AnalyzerOptions o;
+  o.add_stop_words = {"12", "#قمه", "@user", "http://x.com", "و"};
+  o.keep_clitics = true;
+  EXPECT_EQ(Analyzer(o).Analyze("12 ١٢ 13 #قمة @user @b http://x.com وiPhone"),
+            (Terms{"13", "@b", "و", "iphone"}));
+}
+
 TEST(AnalyzerTest, WordNgramsInScikitLearnOrder) {
   AnalyzerOptions o = With("none", false);
   o.ngram_min = 1;

@@ -7,6 +7,7 @@ import gzip
 import json
 import pickle
 import random
+import warnings
 
 import numpy as np
 import pytest
@@ -135,6 +136,25 @@ def test_stop_words_are_normalised_with_the_analyser_options():
     assert akhbar.get_stop_words(stop_words=["قال", "أكد"]) == {"قال", "اكد"}
     assert "في" not in akhbar.get_stop_words(remove_stop_words=["في"])
     assert akhbar.get_stop_words(stop_words=False) == frozenset()
+
+
+def test_stop_words_of_every_token_kind_and_ones_that_cannot_match():
+    # A number, hashtag, mention or URL given as a stop word was kept (only words were compared).
+    assert akhbar.Analyzer(add_stop_words=["12"])("12 ١٢ 13") == ["13"]
+    assert akhbar.Analyzer(add_stop_words=["#قمة"])("#قمة #قمه") == []
+    assert akhbar.Analyzer(add_stop_words=["@user"])("@user @other") == ["@other"]
+    assert akhbar.Analyzer(add_stop_words=["http://x.com"])("http://x.com http://y.com") == ["http://y.com"]
+    assert akhbar.Analyzer(keep_clitics=True)("وiPhone") == ["و", "iphone"]  # (kept as asked)
+    # Stop words that can never take effect were accepted without a word.
+    with pytest.warns(UserWarning, match=r"'a b' \(tokens \['a', 'b'\]\).*can never match"):
+        akhbar.Analyzer(add_stop_words=["a b", "كتاب"])
+    with pytest.warns(UserWarning, match="'12,500'.*can never match"):
+        akhbar.Analyzer(stop_words=["12,500"])
+    with pytest.warns(UserWarning, match="no effect with stop_words=False"):
+        akhbar.Analyzer(stop_words=False, add_stop_words=["كتاب"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        akhbar.Analyzer(add_stop_words=["كتاب", "إلى", "#وسم", "12"])
 
 
 def test_stop_words_dropped_by_the_analyser():
