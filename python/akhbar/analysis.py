@@ -13,7 +13,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from akhbar import _core
-from akhbar._io import bool_arg, str_list
+from akhbar._io import bool_arg, str_list, warn_user
 from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS
 from akhbar.normalization import Normalizer, _check_errors
 
@@ -122,10 +122,6 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     for name in lists:
         if name not in STOP_WORD_LISTS:
             raise ValueError(f"unknown stop-word list {name!r}; built-in lists: {', '.join(STOP_WORD_LISTS)}")
-    if not out["stop_words"] and add:
-        warnings.warn("add_stop_words has no effect with stop_words=False or None", UserWarning, stacklevel=3)
-    elif add:
-        _warn_unmatchable_stop_words(tuple(add), tuple((k, out[k]) for k in _NORMALIZER_DEFAULTS))
     out["stop_word_lists"] = lists
     out["add_stop_words"] = add
     out["remove_stop_words"] = _words("remove_stop_words", o["remove_stop_words"])
@@ -143,20 +139,31 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     return out
 
 
-@functools.lru_cache(maxsize=64)
-def _warn_unmatchable_stop_words(words: tuple[str, ...], normalizer: tuple[tuple[str, bool], ...]) -> None:
-    """Warns of the stop words given that no term can equal: a stop word is matched against one token, so one
-    that is several tokens once normalised and tokenised (``"a b"``, ``"وiPhone"``, ``"ﷺ"``) never is. (Once per
-    list and options.)"""
-    options = dict(normalizer)
-    normalize = Normalizer(**options).normalize
-    never = [(w, tokens) for w in words if (tokens := tokenize(w, **options)) != [normalize(w)]]
+def warn_stop_words(options: dict[str, Any]) -> None:
+    """Warns of the stop words given (canonical ``options``, as ``analyzer_options`` returns them) that can
+    never take effect: added with stop words off, or not one token once normalised and tokenised (``"a b"``,
+    ``"وiPhone"``, ``"ﷺ"``, ``"12,500"``, whose term is ``12500``): a stop word is compared with single tokens."""
+    add = options["add_stop_words"]
+    if not add:
+        return
+    if not options["stop_words"]:
+        warn_user("add_stop_words has no effect with stop_words=False or None")
+        return
+    never = _unmatchable_stop_words(tuple(add), tuple((k, options[k]) for k in _NORMALIZER_DEFAULTS))
     if never:
         shown = ", ".join(f"{w!r} (tokens {t})" for w, t in never[:5])
         more = f" and {len(never) - 5} more" if len(never) > 5 else ""
-        warnings.warn(
-            f"stop word(s) {shown}{more} can never match: the analyser compares stop words with its tokens, and "
-            "each of these is not one token as written", UserWarning, stacklevel=4)
+        warn_user(f"stop word(s) {shown}{more} can never match: the analyser compares stop words with its tokens, "
+                  "and each of these is not one token as written")
+
+
+@functools.lru_cache(maxsize=64)
+def _unmatchable_stop_words(
+    words: tuple[str, ...], normalizer: tuple[tuple[str, bool], ...]
+) -> list[tuple[str, list[str]]]:
+    options = dict(normalizer)
+    normalize = Normalizer(**options).normalize
+    return [(w, tokens) for w in words if (tokens := tokenize(w, **options)) != [normalize(w)]]
 
 
 # ----------------------------------------------------------------------------------------------------- tokens
@@ -359,6 +366,7 @@ class Analyzer:
         # used up, must not change what a pickled or printed analyser holds.
         self._kwargs = {k: _own_copy(v) for k, v in options.items()}
         self._options = analyzer_options(**self._kwargs)
+        warn_stop_words(self._options)
         self._impl = _core.Analyzer(self._options)
 
     @property
@@ -421,7 +429,9 @@ def _own_copy(value: Any) -> Any:
 
 
 def _rebuild_analyzer(kwargs: dict[str, Any]) -> Analyzer:
-    return Analyzer(**kwargs)
+    with warnings.catch_warnings():  # (its construction warned already, as scikit-learn warns at fit, not load)
+        warnings.simplefilter("ignore")
+        return Analyzer(**kwargs)
 
 
 __all__ = [

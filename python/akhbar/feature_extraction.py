@@ -26,8 +26,16 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import bool_arg, write_atomic
-from akhbar.analysis import ANALYZER_DEFAULTS, TOKENIZER_DEFAULTS, Analyzer, analyzer_options, get_stop_words, tokenize
+from akhbar._io import bool_arg, warn_user, write_atomic
+from akhbar.analysis import (
+    ANALYZER_DEFAULTS,
+    TOKENIZER_DEFAULTS,
+    Analyzer,
+    analyzer_options,
+    get_stop_words,
+    tokenize,
+    warn_stop_words,
+)
 from akhbar.errors import FormatError
 from akhbar.normalization import DEFAULT_OPTIONS as NORMALIZER_DEFAULTS
 from akhbar.normalization import Normalizer
@@ -274,14 +282,19 @@ class _DocumentsMixin:
         return functools.partial(tokenize, **options)
 
     def get_stop_words(self) -> frozenset[str] | None:
-        """The stop words the analysis drops (None: none): a collection as given, a built-in list (``True``:
-        the analyser's default lists) normalised as the analyser matches it."""
+        """The stop words the analysis drops, as it compares them (None: none). akhbar's analyser: its lists
+        and words (``add_stop_words`` too) normalised; a ``tokenizer``'s tokens: a collection as given, a list
+        name normalised (``True`` drops none there, as scikit-learn's default); character n-grams and a callable
+        ``analyzer``: none."""
         sw = self.stop_words
-        if sw is None or sw is False:
+        mode = self._mode()
+        if sw is None or sw is False or mode == "terms" or self.analyzer != "word":
             return None
-        if sw is True or isinstance(sw, str):
-            return get_stop_words(stop_words=sw, **self._analyzer_options)
-        return frozenset(sw)
+        if mode == "tokens":
+            if sw is True:
+                return None
+            return get_stop_words(stop_words=sw, **self._analyzer_options) if isinstance(sw, str) else frozenset(sw)
+        return get_stop_words(stop_words=sw, **self._analyzer_options)
 
     def build_analyzer(self) -> Callable[[str | bytes], list[str]]:
         """A callable that gives a document's terms as ``fit`` counts them, as scikit-learn's: akhbar's analyser
@@ -324,21 +337,7 @@ class _DocumentsMixin:
             raise TypeError(
                 f"analyzer must be 'word', 'char', 'char_wb' or a callable, not {type(self.analyzer).__name__}"
             )
-        def unused(name: str, reason: str) -> None:
-            warnings.warn(f"The parameter '{name}' will not be used since {reason}", UserWarning, stacklevel=5)
-
-        # Parameters the analyser chosen does not use: a warning, as scikit-learn's (a stop-word collection or
-        # list name; True, the default, means akhbar's analyser's own list).
-        stop_words_given = not (self.stop_words is None or self.stop_words is True or self.stop_words is False)
         if callable(self.analyzer):
-            for name in ("tokenizer", "preprocessor"):
-                if getattr(self, name) is not None:
-                    unused(name, "'analyzer' is callable")
-            ngram_range = self.ngram_range
-            if isinstance(ngram_range, (tuple, list)) and tuple(ngram_range) != (1, 1):  # (else: refused below)
-                unused("ngram_range", "'analyzer' is callable")
-            if stop_words_given:
-                unused("stop_words", "'analyzer' is callable")
             return "terms"
         if self.analyzer not in ("word", "char", "char_wb"):
             raise ValueError(f"analyzer must be 'word', 'char', 'char_wb' or a callable, not {self.analyzer!r}")
@@ -346,13 +345,33 @@ class _DocumentsMixin:
             raise TypeError(f"preprocessor must be a callable or None, not {type(self.preprocessor).__name__}")
         if self.tokenizer is not None and not callable(self.tokenizer):
             raise TypeError(f"tokenizer must be a callable or None, not {type(self.tokenizer).__name__}")
-        if self.analyzer != "word":
+        return "tokens" if self.tokenizer is not None and self.analyzer == "word" else "text"
+
+    def _warn_unused_params(self) -> None:
+        """Once per fit (and per stateless transform), as scikit-learn's: parameters the chosen analyser does
+        not use (a stop-word collection or list name; True, the default, means akhbar's analyser's own list),
+        and stop words that can never take effect."""
+        def unused(name: str, reason: str) -> None:
+            warn_user(f"The parameter '{name}' will not be used since {reason}")
+
+        mode = self._mode()
+        stop_words_given = not (self.stop_words is None or self.stop_words is True or self.stop_words is False)
+        if mode == "terms":
+            for name in ("tokenizer", "preprocessor"):
+                if getattr(self, name) is not None:
+                    unused(name, "'analyzer' is callable")
+            ngram_range = self.ngram_range
+            if isinstance(ngram_range, (tuple, list)) and tuple(ngram_range) != (1, 1):  # (else: refused later)
+                unused("ngram_range", "'analyzer' is callable")
+            if stop_words_given:
+                unused("stop_words", "'analyzer' is callable")
+        elif self.analyzer != "word":
             if self.tokenizer is not None:
                 unused("tokenizer", "'analyzer' != 'word'")
             if stop_words_given:
                 unused("stop_words", "'analyzer' != 'word'")
-            return "text"
-        return "tokens" if self.tokenizer is not None else "text"
+        elif mode == "text":
+            warn_stop_words(self._analyzer_dict())
 
     def _analyzer_dict(self) -> dict[str, Any] | None:
         """The C++ analyser's options for text mode, else None."""
@@ -462,13 +481,17 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
 
     @property
     def vocabulary(self) -> Any:
-        return self.__dict__["_vocabulary"]
+        # (Kept in the instance's __dict__ under its own name, where _fitted's view writes the fitted value.)
+        try:
+            return self.__dict__["vocabulary"]
+        except KeyError:
+            raise AttributeError("vocabulary") from None
 
     @vocabulary.setter
     def vocabulary(self, value: Any) -> None:
         # An iterator (a generator, iter(list)) is read into a list once: read again by a refit, save, clone or
         # pickle, it was empty (a saved model could not be loaded), or could not be copied at all.
-        self.__dict__["_vocabulary"] = list(value) if isinstance(value, abc.Iterator) else value
+        self.__dict__["vocabulary"] = list(value) if isinstance(value, abc.Iterator) else value
 
     # ----------------------------------------------------------------------------------------- configuration
 
@@ -487,7 +510,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         return {
             "weighting": self._weighting(),
             "dtype": self._dtype(),
-            "binary": bool_arg("binary", self.binary),
+            # (dtype=bool: counted as binary, so that max_features ranks terms by the sums of the bool matrix,
+            # their document frequencies, as scikit-learn's does)
+            "binary": bool_arg("binary", self.binary) or self._counts_as_bool(),
             "min_df": min_df,
             "min_df_is_fraction": min_frac,
             "max_df": max_df,
@@ -517,10 +542,20 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         raise ValueError(f"{type(self).__name__} supports the bool, int and float dtypes of scipy.sparse; got "
                          f"{np.dtype(self.dtype).name}")
 
+    _casts_dtype = True  # (see _dtype; TfidfVectorizer takes float64 instead)
+
     def _cast(self, X: sp.csr_matrix) -> sp.csr_matrix:
         """X in the dtype asked for, if the core computed it in another (see _dtype)."""
-        dtype = np.dtype(self.dtype) if self.dtype is not None else X.dtype
+        if not self._casts_dtype or self.dtype is None:
+            return X
+        dtype = np.dtype(self.dtype)
         return X if X.dtype == dtype else X.astype(dtype)
+
+    def _counts_as_bool(self) -> bool:
+        try:
+            return self._casts_dtype and self.dtype is not None and np.dtype(self.dtype) == np.bool_
+        except TypeError:
+            return False  # (refused by _dtype)
 
     def _fixed_vocabulary(self) -> list[str] | None:
         vocabulary = self.vocabulary
@@ -582,6 +617,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     def _fit(self, raw_documents, keep_rows: bool):
         n_jobs = _resolve_n_jobs(self.n_jobs)
         model = self._new_model()
+        self._warn_unused_params()
         model.begin_fit(True, keep_rows)
         self._feed(model, raw_documents, n_jobs)
         if model.n_documents == 0 and self._weighting() != "count":
@@ -1146,8 +1182,7 @@ class TfidfVectorizer(_VocabularyVectorizer):
             return "float64"
         return name
 
-    def _cast(self, X: sp.csr_matrix) -> sp.csr_matrix:
-        return X  # (another dtype is float64, with a warning, as scikit-learn's)
+    _casts_dtype = False  # (another dtype is float64, with a warning, as scikit-learn's)
 
     def _options(self) -> dict[str, Any]:
         o = super()._options()
@@ -1263,6 +1298,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         """The hashed matrix of ``raw_documents``."""
         impl = self._impl()
+        self._warn_unused_params()
         n_jobs = _resolve_n_jobs(self.n_jobs)
         mode = self._mode()
         rows = _core._HashingRows()

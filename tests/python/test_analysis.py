@@ -155,6 +155,13 @@ def test_stop_words_of_every_token_kind_and_ones_that_cannot_match():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         akhbar.Analyzer(add_stop_words=["كتاب", "إلى", "#وسم", "12"])
+    # Every time (the check is cached, not the warning), from the caller's line, and not again when unpickled.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        a = akhbar.Analyzer(add_stop_words=["x y"])
+        akhbar.Analyzer(add_stop_words=["x y"])
+        pickle.loads(pickle.dumps(a))
+    assert len(caught) == 2 and all(w.filename == __file__ for w in caught)
 
 
 def test_stop_words_dropped_by_the_analyser():

@@ -861,6 +861,17 @@ def test_parameters_the_analyser_does_not_use_warn_as_in_scikit_learn():
             if theirs is not None:
                 with pytest.warns(UserWarning, match=f"'{name}' will not be used"):
                     theirs(token_pattern=None, **kwargs).fit(docs)
+    # Once per fit, from the caller's line, and not again at transform, partial_fit or load (it came at every
+    # internal look at the parameters, from akhbar's own files).
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        v = CountVectorizer(analyzer="char", stop_words=["de"])
+        v.fit(docs)
+        v.transform(docs)
+        v.partial_fit(docs)
+        pickle.loads(pickle.dumps(v))
+        CountVectorizer.from_bytes(v.to_bytes())
+    assert len(caught) == 1 and caught[0].filename == __file__
     with pytest.raises(TypeError, match="ngram_range must be a pair of ints"):  # (not "truth value ambiguous")
         CountVectorizer(analyzer=str.split, ngram_range=np.array([1, 2])).fit(docs)
     with warnings.catch_warnings():
@@ -929,6 +940,11 @@ def test_building_blocks_of_akhbars_analyser():
     assert TfidfVectorizer(stop_words=None).get_stop_words() is None
     assert TfidfVectorizer(stop_words=["a"]).get_stop_words() == frozenset({"a"})
     assert CountVectorizer(tokenizer=str.split).build_tokenizer() is str.split
+    # The stop words as the analysis compares them, add_stop_words too; none where none are dropped.
+    assert CountVectorizer(stop_words=["إلى"], add_stop_words=["غزة"]).get_stop_words() == {"الي", "غزه"}
+    assert CountVectorizer(tokenizer=str.split).get_stop_words() is None
+    assert CountVectorizer(tokenizer=str.split, stop_words=["إلى"]).get_stop_words() == {"إلى"}
+    assert CountVectorizer(analyzer="char", stop_words=["إلى"]).get_stop_words() is None
 
 
 def test_inverse_transform_with_a_given_vocabulary_and_non_finite_input():
