@@ -820,6 +820,12 @@ def test_an_iterator_vocabulary_is_read_once(cls):
     assert g.fit(docs).get_feature_names_out().tolist() == ["درس"]
     keys = {"كتب": 0}.keys()  # a view (not an iterator) stays as given
     assert cls(vocabulary=keys).vocabulary is keys
+    # A vocabulary set after the fit waits for the next one: the saved model keeps the fitted one.
+    v = cls(vocabulary=["كتب", "درس"]).fit(docs)
+    for later in ([], ["a", "a"]):
+        v.set_params(vocabulary=later)
+        assert cls.from_bytes(v.to_bytes()).get_feature_names_out().tolist() == ["كتب", "درس"]
+    assert not hasattr(object.__new__(cls), "vocabulary")  # (AttributeError, not KeyError)
 
 
 @pytest.mark.parametrize("dtype", [bool, np.bool_, np.uint8, np.int8, np.int16, np.uint64, np.longdouble])
@@ -832,6 +838,14 @@ def test_count_dtypes_beyond_the_core_ones_are_cast(dtype):
         assert X.dtype == theirs.dtype and (X != theirs).nnz == 0
     saved = CountVectorizer(dtype=dtype).fit(["كتب كتب درس"])
     assert CountVectorizer.from_bytes(saved.to_bytes()).transform(["كتب"]).dtype == np.dtype(dtype)
+
+
+def test_bool_dtype_ranks_max_features_as_scikit_learn():
+    # scikit-learn ranks the features of a bool matrix by its column sums, their document frequencies.
+    docs = ["aa aa aa bb", "bb", "cc"]
+    theirs = sklearn_text.CountVectorizer(analyzer=str.split, max_features=1, dtype=bool).fit(docs)
+    ours = CountVectorizer(analyzer=str.split, max_features=1, dtype=bool).fit(docs)
+    assert ours.get_feature_names_out().tolist() == theirs.get_feature_names_out().tolist() == ["bb"]
 
 
 def test_count_dtypes_scipy_sparse_lacks_are_refused():
