@@ -701,29 +701,30 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
         case kPhrase: {
           // The words of a ligature are words of their own, not glued to the letters around it (النبيﷺ gave
           // النبيصلي): a space before and after it, mapped to it, unless whitespace or an edge of the text is
-          // there already (the next code point with a non-empty mapping decides after it).
+          // there already (the last code point written decides before it; after it, the next one with a
+          // non-empty mapping, and a mark kept there stays on the ligature's last word, no space between).
           auto put_space = [&](std::size_t at) {
             reserve(1 + kSlack);
             *w++ = ' ';
             if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(at);
             blank = true;
           };
-          auto is_blank = [](std::uint32_t u) { return u == ' ' || (u >= '\t' && u <= '\r'); };
-          if (w != base && !is_blank(static_cast<std::uint32_t>(w[-1]))) put_space(i);
+          auto is_blank = [](std::int32_t c) { return IsSpace(c) || IsNewline(c); };
+          if (w != base && !is_blank(Out::Last(base, w))) put_space(i);
           emit(e, i);
           bool word_next = false;
           for (std::size_t j = i + len; j < n;) {
             int lj;
             const std::uint32_t c = decode(j, &lj);
             if (c >= 0x10000) {
-              word_next = true;
+              word_next = !text_class::IsMark(c);
               break;
             }
             const std::uint64_t ec = entries[c];
             if (EntryBytes(ec) != 0) {
               const std::uint8_t k = EntryClass(ec) & kClassMask;
-              word_next = k != kSpace && k != kNewline && !IsSpace(static_cast<UChar32>(c)) &&
-                          !IsNewline(static_cast<UChar32>(c));
+              word_next = k != kSpace && k != kNewline && !is_blank(static_cast<std::int32_t>(c)) &&
+                          !text_class::IsMark(c);
               break;
             }
             j += static_cast<std::size_t>(lj);

@@ -177,6 +177,7 @@ Stemmer::Stemmer(StemMethod method, const std::vector<std::string>& protected_wo
   const std::size_t n_words = stands_for_.size();
   for (std::size_t k = 0; k < n_words; ++k) {
     const std::string w = protected_.words()[k];
+    if (w.empty()) continue;  // (its "forms" would be the bare proclitics, stemmed to nothing)
     const bool article = w.size() > kArticle.size() && w.compare(0, kArticle.size(), kArticle) == 0;
     for (const std::string_view conj : {"", "و", "ف"}) {
       for (const std::string_view prep : {"", "ب", "ك", "ل"}) {

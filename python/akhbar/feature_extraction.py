@@ -403,6 +403,8 @@ class _DocumentsMixin:
         def test(token: str) -> bool:
             hit = seen.get(token)
             if hit is None:
+                if len(seen) >= 1 << 16:  # (a build_analyzer() lives long: the cache stays bounded)
+                    seen.clear()
                 hit = seen[token] = isinstance(token, str) and normalize(token) in stop
             return hit
 
@@ -803,9 +805,13 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             self._model.clear_cache()
 
     def inverse_transform(self, X: Any) -> list[np.ndarray]:
-        """The terms with non-zero entries in each row of ``X`` (sparse or dense), as scikit-learn returns."""
-        self._check_fitted()
-        names = self.get_feature_names_out()
+        """The terms with non-zero entries in each row of ``X`` (sparse or dense), as scikit-learn returns
+        (with a fixed ``vocabulary``, also before a fit)."""
+        if not self._is_fitted() and self.vocabulary is not None:
+            names = np.array(self._fixed_vocabulary(), dtype=object)
+        else:
+            self._check_fitted()
+            names = self.get_feature_names_out()
         if len(getattr(X, "shape", ())) == 2 and X.shape[1] > len(names):
             raise ValueError(f"X has {X.shape[1]} columns but this vectoriser has {len(names)} features")
         def check_finite(values: np.ndarray) -> None:  # (NaN is not zero: it named every term, as a weight)
@@ -1090,11 +1096,6 @@ class CountVectorizer(_VocabularyVectorizer):
         self._fix_vocabulary()
         return super().get_feature_names_out(input_features)
 
-    def inverse_transform(self, X: Any) -> list[np.ndarray]:
-        """The terms with non-zero entries in each row of ``X`` (with a fixed ``vocabulary``, also before a
-        fit, as scikit-learn's)."""
-        self._fix_vocabulary()
-        return super().inverse_transform(X)
 
 
 class TfidfVectorizer(_VocabularyVectorizer):

@@ -89,6 +89,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"JallaGlued", "الله\uFDFB\u200Bو", "الله جل جلاله و", kDefault},
         Case{"SallaGluedKeepSpaces", "ا\uFDFA  b\uFDFA\t", "ا صلي الله عليه وسلم  b صلي الله عليه وسلم\t",
              With({{&NormalizerOptions::normalize_whitespace, false}})},
+        // Any whitespace next to it is space enough; a mark after it stays on its last word.
+        Case{"SallaBetweenNbsp", "ب\u00A0\uFDFA\u2028ب", "ب\u00A0صلي الله عليه وسلم\u2028ب",
+             With({{&NormalizerOptions::normalize_whitespace, false}})},
+        Case{"SallaThenMark", "\uFDFA\u0651ب", "صلي الله عليه وسلم\u0651ب", kKeepMarks},
         Case{"Rial", "100 \uFDFC", "100 ريال", kDefault},
         Case{"PresentationOff", "\uFEFB\uFDF2", "\uFEFB\uFDF2", With({{&NormalizerOptions::unicode, false}})},
         // Hamza composition by NFC.

@@ -94,6 +94,8 @@ TEST(StemmerTest, ProtectedWordsBehindProclitics) {
   EXPECT_EQ(both.Stem("بعباس"), "بعباس");
   EXPECT_EQ(both.Stem("وبعباس"), "عباس");
   EXPECT_EQ(Stemmer(StemMethod::kNone).Stem("وفلسطين"), "وفلسطين");
+  // An empty protected word protects nothing (its forms would be the bare proclitics, stemmed to nothing).
+  EXPECT_EQ(Stemmer(StemMethod::kLight, {""}).Stem("و"), "و");
 }
 
 std::string Libstemmer(sb_stemmer* s, const std::string& w) {

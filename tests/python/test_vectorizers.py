@@ -964,10 +964,10 @@ def test_building_blocks_of_akhbars_analyser():
 def test_inverse_transform_with_a_given_vocabulary_and_non_finite_input():
     # As scikit-learn's: a CountVectorizer with a given vocabulary inverts before a fit (it raised
     # NotFittedError), and NaN or infinity in X is refused (NaN is not zero: it named every term).
-    v = CountVectorizer(vocabulary=["a", "b"])
-    theirs = sklearn_text.CountVectorizer(vocabulary=["a", "b"])
-    for X in (np.array([[1, 0], [0, 0]]), sp.csr_matrix([[0, 2.0], [1, 1]])):
-        assert [r.tolist() for r in v.inverse_transform(X)] == [r.tolist() for r in theirs.inverse_transform(X)]
+    for ours, theirs in ((CountVectorizer, sklearn_text.CountVectorizer), (TfidfVectorizer, sklearn_text.TfidfVectorizer)):
+        v, t = ours(vocabulary=["b", "a"]), theirs(vocabulary=["b", "a"])
+        for X in (np.array([[1, 0], [0, 0]]), sp.csr_matrix([[0, 2.0], [1, 1]])):
+            assert [r.tolist() for r in v.inverse_transform(X)] == [r.tolist() for r in t.inverse_transform(X)]
     fitted = CountVectorizer(analyzer=str.split).fit(["a b c d"])
     for bad in (np.array([[np.nan, 0, 0, 0]]), sp.csr_matrix(np.array([[0, np.inf, 0, 0]]))):
         with pytest.raises(ValueError, match="NaN or infinity"):
