@@ -580,6 +580,21 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
     out.resize(start);
     *bail = true;
   };
+  // A code point past the BMP (no table entry), from input offset `at`: case-folded as the table folds, and
+  // flagged if NFC may change it. False: the pass must give up (fast mode).
+  auto put_supplementary = [&](std::uint32_t cp, std::size_t at) {
+    if (unicode && NeedsNfc(static_cast<UChar32>(cp))) {
+      if (fast) return false;
+      *unstable = true;
+    }
+    const UChar32 folded =
+        fold_latin ? u_foldCase(static_cast<UChar32>(cp), U_FOLD_CASE_DEFAULT) : static_cast<UChar32>(cp);
+    reserve(4 + kSlack);
+    w += Out::Put(static_cast<char32_t>(folded), w);
+    if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(at);
+    blank = false;
+    return true;
+  };
 
   std::size_t scan_end = 0;  // no obfuscation scan before this unit (a failed scan covered it)
   std::size_t i = 0;
@@ -604,15 +619,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
       const std::uint32_t cp = decode(i, &l);
       const std::size_t len = static_cast<std::size_t>(l);
       if (cp >= 0x10000) {
-        if (unicode && NeedsNfc(static_cast<UChar32>(cp))) {
-          if (fast) return give_up();
-          *unstable = true;
-        }
-        const UChar32 folded =
-            fold_latin ? u_foldCase(static_cast<UChar32>(cp), U_FOLD_CASE_DEFAULT) : static_cast<UChar32>(cp);
-        w += Out::Put(static_cast<char32_t>(folded), w);
-        if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
-        blank = false;
+        if (!put_supplementary(cp, i)) return give_up();
         i += len;
         reserve((n - i) + kSlack);
         continue;
@@ -702,7 +709,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
           // The words of a ligature are words of their own, not glued to the letters around it (النبيﷺ gave
           // النبيصلي): a space before and after it, mapped to it, unless whitespace or an edge of the text is
           // there already (the last code point written decides before it; after it, the next one with a
-          // non-empty mapping, and a mark kept there stays on the ligature's last word, no space between).
+          // non-empty mapping past the marks that follow it, which stay on its last word).
           auto put_space = [&](std::size_t at) {
             reserve(1 + kSlack);
             *w++ = ' ';
@@ -712,25 +719,46 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
           auto is_blank = [](std::int32_t c) { return IsSpace(c) || IsNewline(c); };
           if (w != base && !is_blank(Out::Last(base, w))) put_space(i);
           emit(e, i);
+          // The marks that follow it (and deleted code points among them), written here, before the space:
+          // they are its last letter's. The space then maps to the last of them written, in order.
+          std::size_t after = i + len, space_at = i;
+          while (after < n) {
+            int la;
+            const std::uint32_t c = decode(after, &la);
+            const bool deleted = c < 0x10000 && (EntryClass(entries[c]) & kClassMask) == kDeleted;
+            if (!deleted && !text_class::IsMark(c)) break;
+            if (c >= 0x10000) {
+              if (!put_supplementary(c, after)) return give_up();
+              space_at = after;
+            } else {
+              const std::uint64_t ec = entries[c];
+              if (EntryClass(ec) & kIcuFlag) {
+                if (fast) return give_up();
+                *unstable = true;
+              }
+              emit(ec, after);
+              if (EntryBytes(ec) != 0) space_at = after;
+            }
+            after += static_cast<std::size_t>(la);
+          }
           bool word_next = false;
-          for (std::size_t j = i + len; j < n;) {
+          for (std::size_t j = after; j < n;) {
             int lj;
             const std::uint32_t c = decode(j, &lj);
             if (c >= 0x10000) {
-              word_next = !text_class::IsMark(c);
+              word_next = true;
               break;
             }
             const std::uint64_t ec = entries[c];
             if (EntryBytes(ec) != 0) {
               const std::uint8_t k = EntryClass(ec) & kClassMask;
-              word_next = k != kSpace && k != kNewline && !is_blank(static_cast<std::int32_t>(c)) &&
-                          !text_class::IsMark(c);
+              word_next = k != kSpace && k != kNewline && !is_blank(static_cast<std::int32_t>(c));
               break;
             }
             j += static_cast<std::size_t>(lj);
           }
-          if (word_next) put_space(i);
-          i += len;
+          if (word_next) put_space(space_at);
+          i = after;
           reserve((n - i) + kSlack);
           continue;
         }

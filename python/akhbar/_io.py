@@ -8,16 +8,18 @@ import warnings
 
 import numpy as np
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
-
 
 def warn_user(message: str) -> None:
     """A UserWarning attributed to the first caller outside the akhbar package (whatever path led here)."""
     level, frame = 2, sys._getframe(1)  # (stacklevel 2: the caller of warn_user)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+    while frame is not None and _in_package(frame.f_globals.get("__name__")):
         frame = frame.f_back
         level += 1
     warnings.warn(message, UserWarning, stacklevel=level)
+
+
+def _in_package(module: object) -> bool:
+    return isinstance(module, str) and (module == "akhbar" or module.startswith("akhbar."))
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:

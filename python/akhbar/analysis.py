@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import functools
 import numbers
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -362,11 +361,14 @@ class Analyzer:
     """
 
     def __init__(self, **options: Any) -> None:
+        self._init(options)
+        warn_stop_words(self._options)
+
+    def _init(self, options: dict[str, Any]) -> None:
         # The caller's collections are copied (iterators read once): a list changed later, or a generator already
         # used up, must not change what a pickled or printed analyser holds.
         self._kwargs = {k: _own_copy(v) for k, v in options.items()}
         self._options = analyzer_options(**self._kwargs)
-        warn_stop_words(self._options)
         self._impl = _core.Analyzer(self._options)
 
     @property
@@ -429,9 +431,9 @@ def _own_copy(value: Any) -> Any:
 
 
 def _rebuild_analyzer(kwargs: dict[str, Any]) -> Analyzer:
-    with warnings.catch_warnings():  # (its construction warned already, as scikit-learn warns at fit, not load)
-        warnings.simplefilter("ignore")
-        return Analyzer(**kwargs)
+    a = Analyzer.__new__(Analyzer)
+    a._init(kwargs)  # (no warning: its construction gave them, as scikit-learn warns at fit, not at load)
+    return a
 
 
 __all__ = [

@@ -16,7 +16,6 @@ import json
 import numbers
 import os
 import threading
-import warnings
 from collections import abc
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -232,6 +231,79 @@ class _ParamsMixin:
                 )
 
 
+def _decode(doc: str | bytes) -> str:
+    if isinstance(doc, bytes):
+        return doc.decode("utf-8")
+    if not isinstance(doc, str):
+        raise TypeError(f"a document must be str or bytes, not {type(doc).__name__}")
+    return doc
+
+
+class _BuiltAnalyzer:
+    """What build_analyzer returns for a callable analyzer (ngrams None: its terms), akhbar's analyser after a
+    preprocessor (ngrams None), or a tokenizer's tokens without stop words in word n-grams (ngrams (lo, hi);
+    stop: a collection as given, or a list name matched normalised with `options`). Picklable, as scikit-learn's
+    functools.partial."""
+
+    def __init__(self, fn, preprocessor, ngrams, stop, options) -> None:
+        self.fn, self.preprocessor, self.ngrams, self.stop, self.options = fn, preprocessor, ngrams, stop, options
+
+    def __call__(self, doc: str | bytes) -> list[str]:
+        doc = _decode(doc)
+        if self.preprocessor is not None:
+            doc = self.preprocessor(doc)
+        if self.ngrams is None:
+            return list(self.fn(doc))
+        tokens = list(self.fn(doc))
+        if self.stop is not None:
+            is_stop = self.__dict__.get("_is_stop")
+            if is_stop is None:
+                is_stop = self._is_stop = _stop_test(self.stop, self.options)
+            tokens = [t for t in tokens if not is_stop(t)]
+        lo, hi = self.ngrams
+        terms = list(tokens) if lo == 1 else []
+        for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
+            terms += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        return terms
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_is_stop"}
+
+
+class _BuiltPreprocessor:
+    """What build_preprocessor returns (picklable)."""
+
+    def __init__(self, preprocessor, normalizer) -> None:
+        self.preprocessor, self.normalizer = preprocessor, normalizer
+
+    def __call__(self, doc: str | bytes) -> str:
+        doc = _decode(doc)
+        if self.preprocessor is not None:
+            doc = self.preprocessor(doc)
+        return self.normalizer.normalize(doc) if self.normalizer is not None else doc
+
+
+def _stop_test(stop: Any, options: dict[str, Any] | None) -> Callable[[str], bool]:
+    """Whether a token is a stop word: `stop` a set (as given), or a list name, matched normalised with the
+    analyser `options` (the list is kept normalised), each distinct token normalised once."""
+    if not isinstance(stop, str):
+        return frozenset(stop).__contains__
+    options = options or {}
+    words = get_stop_words(stop_words=stop, **options)
+    normalize = Normalizer(**{k: v for k, v in options.items() if k in NORMALIZER_DEFAULTS}).normalize
+    seen: dict[str, bool] = {}
+
+    def test(token: str) -> bool:
+        hit = seen.get(token)
+        if hit is None:
+            if len(seen) >= 1 << 16:  # (a build_analyzer() lives long: the cache stays bounded)
+                seen.clear()
+            hit = seen[token] = isinstance(token, str) and normalize(token) in words
+        return hit
+
+    return test
+
+
 class _DocumentsMixin:
     """Turns an iterable of documents into batches for the C++ core, in one of three modes: text for akhbar's
     analyser, terms from a callable analyzer, tokens from a callable tokenizer (word n-grams built in C++)."""
@@ -250,28 +322,16 @@ class _DocumentsMixin:
 
     def decode(self, doc: str | bytes) -> str:
         """``doc`` as str: UTF-8 bytes decoded (strictly, as scikit-learn's default), a str as it is."""
-        if isinstance(doc, bytes):
-            return doc.decode("utf-8")
-        if not isinstance(doc, str):
-            raise TypeError(f"a document must be str or bytes, not {type(doc).__name__}")
-        return doc
+        return _decode(doc)
 
     def build_preprocessor(self) -> Callable[[str | bytes], str]:
         """What a document becomes before it is tokenised, as scikit-learn's: the ``preprocessor`` (if any),
         then, for akhbar's own analyser, its normaliser (where scikit-learn lower-cases)."""
-        pre = self.preprocessor
-        normalize = None
+        normalizer = None
         if self._mode() == "text":
             options = self._analyzer_options
-            normalize = Normalizer(**{k: v for k, v in options.items() if k in NORMALIZER_DEFAULTS}).normalize
-
-        def preprocess(doc: str | bytes) -> str:
-            doc = self.decode(doc)
-            if pre is not None:
-                doc = pre(doc)
-            return normalize(doc) if normalize is not None else doc
-
-        return preprocess
+            normalizer = Normalizer(**{k: v for k, v in options.items() if k in NORMALIZER_DEFAULTS})
+        return _BuiltPreprocessor(self.preprocessor, normalizer)
 
     def build_tokenizer(self) -> Callable[[str], list[str]]:
         """The ``tokenizer`` if one was given, else akhbar's tokeniser with these options (normalised tokens,
@@ -283,17 +343,15 @@ class _DocumentsMixin:
 
     def get_stop_words(self) -> frozenset[str] | None:
         """The stop words the analysis drops, as it compares them (None: none). akhbar's analyser: its lists
-        and words (``add_stop_words`` too) normalised; a ``tokenizer``'s tokens: a collection as given, a list
-        name normalised (``True`` drops none there, as scikit-learn's default); character n-grams and a callable
-        ``analyzer``: none."""
+        and words (``add_stop_words`` too) normalised; a ``tokenizer``'s tokens: a collection and
+        ``add_stop_words`` as given (``True``: these alone, as scikit-learn's default has none), a list name
+        normalised; character n-grams and a callable ``analyzer``: none."""
         sw = self.stop_words
         mode = self._mode()
         if sw is None or sw is False or mode == "terms" or self.analyzer != "word":
             return None
-        if mode == "tokens":
-            if sw is True:
-                return None
-            return get_stop_words(stop_words=sw, **self._analyzer_options) if isinstance(sw, str) else frozenset(sw)
+        if mode == "tokens" and not isinstance(sw, str):
+            return self._token_stop_words()
         return get_stop_words(stop_words=sw, **self._analyzer_options)
 
     def build_analyzer(self) -> Callable[[str | bytes], list[str]]:
@@ -301,31 +359,16 @@ class _DocumentsMixin:
         with these options (after the ``preprocessor``), the callable ``analyzer``, or the ``tokenizer``'s
         tokens without stop words, in word n-grams."""
         mode = self._mode()
-        pre = self.preprocessor
         if mode == "terms":
-            analyzer = self.analyzer
-            return lambda doc: list(analyzer(self.decode(doc)))
+            return _BuiltAnalyzer(self.analyzer, None, None, None, None)
         lo, hi = _ngram_range(self.ngram_range)
         if mode == "text":
             analyzer = Analyzer(analyzer=self.analyzer, ngram_range=(lo, hi), stop_words=self.stop_words,
                                 **self._analyzer_options)
-            if pre is None:
-                return analyzer
-            return lambda doc: analyzer(pre(self.decode(doc)))
-        tok = self.tokenizer
-        is_stop = self._token_stop_test()
-
-        def analyze(doc: str | bytes) -> list[str]:
-            doc = self.decode(doc)
-            tokens = list(tok(pre(doc) if pre is not None else doc))
-            if is_stop is not None:
-                tokens = [t for t in tokens if not is_stop(t)]
-            terms = list(tokens) if lo == 1 else []
-            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
-                terms += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-            return terms
-
-        return analyze
+            return analyzer if self.preprocessor is None else _BuiltAnalyzer(analyzer, self.preprocessor, None, None, None)
+        stop = self.stop_words if isinstance(self.stop_words, str) else self._token_stop_words()
+        options = self._analyzer_options if isinstance(self.stop_words, str) else None
+        return _BuiltAnalyzer(self.tokenizer, self.preprocessor, (lo, hi), stop, options)
 
     def _check_run_params(self) -> None:
         """n_jobs and progress, which steer a run and which no model stores, checked as a run checks them."""
@@ -372,6 +415,10 @@ class _DocumentsMixin:
                 unused("stop_words", "'analyzer' != 'word'")
         elif mode == "text":
             warn_stop_words(self._analyzer_dict())
+        self._param_warnings()
+
+    def _param_warnings(self) -> None:
+        """Warnings of a class's own parameters, given with the others (see _warn_unused_params)."""
 
     def _analyzer_dict(self) -> dict[str, Any] | None:
         """The C++ analyser's options for text mode, else None."""
@@ -385,30 +432,28 @@ class _DocumentsMixin:
             **self._analyzer_options,
         )
 
-    def _token_stop_test(self) -> Callable[[str], bool] | None:
-        """Whether a token of the tokenizer is a stop word, or None (no stop words). A collection matches the
-        tokens as given (as scikit-learn's); a built-in list matches them normalised as akhbar's analyser
-        normalises (the list is kept normalised: إلى, على and أن are الي, علي and ان in it), each distinct
-        token normalised once."""
+    def _token_stop_words(self) -> frozenset[str] | None:
+        """The stop words of a tokenizer's tokens, as given, or None: ``True`` (scikit-learn's default: none)
+        or a collection, with ``add_stop_words`` and less ``remove_stop_words``. (A list name: _token_stop_test.)"""
         sw = self.stop_words
-        if sw is None or sw is False or sw is True:
+        if sw is None or sw is False or isinstance(sw, str):
             return None
-        if not isinstance(sw, str):
-            return frozenset(sw).__contains__
         options = self._analyzer_options
-        stop = get_stop_words(stop_words=sw, **options)
-        normalize = Normalizer(**{k: v for k, v in options.items() if k in NORMALIZER_DEFAULTS}).normalize
-        seen: dict[str, bool] = {}
+        words = set() if sw is True else set(sw)
+        words |= set(options.get("add_stop_words", ()))
+        words -= set(options.get("remove_stop_words", ()))
+        return frozenset(words) if words else None
 
-        def test(token: str) -> bool:
-            hit = seen.get(token)
-            if hit is None:
-                if len(seen) >= 1 << 16:  # (a build_analyzer() lives long: the cache stays bounded)
-                    seen.clear()
-                hit = seen[token] = isinstance(token, str) and normalize(token) in stop
-            return hit
-
-        return test
+    def _token_stop_test(self) -> Callable[[str], bool] | None:
+        """Whether a token of the tokenizer is a stop word, or None (no stop words). A collection (and
+        add_stop_words) matches the tokens as given (as scikit-learn's); a built-in list matches them
+        normalised as akhbar's analyser normalises (the list is kept normalised: إلى, على and أن are الي, علي
+        and ان in it), each distinct token normalised once."""
+        sw = self.stop_words
+        if isinstance(sw, str):
+            return _stop_test(sw, self._analyzer_options)
+        words = self._token_stop_words()
+        return None if words is None else _stop_test(words, None)
 
     def _batches(self, raw_documents: Iterable[Any]) -> Iterator[tuple[int, list]]:
         """(start index, list) per batch; a tqdm bar with progress=True."""
@@ -616,10 +661,11 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             else:
                 model.add_terms(batch, start, n_jobs, mode == "tokens", self._producer(mode))
 
-    def _fit(self, raw_documents, keep_rows: bool):
+    def _fit(self, raw_documents, keep_rows: bool, warn: bool = True):
         n_jobs = _resolve_n_jobs(self.n_jobs)
         model = self._new_model()
-        self._warn_unused_params()
+        if warn:
+            self._warn_unused_params()
         model.begin_fit(True, keep_rows)
         self._feed(model, raw_documents, n_jobs)
         if model.n_documents == 0 and self._weighting() != "count":
@@ -1082,7 +1128,7 @@ class CountVectorizer(_VocabularyVectorizer):
         # As scikit-learn's CountVectorizer: with a fixed vocabulary there is nothing to learn, so it can count
         # without a fit (a fit on no documents sets the vocabulary up and validates it).
         if not self._is_fitted() and self.vocabulary is not None:
-            self._fit([], keep_rows=False)
+            self._fit([], keep_rows=False, warn=False)  # (scikit-learn warns at fit only)
 
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         """The document-term matrix of ``raw_documents`` over the fitted features (other terms are ignored).
@@ -1173,15 +1219,13 @@ class TfidfVectorizer(_VocabularyVectorizer):
 
     def _dtype(self) -> str:
         name = np.dtype(self.dtype).name if self.dtype is not None else "float64"
+        return name if name in self._dtypes else "float64"  # (with a warning at fit: _param_warnings)
+
+    def _param_warnings(self) -> None:
+        name = np.dtype(self.dtype).name if self.dtype is not None else "float64"
         if name not in self._dtypes:
-            warnings.warn(
-                f"Only float32 and float64 are supported as dtype of TfidfVectorizer; got {name}, float64 will be "
-                "used instead.",
-                UserWarning,
-                stacklevel=4,
-            )
-            return "float64"
-        return name
+            warn_user(f"Only float32 and float64 are supported as dtype of TfidfVectorizer; got {name}, float64 will "
+                      "be used instead.")
 
     _casts_dtype = False  # (another dtype is float64, with a warning, as scikit-learn's)
 
@@ -1288,18 +1332,20 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
         return _core.HashingVectorizer(options, self._analyzer_dict())
 
     def fit(self, X: Any = None, y: Any = None):
-        """Checks the parameters (there is nothing to learn). Returns self."""
+        """Checks the parameters (there is nothing to learn), warning of those the analyser does not use, as
+        scikit-learn's. Returns self."""
         self._impl()
+        self._warn_unused_params()
         return self
 
     def partial_fit(self, X: Any = None, y: Any = None):
         """Does nothing but check the parameters (stateless). Returns self."""
-        return self.fit(X, y)
+        self._impl()
+        return self
 
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
         """The hashed matrix of ``raw_documents``."""
         impl = self._impl()
-        self._warn_unused_params()
         n_jobs = _resolve_n_jobs(self.n_jobs)
         mode = self._mode()
         rows = _core._HashingRows()
@@ -1312,8 +1358,8 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
         return _to_csr(impl.finish(rows, n_jobs))
 
     def fit_transform(self, raw_documents: Iterable[str], y: Any = None) -> sp.csr_matrix:
-        """Same as ``transform``."""
-        return self.transform(raw_documents)
+        """``fit``, then ``transform``."""
+        return self.fit().transform(raw_documents)
 
     def __sklearn_is_fitted__(self) -> bool:
         return True

@@ -89,10 +89,11 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"JallaGlued", "الله\uFDFB\u200Bو", "الله جل جلاله و", kDefault},
         Case{"SallaGluedKeepSpaces", "ا\uFDFA  b\uFDFA\t", "ا صلي الله عليه وسلم  b صلي الله عليه وسلم\t",
              With({{&NormalizerOptions::normalize_whitespace, false}})},
-        // Any whitespace next to it is space enough; a mark after it stays on its last word.
+        // Any whitespace next to it is space enough; the marks after it stay on its last word, then a space.
         Case{"SallaBetweenNbsp", "ب\u00A0\uFDFA\u2028ب", "ب\u00A0صلي الله عليه وسلم\u2028ب",
              With({{&NormalizerOptions::normalize_whitespace, false}})},
-        Case{"SallaThenMark", "\uFDFA\u0651ب", "صلي الله عليه وسلم\u0651ب", kKeepMarks},
+        Case{"SallaThenMark", "\uFDFA\u0651ب", "صلي الله عليه وسلم\u0651 ب", kKeepMarks},
+        Case{"SallaThenMarkBeyondBmp", "\uFDFA\U0001D17Bب", "صلي الله عليه وسلم\U0001D17B ب", kDefault},
         Case{"Rial", "100 \uFDFC", "100 ريال", kDefault},
         Case{"PresentationOff", "\uFEFB\uFDF2", "\uFEFB\uFDF2", With({{&NormalizerOptions::unicode, false}})},
         // Hamza composition by NFC.

@@ -94,6 +94,9 @@ def test_the_words_of_a_ligature_stand_apart_from_the_letters_around_it():
         words = [("صلي", at, at + 1), ("الله", at, at + 1), ("عليه", at, at + 1), ("وسلم", at, at + 1)]
         assert tokens == ([("النبي", 0, 5)] if at else []) + words + [("قال", at + 1 + (at == 6), len(text))]
     assert akhbar.tokenize("اللهﷻ") == ["الله", "جل", "جلاله"]
+    # A mark after it stays on its last word, and the word after is still apart.
+    assert akhbar.tokenize("النبيﷺ\U0001D17Bقال")[-2:] == ["وسلم\U0001D17B", "قال"]
+    assert akhbar.Normalizer(remove_diacritics=False).normalize("النبيﷺّقال") == "النبي صلي الله عليه وسلمّ قال"
     assert akhbar.Analyzer()("النبيﷺقال") == akhbar.Analyzer()("النبي ﷺ قال")
 
 

@@ -861,11 +861,11 @@ def test_parameters_the_analyser_does_not_use_warn_as_in_scikit_learn():
     # callable or character analyser were dropped without a word.
     docs = ["abc de", "de f"]
     cases = [
-        (dict(analyzer="char", tokenizer=str.split), "tokenizer", "char"),
-        (dict(analyzer="char_wb", stop_words=["de"]), "stop_words", "char_wb"),
-        (dict(analyzer=str.split, stop_words="english"), "stop_words", str.split),
-        (dict(analyzer=str.split, ngram_range=(1, 2)), "ngram_range", str.split),
-        (dict(analyzer=str.split, tokenizer=str.split), "tokenizer", str.split),
+        ({"analyzer": "char", "tokenizer": str.split}, "tokenizer", "char"),
+        ({"analyzer": "char_wb", "stop_words": ["de"]}, "stop_words", "char_wb"),
+        ({"analyzer": str.split, "stop_words": "english"}, "stop_words", str.split),
+        ({"analyzer": str.split, "ngram_range": (1, 2)}, "ngram_range", str.split),
+        ({"analyzer": str.split, "tokenizer": str.split}, "tokenizer", str.split),
     ]
     for kwargs, name, analyzer in cases:
         for ours, theirs in ((CountVectorizer, sklearn_text.CountVectorizer), (HashingVectorizer, None)):
@@ -974,3 +974,47 @@ def test_inverse_transform_with_a_given_vocabulary_and_non_finite_input():
             fitted.inverse_transform(bad)
         with pytest.raises(ValueError, match="NaN|infinity"):
             sklearn_text.CountVectorizer(analyzer=str.split).fit(["a b c d"]).inverse_transform(bad)
+
+
+def test_warnings_come_where_scikit_learn_gives_them():
+    # TfidfVectorizer's dtype warning came from akhbar's own lines, twice a fit with max_features, and again at
+    # partial_fit and load; HashingVectorizer warned at every transform, not at fit; a CountVectorizer with a
+    # given vocabulary warned at transform before any fit.
+    docs = ["a b", "b c"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t = TfidfVectorizer(analyzer=str.split, dtype=np.int64, max_features=2)
+        t.fit(docs)
+        t.partial_fit(docs)
+        TfidfVectorizer.from_bytes(TfidfVectorizer(dtype=np.int64).fit(["كتب"]).to_bytes())
+    assert [str(w.message)[:40] for w in caught] == ["Only float32 and float64 are supported a"] * 2
+    assert all(w.filename == __file__ for w in caught)
+    for fit in ("fit", "fit_transform"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            h = HashingVectorizer(analyzer="char", stop_words=["x"])
+            getattr(h, fit)(docs)
+            h.transform(docs)
+            h.partial_fit(docs)
+            CountVectorizer(vocabulary=["a"], analyzer="char", stop_words=["x"]).transform(docs)
+        assert len(caught) == 1 and "'stop_words' will not be used" in str(caught[0].message)
+
+
+def test_tokenizer_takes_add_and_remove_stop_words_with_any_stop_words():
+    # They were honoured with a list name only; with True (no list) or a collection they were dropped unsaid.
+    doc = ["foo bar baz"]
+    assert CountVectorizer(tokenizer=str.split, add_stop_words=["foo"]).fit(doc).get_feature_names_out().tolist() == [
+        "bar", "baz"]
+    v = CountVectorizer(tokenizer=str.split, stop_words=["bar", "baz"], add_stop_words=["foo"], remove_stop_words=["baz"])
+    assert v.fit(doc).get_feature_names_out().tolist() == ["baz"]
+    assert v.get_stop_words() == {"foo", "bar"}
+    assert v.build_analyzer()("foo bar baz") == ["baz"]
+
+
+def test_built_analysers_pickle():
+    # scikit-learn's build_analyzer gives a functools.partial, which pickles; akhbar's gave closures.
+    for kwargs in ({"tokenizer": str.split, "stop_words": "arabic", "ngram_range": (1, 2)}, {"analyzer": str.split},
+                   {"preprocessor": str.upper}, {}, {"tokenizer": str.split, "add_stop_words": ["x"]}):
+        v = CountVectorizer(**kwargs)
+        for built in (v.build_analyzer(), v.build_preprocessor()):
+            assert pickle.loads(pickle.dumps(built))("قال إن x y") == built("قال إن x y")
