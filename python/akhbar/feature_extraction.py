@@ -365,7 +365,9 @@ class _DocumentsMixin:
         if mode == "text":
             analyzer = Analyzer(analyzer=self.analyzer, ngram_range=(lo, hi), stop_words=self.stop_words,
                                 **self._analyzer_options)
-            return analyzer if self.preprocessor is None else _BuiltAnalyzer(analyzer, self.preprocessor, None, None, None)
+            if self.preprocessor is None:
+                return analyzer
+            return _BuiltAnalyzer(analyzer, self.preprocessor, None, None, None)
         stop = self.stop_words if isinstance(self.stop_words, str) else self._token_stop_words()
         options = self._analyzer_options if isinstance(self.stop_words, str) else None
         return _BuiltAnalyzer(self.tokenizer, self.preprocessor, (lo, hi), stop, options)
@@ -391,7 +393,7 @@ class _DocumentsMixin:
         return "tokens" if self.tokenizer is not None and self.analyzer == "word" else "text"
 
     def _warn_unused_params(self) -> None:
-        """Once per fit (and per stateless transform), as scikit-learn's: parameters the chosen analyser does
+        """Once per fit (HashingVectorizer: at fit), as scikit-learn's: parameters the chosen analyser does
         not use (a stop-word collection or list name; True, the default, means akhbar's analyser's own list),
         and stop words that can never take effect."""
         def unused(name: str, reason: str) -> None:
@@ -1079,7 +1081,8 @@ class CountVectorizer(_VocabularyVectorizer):
     - ``stop_words``: for akhbar's analyser, ``True`` (default: the built-in Arabic list), ``False``/``None``
       (none), a list name (``"arabic"``, ``"english"``) or a collection of words.
     - ``ngram_range``, ``min_df``, ``max_df``, ``max_features``, ``vocabulary``, ``binary``, ``dtype``: as
-      scikit-learn (a dtype other than int32, int64, float32, float64 is counted in int64 or float64 and cast) (ties at the ``max_features`` cut are broken exactly as scikit-learn's).
+      scikit-learn (ties at the ``max_features`` cut are broken exactly as scikit-learn's; a dtype other than
+      int32, int64, float32, float64 is counted in int64 or float64 and cast).
     - ``n_jobs``: threads (None: 1; -1: all cores); results are identical for any value.
     - ``progress``: show a tqdm progress bar.
     - Any other keyword is an analyser option passed through (``stemmer="snowball"``, ``fold_teh_marbuta=False``,

@@ -964,7 +964,8 @@ def test_building_blocks_of_akhbars_analyser():
 def test_inverse_transform_with_a_given_vocabulary_and_non_finite_input():
     # As scikit-learn's: a CountVectorizer with a given vocabulary inverts before a fit (it raised
     # NotFittedError), and NaN or infinity in X is refused (NaN is not zero: it named every term).
-    for ours, theirs in ((CountVectorizer, sklearn_text.CountVectorizer), (TfidfVectorizer, sklearn_text.TfidfVectorizer)):
+    pairs = ((CountVectorizer, sklearn_text.CountVectorizer), (TfidfVectorizer, sklearn_text.TfidfVectorizer))
+    for ours, theirs in pairs:
         v, t = ours(vocabulary=["b", "a"]), theirs(vocabulary=["b", "a"])
         for X in (np.array([[1, 0], [0, 0]]), sp.csr_matrix([[0, 2.0], [1, 1]])):
             assert [r.tolist() for r in v.inverse_transform(X)] == [r.tolist() for r in t.inverse_transform(X)]
@@ -1005,7 +1006,9 @@ def test_tokenizer_takes_add_and_remove_stop_words_with_any_stop_words():
     doc = ["foo bar baz"]
     assert CountVectorizer(tokenizer=str.split, add_stop_words=["foo"]).fit(doc).get_feature_names_out().tolist() == [
         "bar", "baz"]
-    v = CountVectorizer(tokenizer=str.split, stop_words=["bar", "baz"], add_stop_words=["foo"], remove_stop_words=["baz"])
+    v = CountVectorizer(
+        tokenizer=str.split, stop_words=["bar", "baz"], add_stop_words=["foo"], remove_stop_words=["baz"]
+    )
     assert v.fit(doc).get_feature_names_out().tolist() == ["baz"]
     assert v.get_stop_words() == {"foo", "bar"}
     assert v.build_analyzer()("foo bar baz") == ["baz"]
