@@ -571,6 +571,18 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
     }
   };
   auto decode = [&](std::size_t j, int* len) -> std::uint32_t { return In::Decode(s, n, j, len); };
+  // The next code point from unit j on whose mapping is not empty (one past the BMP counts as not empty), or
+  // kNone at the end of the text: what the context rules look at after a code point.
+  constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  auto next_kept = [&](std::size_t j) {
+    while (j < n) {
+      int lj;
+      const std::uint32_t c = decode(j, &lj);
+      if (c >= 0x10000 || EntryBytes(entries[c]) != 0) return c;
+      j += static_cast<std::size_t>(lj);
+    }
+    return kNone;
+  };
   auto last_is_arabic_letter = [&]() {
     if (w == base) return false;
     const std::int32_t c = Out::Last(base, w);
@@ -580,13 +592,16 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
     out.resize(start);
     *bail = true;
   };
+  // NFC may change the text here: false in fast mode (the pass must give up), else noted in *unstable.
+  auto may_change_nfc = [&]() {
+    if (fast) return false;
+    *unstable = true;
+    return true;
+  };
   // A code point past the BMP (no table entry), from input offset `at`: case-folded as the table folds, and
   // flagged if NFC may change it. False: the pass must give up (fast mode).
   auto put_supplementary = [&](std::uint32_t cp, std::size_t at) {
-    if (unicode && NeedsNfc(static_cast<UChar32>(cp))) {
-      if (fast) return false;
-      *unstable = true;
-    }
+    if (unicode && NeedsNfc(static_cast<UChar32>(cp)) && !may_change_nfc()) return false;
     const UChar32 folded =
         fold_latin ? u_foldCase(static_cast<UChar32>(cp), U_FOLD_CASE_DEFAULT) : static_cast<UChar32>(cp);
     reserve(4 + kSlack);
@@ -626,10 +641,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
       }
       const std::uint64_t e = entries[cp];
       const std::uint8_t cls = EntryClass(e);
-      if (cls & kIcuFlag) {
-        if (fast) return give_up();
-        *unstable = true;
-      }
+      if ((cls & kIcuFlag) && !may_change_nfc()) return give_up();
       switch (cls & kClassMask) {
         case kSpace:
         case kNewline: {
@@ -732,30 +744,17 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
               space_at = after;
             } else {
               const std::uint64_t ec = entries[c];
-              if (EntryClass(ec) & kIcuFlag) {
-                if (fast) return give_up();
-                *unstable = true;
-              }
+              if ((EntryClass(ec) & kIcuFlag) && !may_change_nfc()) return give_up();
               emit(ec, after);
               if (EntryBytes(ec) != 0) space_at = after;
             }
             after += static_cast<std::size_t>(la);
           }
-          bool word_next = false;
-          for (std::size_t j = after; j < n;) {
-            int lj;
-            const std::uint32_t c = decode(j, &lj);
-            if (c >= 0x10000) {
-              word_next = true;
-              break;
-            }
-            const std::uint64_t ec = entries[c];
-            if (EntryBytes(ec) != 0) {
-              const std::uint8_t k = EntryClass(ec) & kClassMask;
-              word_next = k != kSpace && k != kNewline && !is_blank(static_cast<std::int32_t>(c));
-              break;
-            }
-            j += static_cast<std::size_t>(lj);
+          const std::uint32_t next = next_kept(after);
+          bool word_next = next != kNone;
+          if (next < 0x10000) {
+            const std::uint8_t k = EntryClass(entries[next]) & kClassMask;
+            word_next = k != kSpace && k != kNewline && !is_blank(static_cast<std::int32_t>(next));
           }
           if (word_next) put_space(space_at);
           i = after;
@@ -765,18 +764,8 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
         case kDigitSep:
           if (!blank && w[-1] >= '0' && w[-1] <= '9') {
             // Between digits: the next code point with a non-empty mapping must start with a digit.
-            bool between_digits = false;
-            for (std::size_t j = i + len; j < n;) {
-              int lj;
-              const std::uint32_t c = decode(j, &lj);
-              if (c >= 0x10000) break;
-              if (EntryBytes(entries[c]) != 0) {
-                between_digits = (EntryClass(entries[c]) & kStartsDigit) != 0;
-                break;
-              }
-              j += static_cast<std::size_t>(lj);
-            }
-            if (between_digits) {
+            const std::uint32_t next = next_kept(i + len);
+            if (next < 0x10000 && (EntryClass(entries[next]) & kStartsDigit) != 0) {
               *w++ = cp == 0x066B ? '.' : ',';
               if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
               i += len;
