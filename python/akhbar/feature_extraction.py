@@ -283,6 +283,11 @@ class _BuiltPreprocessor:
         return self.normalizer.normalize(doc) if self.normalizer is not None else doc
 
 
+def _normalizer_of(options: dict[str, Any]) -> Normalizer:
+    """The normaliser of akhbar's analyser with these pass-through options."""
+    return Normalizer(**{k: v for k, v in options.items() if k in NORMALIZER_DEFAULTS})
+
+
 def _stop_test(stop: Any, options: dict[str, Any] | None) -> Callable[[str], bool]:
     """Whether a token is a stop word: `stop` a set (as given), or a list name, matched normalised with the
     analyser `options` (the list is kept normalised), each distinct token normalised once."""
@@ -290,7 +295,7 @@ def _stop_test(stop: Any, options: dict[str, Any] | None) -> Callable[[str], boo
         return frozenset(stop).__contains__
     options = options or {}
     words = get_stop_words(stop_words=stop, **options)
-    normalize = Normalizer(**{k: v for k, v in options.items() if k in NORMALIZER_DEFAULTS}).normalize
+    normalize = _normalizer_of(options).normalize
     seen: dict[str, bool] = {}
 
     def test(token: str) -> bool:
@@ -327,10 +332,7 @@ class _DocumentsMixin:
     def build_preprocessor(self) -> Callable[[str | bytes], str]:
         """What a document becomes before it is tokenised, as scikit-learn's: the ``preprocessor`` (if any),
         then, for akhbar's own analyser, its normaliser (where scikit-learn lower-cases)."""
-        normalizer = None
-        if self._mode() == "text":
-            options = self._analyzer_options
-            normalizer = Normalizer(**{k: v for k, v in options.items() if k in NORMALIZER_DEFAULTS})
+        normalizer = _normalizer_of(self._analyzer_options) if self._mode() == "text" else None
         return _BuiltPreprocessor(self.preprocessor, normalizer)
 
     def build_tokenizer(self) -> Callable[[str], list[str]]:
