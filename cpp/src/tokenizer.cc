@@ -342,8 +342,10 @@ void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
         pos += static_cast<std::size_t>(c.len);
         continue;
       }
-      // A single middle character between two letters or two digits (WB6/7, WB11/12).
-      const bool letter_mid = (prev == Cls::kArabic || prev == Cls::kLetter) &&
+      // A single middle character between two letters or two digits (WB6/7, WB11/12). Not between Arabic
+      // letters: Arabic writes no abbreviation or elision with one (د.محمد is "Dr. Mohamed", قال.وأضاف two
+      // sentences with the space lost), so the mark splits there.
+      const bool letter_mid = prev == Cls::kLetter &&
                               (c.cls == Cls::kMidLetter || c.cls == Cls::kMidNumLet || c.cls == Cls::kSingleQuote);
       const bool number_mid = prev == Cls::kDigit && (IsThousandsSep(c.cp) || IsDecimalSep(c.cp));
       if (!letter_mid && !number_mid) break;

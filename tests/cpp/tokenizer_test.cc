@@ -4,6 +4,7 @@
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/rbbi.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
 
@@ -238,9 +239,52 @@ bool HasArabicToOtherChange(const std::string& s) {
   return false;
 }
 
+// Whether s has a middle mark (Word_Break MidLetter, MidNumLet or Single_Quote) between two Arabic letters,
+// marks (Extend) aside, which UAX #29 keeps inside a word and the scanner splits at.
+bool HasMidBetweenArabicLetters(const std::string& s) {
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  auto arabic_letter = [](UChar32 c) {
+    UErrorCode e = U_ZERO_ERROR;
+    return u_isalpha(c) && uscript_getScript(c, &e) == USCRIPT_ARABIC;
+  };
+  std::vector<UChar32> bases;  // code points other than Extend, in order
+  for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
+    const UChar32 c = u.char32At(i);
+    const int wb = u_getIntPropertyValue(c, UCHAR_WORD_BREAK);
+    if (wb != U_WB_EXTEND && wb != U_WB_FORMAT && wb != U_WB_ZWJ) bases.push_back(c);
+  }
+  for (std::size_t k = 1; k + 1 < bases.size(); ++k) {
+    const int wb = u_getIntPropertyValue(bases[k], UCHAR_WORD_BREAK);
+    const bool mid = wb == U_WB_MIDLETTER || wb == U_WB_MIDNUMLET || wb == U_WB_SINGLE_QUOTE;
+    if (mid && arabic_letter(bases[k - 1]) && arabic_letter(bases[k + 1])) return true;
+  }
+  return false;
+}
+
+TEST(TokenizerTest, MiddleMarksSplitArabicWordsOnly) {
+  const Tokenizer t;
+  auto texts = [&](const std::string& s) {
+    std::vector<std::string> out;
+    for (const Token& tok : t.Tokenize(s)) out.push_back(tok.text);
+    return out;
+  };
+  EXPECT_EQ(texts("د.محمد"), (std::vector<std::string>{"د", "محمد"}));
+  EXPECT_EQ(texts("قال.وأضاف"), (std::vector<std::string>{"قال", "واضاف"}));
+  EXPECT_EQ(texts("ج.م.ع"), (std::vector<std::string>{"ج", "م", "ع"}));
+  EXPECT_EQ(texts("قال'وأضاف"), (std::vector<std::string>{"قال", "واضاف"}));
+  EXPECT_EQ(texts("محمد·علي"), (std::vector<std::string>{"محمد", "علي"}));
+  EXPECT_EQ(texts("2013م.وقال"), (std::vector<std::string>{"2013", "م", "وقال"}));
+  // Marks after a letter do not hide the split; Latin words keep their middle marks (UAX #29).
+  EXPECT_EQ(texts("محمَّد.علي"), (std::vector<std::string>{"محمد", "علي"}));
+  EXPECT_EQ(texts("U.S can't"), (std::vector<std::string>{"u.s", "can't"}));
+  EXPECT_EQ(texts("3.5"), (std::vector<std::string>{"3.5"}));
+  // The tatweel-wrapped obfuscation is repaired by the normaliser first: one word.
+  EXPECT_EQ(texts("أعقـ.ـاب"), (std::vector<std::string>{"اعقاب"}));
+}
+
 // Agreement with ICU's word boundaries on the corpus, except where our rules differ on purpose: URLs,
-// e-mails, mentions, hashtags, the split between Arabic and Latin/digits, and number separators other than
-// , . ٫ ٬ (; and ، split numbers here).
+// e-mails, mentions, hashtags, the split between Arabic and Latin/digits, middle marks between Arabic
+// letters, and number separators other than , . ٫ ٬ (; and ، split numbers here).
 TEST(TokenizerTest, AgreesWithIcuWordBoundariesOnCorpus) {
   if (!testing::HaveCorpus("egy2013")) GTEST_SKIP() << "shared corpus not found";
   const auto articles = testing::LoadArticles("egy2013", 1000);
@@ -277,7 +321,7 @@ TEST(TokenizerTest, AgreesWithIcuWordBoundariesOnCorpus) {
       i = j;
       if (side[0] == side[1]) continue;
       const std::string seg = norm.substr(b, group_end - b);
-      bool ok = HasArabicToOtherChange(seg);
+      bool ok = HasArabicToOtherChange(seg) || HasMidBetweenArabicLetters(seg);
       for (const auto& s : special) ok = ok || (b < s.second && s.first < group_end);
       for (char32_t sep : {U'\u060C', U';', U'\'', U'\u2019', U'\u066C'}) {
         std::string enc;

@@ -10,6 +10,8 @@
 //    وiPhone -> و + iphone, والـCNN -> وال + cnn, و١٢٬٥٠٠ -> و + 12500;
 //  - a number keeps its separators (one token), but thousands separators are removed when every group after
 //    them has three digits: 12,500 -> 12500, 1,234.5 -> 1234.5, 3.5 stays 3.5;
+//  - a middle mark (. ' : · ...) between two Arabic letters splits them: د.محمد -> د + محمد (UAX #29 keeps
+//    U.S and can't whole, and so does the scanner for other letters);
 //  - punctuation becomes tokens only if asked for (one token per character).
 #ifndef AKHBAR_TOKENIZER_H_
 #define AKHBAR_TOKENIZER_H_
