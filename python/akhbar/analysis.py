@@ -269,7 +269,8 @@ def get_stop_words(**options: Any) -> frozenset[str]:
 
 
 def default_protected_words() -> list[str]:
-    """The built-in list of names the stemmers leave alone (فلسطين, بايدن, ...)."""
+    """The built-in list of names the stemmers leave alone (فلسطين, بايدن, ...): each as spelled and, where it
+    differs, as the default normaliser folds it (القاهرة, القاهره)."""
     return list(_core.default_protected_words())
 
 

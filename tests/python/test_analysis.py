@@ -203,6 +203,21 @@ def test_a_protected_name_behind_proclitics_is_one_term(stemmer):
     assert akhbar.Stemmer(stemmer, add_protected=["الكتاب"]).stem("للكتاب") == "الكتاب"
 
 
+@pytest.mark.parametrize("folding", [{}, {"fold_teh_marbuta": False},
+                                     {"fold_alef": False, "fold_alef_maksura": False, "fold_teh_marbuta": False}])
+def test_protected_names_hold_with_any_letter_folding(folding):
+    # The list was kept folded (القاهره), so with fold_teh_marbuta=False القاهرة was cut to قاهر and غزة to غز.
+    a = akhbar.Analyzer(**folding)
+    for name in ["القاهرة", "القاهره", "غزة", "أوباما", "اوباما", "موسى", "إسرائيل", "الإسكندرية"]:
+        expected = [akhbar.normalize(name, **folding)]
+        assert a(name) == expected, name
+        assert a("و" + name) == expected, name
+    # The stemmer alone (no normaliser in front) knows both spellings.
+    s = akhbar.Stemmer("light")
+    assert [s.stem(w) for w in ["القاهرة", "القاهره", "بالقاهرة"]] == ["القاهرة", "القاهره", "القاهرة"]
+    assert {"القاهرة", "القاهره"} <= set(akhbar.analysis.default_protected_words())
+
+
 def test_stemmer_protected_words_and_batch():
     assert akhbar.Stemmer("snowball").stem("بايدن") == "بايدن"
     assert akhbar.Stemmer("snowball", protected=[]).stem("بايدن") == "بايد"

@@ -18,7 +18,8 @@ StemMethod ParseStemMethod(std::string_view method);
 const char* StemMethodName(StemMethod method) noexcept;
 
 // Names of people and places frequent in Arabic news that the stemmers would cut (فلسطين -> فلسط, بايدن ->
-// بايد), normalised with the default normaliser options. The default protected list.
+// بايد, القاهرة -> قاهر): each as spelled and, where they differ, as the default normaliser folds it (القاهرة,
+// القاهره), so that the list holds with folding off too. The default protected list.
 std::vector<std::string> DefaultProtectedWords();
 
 // Lucene's ArabicStemmer on UTF-8 `word` (no allocation; the result is a view into `word`): removes the first
