@@ -76,8 +76,8 @@ def _df_bound(name: str, value: Any) -> tuple[float, bool]:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be an int (documents) or a float in [0.0, 1.0] (fraction), not {value!r}")
     if isinstance(value, numbers.Integral):
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0 when it is an int (a document count), got {value}")
+        if value < 1:  # scikit-learn refuses 0 too (0.0 is the float for "no bound")
+            raise ValueError(f"{name} must be >= 1 when it is an int (a document count), got {value}")
         return float(value), False
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{name} must be in [0.0, 1.0] when it is a float (a fraction of documents), got {value}")

@@ -322,6 +322,10 @@ def test_bad_input_errors(docs):
         TfidfVectorizer(max_df=1.5).fit(docs)
     with pytest.raises(ValueError, match="max_features"):
         TfidfVectorizer(max_features=0).fit(docs)
+    for bound in ("min_df", "max_df"):  # an int is a document count from 1, as scikit-learn's
+        with pytest.raises(ValueError, match=f"{bound} must be >= 1 when it is an int"):
+            TfidfVectorizer(**{bound: 0}).fit(docs)
+    assert TfidfVectorizer(min_df=0.0).fit(docs).idf_.size > 0
     with pytest.raises(ValueError, match="ngram_range"):
         TfidfVectorizer(ngram_range=(2, 1)).fit(docs)
     with pytest.raises(ValueError, match="norm"):
