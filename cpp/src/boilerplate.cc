@@ -72,7 +72,15 @@ Boilerplate::Boilerplate() : normalizer_(std::make_unique<Normalizer>(LineOption
 
 Boilerplate::Boilerplate(std::vector<BoilerplateLine> lines) : Boilerplate() {
   lines_ = std::move(lines);
-  for (const auto& l : lines_) keys_.insert(Key(l.source, l.line));
+  IndexLines();
+}
+
+void Boilerplate::IndexLines() {
+  keys_.clear();
+  for (const auto& l : lines_) {
+    keys_.insert(Key(l.source, l.line));
+    keys_.insert(Key(kAnySource, l.line));
+  }
 }
 
 Boilerplate::~Boilerplate() = default;
@@ -121,7 +129,7 @@ Boilerplate Boilerplate::Find(const std::vector<std::string_view>& texts, const 
   std::stable_sort(result.lines_.begin(), result.lines_.end(), [](const BoilerplateLine& a, const BoilerplateLine& b) {
     return a.source < b.source || (a.source == b.source && a.count > b.count);
   });
-  for (const auto& l : result.lines_) result.keys_.insert(Key(l.source, l.line));
+  result.IndexLines();
   return result;
 }
 

@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import bool_arg, str_list, write_atomic
+from akhbar._io import bool_arg, str_list, warn_user, write_atomic
 from akhbar.errors import FormatError
 
 __all__ = ["DEFAULT_VECTORIZER_OPTIONS", "Match", "RelatedArticles"]
@@ -131,13 +131,13 @@ def _is_missing(value: Any) -> bool:
     return isinstance(value, np.datetime64) and bool(np.isnat(value))
 
 
-def _check_text(value: str, name: str) -> None:
-    """A str that can be saved: lone surrogates (which Python allows in str) have no UTF-8 form."""
+def _check_text(value: str, name: str, saved: bool = True) -> None:
+    """A str that is text (and can be saved): lone surrogates, which Python allows in str, have no UTF-8 form."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as e:
         raise ValueError(f"{name} holds a lone surrogate (U+{ord(value[e.start]):04X} at {e.start}), which is not "
-                         "text and cannot be saved") from None
+                         "text" + (" and cannot be saved" if saved else "")) from None
 
 
 def _texts_list(texts: Any, name: str = "texts") -> list[str]:
@@ -429,6 +429,10 @@ class RelatedArticles:
     ) -> RelatedArticles:
         """An index over the rows of ``X``, the matrix the fitted ``vectorizer`` made. Pass the same ``texts`` to
         enable ``near_duplicates`` (MinHash needs the words). No boilerplate is stripped (the matrix is given)."""
+        if options.get("strip_boilerplate"):
+            raise ValueError("from_vectorizer cannot strip boilerplate: the matrix is built already; strip it from "
+                             "the texts before vectorising them, or use fit()")
+        options.pop("strip_boilerplate", None)
         self = cls(vectorizer, strip_boilerplate=False, **options)
         X = _prepare_matrix(X)
         width = _vectorizer_width(vectorizer)
@@ -567,6 +571,11 @@ class RelatedArticles:
             i %= len(self)
             return i, self._X[i]
         if isinstance(query, str):
+            _check_text(query, name, saved=False)
+            # As the indexed texts were: a new text's source is unknown, so a line that is boilerplate of any
+            # source goes.
+            if self._boilerplate is not None:
+                query = self._boilerplate.strip(query, _core.Boilerplate.ANY_SOURCE)
             return None, self._transform([query])
         raise TypeError(f"{name} must be an article index (int), an id or a text (str), not {type(query).__name__}")
 
@@ -647,11 +656,12 @@ class RelatedArticles:
 
     def all_related(self, k: int = 10, n_jobs: int | None = None, as_frame: bool = False, min_score: float = 0.0):
         """For every article, its ``k`` most similar other articles: ``(indices, scores)``, arrays of shape
-        ``(n, k)`` (int32, float32; k at most n - 1), best first, ties by smaller index, ``-1`` / ``0`` where
-        fewer than ``k`` articles share a term. Exact cosine, blockwise and multi-threaded (``n_jobs``, None: the
-        index's setting); identical for any thread count. ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
+        ``(n, k)`` (int32, float32), best first, ties by smaller index, ``-1`` / ``0`` where fewer than ``k``
+        articles share a term. A ``k`` above n - 1 (the others an article has) gives n - 1 columns. Exact cosine,
+        blockwise and multi-threaded (``n_jobs``, None: the index's setting); identical for any thread count.
+        ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
         self._check_built()
-        k = min(self._check_k(k), max(len(self) - 1, 1))
+        k = min(self._check_k(k), max(len(self) - 1, 1))  # (no more can be found: k sizes the search's heaps)
         min_score = _real_arg("min_score", min_score)
         jobs = self.n_jobs if _jobs_arg(n_jobs, "the index's setting") is None else n_jobs
         if bool_arg("as_frame", as_frame):
@@ -793,7 +803,10 @@ class RelatedArticles:
         threshold = _real_arg("threshold", threshold)
         min_size = _int_arg("min_size", min_size, 1)
         edges_a, edges_b = [], []
-        if near_duplicate_threshold is not None and self._signatures is not None:
+        if near_duplicate_threshold is not None and self._signatures is None:
+            warn_user("clusters without near-duplicate edges: they need the texts (build the index with fit(), or "
+                      "from_vectorizer(texts=)); pass near_duplicate_threshold=None to use the similarity edges alone")
+        elif near_duplicate_threshold is not None:
             pairs = self.near_duplicates(near_duplicate_threshold)
             edges_a.append(np.array([p[0] for p in pairs], dtype=np.int32))
             edges_b.append(np.array([p[1] for p in pairs], dtype=np.int32))
@@ -900,7 +913,7 @@ class RelatedArticles:
             return cls._from_sections(sections, allow_pickle)
         except FormatError:
             raise
-        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as e:
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError) as e:
             # Sections that pass the checksum but hold values no index writes (a damaged writer, or a hand-made
             # file): still a format error, never another exception from deep inside.
             raise FormatError(f"corrupt index: {type(e).__name__}: {e}") from None
@@ -923,6 +936,13 @@ class RelatedArticles:
         _core.check_csr(indptr, indices, data, n_cols, True)
         if data.size and not np.all(np.isfinite(data)):
             raise FormatError("corrupt index: the matrix holds NaN or infinite values")
+        # Rows are unit vectors (or empty): others would give scores above 1, or overflow to infinity.
+        counts = np.diff(indptr)
+        if data.size and np.any(counts > 0):
+            filled = counts > 0
+            squares = np.add.reduceat(data.astype(np.float64) ** 2, indptr[:-1][filled])
+            if not np.all(np.abs(squares - 1.0) <= 1e-3):
+                raise FormatError("corrupt index: a row of the matrix is not a unit vector")
         info = meta.get("vectorizer") or {}
         if not isinstance(info, dict):
             raise FormatError("corrupt index metadata: vectorizer is not an object")

@@ -190,12 +190,12 @@ void BindIndex(py::module_& m) {
       .def_property_readonly("seed", [](const MinHasher& h) { return h.options().seed; })
       .def("words",
            [](const MinHasher& h, py::handle text) {
-             const Utf8Text t = ToUtf8(text, "text", false);
+             const Utf8Text t = ToUtf8(text, "text", false, /*offer_replace=*/false);
              return h.Words(t.utf8);
            })
       .def("shingle_hashes",
            [](const MinHasher& h, py::handle text) {
-             const Utf8Text t = ToUtf8(text, "text", false);
+             const Utf8Text t = ToUtf8(text, "text", false, /*offer_replace=*/false);
              std::vector<std::uint64_t> out;
              {
                py::gil_scoped_release release;
@@ -207,7 +207,7 @@ void BindIndex(py::module_& m) {
           "signatures",
           [](const MinHasher& h, py::handle texts, py::handle n_threads) {
             py::list keep;
-            const std::vector<Utf8Text> in = ToUtf8List(texts, "texts", false, keep);
+            const std::vector<Utf8Text> in = ToUtf8List(texts, "texts", false, keep, /*offer_replace=*/false);
             const std::vector<std::string_view> views = Views(in);
             const int threads = ThreadsArg(n_threads);
             const std::size_t m = static_cast<std::size_t>(h.options().num_perm);
@@ -273,7 +273,9 @@ void BindIndex(py::module_& m) {
       },
       py::arg("n"), py::arg("a"), py::arg("b"), py::arg("min_size") = 2);
 
-  py::class_<Boilerplate>(m, "Boilerplate")
+  py::class_<Boilerplate> boilerplate(m, "Boilerplate");
+  boilerplate.attr("ANY_SOURCE") = Boilerplate::kAnySource;
+  boilerplate
       .def(py::init([](const std::vector<std::tuple<std::int32_t, std::string, std::uint32_t>>& lines) {
              std::vector<BoilerplateLine> v;
              for (const auto& [source, line, count] : lines) v.push_back({source, line, count});
@@ -285,7 +287,7 @@ void BindIndex(py::module_& m) {
           [](py::handle texts, const CArray<std::int32_t>& sources, std::size_t min_docs, double min_fraction,
              std::size_t max_line_chars, py::handle n_threads) {
             py::list keep;
-            const std::vector<Utf8Text> in = ToUtf8List(texts, "texts", false, keep);
+            const std::vector<Utf8Text> in = ToUtf8List(texts, "texts", false, keep, /*offer_replace=*/false);
             const std::vector<std::int32_t> src = Sources(sources, in.size());
             BoilerplateOptions o;
             o.min_docs = min_docs;
@@ -306,14 +308,14 @@ void BindIndex(py::module_& m) {
            })
       .def("strip",
            [](const Boilerplate& b, py::handle text, std::int32_t source) {
-             const Utf8Text t = ToUtf8(text, "text", false);
+             const Utf8Text t = ToUtf8(text, "text", false, /*offer_replace=*/false);
              return b.Strip(t.utf8, source);
            })
       .def(
           "strip_batch",
           [](const Boilerplate& b, py::handle texts, const CArray<std::int32_t>& sources, py::handle n_threads) {
             py::list keep;
-            const std::vector<Utf8Text> in = ToUtf8List(texts, "texts", false, keep);
+            const std::vector<Utf8Text> in = ToUtf8List(texts, "texts", false, keep, /*offer_replace=*/false);
             const std::vector<std::int32_t> src = Sources(sources, in.size());
             const std::vector<std::string_view> views = Views(in);
             const int threads = ThreadsArg(n_threads);

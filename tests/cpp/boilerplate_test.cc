@@ -38,6 +38,11 @@ TEST(Boilerplate, FindsRepeatedLinesPerSource) {
   // Lines are boilerplate only for their own source.
   EXPECT_EQ(b.Strip("اقرأ أيضا:\nنص", 1), "اقرأ أيضا:\nنص");
   EXPECT_EQ(b.Strip("اقرأ أيضا:\nنص", 0), "نص");
+  // A text of unknown source (a query) loses the lines of every source, here and through the saved list.
+  const std::string query = "اقرأ أيضا:\nنص\nبقلم: محرر الموقع\nآخر";
+  EXPECT_EQ(b.Strip(query, Boilerplate::kAnySource), "نص\nآخر");
+  EXPECT_EQ(Boilerplate(b.lines()).Strip(query, Boilerplate::kAnySource), "نص\nآخر");
+  EXPECT_EQ(b.Strip(query, 7), query);
   // Same result for one thread, and through the saved line list.
   const Boilerplate one = Boilerplate::Find(views, sources, BoilerplateOptions(), 1);
   ASSERT_EQ(one.lines().size(), b.lines().size());

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import pickle
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -227,6 +229,43 @@ def test_boilerplate_found_and_stripped():
     kept = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(texts, sources=sources)
     assert kept.boilerplate_lines == []
     assert any("محفوظ" in t for t in kept.vectorizer.get_feature_names_out().tolist())
+
+
+def test_a_text_query_loses_the_boilerplate_the_index_lost():
+    # Indexed texts were stripped of their source's boilerplate, but a text query was not: an article queried
+    # with its own text scored 0.73 against itself, and an unrelated article sharing the footer 0.50.
+    footer = "تابعوا آخر الأخبار العاجلة على موقعنا الرسمي وصفحتنا على فيسبوك"
+    bodies = ["الأهلي يفوز على الزمالك في الدوري", "مرسي يلتقي وزير الدفاع", "ارتفاع أسعار الذهب اليوم",
+              "الأمطار تغرق شوارع الإسكندرية", "البورصة تخسر مليار جنيه", "افتتاح معرض الكتاب بالقاهرة"]
+    texts = [f"{b}\n{footer}" for b in bodies] + ["صفحتنا على فيسبوك تنشر آخر الأخبار العاجلة"]
+    r = akhbar.RelatedArticles(progress=False, boilerplate_min_docs=5).fit(texts, sources=["A"] * 6 + ["B"])
+    assert len(r.boilerplate_lines) == 1
+    best = r.related(texts[0], k=2)
+    assert best[0].index == 0 and best[0].score == pytest.approx(1.0, abs=1e-5)
+    assert all(m.index != 6 for m in best)
+    assert r.explain(texts[0], 6) == []
+    # A line that is boilerplate of any source goes (the query's source is unknown); other lines stay.
+    assert r.related(f"{bodies[1]}\n{footer}", k=1)[0].index == 1
+    with pytest.raises(ValueError, match="query holds a lone surrogate"):
+        r.related("abc \udc80")
+
+
+def test_what_an_index_from_a_matrix_cannot_do_is_said():
+    texts = ["الأهلي يفوز على الزمالك في الدوري العام", "الأهلي يفوز على الزمالك في الدوري العام اليوم",
+             "مرسي يلتقي وزير الدفاع"]
+    v = akhbar.TfidfVectorizer()
+    X = v.fit_transform(texts)
+    bare = akhbar.RelatedArticles.from_vectorizer(v, X, progress=False)
+    with pytest.warns(UserWarning, match="without near-duplicate edges"):
+        assert bare.clusters(threshold=1.1, near_duplicate_threshold=0.5) == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert bare.clusters(threshold=1.1, near_duplicate_threshold=None) == []
+    with_texts = akhbar.RelatedArticles.from_vectorizer(v, X, texts=texts, progress=False)
+    assert with_texts.clusters(threshold=1.1, near_duplicate_threshold=0.5) == [[0, 1]]
+    with pytest.raises(ValueError, match="cannot strip boilerplate"):
+        akhbar.RelatedArticles.from_vectorizer(v, X, strip_boilerplate=True)
+    assert akhbar.RelatedArticles.from_vectorizer(v, X, strip_boilerplate=False).matrix.shape[0] == 3
 
 
 def test_round_trips(index, tmp_path):
@@ -587,6 +626,16 @@ def test_saved_files_with_a_valid_checksum_but_bad_values_raise_format_error(tmp
     data[0] = np.nan
     parts = dict(sections, data=(3, data))
     with pytest.raises(akhbar.FormatError, match="NaN"):
+        akhbar.RelatedArticles.from_bytes(
+            _core.write_sections(_core.RELATED_INDEX_KIND, [(k, t, v) for k, (t, v) in parts.items()]))
+    data = sections["data"][1].copy()
+    data *= np.float32(1e30)  # finite, but no longer unit rows: scores would run to infinity
+    parts = dict(sections, data=(3, data))
+    with pytest.raises(akhbar.FormatError, match="unit vector"):
+        akhbar.RelatedArticles.from_bytes(
+            _core.write_sections(_core.RELATED_INDEX_KIND, [(k, t, v) for k, (t, v) in parts.items()]))
+    parts = dict(sections, meta=(0, b"[" * 100000 + b"]" * 100000))  # valid JSON, nested past Python's limit
+    with pytest.raises(akhbar.FormatError):
         akhbar.RelatedArticles.from_bytes(
             _core.write_sections(_core.RELATED_INDEX_KIND, [(k, t, v) for k, (t, v) in parts.items()]))
     assert akhbar.RelatedArticles.from_bytes(write()).ids == list("abcd")  # (the rewriting itself is sound)

@@ -43,12 +43,16 @@ class Boilerplate {
   Boilerplate(Boilerplate&&) noexcept;
   Boilerplate& operator=(Boilerplate&&) noexcept;
 
-  // Finds the boilerplate of a collection: texts[i] was published by source sources[i] (any int32 numbering).
+  // Finds the boilerplate of a collection: texts[i] was published by source sources[i] (any int32 numbering
+  // but kAnySource).
   // Throws InvalidArgument if the sizes differ and InvalidUtf8 for ill-formed text. O(total length) on
   // n_threads threads; the result (ordered by source, then decreasing count, then line) is the same for any
   // thread count.
   static Boilerplate Find(const std::vector<std::string_view>& texts, const std::vector<std::int32_t>& sources,
                           const BoilerplateOptions& options = BoilerplateOptions(), int n_threads = 1);
+
+  // Strip's source for a text of unknown source (a query): the lines that are boilerplate of any source go.
+  static constexpr std::int32_t kAnySource = INT32_MIN;
 
   // `text` without its boilerplate lines for `source` (other lines kept verbatim, joined by "\n").
   std::string Strip(std::string_view text, std::int32_t source) const;
@@ -65,7 +69,9 @@ class Boilerplate {
 
  private:
   std::vector<BoilerplateLine> lines_;
-  std::unordered_set<std::uint64_t> keys_;  // hash of (source, normalised line)
+  // Hash of (source, normalised line), and of (kAnySource, line) for every line.
+  std::unordered_set<std::uint64_t> keys_;
+  void IndexLines();
   std::unique_ptr<Normalizer> normalizer_;
 };
 
