@@ -97,21 +97,30 @@ def _open_out(path: str | None):
     return open(path, "w", encoding="utf-8", newline=""), True
 
 
-def _ref(index, i: int) -> dict:
-    out: dict[str, Any] = {"index": int(i)}
-    if index.ids is not None:
-        out["id"] = index.ids[i]
-    if index.titles is not None:
-        out["title"] = index.titles[i]
-    return out
+class _Refs:
+    """The fields that name an article of `index` in the output: its position, and its id and title if given
+    (read once: the index's ids and titles are copies each time they are read)."""
+
+    def __init__(self, index) -> None:
+        self.ids, self.titles = index.ids, index.titles
+
+    def __call__(self, i: int, prefix: str) -> dict:
+        out: dict[str, Any] = {f"{prefix}index": int(i)}
+        if self.ids is not None:
+            out[f"{prefix}id"] = self.ids[i]
+        if self.titles is not None:
+            out[f"{prefix}title"] = self.titles[i]
+        return out
 
 
-def _write_records(records: list[dict], path: str | None, fmt: str) -> None:
+def _write_records(records: list[dict], path: str | None, fmt: str, template: dict | None = None) -> None:
+    """Writes records as JSONL or CSV; the CSV header is that of `template` (a record of the kind written)
+    when there are no records."""
     out, close = _open_out(path)
     try:
         if fmt == "csv":
             fields: list[str] = []
-            for r in records:
+            for r in records or ([template] if template else []):
                 for key in r:
                     if key not in fields:
                         fields.append(key)
@@ -134,6 +143,7 @@ def _format(args: argparse.Namespace) -> str:
 
 def _related(args: argparse.Namespace) -> int:
     _, index = _build(args)
+    ref = _Refs(index)
     records = []
     dates = index.dates  # (a copy each time it is read)
     if args.within_days is not None and dates is None:
@@ -145,48 +155,51 @@ def _related(args: argparse.Namespace) -> int:
             matches = index.related(i, k=args.top, min_score=args.min_score,
                                     exclude_same_source=args.exclude_same_source, within_days=args.within_days)
             for rank, m in enumerate(matches, 1):
-                records.append(_pair_record(index, i, rank, m.index, m.score))
+                records.append(_pair_record(ref, i, rank, m.index, m.score))
     else:
         I, S = index.all_related(k=args.top, min_score=args.min_score)
         for i in range(len(index)):
             for rank, (j, s) in enumerate(zip(I[i], S[i]), 1):
                 if j >= 0:
-                    records.append(_pair_record(index, i, rank, int(j), float(s)))
-    _write_records(records, args.out, _format(args))
+                    records.append(_pair_record(ref, i, rank, int(j), float(s)))
+    _write_records(records, args.out, _format(args), _pair_record(ref, 0, 1, 0, 0.0))
     return 0
 
 
-def _pair_record(index, i: int, rank: int, j: int, score: float) -> dict:
-    a = {f"article_{k}": v for k, v in _ref(index, i).items()}
-    b = {f"related_{k}": v for k, v in _ref(index, j).items()}
-    return {**a, "rank": rank, **b, "score": round(score, 6)}
+def _pair_record(ref: _Refs, i: int, rank: int, j: int, score: float) -> dict:
+    return {**ref(i, "article_"), "rank": rank, **ref(j, "related_"), "score": round(score, 6)}
 
 
 def _duplicates(args: argparse.Namespace) -> int:
     _, index = _build(args)
-    records = []
-    for i, j, s in index.near_duplicates(threshold=args.threshold):
-        a = {f"a_{k}": v for k, v in _ref(index, i).items()}
-        b = {f"b_{k}": v for k, v in _ref(index, j).items()}
-        records.append({**a, **b, "jaccard": round(s, 4)})
-    _write_records(records, args.out, _format(args))
+    ref = _Refs(index)
+
+    def record(i: int, j: int, s: float) -> dict:
+        return {**ref(i, "a_"), **ref(j, "b_"), "jaccard": round(s, 4)}
+
+    records = [record(i, j, s) for i, j, s in index.near_duplicates(threshold=args.threshold)]
+    _write_records(records, args.out, _format(args), record(0, 0, 0.0))
     return 0
 
 
 def _clusters(args: argparse.Namespace) -> int:
     _, index = _build(args)
-    records = []
-    for c, members in enumerate(index.clusters(threshold=args.threshold, k=args.top, min_size=args.min_size)):
-        record: dict[str, Any] = {"cluster": c, "size": len(members), "members": members}
-        if index.ids is not None:
-            record["ids"] = [index.ids[i] for i in members]
-        if index.titles is not None:
-            record["titles"] = [index.titles[i] for i in members]
-        records.append(record)
+    ids, titles = index.ids, index.titles  # (copies each time they are read)
+
+    def record(c: int, members: list[int]) -> dict:
+        r: dict[str, Any] = {"cluster": c, "size": len(members), "members": members}
+        if ids is not None:
+            r["ids"] = [ids[i] for i in members]
+        if titles is not None:
+            r["titles"] = [titles[i] for i in members]
+        return r
+
+    clusters = index.clusters(threshold=args.threshold, k=args.top, min_size=args.min_size)
+    records = [record(c, members) for c, members in enumerate(clusters)]
     if _format(args) == "csv":
         records = [{**r, **{k: json.dumps(v, ensure_ascii=False) for k, v in r.items() if isinstance(v, list)}}
                    for r in records]
-    _write_records(records, args.out, _format(args))
+    _write_records(records, args.out, _format(args), record(0, []))
     return 0
 
 
@@ -281,6 +294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except (EOFError, zlib.error, gzip.BadGzipFile, csv.Error) as e:  # a truncated or damaged input file
         raise SystemExit(f"akhbar: error: {getattr(args, 'input', 'input')}: {e}") from None
+    except UnicodeDecodeError as e:  # (a ValueError)
+        raise SystemExit(f"akhbar: error: {getattr(args, 'input', 'input')}: not UTF-8 text ({e.reason} at byte "
+                         f"{e.start}); save it as UTF-8 (from Windows-1256: iconv -f cp1256 -t utf-8)") from None
     except (ValueError, TypeError, OSError) as e:
         raise SystemExit(f"akhbar: error: {e}") from None
     except MemoryError:

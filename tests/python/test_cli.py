@@ -166,3 +166,27 @@ def test_a_huge_top_is_capped(jsonl, tmp_path):
     assert main(["related", str(jsonl), "--top", "100000000", "--out", str(out), "-q"]) == 0
     rows = read_jsonl(out)
     assert max(r["rank"] for r in rows) <= 119
+
+
+def test_empty_results_keep_their_csv_header(tmp_path):
+    # The header came from the records' keys: with no records a CSV file held a lone line break.
+    src = tmp_path / "few.csv"
+    src.write_text("id,title,text\na1,t1,الأهلي يفوز على الزمالك\na2,t2,مرسي يلتقي وزير الدفاع\n", encoding="utf-8")
+    for command, header in (
+        (["duplicates"], ["a_index", "a_id", "a_title", "b_index", "b_id", "b_title", "jaccard"]),
+        (["clusters", "--threshold", "1.1"], ["cluster", "size", "members", "ids", "titles"]),
+        (["related", "--min-score", "1.1"],
+         ["article_index", "article_id", "article_title", "rank", "related_index", "related_id", "related_title",
+          "score"]),
+    ):
+        out = tmp_path / f"{command[0]}.csv"
+        assert main([command[0], str(src), *command[1:], "--out", str(out), "-q"]) == 0
+        with open(out, encoding="utf-8", newline="") as f:
+            assert list(csv.reader(f)) == [header], command
+
+
+def test_input_that_is_not_utf8_is_named(tmp_path):
+    src = tmp_path / "cp1256.csv"
+    src.write_bytes("text\nالأهلي يفوز\n".encode("cp1256"))
+    with pytest.raises(SystemExit, match=r"cp1256.csv: not UTF-8 text .* save it as UTF-8"):
+        main(["related", str(src), "-q"])
