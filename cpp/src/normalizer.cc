@@ -68,11 +68,15 @@ bool InArabicBlocks(UChar32 c) {
 
 bool IsArabicMark(UChar32 c) { return InArabicBlocks(c) && u_charType(c) == U_NON_SPACING_MARK; }
 
+// Unicode's default ignorable code points (ZWSP, ZWNJ, ZWJ, bidi marks and controls, the word joiner and the
+// deprecated format characters U+206A-U+206F such as "inhibit Arabic form shaping", the soft hyphen, CGJ,
+// variation selectors, tag characters, Hangul fillers, Mongolian free variation selectors...), U+180E and the
+// C0/C1 controls but tab and line breaks. Invisible when shown, they split or disguise words: a filter evader's
+// tool.
 bool IsInvisible(UChar32 c) {
-  return c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
-         (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) ||
-         c == 0xFEFF || (c < 0x1C && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') ||
-         c == 0x7F || (c >= 0x80 && c <= 0x9F && c != 0x85);
+  return u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || c == 0x180E ||
+         (c < 0x1C && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') || c == 0x7F ||
+         (c >= 0x80 && c <= 0x9F && c != 0x85);
 }
 
 bool IsNewline(UChar32 c) { return c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029; }
@@ -520,7 +524,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
   const auto& pool = table.pool;
   // Options as locals: stores through char* may alias anything, so members would be reloaded per byte.
   const bool whitespace = o.normalize_whitespace, keep_newlines = o.keep_newlines, unicode = o.unicode;
-  const bool fold_latin = o.fold_latin, repair = o.repair_obfuscation;
+  const bool fold_latin = o.fold_latin, repair = o.repair_obfuscation, remove_invisible = o.remove_invisible;
   // The last output unit is a whitespace-run unit (' ' or '\n'), or nothing was emitted yet. Kept in a
   // register: reading w[-1] right after storing it stalls. (Only read when whitespace is normalised.)
   bool blank = true;
@@ -578,7 +582,9 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
     while (j < n) {
       int lj;
       const std::uint32_t c = decode(j, &lj);
-      if (c >= 0x10000 || EntryBytes(entries[c]) != 0) return c;
+      if (c >= 0x10000 ? !(remove_invisible && IsInvisible(static_cast<UChar32>(c))) : EntryBytes(entries[c]) != 0) {
+        return c;
+      }
       j += static_cast<std::size_t>(lj);
     }
     return kNone;
@@ -601,6 +607,11 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
   // A code point past the BMP (no table entry), from input offset `at`: case-folded as the table folds, and
   // flagged if NFC may change it. False: the pass must give up (fast mode).
   auto put_supplementary = [&](std::uint32_t cp, std::size_t at) {
+    if (remove_invisible && IsInvisible(static_cast<UChar32>(cp))) {
+      // Deleted (tag characters, variation selectors...): what stood around it may compose now (e, a tag,
+      // U+0301), so NFC must look again.
+      return !unicode || may_change_nfc();
+    }
     if (unicode && NeedsNfc(static_cast<UChar32>(cp)) && !may_change_nfc()) return false;
     const UChar32 folded =
         fold_latin ? u_foldCase(static_cast<UChar32>(cp), U_FOLD_CASE_DEFAULT) : static_cast<UChar32>(cp);

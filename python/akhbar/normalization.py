@@ -42,7 +42,8 @@ class Normalizer:
     - ``fold_alef`` (أ إ آ ٱ to ا), ``fold_alef_maksura`` (ى to ي), ``fold_teh_marbuta`` (ة to ه),
       ``fold_persian`` (ک ی ے ە ۀ ہ ھ to Arabic letters), ``fold_hamza_carriers`` (ؤ to و, ئ to ي; off).
     - ``ascii_digits``: Arabic-Indic digits and separators to ASCII.
-    - ``remove_invisible``: delete ZWNJ, ZWJ, bidi controls, BOM, soft hyphen and other invisible characters.
+    - ``remove_invisible``: delete Unicode's default-ignorable code points (ZWNJ, ZWJ, bidi controls, BOM, soft
+      hyphen, variation selectors, tag characters, Hangul fillers...) and control characters.
     - ``normalize_whitespace``: every Unicode space to one plain space, runs collapsed, ends trimmed;
       ``keep_newlines`` keeps a line break in a run as ``"\\n"`` (off).
     - ``repair_obfuscation``: ``أعقـ.ـاب`` to ``اعقاب``.

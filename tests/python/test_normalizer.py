@@ -45,6 +45,22 @@ def test_normalize_defaults(text, expected):
     assert Normalizer().normalize(text) == expected
 
 
+# Default ignorable code points besides the common ZWNJ/ZWJ/bidi marks, which stayed inside (or split) a word:
+# inhibit Arabic form shaping, a variation selector, a tag letter, Hangul fillers (a known way to hide words
+# from filters), a Mongolian free variation selector, a Khmer inherent vowel, an invisible operator, the
+# shorthand format control past the BMP.
+@pytest.mark.parametrize("mark", ["\u206c", "\ufe0f", "\U000E0041", "\u3164", "\uffa0", "\u115f", "\u180b",
+                                  "\u17b4", "\u2064", "\U0001BCA0"])
+def test_every_default_ignorable_code_point_is_invisible(mark):
+    word = "الحكو" + mark + "مة"
+    assert normalize(word) == "الحكومه"
+    assert akhbar.tokenize(word) == ["الحكومه"]
+    [token] = akhbar.Tokenizer().tokens(word)
+    assert (token.start, token.end) == (0, len(word))
+    assert mark in normalize(word, remove_invisible=False)
+    assert normalize("e" + mark + "\u0301") == "\u00e9"  # deleted, it no longer keeps NFC from composing
+
+
 def test_options_change_the_result():
     assert normalize("مدرسة", fold_teh_marbuta=False) == "مدرسة"
     assert normalize("ﻷ", fold_alef=False) == "لأ"

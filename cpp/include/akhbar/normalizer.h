@@ -81,8 +81,9 @@ struct NormalizerOptions {
   // Arabic-Indic and Extended Arabic-Indic digits to ASCII; Arabic decimal and thousands separators between
   // digits to '.' and ','.
   bool ascii_digits = true;
-  // Deletes invisible format characters: ZWNJ, ZWJ, ZWSP, word joiner, bidi marks, embeddings, overrides
-  // and isolates, BOM, soft hyphen, Arabic letter mark.
+  // Deletes Unicode's default-ignorable code points (ZWNJ, ZWJ, ZWSP, word joiner, bidi marks, embeddings,
+  // overrides and isolates, BOM, soft hyphen, Arabic letter mark, U+206A-U+206F, variation selectors, tag
+  // characters, Hangul fillers...) and control characters other than tab and line breaks.
   bool remove_invisible = true;
   // Every Unicode space and line break becomes one plain space; runs collapse; ends are trimmed.
   bool normalize_whitespace = true;
