@@ -426,15 +426,20 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
     const std::size_t last_end = source[last] + orig_len(source[last]);
     std::size_t end = last_end;
     if (next >= ncp || source[next] > source[last]) {
-      // Marks and tatweel that normalisation deleted after the token still belong to it, and so does what NFC
-      // composed into its last character (a code point with no composition boundary before it: a mark, or a
-      // Hangul vowel after its consonant).
+      // Marks and tatweel that normalisation deleted after the token still belong to it (harakat in their
+      // presentation forms too, U+FE70-U+FE7F and U+FC5E-U+FC63, which are letters to Unicode), and so does
+      // what NFC composed into its last character (a code point with no composition boundary before it: a
+      // mark, or a Hangul vowel after its consonant).
       const std::size_t limit = next < ncp ? source[next] : text.size();
       while (end < limit) {
         int len = 0;
         const std::int32_t cp = utf8::Decode(text, end, &len);
         if (len <= 0) break;
-        if (!text_class::IsMarkOrTatweel(static_cast<char32_t>(cp)) && internal::IcuNfc().hasBoundaryBefore(cp)) break;
+        const bool harakat_form = (cp >= 0xFE70 && cp <= 0xFE7F) || (cp >= 0xFC5E && cp <= 0xFC63);
+        if (!text_class::IsMarkOrTatweel(static_cast<char32_t>(cp)) && !harakat_form &&
+            internal::IcuNfc().hasBoundaryBefore(cp)) {
+          break;
+        }
         end += static_cast<std::size_t>(len);
       }
     }

@@ -514,6 +514,12 @@ def test_token_spans_cover_composed_and_repaired_input():
     b = b"ab \xff cd \xe2\x82"
     tokens = akhbar.Tokenizer(punct=True).tokens(b, errors="replace")
     assert [b[t.start : t.end] for t in tokens] == [b"ab", b"\xff", b"cd", b"\xe2\x82"]
+    # Harakat in presentation forms (letters to Unicode) after a word are part of it, as the plain ones are,
+    # whether deleted or kept (the span stopped before them).
+    s = "كتبﹾﱞ قال"
+    for options, text in (({}, "كتب"), ({"remove_diacritics": False}, "كتب\u064c\u0651\u0652")):
+        tokens = akhbar.Tokenizer(**options).tokens(s)
+        assert [(t.text, s[t.start : t.end]) for t in tokens] == [(text, "كتبﹾﱞ"), ("قال", "قال")], options
 
 
 def test_argument_types_get_clear_errors():
