@@ -61,7 +61,8 @@ Utf8Text ToUtf8(py::handle obj, const char* name, bool replace, bool offer_repla
     }
     py::object encoded = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(obj.ptr(), "utf-8", "surrogatepass"));
     if (!encoded) throw py::error_already_set();
-    text.Own(utf8::Repair(std::string_view(PyBytes_AS_STRING(encoded.ptr()), PyBytes_GET_SIZE(encoded.ptr()))));
+    text.Own(utf8::Repair(std::string_view(PyBytes_AS_STRING(encoded.ptr()), PyBytes_GET_SIZE(encoded.ptr())),
+                          nullptr, /*whole_surrogates=*/true));
     return text;
   }
   if (PyBytes_Check(obj.ptr())) {

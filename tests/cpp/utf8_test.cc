@@ -108,12 +108,22 @@ INSTANTIATE_TEST_SUITE_P(
         RepairCase{"TruncatedThree", "\xE2\x82" "a", kFffd + "a", {0, 0, 0, 2}},
         RepairCase{"BadSecondByte", "\xE2" "a", kFffd + "a", {0, 0, 0, 1}},
         RepairCase{"OverlongIsPerByte", "\xC0\xAF", kFffd + kFffd, {0, 0, 0, 1, 1, 1}},
-        // An encoded surrogate (how Python's lone surrogates arrive) is one U+FFFD.
-        RepairCase{"Surrogate", "x\xED\xA0\x80y", "x" + kFffd + "y", {0, 1, 1, 1, 4}},
+        // An encoded surrogate in bytes is three, as Python's and WHATWG's decoders give (see
+        // RepairingAPythonStrKeepsASurrogateWhole for text from a str).
+        RepairCase{"Surrogate", "x\xED\xA0\x80y", "x" + kFffd + kFffd + kFffd + "y",
+                   {0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4}},
         RepairCase{"AboveMax", "\xF4\x90\x80\x80", kFffd + kFffd + kFffd + kFffd,
                    {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3}},
         RepairCase{"TruncatedAtEnd", "\xD8\xA8\xD8", "\xD8\xA8" + kFffd, {0, 0, 2, 2, 2}}),
     [](const ::testing::TestParamInfo<RepairCase>& info) { return std::string(info.param.name); });
+
+TEST(Utf8, RepairingAPythonStrKeepsASurrogateWhole) {
+  // How Python's lone surrogates arrive (encoded with surrogatepass): one code point, one U+FFFD.
+  std::vector<std::uint32_t> offsets;
+  EXPECT_EQ(utf8::Repair("x\xED\xA0\x80y", &offsets, true), "x" + kFffd + "y");
+  EXPECT_EQ(offsets, (std::vector<std::uint32_t>{0, 1, 1, 1, 4}));
+  EXPECT_EQ(utf8::Repair("\xED\xA0", nullptr, true), kFffd + kFffd);  // (cut short: no surrogate)
+}
 
 TEST(Utf8, CountAndIndex) {
   const std::string s = "aب😀c";

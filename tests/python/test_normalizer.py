@@ -191,6 +191,14 @@ def test_invalid_bytes_name_the_byte_offset(raw, offset):
     assert isinstance(replaced, bytes) and "\ufffd" in replaced.decode()
 
 
+@pytest.mark.parametrize("raw", [b"\xed\xa0\x80", b"a\xed\xbf\xbfb", b"\xe0\x80\x80", b"\xed\xa0", b"\xf4\x90\x80\x80x",
+                                 b"\xc0\xaf", b"\xe2\x82a"])
+def test_replace_on_bytes_replaces_as_python_does(raw):
+    # An encoded surrogate in bytes gave one U+FFFD; Python's and WHATWG's decoders give three.
+    assert normalize(raw, errors="replace") == raw.decode("utf-8", "replace").encode()
+    assert normalize("a\ud800b", errors="replace") == "a\ufffdb"  # (a str's lone surrogate is one code point)
+
+
 def test_replace_keeps_offsets_into_the_original_bytes():
     raw = "بـ".encode() + b"\xff" + "ة".encode()
     out, offsets = Normalizer().normalize_with_offsets(raw, errors="replace")

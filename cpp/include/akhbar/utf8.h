@@ -25,11 +25,13 @@ void CheckValid(std::string_view text);
 // Throws akhbar::InvalidUtf8 for the ill-formed sequence at byte `offset` of `text`.
 [[noreturn]] void ThrowInvalid(std::string_view text, std::size_t offset);
 
-// Replaces every ill-formed sequence by U+FFFD (Unicode's "maximal subpart" practice, except that an
-// encoded surrogate, ED A0..BF xx, becomes one U+FFFD, as Python's lone surrogates are one code point).
+// Replaces every ill-formed sequence by U+FFFD (Unicode's "maximal subpart" practice, as Python's and WHATWG's
+// decoders: an encoded surrogate ED A0..BF xx is three). With `whole_surrogates`, an encoded surrogate is one
+// U+FFFD instead: for text that came from a Python str, whose lone surrogates are one code point each.
 // If `source_offsets` is not null it receives, for each byte of the result, the byte offset in `text`
 // it came from. O(n).
-std::string Repair(std::string_view text, std::vector<std::uint32_t>* source_offsets = nullptr);
+std::string Repair(std::string_view text, std::vector<std::uint32_t>* source_offsets = nullptr,
+                   bool whole_surrogates = false);
 
 // Number of code points in valid UTF-8 `text`. O(n).
 std::size_t CountCodePoints(std::string_view text) noexcept;
