@@ -79,7 +79,12 @@ bool IsInvisible(UChar32 c) {
          (c >= 0x80 && c <= 0x9F && c != 0x85);
 }
 
-bool IsNewline(UChar32 c) { return c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029; }
+// The line breaks of Python's str.splitlines (and Unicode's mandatory breaks): LF, CR, VT, FF, the file, group
+// and record separators, NEL, LS, PS.
+bool IsNewline(UChar32 c) {
+  return c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E) || c == 0x85 ||
+         c == 0x2028 || c == 0x2029;
+}
 
 bool IsSpace(UChar32 c) {
   return c == '\t' || c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1F) || u_charType(c) == U_SPACE_SEPARATOR;

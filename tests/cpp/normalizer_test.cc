@@ -139,6 +139,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"Nbsp", "قال\u00A0إن", "قال ان", kDefault},
         Case{"RunsCollapse", " \t a \u00A0\u202F\u3000 b \n\r\n ", "a b", kDefault},
         Case{"KeepNewlines", "a \n\n b\u2029c d", "a\nb\nc d", With({{&NormalizerOptions::keep_newlines, true}})},
+        // Every line break of Python's splitlines: form feed (a page break) and vertical tab were spaces.
+        Case{"KeepNewlinesFormFeed", "a\fb\vc\x1C" "d\x1F" "e", "a\nb\nc\nd e",
+             With({{&NormalizerOptions::keep_newlines, true}})},
         Case{"SpacesAroundDeleted", "a \u200B b\u200C ", "a b", kDefault},
         Case{"WhitespaceOff", " a\u00A0 b ", " a\u00A0 b ", With({{&NormalizerOptions::normalize_whitespace, false}})},
         // Obfuscation repair.
