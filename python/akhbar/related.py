@@ -936,12 +936,13 @@ class RelatedArticles:
         _core.check_csr(indptr, indices, data, n_cols, True)
         if data.size and not np.all(np.isfinite(data)):
             raise FormatError("corrupt index: the matrix holds NaN or infinite values")
-        # Rows are unit vectors (or empty): others would give scores above 1, or overflow to infinity.
+        # Rows are unit vectors, or hold no value but zeros: others would give scores above 1, or overflow to
+        # infinity.
         counts = np.diff(indptr)
         if data.size and np.any(counts > 0):
             filled = counts > 0
             squares = np.add.reduceat(data.astype(np.float64) ** 2, indptr[:-1][filled])
-            if not np.all(np.abs(squares - 1.0) <= 1e-3):
+            if not np.all((np.abs(squares - 1.0) <= 1e-3) | (squares == 0)):
                 raise FormatError("corrupt index: a row of the matrix is not a unit vector")
         info = meta.get("vectorizer") or {}
         if not isinstance(info, dict):

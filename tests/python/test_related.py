@@ -639,6 +639,12 @@ def test_saved_files_with_a_valid_checksum_but_bad_values_raise_format_error(tmp
         akhbar.RelatedArticles.from_bytes(
             _core.write_sections(_core.RELATED_INDEX_KIND, [(k, t, v) for k, (t, v) in parts.items()]))
     assert akhbar.RelatedArticles.from_bytes(write()).ids == list("abcd")  # (the rewriting itself is sound)
+    # (A row that stores only zeros is no corruption.)
+    v = akhbar.TfidfVectorizer().fit(["aa bb", "bb aa"])
+    X = sp.csr_matrix((np.array([0.0, 0.0, 1.0, 2.0]), np.array([0, 1, 0, 1]), np.array([0, 2, 4])), shape=(2, 2))
+    zero_row = akhbar.RelatedArticles.from_vectorizer(v, X, progress=False)
+    assert np.array_equal(akhbar.RelatedArticles.from_bytes(zero_row.to_bytes()).matrix.toarray(),
+                          zero_row.matrix.toarray())
 
 
 def test_load_refuses_a_file_descriptor():
