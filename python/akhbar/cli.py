@@ -258,7 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("related", help="the most similar articles of every article",
-                       description="For every article, its most similar other articles (exact TF-IDF cosine).")
+                       description="For every article, its most similar other articles (exact cosine of BM25-weighted "
+                                   "vectors, the default vectoriser).")
     _add_common(p)
     p.add_argument("--top", "-k", type=int, default=10, help="related articles per article (default 10)")
     p.add_argument("--min-score", type=float, default=0.0, help="smallest cosine score kept (default 0)")

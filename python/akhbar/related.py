@@ -1,6 +1,6 @@
 """Related articles, near-duplicates and story clusters over a collection of Arabic news.
 
-``RelatedArticles`` vectorises a collection (TF-IDF by default), then answers "which articles report the same
+``RelatedArticles`` vectorises a collection (BM25 weights by default), then answers "which articles report the same
 story?" with exact cosine top-k (C++, multi-threaded, blockwise: the n-by-n similarity matrix is never held),
 finds copies with MinHash + LSH over word shingles, groups coverage into story clusters, and strips each outlet's
 boilerplate lines before indexing.
