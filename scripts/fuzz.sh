@@ -5,7 +5,7 @@
 # Longer runs: FUZZ_SECONDS=3600 FUZZ_SEED=$RANDOM bash scripts/fuzz.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-py=${PYTHON:-python3}
+source scripts/python.sh
 secs=${FUZZ_SECONDS:-60}
 build=${AKHBAR_FUZZ_BUILD_DIR:-build/fuzz}
 cmake -S . -B $build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \

@@ -6,8 +6,10 @@ want_test=0; want_bench=0
 for a in "$@"; do
   case "$a" in --test) want_test=1 ;; --bench) want_bench=1 ;; *) echo "unknown option $a" >&2; exit 2 ;; esac
 done
-# libicu-dev: Unicode; libeigen3-dev: linear algebra; libstemmer-dev: Snowball stemmers.
-pkgs=(g++ libicu-dev libeigen3-dev libstemmer-dev)
+# libicu-dev: Unicode; libeigen3-dev: linear algebra; libstemmer-dev: Snowball stemmers; python3-dev and
+# python3-venv: the headers to build the extension, and a virtual environment where the system Python refuses
+# pip installs (scripts/python.sh).
+pkgs=(g++ libicu-dev libeigen3-dev libstemmer-dev python3-dev python3-venv)
 # GoogleTest, Google Benchmark, nlohmann-json + zlib (read the shared corpora), clang + compiler-rt (libFuzzer).
 if [ $want_test = 1 ] || [ $want_bench = 1 ]; then
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev clang libclang-rt-14-dev)
@@ -19,5 +21,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
-py=${PYTHON:-python3}
+cd "$(dirname "$0")/.."
+source scripts/python.sh
 $py -m pip install -q --disable-pip-version-check --root-user-action=ignore "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja

@@ -4,8 +4,8 @@
 # Run from anywhere: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-py=${PYTHON:-python3}
 bash scripts/install-deps.sh --test
+source scripts/python.sh  # (after the Debian packages: it may make a venv)
 build=${AKHBAR_BUILD_DIR:-build/test}
 # One CMake build serves both: the wheel's extension and the C++ test binary share the tree.
 $py -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-build-isolation \
