@@ -8,7 +8,10 @@ if [ -z "$py" ]; then
   if python3 -c 'import os, sys, sysconfig
 managed = os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))
 sys.exit(0 if managed and sys.prefix == sys.base_prefix else 1)'; then
-    [ -x .venv/bin/python ] || python3 -m venv .venv
+    if [ ! -x .venv/bin/python ]; then
+      python3 -m venv .venv
+      .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip  # (Debian 12 ships pip 23.0, without -C)
+    fi
     py=.venv/bin/python
     export PATH="$PWD/.venv/bin:$PATH"
   fi

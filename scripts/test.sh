@@ -9,7 +9,7 @@ source scripts/python.sh  # (after the Debian packages: it may make a venv)
 build=${AKHBAR_BUILD_DIR:-build/test}
 # One CMake build serves both: the wheel's extension and the C++ test binary share the tree.
 $py -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-build-isolation \
-  -Cbuild-dir=$build -Ccmake.define.AKHBAR_BUILD_TESTS=ON ".[test]"
+  --config-settings=build-dir=$build --config-settings=cmake.define.AKHBAR_BUILD_TESTS=ON ".[test]"
 echo "== C++ tests (ctest)"
 ctest --test-dir $build --output-on-failure -j2
 echo "== Python tests (pytest)"
