@@ -538,6 +538,8 @@ void Vectorizer::SetVocabulary(const std::vector<std::string_view>& terms) {
   vocabulary_state_ = NewModelState();
   fixed_ = true;
   fitted_ = false;
+  checkpoint_.reset();
+  in_fit_ = false;
   df_.assign(terms_.size(), 0);
   tf_.assign(options_.max_features > 0 ? terms_.size() : 0, 0);
   n_docs_ = total_length_ = 0;
@@ -553,6 +555,19 @@ void Vectorizer::CheckFitted() const {
 
 void Vectorizer::BeginFit(bool reset, bool keep_rows) {
   fit_scratch_.reset();
+  checkpoint_.reset();
+  if (!reset && fitted_) {
+    auto c = std::make_unique<Checkpoint>();
+    c->n_terms = terms_.size();
+    c->df = df_;
+    c->tf = tf_;
+    c->n_docs = n_docs_;
+    c->total_length = total_length_;
+    c->feature_term = feature_term_;
+    c->column_of_term = column_of_term_;
+    c->idf = idf_;
+    checkpoint_ = std::move(c);
+  }
   if (reset || !fitted_) {
     fitted_ = false;  // a refit: the old features no longer match; a failed fit leaves the model unfitted
     if (!fixed_) {
@@ -1387,6 +1402,30 @@ void Vectorizer::EndFit(const TopSelector& select, int n_threads) {
     fitted_ = false;
     throw;
   }
+  fitted_ = true;
+  checkpoint_.reset();
+}
+
+void Vectorizer::AbortFit() {
+  if (!in_fit_ && !checkpoint_) return;
+  in_fit_ = false;
+  fit_scratch_.reset();
+  fit_rows_ = Rows();
+  std::unique_ptr<Checkpoint> c = std::move(checkpoint_);
+  if (!c) {
+    fitted_ = false;
+    return;
+  }
+  terms_.Truncate(c->n_terms);
+  df_ = std::move(c->df);
+  tf_ = std::move(c->tf);
+  n_docs_ = c->n_docs;
+  total_length_ = c->total_length;
+  feature_term_ = std::move(c->feature_term);
+  column_of_term_ = std::move(c->column_of_term);
+  idf_ = std::move(c->idf);
+  // The memos may hold ids of the terms just forgotten: they must resolve again.
+  vocabulary_state_ = NewModelState();
   fitted_ = true;
 }
 

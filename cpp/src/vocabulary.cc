@@ -382,6 +382,21 @@ void Vocabulary::ShrinkToFit() {
   }
 }
 
+void Vocabulary::Truncate(std::size_t n) {
+  if (n >= size()) return;
+  arena_.resize(offsets_[n]);
+  offsets_.resize(n + 1);
+  // The kept entries go into an empty table of the same size, each at the first free slot from its home.
+  Table old(table_.size(), 0);
+  old.swap(table_);
+  for (const std::uint64_t e : old) {
+    if (e == 0 || (e & 0xFFFFFFFFu) > n) continue;  // (slots hold id + 1)
+    std::size_t slot = HomeSlot(static_cast<std::uint32_t>(e >> 32));
+    while (table_[slot] != 0) slot = NextSlot(slot);
+    table_[slot] = e;
+  }
+}
+
 void Vocabulary::Clear() { *this = Vocabulary(); }
 
 std::size_t Vocabulary::MemoryBytes() const noexcept {

@@ -742,16 +742,13 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     def _partial_fit(self, raw_documents: Iterable[str]):
         n_jobs = _resolve_n_jobs(self.n_jobs)
         model = self._model
-        snapshot = model.to_bytes(b"")
         fitted = self._fitted()
         try:
-            model.begin_fit(False, False)
+            model.begin_fit(False, False)  # (keeps what the fit changes, for abort_fit)
             fitted._feed(model, raw_documents, n_jobs)
             model.end_fit(fitted._selector(), n_jobs)
         except BaseException:
-            restored, _ = _core.Vectorizer.from_bytes(snapshot)
-            restored.set_analyzer(fitted._analyzer_dict())
-            self._model = restored
+            model.abort_fit()  # the model as it was before
             raise
         self._set_model(model)
         return self

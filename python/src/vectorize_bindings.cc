@@ -325,6 +325,7 @@ void BindVectorize(py::module_& m) {
            })
       .def("set_analyzer", [](Vectorizer& v, py::handle options) { v.SetAnalyzer(MakeAnalyzer(options)); })
       .def("begin_fit", &Vectorizer::BeginFit, py::arg("reset"), py::arg("keep_rows"))
+      .def("abort_fit", &Vectorizer::AbortFit)
       .def("add_texts",
            [](Vectorizer& v, py::handle docs, std::size_t start, int n_threads) {
              PyDocuments d(docs, start);

@@ -270,6 +270,35 @@ TEST_F(VectorizerCorpusTest, PartialFitEqualsFitOnEverything) {
   EXPECT_TRUE(SameMatrix(parts.Transform(Texts(0, 50), 1), whole.Transform(Texts(0, 50), 1)));
 }
 
+// AbortFit puts back what a partial fit changed, after batches added terms and counts (on one thread: terms
+// straight into the model's vocabulary; on two: merged from the threads'), and the model goes on as before.
+TEST_F(VectorizerCorpusTest, AbortedPartialFitLeavesTheModelAsItWas) {
+  auto analyzer = std::make_shared<const Analyzer>();
+  VectorizerOptions o;
+  o.max_features = 3000;
+  for (int threads : {1, 2}) {
+    Vectorizer v(o, analyzer);
+    v.Fit(Texts(0, 100), threads);
+    const std::string before = v.Serialize();
+    const SparseMatrix m = v.Transform(Texts(0, 300), threads);
+    v.BeginFit(false, false);
+    v.AddBatch(Texts(100, 200), threads);
+    v.AddBatch(Texts(200, 250), threads);
+    v.AbortFit();
+    EXPECT_EQ(v.Serialize(), before) << threads;
+    EXPECT_TRUE(SameMatrix(v.Transform(Texts(0, 300), threads), m)) << threads;
+    v.PartialFit(Texts(100, 300), threads);
+    Vectorizer whole(o, analyzer);
+    whole.Fit(Texts(0, 300), threads);
+    EXPECT_EQ(v.Serialize(), whole.Serialize()) << threads;
+    // A fit from scratch has nothing to go back to: aborted, the model is unfitted.
+    v.BeginFit(true, false);
+    v.AddBatch(Texts(0, 10), threads);
+    v.AbortFit();
+    EXPECT_FALSE(v.fitted());
+  }
+}
+
 TEST_F(VectorizerCorpusTest, SerializeRoundTripAndCorruption) {
   auto analyzer = std::make_shared<const Analyzer>();
   VectorizerOptions o;

@@ -261,5 +261,28 @@ TEST(VocabularyTest, EveryTermIsFoundAfterGrowthAndShrinkOfSmallTables) {
   }
 }
 
+// Truncate forgets the last terms added (to undo a failed partial fit): the others are found as before, the
+// forgotten ones are not, and inserting them again gives them the same ids.
+TEST(VocabularyTest, TruncateForgetsTheLastTerms) {
+  Vocabulary v;
+  std::vector<std::string> terms;
+  for (int i = 0; i < 5000; ++i) terms.push_back("term" + std::to_string(i * 7919 % 10007));
+  for (std::size_t i = 0; i < 3000; ++i) v.Insert(terms[i]);
+  v.ShrinkToFit();
+  for (std::size_t i = 3000; i < terms.size(); ++i) v.Insert(terms[i]);  // (the table grows on the way)
+  v.Truncate(3000);
+  ASSERT_EQ(v.size(), 3000u);
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    EXPECT_EQ(v.Find(terms[i]), i < 3000 ? static_cast<std::uint32_t>(i) : Vocabulary::kNotFound) << i;
+  }
+  for (std::size_t i = 3000; i < terms.size(); ++i) EXPECT_EQ(v.Insert(terms[i]), i);
+  v.Truncate(0);
+  EXPECT_TRUE(v.empty());
+  EXPECT_EQ(v.Find(terms[0]), Vocabulary::kNotFound);
+  EXPECT_EQ(v.Insert(terms[1]), 0u);
+  v.Truncate(7);  // (more than it holds: nothing happens)
+  EXPECT_EQ(v.size(), 1u);
+}
+
 }  // namespace
 }  // namespace akhbar

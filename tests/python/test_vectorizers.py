@@ -383,6 +383,35 @@ def test_partial_fit_error_leaves_model_unchanged(docs):
     v.transform(docs[:3])
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_failed_partial_fit_is_undone_after_new_terms_went_in(docs, monkeypatch, n_jobs):
+    # The model used to be restored from a serialised copy taken before every partial_fit (O(model) each call:
+    # quadratic over a stream); now the fit keeps what it changes. Failures after whole batches added terms
+    # and counts: a stream that raises after its first batches, and a pruning that leaves no term.
+    monkeypatch.setattr(TfidfVectorizer, "_batch_docs", 5)
+    v = TfidfVectorizer(n_jobs=n_jobs).fit(docs[:40])
+    before = v._model.to_bytes(b"")
+    X = v.transform(docs)
+
+    def stream():
+        yield from docs[40:70]
+        raise RuntimeError("feed broke")
+
+    with pytest.raises(RuntimeError, match="feed broke"):
+        v.partial_fit(stream())
+    assert v._model.to_bytes(b"") == before
+    assert (v.transform(docs) != X).nnz == 0
+    v.partial_fit(docs[40:])  # and the model goes on as if the failed call never was
+    whole = TfidfVectorizer().fit(docs)
+    assert list(v.get_feature_names_out()) == list(whole.get_feature_names_out())
+    assert abs(v.transform(docs) - whole.transform(docs)).max() < 1e-12
+    strict = TfidfVectorizer(max_df=1, n_jobs=n_jobs).fit(docs[:40])  # terms of one document only
+    kept = strict._model.to_bytes(b"")
+    with pytest.raises(ValueError, match="no terms remain"):
+        strict.partial_fit(docs[:40] + ["كلمة_جديدة"] * 2)  # every term now in two documents at least
+    assert strict._model.to_bytes(b"") == kept
+
+
 # ----------------------------------------------------------------------------------------------- persistence
 
 

@@ -207,6 +207,10 @@ class Vectorizer {
   void BeginFit(bool reset, bool keep_rows);
   void AddBatch(const DocumentBatch& docs, int n_threads);
   void EndFit(const TopSelector& select = nullptr, int n_threads = 1);
+  // After a batch fit failed (an AddBatch or EndFit threw, or the caller gave up): a partial fit of a fitted
+  // model gets back its statistics and features of before BeginFit (BeginFit(false, ...) keeps them: O(terms)
+  // copies, not a serialisation); any other fit leaves the model unfitted. No-op outside a fit.
+  void AbortFit();
   SparseMatrix TakeFitMatrix(int n_threads);
 
   // Weighted matrix of `docs` over the fitted features (terms outside them are ignored). Throws
@@ -314,6 +318,16 @@ class Vectorizer {
   std::vector<std::uint32_t> feature_term_;
   std::vector<std::uint32_t> column_of_term_;
   std::vector<double> idf_;
+  // What a partial fit of a fitted model changes, as it was at BeginFit (for AbortFit).
+  struct Checkpoint {
+    std::size_t n_terms = 0;
+    std::vector<std::uint32_t> df;
+    std::vector<std::uint64_t> tf;
+    std::uint64_t n_docs = 0, total_length = 0;
+    std::vector<std::uint32_t> feature_term, column_of_term;
+    std::vector<double> idf;
+  };
+  std::unique_ptr<Checkpoint> checkpoint_;
   // Fit in progress.
   bool keep_rows_ = false;
   bool in_fit_ = false;

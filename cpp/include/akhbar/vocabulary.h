@@ -83,6 +83,8 @@ class Vocabulary {
   void Reserve(std::size_t terms, std::size_t bytes);
   // Frees spare capacity, and sizes the table to the terms (load 3/4; the next insertion may grow it).
   void ShrinkToFit();
+  // Forgets the terms with ids n and up (the last ones added): to undo insertions. O(table size).
+  void Truncate(std::size_t n);
   void Clear();
 
   // Heap bytes held (arena, offsets, hashes, table), capacity included.
