@@ -1435,13 +1435,45 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
     if (terms_.empty()) throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
     const auto [low, high] = DfBounds(n);
     if (high < low) throw InvalidArgument("max_df corresponds to < documents than min_df");
-    std::vector<std::uint32_t> kept;
-    kept.reserve(terms_.size());
-    for (std::uint32_t id = 0; id < terms_.size(); ++id) {
+    auto in_bounds = [&, low = low, high = high](std::uint32_t id) {
       const double df = df_[id];
-      if (df <= high && df >= low) kept.push_back(id);
+      return df <= high && df >= low;
+    };
+    std::vector<std::uint32_t> kept;
+    if (checkpoint_ && options_.max_features == 0) {
+      // A partial fit: the features before it are in text order already. Those still within the bounds,
+      // merged with the other terms now within them (new terms, and pruned ones whose frequency changed),
+      // sorted alone: the same order as sorting all, without an O(terms log terms) sort per partial fit.
+      const Checkpoint& before = *checkpoint_;
+      std::vector<std::uint32_t> still, added;
+      still.reserve(before.feature_term.size());
+      for (const std::uint32_t id : before.feature_term) {
+        if (in_bounds(id)) still.push_back(id);
+      }
+      for (std::uint32_t id = 0; id < terms_.size(); ++id) {
+        const bool was_feature = id < before.column_of_term.size() && before.column_of_term[id] != Vocabulary::kNotFound;
+        if (!was_feature && in_bounds(id)) added.push_back(id);
+      }
+      terms_.SortByTerm(&added);
+      // Each added term's place among the others by binary search (few terms join a large vocabulary: a
+      // merge would compare texts all along it, each a cache miss), then the runs copied between them.
+      const auto by_text = [this](std::uint32_t a, std::uint32_t b) { return terms_.Term(a) < terms_.Term(b); };
+      kept.reserve(still.size() + added.size());
+      auto from = still.begin();
+      for (const std::uint32_t id : added) {
+        const auto at = std::lower_bound(from, still.end(), id, by_text);
+        kept.insert(kept.end(), from, at);
+        kept.push_back(id);
+        from = at;
+      }
+      kept.insert(kept.end(), from, still.end());
+    } else {
+      kept.reserve(terms_.size());
+      for (std::uint32_t id = 0; id < terms_.size(); ++id) {
+        if (in_bounds(id)) kept.push_back(id);
+      }
+      terms_.SortByTerm(&kept);
     }
-    terms_.SortByTerm(&kept);
     if (options_.max_features > 0 && kept.size() > options_.max_features) {
       const std::size_t limit = static_cast<std::size_t>(options_.max_features);
       std::vector<std::uint64_t> tfs(kept.size());

@@ -361,13 +361,16 @@ def test_progress_bar(docs, capsys):
 # ----------------------------------------------------------------------------------------------- partial_fit
 
 
-@pytest.mark.parametrize("options", [{}, {"min_df": 2, "max_features": 300}, {"weighting": "bm25", "max_df": 0.5}])
+@pytest.mark.parametrize("options", [{}, {"min_df": 2, "max_features": 300}, {"weighting": "bm25", "max_df": 0.5},
+                                     {"min_df": 3, "ngram_range": (1, 2)}, {"min_df": 0.05, "max_df": 0.3}])
 def test_partial_fit_equals_fit_on_everything(docs, options):
-    a, b = docs[:50], docs[50:]
+    # (A partial fit merges the features it had, in text order, with the terms that join them: new ones, and
+    # pruned ones whose frequency now passes min_df; max_df may drop old ones.)
+    a, b, c = docs[:50], docs[50:65], docs[65:]
     whole = TfidfVectorizer(**options).fit(docs)
     parts = TfidfVectorizer(**options).partial_fit(a)
     assert parts.n_documents_ == 50
-    parts.partial_fit(b)
+    parts.partial_fit(b).partial_fit(c)
     assert parts.n_documents_ == len(docs)
     assert list(parts.get_feature_names_out()) == list(whole.get_feature_names_out())
     np.testing.assert_allclose(parts.idf_, whole.idf_, rtol=1e-12)
