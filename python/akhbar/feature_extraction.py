@@ -508,7 +508,12 @@ class _DocumentsMixin:
             return [t if isinstance(t, list) else list(t) for t in map(self.analyzer, batch)]
         pre = self.preprocessor
         tok = self.tokenizer
-        is_stop = self._token_stop_test()
+        if self.__dict__.get("_fitted_params"):  # a transform: the test (and what it learned) is kept
+            if "_token_stop" not in self.__dict__:
+                self.__dict__["_token_stop"] = self._token_stop_test()
+            is_stop = self.__dict__["_token_stop"]
+        else:
+            is_stop = self._token_stop_test()
         out = []
         for d in batch:
             tokens = tok(pre(d) if pre is not None else d)
@@ -694,9 +699,31 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         self._fit_token = object()
         self.__dict__.pop("_fitted_view", None)  # (it holds the model it was made with)
         self._infinite_idf = bool(model.fitted and model.n_features and not np.all(np.isfinite(model.idf())))
-        self._names_cache = None
-        self._vocabulary_cache = None
+        self._model_caches: dict[str, Any] = {}  # what is derived from the model, made on first use (_cached)
         self.fixed_vocabulary_ = bool(model.fixed_vocabulary)
+
+    def _cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """build(), made once per fitted model (feature names, vocabulary_, idf_...: each is O(features), and
+        users read them per term or per row)."""
+        caches = self.__dict__.setdefault("_model_caches", {})
+        if key not in caches:
+            with self._guard().reading():
+                caches[key] = build()
+        return caches[key]
+
+    def _feature_names(self) -> np.ndarray:
+        """The feature names, not copied (get_feature_names_out gives the user a copy)."""
+        return self._cached("names", lambda: np.asarray(self._model.feature_names(), dtype=object))
+
+    def _read_only(self, key: str, build: Callable[[], np.ndarray]) -> np.ndarray:
+        """An array attribute made once per model and returned as is: read-only, since writing into it would
+        change nothing in the model (unlike scikit-learn's idf_)."""
+        def make() -> np.ndarray:
+            a = np.array(build())
+            a.flags.writeable = False
+            return a
+
+        return self._cached(key, make)
 
     def fit(self, raw_documents: Iterable[str], y: Any = None):
         """Learns the vocabulary (and idf) of ``raw_documents``, an iterable of str. Returns self."""
@@ -732,6 +759,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             view.__dict__.update(self.__dict__)
             view.__dict__.update({k: v for k, v in fitted.items() if k in names})
             view._analyzer_options = {k: v for k, v in fitted.items() if k not in names}
+            view.__dict__["_fitted_params"] = True  # (its parameters never change: _prepare keeps its stop test)
             self.__dict__["_fitted_view"] = cached = view
         cached.n_jobs, cached.progress, cached._model = self.n_jobs, self.progress, self._model
         return cached
@@ -800,27 +828,19 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """The feature names (terms) in column order, as a numpy object array."""
         self._check_fitted()
-        if self._names_cache is None:
-            with self._guard().reading():
-                self._names_cache = np.asarray(self._model.feature_names(), dtype=object)
-        return self._names_cache.copy()
+        return self._feature_names().copy()
 
     @property
     def vocabulary_(self) -> dict[str, int]:
         """A dict term -> column (built on first access from the C++ vocabulary)."""
         self._check_fitted()
-        if self._vocabulary_cache is None:
-            with self._guard().reading():
-                names = self._model.feature_names()
-                self._vocabulary_cache = dict(zip(names, range(len(names))))
-        return self._vocabulary_cache
+        return self._cached("vocabulary", lambda: dict(zip(self._model.feature_names(), itertools.count())))
 
     @property
     def document_frequencies_(self) -> np.ndarray:
-        """Per feature, the number of fitted documents containing it."""
+        """Per feature, the number of fitted documents containing it (read-only)."""
         self._check_fitted()
-        with self._guard().reading():
-            return self._model.document_frequencies()
+        return self._read_only("document_frequencies", self._model.document_frequencies)
 
     @property
     def n_documents_(self) -> int:
@@ -858,7 +878,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             names = np.array(self._fixed_vocabulary(), dtype=object)
         else:
             self._check_fitted()
-            names = self.get_feature_names_out()
+            names = self._feature_names()
         if len(getattr(X, "shape", ())) == 2 and X.shape[1] > len(names):
             raise ValueError(f"X has {X.shape[1]} columns but this vectoriser has {len(names)} features")
         def check_finite(values: np.ndarray) -> None:  # (NaN is not zero: it named every term, as a weight)
@@ -1252,13 +1272,14 @@ class TfidfVectorizer(_VocabularyVectorizer):
 
     @property
     def idf_(self) -> np.ndarray:
-        """The idf of each feature (scikit-learn's, or BM25's with weighting="bm25"), in the output dtype."""
+        """The idf of each feature (scikit-learn's, or BM25's with weighting="bm25"), in the output dtype
+        (read-only: the model keeps its own)."""
         self._check_fitted()
         if not self._fitted().use_idf:
             raise AttributeError("idf_ is defined only when use_idf=True")
-        with self._guard().reading():
-            idf = self._model.idf()
-        return idf.astype(np.float32) if self._model.dtype == "float32" else idf
+        model = self._model
+        dtype = np.float32 if model.dtype == "float32" else np.float64
+        return self._read_only("idf", lambda: model.idf().astype(dtype))
 
 
 class HashingVectorizer(_ParamsMixin, _DocumentsMixin):

@@ -415,6 +415,24 @@ def test_a_failed_partial_fit_is_undone_after_new_terms_went_in(docs, monkeypatc
     assert strict._model.to_bytes(b"") == kept
 
 
+def test_model_attributes_are_made_once_per_fit(docs):
+    # idf_, document_frequencies_ and the names inverse_transform reads were rebuilt (O(features)) at every
+    # access: a per-term lookup such as v.idf_[v.vocabulary_[w]] cost a thousand array indexings.
+    v = TfidfVectorizer().fit(docs[:40])
+    idf, df = v.idf_, v.document_frequencies_
+    assert v.idf_ is idf and v.document_frequencies_ is df and v.vocabulary_ is v.vocabulary_
+    assert not idf.flags.writeable and not df.flags.writeable
+    with pytest.raises(ValueError):
+        idf[0] = 1.0  # (it would change nothing in the model)
+    names = v.get_feature_names_out()
+    names[0] = "changed"
+    assert v.get_feature_names_out()[0] != "changed"
+    v.partial_fit(docs[40:])
+    assert v.idf_ is not idf and len(v.idf_) == len(v.get_feature_names_out()) == len(v.vocabulary_)
+    np.testing.assert_allclose(v.idf_, TfidfVectorizer().fit(docs).idf_, rtol=1e-12)
+    assert TfidfVectorizer(dtype=np.float32).fit(docs).idf_.dtype == np.float32
+
+
 # ----------------------------------------------------------------------------------------------- persistence
 
 
