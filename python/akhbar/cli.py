@@ -7,6 +7,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import sys
 import zlib
 from importlib import resources
@@ -218,6 +219,7 @@ def _demo(args: argparse.Namespace) -> int:
     out.write(f"Related articles in {len(index)} Arabic news articles (egy2013 sample, February 2013; see "
               "akhbar/data/PROVENANCE.txt)\n\n")
     I, S = index.all_related(k=args.top)
+    titles, sources = index.titles, index.sources  # (copies each time they are read)
     shown = 0
     seen: set[int] = set()
     # Articles with the strongest best match first: the clearest examples of the same story in several outlets.
@@ -229,10 +231,10 @@ def _demo(args: argparse.Namespace) -> int:
         seen.add(i)
         seen.update(int(j) for j in I[i] if j >= 0)
         shown += 1
-        out.write(f"{shown:>2}. {index.titles[i]}  [{index.sources[i]}]\n")
+        out.write(f"{shown:>2}. {titles[i]}  [{sources[i]}]\n")
         for j, s in zip(I[i], S[i]):
             if j >= 0:
-                out.write(f"      {s:5.3f}  {index.titles[j]}  [{index.sources[j]}]\n")
+                out.write(f"      {s:5.3f}  {titles[j]}  [{sources[j]}]\n")
         out.write("\n")
     dups = index.near_duplicates(0.8)
     clusters = index.clusters()
@@ -295,6 +297,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except (EOFError, zlib.error, gzip.BadGzipFile, csv.Error) as e:  # a truncated or damaged input file
         raise SystemExit(f"akhbar: error: {getattr(args, 'input', 'input')}: {e}") from None
+    except BrokenPipeError:  # the reader stopped (akhbar demo | head): quietly, as Unix tools do
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (no second error at exit's flush)
+        except OSError:
+            pass
+        return 1
     except UnicodeDecodeError as e:  # (a ValueError)
         raise SystemExit(f"akhbar: error: {getattr(args, 'input', 'input')}: not UTF-8 text ({e.reason} at byte "
                          f"{e.start}); save it as UTF-8 (from Windows-1256: iconv -f cp1256 -t utf-8)") from None

@@ -190,3 +190,13 @@ def test_input_that_is_not_utf8_is_named(tmp_path):
     src.write_bytes("text\nالأهلي يفوز\n".encode("cp1256"))
     with pytest.raises(SystemExit, match=r"cp1256.csv: not UTF-8 text .* save it as UTF-8"):
         main(["related", str(src), "-q"])
+
+
+def test_a_reader_that_stops_early_gets_no_error(jsonl):
+    # `akhbar related news.jsonl | head` printed "akhbar: error: [Errno 32] Broken pipe".
+    with subprocess.Popen([sys.executable, "-m", "akhbar", "related", str(jsonl), "-q"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as p:
+        assert p.stdout.readline()  # one record, then the reader goes (the rest does not fit the pipe's buffer)
+        p.stdout.close()
+        assert p.wait(timeout=120) == 1
+        assert p.stderr.read() == b""
