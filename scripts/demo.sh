@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 source scripts/python.sh  # (after the Debian packages: it may make a venv)
-$py -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-build-isolation --config-settings=build-dir=build/demo .
+$py -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-build-isolation \
+  --config-settings=build-dir=build/demo .
 $py -m akhbar demo

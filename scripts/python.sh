@@ -10,7 +10,8 @@ managed = os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-
 sys.exit(0 if managed and sys.prefix == sys.base_prefix else 1)'; then
     if [ ! -x .venv/bin/python ]; then
       python3 -m venv .venv
-      .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip  # (Debian 12 ships pip 23.0, without -C)
+      # (a current pip: Debian 12's is 23.0)
+      .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
     fi
     py=.venv/bin/python
     export PATH="$PWD/.venv/bin:$PATH"

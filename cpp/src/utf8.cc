@@ -97,8 +97,8 @@ std::string Repair(std::string_view text, std::vector<std::uint32_t>* source_off
       out.append(text.data() + i, static_cast<std::size_t>(len));
       take = static_cast<std::size_t>(len);
     } else {
-      const bool surrogate = whole_surrogates && s[i] == 0xED && i + 2 < text.size() && s[i + 1] >= 0xA0 && s[i + 1] <= 0xBF &&
-                             (s[i + 2] & 0xC0) == 0x80;
+      const bool surrogate = whole_surrogates && s[i] == 0xED && i + 2 < text.size() && s[i + 1] >= 0xA0 &&
+                             s[i + 1] <= 0xBF && (s[i + 2] & 0xC0) == 0x80;
       take = surrogate ? 3 : MaximalSubpart(text, i);
       out.append("\xEF\xBF\xBD");
       len = 3;

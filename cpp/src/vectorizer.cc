@@ -1451,7 +1451,8 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
         if (in_bounds(id)) still.push_back(id);
       }
       for (std::uint32_t id = 0; id < terms_.size(); ++id) {
-        const bool was_feature = id < before.column_of_term.size() && before.column_of_term[id] != Vocabulary::kNotFound;
+        const bool was_feature =
+            id < before.column_of_term.size() && before.column_of_term[id] != Vocabulary::kNotFound;
         if (!was_feature && in_bounds(id)) added.push_back(id);
       }
       terms_.SortByTerm(&added);
