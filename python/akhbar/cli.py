@@ -149,16 +149,16 @@ def _related(args: argparse.Namespace) -> int:
     dates = index.dates  # (a copy each time it is read)
     if args.within_days is not None and dates is None:
         raise ValueError("--within-days needs a 'date' for the articles")
-    if args.exclude_same_source or args.within_days is not None:
+    if args.within_days is not None:  # (a window per article: one query each)
         for i in range(len(index)):
-            if args.within_days is not None and dates[i] is None:
+            if dates[i] is None:
                 continue  # an article without a date has no articles within some days of it
             matches = index.related(i, k=args.top, min_score=args.min_score,
                                     exclude_same_source=args.exclude_same_source, within_days=args.within_days)
             for rank, m in enumerate(matches, 1):
                 records.append(_pair_record(ref, i, rank, m.index, m.score))
     else:
-        I, S = index.all_related(k=args.top, min_score=args.min_score)
+        I, S = index.all_related(k=args.top, min_score=args.min_score, exclude_same_source=args.exclude_same_source)
         for i in range(len(index)):
             for rank, (j, s) in enumerate(zip(I[i], S[i]), 1):
                 if j >= 0:

@@ -623,11 +623,7 @@ class RelatedArticles:
                 raise ValueError("exclude_same_source and within_days need the query to be an indexed article")
             allowed = np.ones(len(self), dtype=np.uint8)
             if exclude_same_source:
-                if self._sources is None:
-                    raise ValueError("exclude_same_source needs sources: pass sources= to fit()")
-                if self._cache.get("codes") is None:
-                    self._cache["codes"] = self._codes(self._sources, len(self), grow=False)
-                codes = self._cache["codes"]
+                codes = self._article_source_codes()
                 if codes[index] >= 0:  # an article without a source excludes nothing
                     allowed &= (codes != codes[index]).astype(np.uint8)
             if within_days is not None:
@@ -646,6 +642,14 @@ class RelatedArticles:
         )
         return [self._match(i, s) for i, s in zip(I[0], S[0]) if i >= 0]
 
+    def _article_source_codes(self) -> np.ndarray:
+        """Each article's source as a number (-1: none), for exclude_same_source."""
+        if self._sources is None:
+            raise ValueError("exclude_same_source needs sources: pass sources= to fit()")
+        if self._cache.get("codes") is None:
+            self._cache["codes"] = self._codes(self._sources, len(self), grow=False)
+        return self._cache["codes"]
+
     @staticmethod
     def _check_k(k: Any) -> int:
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
@@ -654,21 +658,28 @@ class RelatedArticles:
             raise ValueError(f"k must be positive, not {k}")
         return _int_arg("k", k, 1)
 
-    def all_related(self, k: int = 10, n_jobs: int | None = None, as_frame: bool = False, min_score: float = 0.0):
+    def all_related(self, k: int = 10, n_jobs: int | None = None, as_frame: bool = False, min_score: float = 0.0,
+                    exclude_same_source: bool = False):
         """For every article, its ``k`` most similar other articles: ``(indices, scores)``, arrays of shape
         ``(n, k)`` (int32, float32), best first, ties by smaller index, ``-1`` / ``0`` where fewer than ``k``
         articles share a term. A ``k`` above n - 1 (the others an article has) gives n - 1 columns. Exact cosine,
         blockwise and multi-threaded (``n_jobs``, None: the index's setting); identical for any thread count.
-        ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
+        ``exclude_same_source=True`` keeps only other outlets' articles (what ``related`` gives each article with
+        it). ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
         self._check_built()
         k = min(self._check_k(k), max(len(self) - 1, 1))  # (no more can be found: k sizes the search's heaps)
         min_score = _real_arg("min_score", min_score)
         jobs = self.n_jobs if _jobs_arg(n_jobs, "the index's setting") is None else n_jobs
+        exclude_same_source = bool_arg("exclude_same_source", exclude_same_source)
         if bool_arg("as_frame", as_frame):
-            return self.to_frame(k=k, n_jobs=n_jobs, min_score=min_score)
-        key = ("all_related", k, min_score)
+            return self.to_frame(k=k, n_jobs=n_jobs, min_score=min_score, exclude_same_source=exclude_same_source)
+        key = ("all_related", k, min_score, exclude_same_source)
         if key in self._cache:
             I, S = self._cache[key]
+            return I.copy(), S.copy()
+        if exclude_same_source:
+            I, S = self._all_from_other_sources(k, float(min_score), jobs)
+            self._cache[key] = (I, S)
             return I.copy(), S.copy()
         n = len(self)
         X = self._X
@@ -684,13 +695,40 @@ class RelatedArticles:
         self._cache = {"codes": self._cache.get("codes"), key: (I, S)}
         return I.copy(), S.copy()
 
-    def to_frame(self, k: int = 10, n_jobs: int | None = None, min_score: float = 0.0):
+    def _all_from_other_sources(self, k: int, min_score: float, jobs: Any) -> tuple[np.ndarray, np.ndarray]:
+        """all_related with exclude_same_source: one batched search per source, whose own articles are not
+        allowed (so no article meets itself); articles without a source exclude nothing but themselves (k + 1
+        found, itself dropped)."""
+        codes = self._article_source_codes()
+        n, X = len(self), self._X
+        I = np.full((n, k), -1, dtype=np.int32)
+        S = np.zeros((n, k), dtype=np.float32)
+        with _progress_bar(self.progress, total=n, desc="related articles", unit="article") as bar:
+            for code in np.unique(codes):
+                rows = np.flatnonzero(codes == code)
+                Q = X[rows]
+                allowed = None if code < 0 else (codes != code).astype(np.uint8)
+                found = k if code >= 0 else min(k + 1, n)
+                qi, qs = self._index().search(Q.indptr.astype(np.int64), Q.indices, Q.data, 0, len(rows), found,
+                                              min_score, False, 0, allowed, jobs)
+                if code < 0:
+                    for r, row in enumerate(rows):
+                        keep = qi[r] != row
+                        got_i, got_s = qi[r][keep][:k], qs[r][keep][:k]
+                        I[row, : len(got_i)], S[row, : len(got_s)] = got_i, got_s
+                else:
+                    I[rows], S[rows] = qi, qs
+                bar.update(len(rows))
+        return I, S
+
+    def to_frame(self, k: int = 10, n_jobs: int | None = None, min_score: float = 0.0,
+                 exclude_same_source: bool = False):
         """``all_related`` as a pandas DataFrame, one row per (article, related article) pair: ``article``,
         ``rank`` (1 = best), ``related``, ``score``, plus ``article_id`` / ``related_id`` and ``article_title`` /
         ``related_title`` when ids / titles were given."""
         import pandas as pd
 
-        I, S = self.all_related(k=k, n_jobs=n_jobs, min_score=min_score)
+        I, S = self.all_related(k=k, n_jobs=n_jobs, min_score=min_score, exclude_same_source=exclude_same_source)
         rows, ranks = np.nonzero(I >= 0)
         related = I[rows, ranks]
         frame = {"article": rows.astype(np.int64), "rank": ranks.astype(np.int64) + 1,
