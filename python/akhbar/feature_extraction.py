@@ -580,7 +580,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def _dtype(self) -> str:
         """The dtype the core computes in: the one asked for, or for another bool, int or float dtype (bool,
-        uint8, float16...) int64 or float64, which the matrix is then cast to (as scikit-learn's astype)."""
+        uint8, int16, longdouble...) int64 or float64, which the matrix is then cast to (as scikit-learn's
+        astype). float16 is refused: scipy.sparse has no such matrices (before scipy 1.15 it made them, and
+        failed on them later, in toarray)."""
         try:
             dtype = np.dtype(self.dtype)
         except TypeError:
@@ -590,7 +592,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         try:
             sp.csr_matrix((1, 1), dtype=dtype)
         except ValueError:
-            dtype = np.dtype(object)  # (float16: scipy.sparse has no such matrices)
+            dtype = np.dtype(object)
+        if dtype == np.float16:
+            dtype = np.dtype(object)
         if dtype.kind in "biu":
             return "int64"
         if dtype.kind == "f":
