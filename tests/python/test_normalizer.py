@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import akhbar
@@ -359,11 +359,22 @@ def _plausible(out_char, text, start, end, n):
         return True
     if out_char in ".," and src in "٫٬":
         return True
+    if out_char == " ":
+        # The space that sets a ligature's words (ﷺ) apart from what follows comes after the marks that follow
+        # it (they stay on its last word), so it maps to the last of them: walk back over marks and code points
+        # that normalise to nothing, to the ligature.
+        j = start
+        while j > 0 and (unicodedata.category(text[j]).startswith("M") or n.normalize(text[j]) == ""):
+            j -= 1
+        if j < start and " " in n.normalize(text[j]):
+            return True
     return out_char in n.normalize(text[start:end])
 
 
 @PROPERTY_SETTINGS
 @given(text=texts, options=option_sets)
+# (hypothesis found it outside CI: the space after ﷺ and its mark maps to the mark)
+@example(text="\ufdfa\u064b\u0621", options={k: k == "unicode" for k in DEFAULT_OPTIONS})
 def test_offsets_map_output_into_input_in_order(text, options):
     n = Normalizer(**options)
     out, offsets = n.normalize_with_offsets(text)
