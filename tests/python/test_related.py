@@ -719,6 +719,6 @@ def test_all_related_from_other_sources_equals_related_per_article(sample, k):
     frame = index.to_frame(k=k, exclude_same_source=True)
     src = np.array(sources, dtype=object)
     mine, theirs = src[frame["article"].to_numpy()], src[frame["related"].to_numpy()]
-    assert len(frame) and (mine[mine != None] != theirs[mine != None]).all()  # noqa: E711 (elementwise)
+    assert len(frame) and (mine[mine != None] != theirs[mine != None]).all()  # (elementwise comparisons)
     with pytest.raises(ValueError, match="needs sources"):
         akhbar.RelatedArticles(progress=False).fit(texts[:5]).all_related(exclude_same_source=True)
