@@ -580,8 +580,9 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
     }
   };
   auto decode = [&](std::size_t j, int* len) -> std::uint32_t { return In::Decode(s, n, j, len); };
-  // The next code point from unit j on whose mapping is not empty (one past the BMP counts as not empty), or
-  // kNone at the end of the text: what the context rules look at after a code point.
+  // The next code point from unit j on whose mapping is not empty (one past the BMP counts as not empty unless
+  // remove_invisible deletes it), or kNone at the end of the text: what the context rules look at after a code
+  // point.
   constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   auto next_kept = [&](std::size_t j) {
     while (j < n) {
@@ -609,8 +610,8 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
     *unstable = true;
     return true;
   };
-  // A code point past the BMP (no table entry), from input offset `at`: case-folded as the table folds, and
-  // flagged if NFC may change it. False: the pass must give up (fast mode).
+  // A code point past the BMP (no table entry), from input offset `at`: deleted if invisible, else case-folded
+  // as the table folds; flagged if NFC may change the text. False: the pass must give up (fast mode).
   auto put_supplementary = [&](std::uint32_t cp, std::size_t at) {
     if (remove_invisible && IsInvisible(static_cast<UChar32>(cp))) {
       // Deleted (tag characters, variation selectors...): what stood around it may compose now (e, a tag,
