@@ -144,26 +144,30 @@ std::vector<std::string> DefaultProtectedWords() {
       "حماس", "فتح", "الإخوان", "طالبان", "داعش", "الناتو", "اليونسكو", "يونيسيف",
   };
   // Each name as spelled, then folded as the default normaliser folds letters (أ إ آ -> ا, ة -> ه, ى -> ي),
-  // which is also how news sites often write it: with folding off, both spellings stay protected.
-  std::vector<std::string> out;
-  for (const char* name : kNames) {
-    out.emplace_back(name);
-    const std::string_view spelled(name);
-    std::string folded;
-    for (std::size_t i = 0; i < spelled.size();) {
-      int len = 0;
-      const std::int32_t c = utf8::Decode(spelled, i, &len);
-      switch (c) {
-        case 0x0623: case 0x0625: case 0x0622: utf8::Append(U'\u0627', folded); break;
-        case 0x0629: utf8::Append(U'\u0647', folded); break;
-        case 0x0649: utf8::Append(U'\u064A', folded); break;
-        default: folded.append(spelled.substr(i, static_cast<std::size_t>(len)));
+  // which is also how news sites often write it: with folding off, both spellings stay protected. Built once
+  // (every AnalyzerOptions starts with a copy).
+  static const std::vector<std::string> words = [] {
+    std::vector<std::string> out;
+    for (const char* name : kNames) {
+      out.emplace_back(name);
+      const std::string_view spelled(name);
+      std::string folded;
+      for (std::size_t i = 0; i < spelled.size();) {
+        int len = 0;
+        const std::int32_t c = utf8::Decode(spelled, i, &len);
+        switch (c) {
+          case 0x0623: case 0x0625: case 0x0622: utf8::Append(U'\u0627', folded); break;
+          case 0x0629: utf8::Append(U'\u0647', folded); break;
+          case 0x0649: utf8::Append(U'\u064A', folded); break;
+          default: folded.append(spelled.substr(i, static_cast<std::size_t>(len)));
+        }
+        i += static_cast<std::size_t>(len);
       }
-      i += static_cast<std::size_t>(len);
+      if (folded != out.back()) out.push_back(std::move(folded));
     }
-    if (folded != out.back()) out.push_back(std::move(folded));
-  }
-  return out;
+    return out;
+  }();
+  return words;
 }
 
 std::string_view LightStem(std::string_view w) noexcept {
