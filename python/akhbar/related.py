@@ -90,6 +90,16 @@ def _default_vectorizer(options: dict[str, Any]):
     return TfidfVectorizer(**{**DEFAULT_VECTORIZER_OPTIONS, **options})
 
 
+def _row_reduce(ufunc: np.ufunc, values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """ufunc reduced over each row's values of a CSR matrix (0 for a row without entries)."""
+    counts = np.diff(indptr)
+    filled = counts > 0
+    out = np.zeros(len(counts), dtype=np.result_type(values, np.float64))
+    if values.size:
+        out[filled] = ufunc.reduceat(values, indptr[:-1][filled])
+    return out
+
+
 def _prepare_matrix(X: Any) -> sp.csr_matrix:
     """X as a canonical float32 CSR matrix with l2-normalised rows (cosine = dot product)."""
     if X is None or isinstance(X, (str, bytes)):
@@ -107,15 +117,9 @@ def _prepare_matrix(X: Any) -> sp.csr_matrix:
     if X.nnz and not np.all(np.isfinite(X.data)):
         raise ValueError("the document-term matrix holds NaN or infinite values")
     counts = np.diff(X.indptr)
-    filled = counts > 0
-    starts = X.indptr[:-1][filled]
-    peak = np.zeros(X.shape[0])
-    if X.nnz:
-        peak[filled] = np.maximum.reduceat(np.abs(X.data), starts)
+    peak = _row_reduce(np.maximum, np.abs(X.data), X.indptr)
     data = X.data / np.repeat(np.where(peak > 0, peak, 1), counts)  # (1 / peak overflows for subnormal peaks)
-    squares = np.zeros(X.shape[0])
-    if X.nnz:
-        squares[filled] = np.add.reduceat(data * data, starts)
+    squares = _row_reduce(np.add, data * data, X.indptr)
     data *= np.repeat(np.divide(1, np.sqrt(squares), out=np.zeros_like(squares), where=squares > 0), counts)
     out = sp.csr_matrix((data.astype(np.float32), X.indices, X.indptr), shape=X.shape)
     out.indices = out.indices.astype(np.int32, copy=False)  # (the C++ index reads int32 columns)
@@ -976,12 +980,9 @@ class RelatedArticles:
             raise FormatError("corrupt index: the matrix holds NaN or infinite values")
         # Rows are unit vectors, or hold no value but zeros: others would give scores above 1, or overflow to
         # infinity.
-        counts = np.diff(indptr)
-        if data.size and np.any(counts > 0):
-            filled = counts > 0
-            squares = np.add.reduceat(data.astype(np.float64) ** 2, indptr[:-1][filled])
-            if not np.all((np.abs(squares - 1.0) <= 1e-3) | (squares == 0)):
-                raise FormatError("corrupt index: a row of the matrix is not a unit vector")
+        squares = _row_reduce(np.add, data.astype(np.float64) ** 2, indptr)  # (0 for empty rows)
+        if not np.all((np.abs(squares - 1.0) <= 1e-3) | (squares == 0)):
+            raise FormatError("corrupt index: a row of the matrix is not a unit vector")
         info = meta.get("vectorizer") or {}
         if not isinstance(info, dict):
             raise FormatError("corrupt index metadata: vectorizer is not an object")
