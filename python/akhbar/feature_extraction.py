@@ -1169,7 +1169,6 @@ class CountVectorizer(_VocabularyVectorizer):
         return super().get_feature_names_out(input_features)
 
 
-
 class TfidfVectorizer(_VocabularyVectorizer):
     """Converts documents to a matrix of TF-IDF (or BM25) weights, as
     ``sklearn.feature_extraction.text.TfidfVectorizer``, with akhbar's Arabic analyser and a C++ core.
@@ -1243,12 +1242,15 @@ class TfidfVectorizer(_VocabularyVectorizer):
             raise ValueError(f"weighting must be 'tfidf' or 'bm25', not {self.weighting!r}")
         return self.weighting
 
+    def _asked_dtype(self) -> str:
+        return np.dtype(self.dtype).name if self.dtype is not None else "float64"
+
     def _dtype(self) -> str:
-        name = np.dtype(self.dtype).name if self.dtype is not None else "float64"
+        name = self._asked_dtype()
         return name if name in self._dtypes else "float64"  # (with a warning at fit: _param_warnings)
 
     def _param_warnings(self) -> None:
-        name = np.dtype(self.dtype).name if self.dtype is not None else "float64"
+        name = self._asked_dtype()
         if name not in self._dtypes:
             warn_user(f"Only float32 and float64 are supported as dtype of TfidfVectorizer; got {name}, float64 will "
                       "be used instead.")
