@@ -836,9 +836,12 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
 
     @property
     def vocabulary_(self) -> dict[str, int]:
-        """A dict term -> column (built on first access from the C++ vocabulary)."""
+        """A dict term -> column (built on first access from the C++ vocabulary; read-only: ``dict(...)`` of it
+        is an editable copy)."""
         self._check_fitted()
-        return self._cached("vocabulary", lambda: dict(zip(self._model.feature_names(), itertools.count())))
+        return self._cached(
+            "vocabulary", lambda: _FittedVocabulary(zip(self._model.feature_names(), itertools.count()))
+        )
 
     @property
     def document_frequencies_(self) -> np.ndarray:
@@ -975,6 +978,39 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         with self._guard().reading():
             state = self._model.to_bytes(b"")
         return (_restore, (type(self), self.get_params(), state, self._fit_params_if_changed()))
+
+
+class _FittedVocabulary(dict):
+    """``vocabulary_``: a dict of the fitted model's terms -> columns, made once per model, that refuses changes.
+
+    Editing it would change nothing in the model (the C++ vocabulary does the work), yet every later read of
+    ``vocabulary_`` would show the edit. It is read like any dict; ``dict(v.vocabulary_)`` or ``.copy()`` gives
+    an editable copy, and pickling or deep-copying it gives a plain dict."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError(
+            "vocabulary_ is read-only: it describes the fitted model, which editing it would not change. For "
+            "another vocabulary, pass vocabulary= to a new vectoriser (dict(v.vocabulary_) is an editable copy)"
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def __ior__(self, other: Any) -> Any:
+        self._refuse()
+
+    def copy(self) -> dict:
+        return dict(self)
+
+    def __reduce__(self) -> Any:
+        return dict, (dict(self),)
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
 
 
 def _frozen(v: Any) -> Any:

@@ -433,6 +433,34 @@ def test_model_attributes_are_made_once_per_fit(docs):
     assert TfidfVectorizer(dtype=np.float32).fit(docs).idf_.dtype == np.float32
 
 
+def test_vocabulary_is_read_only_but_copies_and_pickles_as_a_dict(docs):
+    # It was a cached dict that a caller could edit: the model did not change, yet every later read showed the
+    # edit (a term "in" the vocabulary that transform ignores).
+    import copy
+    import json
+    import pickle
+
+    v = CountVectorizer().fit(docs[:20])
+    vocab = v.vocabulary_
+    term = next(iter(vocab))
+    size = len(vocab)
+    for edit in (lambda d: d.__setitem__("جديدة", size), lambda d: d.__delitem__(term), lambda d: d.pop(term),
+                 lambda d: d.update({"جديدة": size}), lambda d: d.setdefault("جديدة", size), lambda d: d.clear(),
+                 lambda d: d.popitem()):
+        with pytest.raises(TypeError, match="read-only"):
+            edit(vocab)
+    with pytest.raises(TypeError, match="read-only"):
+        vocab |= {"جديدة": size}
+    assert len(v.vocabulary_) == size and "جديدة" not in v.vocabulary_ and term in v.vocabulary_
+    assert vocab == dict(zip(v.get_feature_names_out(), range(size)))
+    for plain in (dict(vocab), vocab.copy(), copy.copy(vocab), copy.deepcopy(vocab), pickle.loads(pickle.dumps(vocab))):
+        assert type(plain) is dict and plain == vocab
+        plain["جديدة"] = size  # an editable copy, as the message says
+    assert json.loads(json.dumps(vocab)) == vocab
+    given = CountVectorizer(vocabulary=vocab).fit(docs[:20])  # a new vectoriser's vocabulary= takes it
+    assert (given.transform(docs[:20]) != v.transform(docs[:20])).nnz == 0
+
+
 # ----------------------------------------------------------------------------------------------- persistence
 
 
