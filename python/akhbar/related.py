@@ -561,6 +561,12 @@ class RelatedArticles:
         """(article index or None, its 1-row matrix)."""
         if isinstance(query, (bool, np.bool_)):
             raise TypeError(f"{name} must be an article index, an id or a text, not bool")
+        if isinstance(query, numbers.Real) and not isinstance(query, numbers.Integral):
+            # A float equals the int of the same value as a dict key: 3.0 would be the id 3 where 3 is a position.
+            raise TypeError(
+                f"{name} must be an article index (int), an id or a text (str), not {type(query).__name__} "
+                f"{query!r}: for a numeric id, pass position_of(id)"
+            )
         if self._id_map is not None and not isinstance(query, (int, np.integer)):
             try:
                 i = self._id_map.get(query)

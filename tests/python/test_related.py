@@ -371,6 +371,13 @@ def test_integer_ids_are_not_positions(sample):
     assert r.related(7, k=3)[0].id == 100 + r.related(7, k=3)[0].index
     with pytest.raises(KeyError):
         r.position_of(7)
+    # A float was looked up as an id (3.0 == 3 as a dict key) where the int is a position: refused.
+    for q in (107.0, np.float64(107.0), 7.0, float("nan")):
+        with pytest.raises(TypeError, match="position_of"):
+            r.related(q, k=3)
+        with pytest.raises(TypeError, match="position_of"):
+            r.explain(q, 0)
+    assert r.position_of(107.0) == 7  # (the id lookup itself takes any equal key)
 
 
 def test_a_pickled_vectoriser_in_an_index_loads_only_when_allowed(tmp_path):
