@@ -235,6 +235,35 @@ Tokenizer::~Tokenizer() = default;
 const TokenizerOptions& Tokenizer::options() const noexcept { return options_; }
 const Normalizer& Tokenizer::normalizer() const noexcept { return *normalizer_; }
 
+namespace {
+
+// The end of a punctuation or symbol token that starts with `d` at `pos`, as UAX #29 keeps it whole: with the
+// marks, variation selectors and emoji modifiers after it (WB4), each ZWJ and the pictograph it joins (WB3c: a
+// family or profession emoji) and, for a regional indicator, the second one of its flag (WB15).
+std::size_t SymbolEnd(std::string_view s, std::size_t pos, const Decoded& d) {
+  auto regional = [](char32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; };
+  const std::size_t n = s.size();
+  std::size_t e = pos + static_cast<std::size_t>(d.len);
+  if (regional(d.cp) && e < n) {
+    const Decoded next = At(s, e);
+    if (regional(next.cp)) e += static_cast<std::size_t>(next.len);
+  }
+  while (e < n) {
+    const Decoded next = At(s, e);
+    if (next.cls != Cls::kExtend) break;
+    e += static_cast<std::size_t>(next.len);
+    if (next.cp == 0x200D && e < n) {
+      const Decoded joined = At(s, e);
+      if (u_hasBinaryProperty(static_cast<UChar32>(joined.cp), UCHAR_EXTENDED_PICTOGRAPHIC)) {
+        e += static_cast<std::size_t>(joined.len);
+      }
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
 template <typename Fn>
 void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
   const std::size_t n = s.size();
@@ -277,7 +306,10 @@ void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
     if (!IsWordBase(d.cls)) {
       // Marks after a space belong to nothing (ICU attaches them to the space).
       if (options_.punct && d.cls != Cls::kExtend) {
-        fn(RawToken{pos, pos + static_cast<std::size_t>(d.len), TokenKind::kPunct, false});
+        const std::size_t e = SymbolEnd(s, pos, d);
+        fn(RawToken{pos, e, TokenKind::kPunct, false});
+        pos = e;
+        continue;
       }
       pos += static_cast<std::size_t>(d.len);
       continue;

@@ -91,6 +91,37 @@ TEST(TokenizerTest, PunctTokensWhenAsked) {
             (Expected{{"مرحبا", "word"}, {"،", "punct"}, {"عالم", "word"}, {"!", "punct"}}));
 }
 
+// An emoji lost its skin-tone modifier (in no token's span) and a flag was two tokens, one per regional
+// indicator. A symbol's token now takes what UAX #29 keeps with it: marks and modifiers, a flag's pair, and a ZWJ
+// with the pictograph it joins (kept by the normaliser with remove_invisible=false only).
+TEST(TokenizerTest, PunctTokensKeepEmojiSequencesWhole) {
+  TokenizerOptions o;
+  o.punct = true;
+  const std::string thumbs = "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD";  // U+1F44D U+1F3FD
+  const std::string egypt = "\xF0\x9F\x87\xAA\xF0\x9F\x87\xAC", saudi = "\xF0\x9F\x87\xB8\xF0\x9F\x87\xA6";
+  const std::string man = "\xF0\x9F\x91\xA8", woman = "\xF0\x9F\x91\xA9", zwj = "\xE2\x80\x8D";
+  const std::string text = "\xD9\x85\xD8\xB5\xD8\xB1 " + thumbs + " " + egypt + saudi + " " + man + zwj + woman + " !";
+  std::vector<Token> tokens = Tokenizer(o).Tokenize(text);
+  ASSERT_EQ(tokens.size(), 7u);
+  EXPECT_EQ(tokens[1].text, thumbs);
+  EXPECT_EQ(text.substr(tokens[1].start, tokens[1].end - tokens[1].start), thumbs);
+  EXPECT_EQ(tokens[2].text, egypt);  // two flags side by side: two tokens, each a pair
+  EXPECT_EQ(tokens[3].text, saudi);
+  // The default normaliser removes the ZWJ (an invisible character): two pictographs, two tokens.
+  EXPECT_EQ(tokens[4].text, man);
+  EXPECT_EQ(tokens[5].text, woman);
+  EXPECT_EQ(tokens[6].text, "!");
+  o.normalizer.remove_invisible = false;
+  tokens = Tokenizer(o).Tokenize(text);
+  ASSERT_EQ(tokens.size(), 6u);
+  EXPECT_EQ(tokens[4].text, man + zwj + woman);
+  // A lone regional indicator, and one ZWJ before a non-pictograph: no pair, no join.
+  tokens = Tokenizer(o).Tokenize("\xF0\x9F\x87\xAA!" + man + zwj + "!");
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(tokens[0].text, "\xF0\x9F\x87\xAA");
+  EXPECT_EQ(tokens[2].text, man + zwj);
+}
+
 TEST(TokenizerTest, SpecialTokensCanBeSwitchedOff) {
   TokenizerOptions o;
   o.urls = o.emails = o.mentions = o.hashtags = o.split_clitics = false;
