@@ -223,32 +223,44 @@ bool Analyzer::TokenTerm(std::string_view term, TokenKind kind, TermScratch* scr
   }
   // A number, URL, e-mail, mention or hashtag among the stop words goes too (a user's "12" or "#عاجل" was
   // kept); a proclitic kept by keep_clitics stays, as asked.
-  if (kind != TokenKind::kWord && kind != TokenKind::kClitic && !stop_words_.empty() && stop_words_.Contains(term)) {
-    return false;
+  if (kind != TokenKind::kWord && kind != TokenKind::kClitic && !stop_words_.empty()) {
+    // (A URL's path keeps its case; the stop words are folded.)
+    std::string_view key = term;
+    if (kind == TokenKind::kUrl && options_.normalizer.fold_latin) {
+      std::string& lower = scratch->c;
+      lower.assign(term);
+      for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+      key = lower;
+    }
+    if (stop_words_.Contains(key)) return false;
   }
   *out = term;
   return true;
 }
 
 template <typename Fn>
-void Analyzer::WordTerms(std::string_view norm, Fn&& fn) const {
+void Analyzer::WordTerms(std::string_view text, std::string* norm, Fn&& fn) const {
   TermScratch scratch;
-  tokenizer_->Scan(norm, [&](const RawToken& t) {
+  std::vector<RawToken> tokens;
+  tokenizer_->ScanInto(*norm, &tokens);
+  tokenizer_->RestoreUrlCase(text, norm, tokens);
+  const std::string_view n = *norm;
+  for (const RawToken& t : tokens) {
     std::string_view term;
-    if (TokenTerm(norm.substr(t.begin, t.end - t.begin), t.kind, &scratch, &term)) fn(term);
-  });
+    if (TokenTerm(n.substr(t.begin, t.end - t.begin), t.kind, &scratch, &term)) fn(term);
+  }
 }
 
 void Analyzer::ForEachTerm(std::string_view text, const std::function<void(std::string_view)>& fn) const {
-  const std::string norm = tokenizer_->normalizer().Normalize(text);
+  std::string norm = tokenizer_->normalizer().Normalize(text);
   const int min_n = options_.ngram_min, max_n = options_.ngram_max;
   if (mode_ == Mode::kWord) {
     if (max_n == 1) {
-      WordTerms(norm, fn);
+      WordTerms(text, &norm, fn);
       return;
     }
     TermList tokens;
-    WordTerms(norm, [&](std::string_view t) {
+    WordTerms(text, &norm, [&](std::string_view t) {
       tokens.bytes.append(t);
       tokens.ends.push_back(static_cast<std::uint32_t>(tokens.bytes.size()));
     });
@@ -331,6 +343,7 @@ void Analyzer::Tokens(std::string_view text, TextTokens* out) const {
   out->tokens.clear();
   if (mode_ == Mode::kWord) {
     tokenizer_->ScanInto(norm, &out->tokens);
+    tokenizer_->RestoreUrlCase(text, &norm, out->tokens);
     return;
   }
   SplitWords(norm, [&](std::size_t b, std::size_t e) {

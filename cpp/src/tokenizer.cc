@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstring>
+#include <stdexcept>
 
 #include "akhbar/utf8.h"
 #include "char_class.h"
@@ -237,6 +238,52 @@ const Normalizer& Tokenizer::normalizer() const noexcept { return *normalizer_; 
 
 namespace {
 
+// Byte offset in a URL's text where its path, query or fragment starts (its length if none).
+std::size_t UrlPathStart(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t p = url.find_first_of("/?#", scheme == std::string_view::npos ? 0 : scheme + 3);
+  return p == std::string_view::npos ? url.size() : p;
+}
+
+// Tokenizer::RestoreUrlCase for the URL at bytes [begin, end) of the normalised text, written at `url` (a copy
+// or the normalised text itself): `source` maps its code points to byte offsets in `text`, `cp_of` its bytes to
+// code points.
+void RestoreUrlCaseAt(std::string_view text, const std::vector<std::uint32_t>& source,
+                      const std::vector<std::uint32_t>& cp_of, std::size_t begin, std::size_t end, char* url) {
+  for (std::size_t b = begin + UrlPathStart(std::string_view(url, end - begin)); b < end; ++b) {
+    const char c = url[b - begin];
+    if (c < 'a' || c > 'z') continue;
+    const char original = text[source[cp_of[b]]];
+    if (original == c - ('a' - 'A')) url[b - begin] = original;
+  }
+}
+
+bool HasAsciiUpper(std::string_view s) {
+  for (const char c : s) {
+    if (c >= 'A' && c <= 'Z') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Tokenizer::RestoreUrlCase(std::string_view text, std::string* normalized,
+                               const std::vector<RawToken>& tokens) const {
+  if (!options_.normalizer.fold_latin) return;
+  bool any = false;
+  for (const RawToken& t : tokens) any = any || t.kind == TokenKind::kUrl;
+  if (!any || !HasAsciiUpper(text)) return;
+  std::vector<std::uint32_t> source;
+  const std::string again = normalizer_->Normalize(text, &source);
+  if (again != *normalized) throw std::logic_error("RestoreUrlCase: the normalised text is not that of the text");
+  const std::vector<std::uint32_t> cp_of = utf8::ByteToCodePointIndex(again);
+  for (const RawToken& t : tokens) {
+    if (t.kind == TokenKind::kUrl) RestoreUrlCaseAt(text, source, cp_of, t.begin, t.end, &(*normalized)[t.begin]);
+  }
+}
+
+namespace {
+
 // The end of a punctuation or symbol token that starts with `d` at `pos`, as UAX #29 keeps it whole: with the
 // marks, variation selectors and emoji modifiers after it (WB4), each ZWJ and the pictograph it joins (WB3c: a
 // family or profession emoji) and, for a regional indicator, the second one of its flag (WB15).
@@ -447,9 +494,11 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
     return static_cast<std::size_t>(len > 0 ? len : 1);
   };
   std::vector<Token> out;
+  const bool url_case = options_.normalizer.fold_latin && HasAsciiUpper(text);
   ScanImpl(std::string_view(norm), [&](const RawToken& raw) {
     Token t;
     AppendTerm(norm, raw, &t.text);
+    if (url_case && raw.kind == TokenKind::kUrl) RestoreUrlCaseAt(text, source, cp_of, raw.begin, raw.end, &t.text[0]);
     t.kind = raw.kind;
     const std::size_t first = cp_of[raw.begin];
     const std::size_t last = cp_of[raw.end] - 1;
@@ -482,13 +531,17 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
 }
 
 std::vector<std::string> Tokenizer::TokenizeToStrings(std::string_view text) const {
-  const std::string norm = normalizer_->Normalize(text);
+  std::string norm = normalizer_->Normalize(text);
+  std::vector<RawToken> raws;
+  ScanInto(norm, &raws);
+  RestoreUrlCase(text, &norm, raws);
   std::vector<std::string> out;
-  ScanImpl(std::string_view(norm), [&](const RawToken& raw) {
+  out.reserve(raws.size());
+  for (const RawToken& raw : raws) {
     std::string t;
     AppendTerm(norm, raw, &t);
     out.push_back(std::move(t));
-  });
+  }
   return out;
 }
 

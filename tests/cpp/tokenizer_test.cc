@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "akhbar/analyzer.h"
 #include "akhbar/error.h"
 #include "akhbar/utf8.h"
 #include "corpus.h"
@@ -69,7 +70,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"HashtagNeedsLetter", "#1 فقط", {{"1", "number"}, {"فقط", "word"}}},
         Case{"Mention", "@AlArabiya_Eng قال", {{"@alarabiya_eng", "mention"}, {"قال", "word"}}},
         Case{"Url", "زوروا https://www.youm7.com/News/2013/2/1.",
-             {{"زوروا", "word"}, {"https://www.youm7.com/news/2013/2/1", "url"}}},
+             {{"زوروا", "word"}, {"https://www.youm7.com/News/2013/2/1", "url"}}},
         Case{"WwwUrl", "(www.ahram.org.eg)", {{"www.ahram.org.eg", "url"}}},
         Case{"UrlEndsAtArabicComma", "http://t.co/x1،قال", {{"http://t.co/x1", "url"}, {"قال", "word"}}},
         Case{"Email", "راسلونا: info@ahram.org.eg.", {{"راسلونا", "word"}, {"info@ahram.org.eg", "email"}}},
@@ -120,6 +121,38 @@ TEST(TokenizerTest, PunctTokensKeepEmojiSequencesWhole) {
   ASSERT_EQ(tokens.size(), 4u);
   EXPECT_EQ(tokens[0].text, "\xF0\x9F\x87\xAA");
   EXPECT_EQ(tokens[2].text, man + zwj);
+}
+
+// A URL was case-folded whole, which makes a shortened link (bit.ly/3AbC) another link. Only the scheme and the
+// host are case-insensitive (RFC 3986): they are folded, the path, query and fragment keep their case.
+TEST(TokenizerTest, UrlsKeepTheCaseOfTheirPath) {
+  const Tokenizer t;
+  const std::string text = "\xD8\xB1\xD8\xA7\xD8\xA8\xD8\xB7 HTTPS://Bit.LY/3AbC?Q=X#Top "
+                           "WWW.Ahram.ORG.eg/News/\xD9\x85\xD8\xB5\xD8\xB1/A WWW.Ahram.ORG.eg?Id=B Word";
+  const std::vector<Token> tokens = t.Tokenize(text);
+  ASSERT_EQ(tokens.size(), 5u);
+  EXPECT_EQ(tokens[1].text, "https://bit.ly/3AbC?Q=X#Top");
+  EXPECT_EQ(text.substr(tokens[1].start, tokens[1].end - tokens[1].start), "HTTPS://Bit.LY/3AbC?Q=X#Top");
+  EXPECT_EQ(tokens[2].text, "www.ahram.org.eg/News/\xD9\x85\xD8\xB5\xD8\xB1/A");
+  EXPECT_EQ(tokens[3].text, "www.ahram.org.eg?Id=B");
+  EXPECT_EQ(tokens[4].text, "word");  // other Latin text is folded as before
+  std::vector<std::string> texts;
+  for (const Token& tok : tokens) texts.push_back(tok.text);
+  EXPECT_EQ(t.TokenizeToStrings(text), texts);
+  // The analyser's terms (whole text, and chunk by chunk through Tokens) are the tokeniser's; a URL among the
+  // stop words still matches whatever the case of its path.
+  AnalyzerOptions ao;
+  EXPECT_EQ(Analyzer(ao).Analyze(text)[1], "https://bit.ly/3AbC?Q=X#Top");
+  TextTokens chunk;
+  Analyzer(ao).Tokens("HTTPS://Bit.LY/3AbC?Q=X#Top", &chunk);
+  ASSERT_EQ(chunk.tokens.size(), 1u);
+  EXPECT_EQ(chunk.Surface(chunk.tokens[0]), "https://bit.ly/3AbC?Q=X#Top");
+  ao.add_stop_words = {"https://bit.ly/3abc?q=x#top"};
+  for (const std::string& term : Analyzer(ao).Analyze(text)) EXPECT_EQ(term.find("bit.ly"), std::string::npos);
+  // Without fold_latin nothing is folded.
+  TokenizerOptions keep;
+  keep.normalizer.fold_latin = false;
+  EXPECT_EQ(Tokenizer(keep).Tokenize(text)[1].text, "HTTPS://Bit.LY/3AbC?Q=X#Top");
 }
 
 TEST(TokenizerTest, SpecialTokensCanBeSwitchedOff) {

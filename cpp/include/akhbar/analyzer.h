@@ -76,7 +76,7 @@ struct TextTokens {
 
 // Working memory of Analyzer::TokenTerm (one per thread).
 struct TermScratch {
-  std::string a, b;
+  std::string a, b, c;
 };
 
 // A configured analyser. Immutable after construction; every method is const and thread-safe.
@@ -136,7 +136,7 @@ class Analyzer {
  private:
   enum class Mode { kWord, kChar, kCharWb };
   template <typename Fn>
-  void WordTerms(std::string_view norm, Fn&& fn) const;
+  void WordTerms(std::string_view text, std::string* norm, Fn&& fn) const;
   template <typename Fn>
   void WbNgrams(std::string_view word, std::string* w, std::vector<std::uint32_t>* ws, Fn&& fn) const;
 

@@ -105,6 +105,13 @@ class Tokenizer {
   // thousands separators.
   static void AppendTerm(std::string_view normalized, const RawToken& raw, std::string* out);
 
+  // URLs keep the case of their path, query and fragment, which the normaliser's fold_latin lowered: only a
+  // URL's scheme and host are case-insensitive (RFC 3986), and t.co/AbC is not t.co/abc. Given the original
+  // `text`, its normalised form `*normalized` and the tokens scanned from it, puts back into `*normalized` the
+  // upper-case ASCII letters of those parts (same length: the tokens stay valid). Normalises `text` again, with
+  // offsets, only when a URL token is there and `text` has an upper-case ASCII letter.
+  void RestoreUrlCase(std::string_view text, std::string* normalized, const std::vector<RawToken>& tokens) const;
+
  private:
   template <typename Fn>
   void ScanImpl(std::string_view s, Fn&& fn) const;
