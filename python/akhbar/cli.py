@@ -146,23 +146,15 @@ def _related(args: argparse.Namespace) -> int:
     _, index = _build(args)
     ref = _Refs(index)
     records = []
-    dates = index.dates  # (a copy each time it is read)
-    if args.within_days is not None and dates is None:
+    if args.within_days is not None and index.dates is None:
         raise ValueError("--within-days needs a 'date' for the articles")
-    if args.within_days is not None:  # (a window per article: one query each)
-        for i in range(len(index)):
-            if dates[i] is None:
-                continue  # an article without a date has no articles within some days of it
-            matches = index.related(i, k=args.top, min_score=args.min_score,
-                                    exclude_same_source=args.exclude_same_source, within_days=args.within_days)
-            for rank, m in enumerate(matches, 1):
-                records.append(_pair_record(ref, i, rank, m.index, m.score))
-    else:
-        I, S = index.all_related(k=args.top, min_score=args.min_score, exclude_same_source=args.exclude_same_source)
-        for i in range(len(index)):
-            for rank, (j, s) in enumerate(zip(I[i], S[i]), 1):
-                if j >= 0:
-                    records.append(_pair_record(ref, i, rank, int(j), float(s)))
+    # (An article without a date has no articles within some days of it.)
+    I, S = index.all_related(k=args.top, min_score=args.min_score, exclude_same_source=args.exclude_same_source,
+                             within_days=args.within_days)
+    for i in range(len(index)):
+        for rank, (j, s) in enumerate(zip(I[i], S[i]), 1):
+            if j >= 0:
+                records.append(_pair_record(ref, i, rank, int(j), float(s)))
     _write_records(records, args.out, _format(args), _pair_record(ref, 0, 1, 0, 0.0))
     return 0
 

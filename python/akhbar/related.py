@@ -50,6 +50,8 @@ _SKLEARN_FALLBACK_OPTIONS: dict[str, Any] = {
 
 _FORMAT_VERSION = 1
 _CHUNK_ROWS = 4096
+# Articles close in date searched at once by all_related(within_days=...).
+_WINDOW_BLOCK = 256
 
 
 @dataclasses.dataclass(frozen=True)
@@ -631,26 +633,42 @@ class RelatedArticles:
         if exclude_same_source or within_days is not None:
             if index is None:
                 raise ValueError("exclude_same_source and within_days need the query to be an indexed article")
-            allowed = np.ones(len(self), dtype=np.uint8)
-            if exclude_same_source:
-                codes = self._article_source_codes()
-                if codes[index] >= 0:  # an article without a source excludes nothing
-                    allowed &= (codes != codes[index]).astype(np.uint8)
-            if within_days is not None:
-                if self._dates64 is None:
-                    raise ValueError("within_days needs dates: pass dates= to fit()")
-                mine = self._dates64[index]
-                if np.isnat(mine):
-                    raise ValueError(f"article {index} has no date, so within_days cannot apply")
-                delta = np.abs((self._dates64 - mine).astype("timedelta64[s]").astype(np.float64))
-                ok = ~np.isnat(self._dates64) & (delta <= float(within_days) * 86400.0)
-                allowed &= ok.astype(np.uint8)
-        indptr = row.indptr.astype(np.int64)
-        I, S = self._index().search(
-            indptr, row.indices, row.data, 0, 1, k, float(min_score), index is not None,
+            if within_days is not None and np.isnat(self._dates_or_raise()[index]):
+                raise ValueError(f"article {index} has no date, so within_days cannot apply")
+            allowed = self._allowed(index, exclude_same_source, within_days)
+        I, S = self._search_one(row, index, k, float(min_score), allowed)
+        return [self._match(i, s) for i, s in zip(I[0], S[0]) if i >= 0]
+
+    def _search_one(self, row: sp.csr_matrix, index: int | None, k: int, min_score: float,
+                    allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The search of ``related`` for one row (an indexed article's, which never finds itself, or a text's)."""
+        return self._index().search(
+            row.indptr.astype(np.int64), row.indices, row.data, 0, 1, k, min_score, index is not None,
             0 if index is None else index, allowed, 1,
         )
-        return [self._match(i, s) for i, s in zip(I[0], S[0]) if i >= 0]
+
+    def _dates_or_raise(self) -> np.ndarray:
+        if self._dates64 is None:
+            raise ValueError("within_days needs dates: pass dates= to fit()")
+        return self._dates64
+
+    def _within(self, index: int, others: np.ndarray | slice, within_days: float) -> np.ndarray:
+        """Whether the articles ``others`` are dated within ``within_days`` of article ``index`` (a dated one)."""
+        dates = self._dates64[others]
+        delta = np.abs((dates - self._dates64[index]).astype("timedelta64[s]").astype(np.float64))
+        return ~np.isnat(dates) & (delta <= float(within_days) * 86400.0)
+
+    def _allowed(self, index: int, exclude_same_source: bool, within_days: float | None) -> np.ndarray:
+        """The articles ``related(index, ...)`` may return (uint8 per article): those of other sources, those
+        dated within ``within_days`` of it."""
+        allowed = np.ones(len(self), dtype=np.uint8)
+        if exclude_same_source:
+            codes = self._article_source_codes()
+            if codes[index] >= 0:  # an article without a source excludes nothing
+                allowed &= (codes != codes[index]).astype(np.uint8)
+        if within_days is not None:
+            allowed &= self._within(index, slice(None), within_days).astype(np.uint8)
+        return allowed
 
     def _article_source_codes(self) -> np.ndarray:
         """Each article's source as a number (-1: none), for exclude_same_source."""
@@ -669,23 +687,31 @@ class RelatedArticles:
         return _int_arg("k", k, 1)
 
     def all_related(self, k: int = 10, n_jobs: int | None = None, as_frame: bool = False, min_score: float = 0.0,
-                    exclude_same_source: bool = False):
+                    exclude_same_source: bool = False, within_days: float | None = None):
         """For every article, its ``k`` most similar other articles: ``(indices, scores)``, arrays of shape
         ``(n, k)`` (int32, float32), best first, ties by smaller index, ``-1`` / ``0`` where fewer than ``k``
         articles share a term. A ``k`` above n - 1 (the others an article has) gives n - 1 columns. Exact cosine,
         blockwise and multi-threaded (``n_jobs``, None: the index's setting); identical for any thread count.
-        ``exclude_same_source=True`` keeps only other outlets' articles (what ``related`` gives each article with
-        it). ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
+        ``exclude_same_source=True`` keeps only other outlets' articles and ``within_days`` only articles dated
+        within that many days (an article without a date gets none): what ``related`` gives each article with
+        them. ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""
         self._check_built()
         k = min(self._check_k(k), max(len(self) - 1, 1))  # (no more can be found: k sizes the search's heaps)
         min_score = _real_arg("min_score", min_score)
         jobs = self.n_jobs if _jobs_arg(n_jobs, "the index's setting") is None else n_jobs
         exclude_same_source = bool_arg("exclude_same_source", exclude_same_source)
+        if within_days is not None:
+            within_days = _real_arg("within_days", within_days, 0.0)
         if bool_arg("as_frame", as_frame):
-            return self.to_frame(k=k, n_jobs=n_jobs, min_score=min_score, exclude_same_source=exclude_same_source)
-        key = ("all_related", k, min_score, exclude_same_source)
+            return self.to_frame(k=k, n_jobs=n_jobs, min_score=min_score, exclude_same_source=exclude_same_source,
+                                 within_days=within_days)
+        key = ("all_related", k, min_score, exclude_same_source, within_days)
         if key in self._cache:
             I, S = self._cache[key]
+            return I.copy(), S.copy()
+        if within_days is not None:
+            I, S = self._all_within_days(k, float(min_score), exclude_same_source, within_days, jobs)
+            self._cache[key] = (I, S)
             return I.copy(), S.copy()
         if exclude_same_source:
             I, S = self._all_from_other_sources(k, float(min_score), jobs)
@@ -731,14 +757,58 @@ class RelatedArticles:
                 bar.update(len(rows))
         return I, S
 
+    def _all_within_days(self, k: int, min_score: float, exclude_same_source: bool, within_days: float,
+                         jobs: Any) -> tuple[np.ndarray, np.ndarray]:
+        """all_related with within_days (and exclude_same_source): the dated articles in date order (of each
+        source), in blocks; each block searched at once among the articles within its dates +- within_days (a
+        superset of each member's window) for 3k + 1, and each member's results outside its own window (and
+        itself) dropped. A member left with fewer than k while the search may have stopped short of more is
+        searched alone in its exact window (related's search). The result is related's for every article."""
+        dates = self._dates_or_raise()
+        n, X = len(self), self._X
+        I = np.full((n, k), -1, dtype=np.int32)
+        S = np.zeros((n, k), dtype=np.float32)
+        dated = ~np.isnat(dates)
+        codes = self._article_source_codes() if exclude_same_source else np.full(n, -1, dtype=np.int64)
+        seconds = dates.astype("datetime64[s]").astype(np.int64)  # (NaT: the smallest int64; never allowed)
+        margin = int(math.ceil(float(within_days) * 86400.0)) + 1  # (a superset of each exact window)
+        order = np.flatnonzero(dated)
+        order = order[np.argsort(seconds[order], kind="stable")]
+        found = min(3 * k + 1, n)
+        with _progress_bar(self.progress, total=n, desc="related articles", unit="article") as bar:
+            bar.update(n - len(order))  # (no date: none)
+            for code in np.unique(codes[order]):
+                members = order[codes[order] == code]
+                pool = dated if code < 0 else dated & (codes != code)
+                for begin in range(0, len(members), _WINDOW_BLOCK):
+                    rows = members[begin:begin + _WINDOW_BLOCK]
+                    lo, hi = seconds[rows[0]] - margin, seconds[rows[-1]] + margin
+                    allowed = (pool & (seconds >= lo) & (seconds <= hi)).astype(np.uint8)
+                    Q = X[rows]
+                    qi, qs = self._index().search(Q.indptr.astype(np.int64), Q.indices, Q.data, 0, len(rows), found,
+                                                  min_score, False, 0, allowed, jobs)
+                    for r, row in enumerate(rows):
+                        got = qi[r][qi[r] >= 0]
+                        keep = (got != row) & self._within(row, got, within_days)
+                        if keep.sum() < k and len(got) == found:  # more may lie past what was found
+                            allowed_one = self._allowed(row, exclude_same_source, within_days)
+                            one_i, one_s = self._search_one(X[row], row, k, min_score, allowed_one)
+                            I[row], S[row] = one_i[0], one_s[0]
+                            continue
+                        got_i, got_s = got[keep][:k], qs[r][: len(got)][keep][:k]
+                        I[row, : len(got_i)], S[row, : len(got_s)] = got_i, got_s
+                    bar.update(len(rows))
+        return I, S
+
     def to_frame(self, k: int = 10, n_jobs: int | None = None, min_score: float = 0.0,
-                 exclude_same_source: bool = False):
+                 exclude_same_source: bool = False, within_days: float | None = None):
         """``all_related`` as a pandas DataFrame, one row per (article, related article) pair: ``article``,
         ``rank`` (1 = best), ``related``, ``score``, plus ``article_id`` / ``related_id`` and ``article_title`` /
         ``related_title`` when ids / titles were given."""
         import pandas as pd
 
-        I, S = self.all_related(k=k, n_jobs=n_jobs, min_score=min_score, exclude_same_source=exclude_same_source)
+        I, S = self.all_related(k=k, n_jobs=n_jobs, min_score=min_score, exclude_same_source=exclude_same_source,
+                                within_days=within_days)
         rows, ranks = np.nonzero(I >= 0)
         related = I[rows, ranks]
         frame = {"article": rows.astype(np.int64), "rank": ranks.astype(np.int64) + 1,

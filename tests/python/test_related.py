@@ -729,3 +729,33 @@ def test_all_related_from_other_sources_equals_related_per_article(sample, k):
     assert len(frame) and (mine[mine != None] != theirs[mine != None]).all()  # (elementwise comparisons)
     with pytest.raises(ValueError, match="needs sources"):
         akhbar.RelatedArticles(progress=False).fit(texts[:5]).all_related(exclude_same_source=True)
+
+
+@pytest.mark.parametrize("k,days,other_sources", [(1, 0.0, False), (5, 0.5, False), (5, 1.0, True), (40, 3.0, False),
+                                                  (3, 1.5, True)])
+def test_all_related_within_days_equals_related_per_article(sample, k, days, other_sources):
+    # Blocks of articles close in date, each searched at once (the CLI's --within-days ran one query per
+    # article: 60 s instead of 29 s on egy2013); a member whose window the block's search may not have covered is
+    # searched alone. Articles without a date get none; hours count (fractions of a day).
+    texts = [a["text"] for a in sample[:160]]
+    sources = [None if i % 13 == 0 else a["source"] for i, a in enumerate(sample[:160])]
+    dates = [None if i % 17 == 5 else f"2013-02-{1 + (i * 7) % 5:02d}T{(i * 5) % 24:02d}:00:00" for i in range(160)]
+    index = akhbar.RelatedArticles(progress=False, n_jobs=2).fit(texts, sources=sources, dates=dates)
+    kw = dict(k=k, min_score=0.01, exclude_same_source=other_sources, within_days=days)
+    I, S = index.all_related(**kw)
+    assert I.shape == S.shape == (160, min(k, 159))
+    for i in range(160):
+        got = [(int(j), float(s)) for j, s in zip(I[i], S[i]) if j >= 0]
+        if dates[i] is None:
+            assert got == []
+            continue
+        assert got == [(m.index, m.score) for m in index.related(i, **kw)], i
+    one = akhbar.RelatedArticles(progress=False, n_jobs=1).fit(texts, sources=sources, dates=dates)
+    assert all(np.array_equal(a, b) for a, b in zip(one.all_related(**kw), (I, S)))
+    assert not np.array_equal(index.all_related(k=k, min_score=0.01, exclude_same_source=other_sources)[0], I)
+    frame = index.to_frame(**kw)
+    assert len(frame) == (I >= 0).sum() and (frame["related"].to_numpy() == I[I >= 0]).all()
+    with pytest.raises(ValueError, match="needs dates"):
+        akhbar.RelatedArticles(progress=False).fit(texts[:5]).all_related(within_days=1)
+    with pytest.raises(ValueError):
+        index.all_related(within_days=-1)
