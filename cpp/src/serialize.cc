@@ -43,12 +43,15 @@ void Reader::ExpectEnd(const char* what) const {
   }
 }
 
-std::uint32_t ReadPayloadVersion(Reader& r, const char* what, std::uint32_t supported) {
+std::uint32_t ReadPayloadVersion(Reader& r, const char* what, std::uint32_t supported, std::uint32_t oldest) {
   const std::string name = std::string(what) + " payload version";
   const auto version = r.Get<std::uint32_t>(name.c_str());
-  if (version != supported) {
-    throw FormatError("unsupported " + name + " " + std::to_string(version) + " (this akhbar reads version " +
-                      std::to_string(supported) + "; upgrade akhbar to read it)");
+  if (oldest == 0) oldest = supported;
+  if (version < oldest || version > supported) {
+    const std::string reads = oldest == supported ? "version " + std::to_string(supported)
+                                                  : "versions " + std::to_string(oldest) + " to " + std::to_string(supported);
+    throw FormatError("unsupported " + name + " " + std::to_string(version) + " (this akhbar reads " + reads +
+                      (version > supported ? "; upgrade akhbar to read it)" : ")"));
   }
   return version;
 }

@@ -566,6 +566,7 @@ void Vectorizer::BeginFit(bool reset, bool keep_rows) {
     c->feature_term = feature_term_;
     c->column_of_term = column_of_term_;
     c->idf = idf_;
+    c->idf_given = idf_given_;
     checkpoint_ = std::move(c);
   }
   if (reset || !fitted_) {
@@ -1424,6 +1425,7 @@ void Vectorizer::AbortFit() {
   feature_term_ = std::move(c->feature_term);
   column_of_term_ = std::move(c->column_of_term);
   idf_ = std::move(c->idf);
+  idf_given_ = c->idf_given;
   // The memos may hold ids of the terms just forgotten: they must resolve again.
   vocabulary_state_ = NewModelState();
   fitted_ = true;
@@ -1513,6 +1515,7 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
     }
   }
   idf_.clear();
+  idf_given_ = false;
   if (options_.use_idf && options_.weighting != Weighting::kCount) {
     idf_.resize(feature_term_.size());
     for (std::size_t col = 0; col < feature_term_.size(); ++col) {
@@ -1567,6 +1570,10 @@ void Vectorizer::CheckLoadedState() const {
     }
   }
   for (std::size_t col = 0; col < idf_.size(); ++col) {
+    if (idf_given_) {
+      if (std::isnan(idf_[col])) throw FormatError("corrupt data: a given idf weight is NaN");
+      continue;
+    }
     const double expected = Idf(n, df_[feature_term_[col]]), got = idf_[col];
     // The fit's computation, up to the last bits another platform's log may round differently; equal if
     // infinite (smooth_idf=False and a given term in no document). NaN is never equal.
@@ -1796,6 +1803,23 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
   return m;
 }
 
+void Vectorizer::SetIdf(std::vector<double> idf) {
+  CheckFitted();
+  if (in_fit_) throw InvalidArgument("cannot set the idf weights in the middle of a batch fit");
+  if (!options_.use_idf || options_.weighting == Weighting::kCount) {
+    throw InvalidArgument("this model uses no idf weights (use_idf=False, or counts)");
+  }
+  if (idf.size() != feature_term_.size()) {
+    throw InvalidArgument("idf has " + std::to_string(idf.size()) + " values for " +
+                          std::to_string(feature_term_.size()) + " features");
+  }
+  for (std::size_t col = 0; col < idf.size(); ++col) {
+    if (std::isnan(idf[col])) throw InvalidArgument("idf[" + std::to_string(col) + "] is NaN");
+  }
+  idf_ = std::move(idf);
+  idf_given_ = true;
+}
+
 std::string_view Vectorizer::FeatureName(std::size_t column) const noexcept { return terms_.Term(feature_term_[column]); }
 
 std::int64_t Vectorizer::FeatureIndex(std::string_view term) const noexcept {
@@ -1843,7 +1867,9 @@ std::size_t Vectorizer::MemoryBytes() const noexcept {
 
 namespace {
 
-constexpr std::uint32_t kPayloadVersion = 1;
+// Version 2 adds whether the idf weights were given (SetIdf); a model without given weights is written as
+// version 1, which older akhbar reads.
+constexpr std::uint32_t kPayloadVersion = 2;
 constexpr char kKind[] = "vectorizer";
 
 template <typename E>
@@ -1860,7 +1886,7 @@ bool GetBool(Reader& r, const char* what) { return GetEnum<std::uint8_t>(r, what
 std::string Vectorizer::Serialize(std::string_view metadata) const {
   if (in_fit_) throw InvalidArgument("cannot save a vectoriser in the middle of a batch fit");
   Writer w;
-  w.Put<std::uint32_t>(kPayloadVersion);
+  w.Put<std::uint32_t>(idf_given_ ? kPayloadVersion : 1);
   const VectorizerOptions& o = options_;
   w.Put<std::uint8_t>(static_cast<std::uint8_t>(o.weighting));
   w.Put<std::uint8_t>(static_cast<std::uint8_t>(o.dtype));
@@ -1887,6 +1913,7 @@ std::string Vectorizer::Serialize(std::string_view metadata) const {
   w.Put<std::uint64_t>(total_length_);
   w.PutArray(feature_term_);
   w.PutArray(idf_);
+  if (idf_given_) w.Put<std::uint8_t>(1);
   w.PutString(metadata);
   return Seal(kKind, w.bytes());
 }
@@ -1894,7 +1921,7 @@ std::string Vectorizer::Serialize(std::string_view metadata) const {
 std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std::shared_ptr<const Analyzer> analyzer,
                                                     std::string* metadata) {
   Reader r(Unseal(bytes, kKind));
-  ReadPayloadVersion(r, "vectorizer", kPayloadVersion);
+  const std::uint32_t version = ReadPayloadVersion(r, "vectorizer", kPayloadVersion, 1);
   VectorizerOptions o;
   o.weighting = GetEnum<Weighting>(r, "weighting", 2);
   o.dtype = GetEnum<DType>(r, "dtype", 3);
@@ -1946,6 +1973,10 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
   v->idf_ = r.GetArray<double>("idf", v->feature_term_.size());
   const bool want_idf = v->fitted_ && o.use_idf && o.weighting != Weighting::kCount;
   if (v->idf_.size() != (want_idf ? v->feature_term_.size() : 0)) throw FormatError("corrupt data: idf does not match the features");
+  if (version >= 2) {
+    v->idf_given_ = GetBool(r, "idf given");
+    if (!v->idf_given_ || !want_idf) throw FormatError("corrupt data: a version 2 model without given idf weights");
+  }
   const std::string_view meta = r.GetString("metadata");
   if (metadata) metadata->assign(meta.data(), meta.size());
   r.ExpectEnd("vectorizer state");

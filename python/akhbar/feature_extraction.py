@@ -1323,6 +1323,26 @@ class TfidfVectorizer(_VocabularyVectorizer):
         dtype = np.float32 if model.dtype == "float32" else np.float64
         return self._read_only("idf", lambda: model.idf().astype(dtype))
 
+    @idf_.setter
+    def idf_(self, value: Any) -> None:
+        # scikit-learn's setter, to carry idf weights over from another model: one per feature, used until the
+        # next fit or partial_fit computes them again from the statistics, and saved with the model.
+        self._check_fitted()
+        if not self._fitted().use_idf:
+            raise ValueError("idf_ cannot be set when use_idf=False")
+        try:
+            idf = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"idf_ must be a 1-D array of numbers, not {type(value).__name__}") from None
+        n = self._model.n_features
+        if idf.ndim != 1 or idf.size != n:
+            raise ValueError(f"idf length = {idf.size} must be equal to vocabulary size = {n}")
+        if np.isnan(idf).any():
+            raise ValueError("idf_ holds NaN")
+        with self._guard().writing():
+            self._model.set_idf(idf)
+            self._set_model(self._model)  # (the caches go, and an index built on this vectoriser sees the change)
+
 
 class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
     """Converts documents to a matrix of hashed term counts, as

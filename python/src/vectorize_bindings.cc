@@ -409,6 +409,12 @@ void BindVectorize(py::module_& m) {
              return v.FeatureIndex(u.utf8);
            })
       .def("idf", [](const Vectorizer& v) { return ToNumpy(std::vector<double>(v.idf())); })
+      .def("set_idf",
+           [](Vectorizer& v, const py::array_t<double, py::array::c_style | py::array::forcecast>& idf) {
+             if (idf.ndim() != 1) throw InvalidArgument("idf must be one-dimensional");
+             v.SetIdf(std::vector<double>(idf.data(), idf.data() + idf.size()));
+           })
+      .def_property_readonly("idf_given", &Vectorizer::idf_given)
       .def("document_frequencies", [](const Vectorizer& v) { return U64ToNumpy<std::int64_t>(v.FeatureDocumentFrequencies()); })
       .def("total_counts", [](const Vectorizer& v) { return U64ToNumpy<std::int64_t>(v.FeatureTotalCounts()); })
       .def("to_bytes",

@@ -102,6 +102,39 @@ TEST(VectorizerTest, TfidfMatchesTheFormula) {
   EXPECT_NEAR(v.idf()[0], idf(3), 1e-12);
 }
 
+// Given idf weights (scikit-learn's idf_ setter) weight the transform, survive saving (payload version 2; a
+// model without them is written as version 1, as before) and last until a fit computes them again.
+TEST(VectorizerTest, GivenIdfWeightsTransformAndAreSaved) {
+  VectorizerOptions o;
+  o.norm = Norm::kNone;
+  Vectorizer v(o, nullptr);
+  v.Fit(kToy.Batch(), 1);
+  const std::string computed = v.Serialize();
+  const std::vector<double> given{0.5, 2.0, -1.0, 4.0};
+  v.SetIdf(given);
+  EXPECT_TRUE(v.idf_given());
+  const SparseMatrix m = v.Transform(kToy.Batch(), 1);
+  EXPECT_DOUBLE_EQ(m.At(0, 0), 0.5);
+  EXPECT_DOUBLE_EQ(m.At(0, 1), 2 * 2.0);
+  EXPECT_DOUBLE_EQ(m.At(1, 2), -1.0);
+  const std::string saved = v.Serialize();
+  std::unique_ptr<Vectorizer> back = Vectorizer::Deserialize(saved, nullptr);
+  EXPECT_EQ(back->idf(), given);
+  EXPECT_TRUE(back->idf_given());
+  EXPECT_EQ(back->Serialize(), saved);
+  EXPECT_FALSE(Vectorizer::Deserialize(computed, nullptr)->idf_given());
+  EXPECT_THROW(v.SetIdf({1.0, 2.0}), InvalidArgument);
+  EXPECT_THROW(v.SetIdf({1.0, std::nan(""), 1.0, 1.0}), InvalidArgument);
+  VectorizerOptions counts;
+  counts.weighting = Weighting::kCount;
+  Vectorizer c(counts, nullptr);
+  c.Fit(kToy.Batch(), 1);
+  EXPECT_THROW(c.SetIdf(given), InvalidArgument);
+  v.Fit(kToy.Batch(), 1);  // computed again
+  EXPECT_FALSE(v.idf_given());
+  EXPECT_EQ(v.Serialize(), computed);
+}
+
 TEST(VectorizerTest, Bm25MatchesTheFormula) {
   VectorizerOptions o;
   o.weighting = Weighting::kBm25;

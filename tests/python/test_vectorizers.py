@@ -433,6 +433,54 @@ def test_model_attributes_are_made_once_per_fit(docs):
     assert TfidfVectorizer(dtype=np.float32).fit(docs).idf_.dtype == np.float32
 
 
+def test_idf_can_be_set_as_in_scikit_learn_and_is_saved(docs, tmp_path):
+    # scikit-learn's idf_ has a setter (to carry weights over from another model); akhbar's had none.
+    from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
+
+    import pickle
+
+    analyzer = akhbar.Analyzer()
+    ours = TfidfVectorizer(analyzer=analyzer).fit(docs[:30])
+    theirs = SkTfidf(analyzer=analyzer).fit(docs[:30])
+    weights = np.linspace(0.5, 3.0, len(ours.idf_))
+    ours.idf_ = weights
+    theirs.idf_ = weights
+    np.testing.assert_array_equal(ours.idf_, weights)
+    np.testing.assert_allclose(ours.transform(docs[30:40]).toarray(), theirs.transform(docs[30:40]).toarray(),
+                               rtol=1e-12, atol=1e-15)
+    saved = TfidfVectorizer().fit(docs[:30])
+    before = saved.to_bytes()
+    assert before == TfidfVectorizer().fit(docs[:30]).to_bytes()  # (deterministic: compared below)
+    given = np.linspace(0.5, 3.0, len(saved.idf_))
+    saved.idf_ = given
+    saved.save(tmp_path / "v.akhbar")
+    for copy in (TfidfVectorizer.from_bytes(saved.to_bytes()), pickle.loads(pickle.dumps(saved)),
+                 pickle.loads(pickle.dumps(ours)), TfidfVectorizer.load(tmp_path / "v.akhbar")):
+        original = ours if callable(copy.analyzer) else saved
+        np.testing.assert_array_equal(copy.idf_, original.idf_)
+        assert (copy.transform(docs[30:40]) != original.transform(docs[30:40])).nnz == 0
+    # A model whose weights were not given is written as before (payload version 1, which older akhbar reads);
+    # a later fit computes them again.
+    plain = TfidfVectorizer().fit(docs[:30])
+    assert plain.to_bytes() == before
+    ours.partial_fit(docs[30:40])
+    np.testing.assert_allclose(ours.idf_, TfidfVectorizer(analyzer=analyzer).fit(docs[:40]).idf_, rtol=1e-12)
+    with pytest.raises(ValueError, match="must be equal to vocabulary size"):
+        plain.idf_ = np.ones(len(plain.idf_) + 1)
+    with pytest.raises(ValueError, match="NaN"):
+        plain.idf_ = np.full(len(plain.idf_), np.nan)
+    with pytest.raises(TypeError, match="1-D array of numbers"):
+        plain.idf_ = ["a"] * len(plain.idf_)
+    with pytest.raises(ValueError, match="use_idf=False"):
+        TfidfVectorizer(use_idf=False).fit(docs[:30]).idf_ = weights
+    with pytest.raises(ValueError, match="not fitted"):  # (scikit-learn's NotFittedError is a ValueError)
+        TfidfVectorizer().idf_ = weights
+    # An index built on the vectoriser sees that its weights changed.
+    index = akhbar.RelatedArticles.from_vectorizer(plain, plain.transform(docs[:30]), progress=False)
+    plain.idf_ = np.ones(len(plain.idf_))
+    with pytest.raises(ValueError, match="refitted or replaced"):
+        index.related("نص جديد عن القاهرة")
+
 def test_vocabulary_is_read_only_but_copies_and_pickles_as_a_dict(docs):
     # It was a cached dict that a caller could edit: the model did not change, yet every later read showed the
     # edit (a term "in" the vocabulary that transform ignores).
@@ -529,9 +577,9 @@ def test_future_payload_version_names_the_version(docs):
     data = bytearray(TfidfVectorizer().fit(docs[:5]).to_bytes())
     kind_len = int.from_bytes(data[12:16], "little")
     payload_at = 16 + kind_len + 8
-    data[payload_at : payload_at + 4] = (2).to_bytes(4, "little")
+    data[payload_at : payload_at + 4] = (3).to_bytes(4, "little")
     data[-4:] = zlib.crc32(bytes(data[:-4])).to_bytes(4, "little")
-    with pytest.raises(akhbar.FormatError, match="unsupported vectorizer payload version 2"):
+    with pytest.raises(akhbar.FormatError, match="unsupported vectorizer payload version 3"):
         TfidfVectorizer.from_bytes(bytes(data))
 
 

@@ -117,8 +117,8 @@ class Reader {
 };
 
 // Reads an object's u32 payload version and throws FormatError ("unsupported <what> payload version N ...")
-// unless it is `supported`.
-std::uint32_t ReadPayloadVersion(Reader& r, const char* what, std::uint32_t supported);
+// unless it is from `oldest` (0: `supported` alone) to `supported`.
+std::uint32_t ReadPayloadVersion(Reader& r, const char* what, std::uint32_t supported, std::uint32_t oldest = 0);
 
 // Wraps `payload` in the envelope for object `kind`.
 std::string Seal(std::string_view kind, std::string_view payload, std::uint32_t version = kFormatVersion);

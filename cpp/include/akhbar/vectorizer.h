@@ -267,6 +267,11 @@ class Vectorizer {
   // Per feature: idf (empty for count weighting or use_idf=false), document frequency, total count (kept only
   // with max_features, which needs it; empty otherwise).
   const std::vector<double>& idf() const noexcept { return idf_; }
+  // Replaces the idf weights (n_features() values, none NaN) of a fitted model that uses them, as scikit-learn's
+  // `idf_` setter does, until the next fit or partial fit computes them again from the statistics. Saved with
+  // the model. Throws InvalidArgument otherwise.
+  void SetIdf(std::vector<double> idf);
+  bool idf_given() const noexcept { return idf_given_; }
   std::vector<std::uint64_t> FeatureDocumentFrequencies() const;
   std::vector<std::uint64_t> FeatureTotalCounts() const;
   std::uint64_t n_documents() const noexcept { return n_docs_; }
@@ -318,6 +323,7 @@ class Vectorizer {
   std::vector<std::uint32_t> feature_term_;
   std::vector<std::uint32_t> column_of_term_;
   std::vector<double> idf_;
+  bool idf_given_ = false;  // idf_ set by SetIdf, not computed from the statistics
   // What a partial fit of a fitted model changes, as it was at BeginFit (for AbortFit).
   struct Checkpoint {
     std::size_t n_terms = 0;
@@ -326,6 +332,7 @@ class Vectorizer {
     std::uint64_t n_docs = 0, total_length = 0;
     std::vector<std::uint32_t> feature_term, column_of_term;
     std::vector<double> idf;
+    bool idf_given = false;
   };
   std::unique_ptr<Checkpoint> checkpoint_;
   // Fit in progress.
