@@ -9,6 +9,7 @@
 #include <new>
 
 #include "akhbar/error.h"
+#include "akhbar/normalizer.h"
 #include "akhbar/parallel.h"
 #include "akhbar/utf8.h"
 
@@ -143,26 +144,15 @@ std::vector<std::string> DefaultProtectedWords() {
       "بغداد", "بيروت", "طهران", "أنقرة", "موسكو", "باريس", "لندن", "برلين", "الرياض", "الدوحة", "دبي",
       "حماس", "فتح", "الإخوان", "طالبان", "داعش", "الناتو", "اليونسكو", "يونيسيف",
   };
-  // Each name as spelled, then folded as the default normaliser folds letters (أ إ آ -> ا, ة -> ه, ى -> ي),
-  // which is also how news sites often write it: with folding off, both spellings stay protected. Built once
-  // (every AnalyzerOptions starts with a copy).
+  // Each name as spelled, then as the default normaliser writes it (أ إ آ -> ا, ة -> ه, ى -> ي), which is also
+  // how news sites often write it: with folding off, both spellings stay protected. Built once (every
+  // AnalyzerOptions starts with a copy).
   static const std::vector<std::string> words = [] {
+    const Normalizer fold;
     std::vector<std::string> out;
     for (const char* name : kNames) {
       out.emplace_back(name);
-      const std::string_view spelled(name);
-      std::string folded;
-      for (std::size_t i = 0; i < spelled.size();) {
-        int len = 0;
-        const std::int32_t c = utf8::Decode(spelled, i, &len);
-        switch (c) {
-          case 0x0623: case 0x0625: case 0x0622: utf8::Append(U'\u0627', folded); break;
-          case 0x0629: utf8::Append(U'\u0647', folded); break;
-          case 0x0649: utf8::Append(U'\u064A', folded); break;
-          default: folded.append(spelled.substr(i, static_cast<std::size_t>(len)));
-        }
-        i += static_cast<std::size_t>(len);
-      }
+      std::string folded = fold.Normalize(name);
       if (folded != out.back()) out.push_back(std::move(folded));
     }
     return out;
