@@ -48,8 +48,9 @@ std::uint32_t ReadPayloadVersion(Reader& r, const char* what, std::uint32_t supp
   const auto version = r.Get<std::uint32_t>(name.c_str());
   if (oldest == 0) oldest = supported;
   if (version < oldest || version > supported) {
-    const std::string reads = oldest == supported ? "version " + std::to_string(supported)
-                                                  : "versions " + std::to_string(oldest) + " to " + std::to_string(supported);
+    const std::string reads = oldest == supported
+                                  ? "version " + std::to_string(supported)
+                                  : "versions " + std::to_string(oldest) + " to " + std::to_string(supported);
     throw FormatError("unsupported " + name + " " + std::to_string(version) + " (this akhbar reads " + reads +
                       (version > supported ? "; upgrade akhbar to read it)" : ")"));
   }
