@@ -122,7 +122,7 @@ def _jsonable(params: dict[str, Any], who: str) -> dict[str, Any]:
                 f"cannot save {who} with a callable {k}: save/to_bytes store plain parameters only; "
                 "pickle the vectoriser instead (pickle stores the callable by reference)"
             )
-        if k == "dtype":
+        if k == "dtype" and v is not None:  # (None stays None: CountVectorizer counts in ints with it)
             v = {"__dtype__": np.dtype(v).name}
         elif isinstance(v, (set, frozenset)):
             v = {"__set__": sorted(v)}
@@ -583,6 +583,10 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         uint8, int16, longdouble...) int64 or float64, which the matrix is then cast to (as scikit-learn's
         astype). float16 is refused: scipy.sparse has no such matrices (before scipy 1.15 it made them, and
         failed on them later, in toarray)."""
+        if self.dtype is None:
+            # Counts, as scikit-learn's (whose matrix then takes scipy's int from the counts), not numpy's
+            # dtype(None), float64.
+            return "int64"
         try:
             dtype = np.dtype(self.dtype)
         except TypeError:

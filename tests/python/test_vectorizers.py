@@ -970,6 +970,17 @@ def test_count_dtypes_beyond_the_core_ones_are_cast(dtype):
     assert CountVectorizer.from_bytes(saved.to_bytes()).transform(["كتب"]).dtype == np.dtype(dtype)
 
 
+def test_count_dtype_none_counts_in_ints():
+    # numpy's dtype(None) is float64, which CountVectorizer(dtype=None) gave; scikit-learn's counts stay ints.
+    docs = ["a b b", "c a"]
+    theirs = sklearn_text.CountVectorizer(analyzer=str.split, dtype=None).fit_transform(docs)
+    ours = CountVectorizer(analyzer=str.split, dtype=None)
+    X = ours.fit_transform(docs)
+    assert X.dtype == np.int64 and theirs.dtype.kind == "i" and (X != theirs).nnz == 0
+    assert ours.transform(docs).dtype == np.int64
+    assert CountVectorizer.from_bytes(CountVectorizer(dtype=None).fit(docs).to_bytes()).transform(docs).dtype == np.int64
+
+
 def test_bool_dtype_ranks_max_features_as_scikit_learn():
     # scikit-learn ranks the features of a bool matrix by its column sums, their document frequencies.
     docs = ["aa aa aa bb", "bb", "cc"]
