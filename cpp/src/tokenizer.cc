@@ -238,11 +238,14 @@ const Normalizer& Tokenizer::normalizer() const noexcept { return *normalizer_; 
 
 namespace {
 
-// Byte offset in a URL's text where its path, query or fragment starts (its length if none).
+// Byte offset in a URL's text where its path, query or fragment starts (its length if none). A scheme's "://"
+// comes before any '/', '?' or '#' of the rest: one further on is in the path or query (www.x.com/s?u=http://y).
 std::size_t UrlPathStart(std::string_view url) {
-  const std::size_t scheme = url.find("://");
-  const std::size_t p = url.find_first_of("/?#", scheme == std::string_view::npos ? 0 : scheme + 3);
-  return p == std::string_view::npos ? url.size() : p;
+  constexpr std::size_t npos = std::string_view::npos;
+  const std::size_t colon = url.find(':'), first = url.find_first_of("/?#");
+  const std::size_t from = colon != npos && colon < first && url.compare(colon, 3, "://") == 0 ? colon + 3 : 0;
+  const std::size_t p = url.find_first_of("/?#", from);
+  return p == npos ? url.size() : p;
 }
 
 // Tokenizer::RestoreUrlCase for the URL at bytes [begin, end) of the normalised text, written at `url` (a copy

@@ -1571,7 +1571,7 @@ void Vectorizer::CheckLoadedState() const {
   }
   for (std::size_t col = 0; col < idf_.size(); ++col) {
     if (idf_given_) {
-      if (std::isnan(idf_[col])) throw FormatError("corrupt data: a given idf weight is NaN");
+      if (!std::isfinite(idf_[col])) throw FormatError("corrupt data: a given idf weight is not finite");
       continue;
     }
     const double expected = Idf(n, df_[feature_term_[col]]), got = idf_[col];
@@ -1814,7 +1814,7 @@ void Vectorizer::SetIdf(std::vector<double> idf) {
                           std::to_string(feature_term_.size()) + " features");
   }
   for (std::size_t col = 0; col < idf.size(); ++col) {
-    if (std::isnan(idf[col])) throw InvalidArgument("idf[" + std::to_string(col) + "] is NaN");
+    if (!std::isfinite(idf[col])) throw InvalidArgument("idf[" + std::to_string(col) + "] is not finite");
   }
   idf_ = std::move(idf);
   idf_given_ = true;

@@ -162,7 +162,15 @@ def _unmatchable_stop_words(
 ) -> list[tuple[str, list[str]]]:
     options = dict(normalizer)
     normalize = Normalizer(**options).normalize
-    return [(w, tokens) for w in words if (tokens := tokenize(w, **options)) != [normalize(w)]]
+    tokenizer = Tokenizer(**options)
+    never = []
+    for w in words:
+        tokens = tokenizer.tokens(w)
+        # (A URL keeps the case of its path; the analyser matches URL stop words with it folded, as written.)
+        texts = [t.text.lower() if t.kind == "url" and options["fold_latin"] else t.text for t in tokens]
+        if texts != [normalize(w)]:
+            never.append((w, [t.text for t in tokens]))
+    return never
 
 
 # ----------------------------------------------------------------------------------------------------- tokens

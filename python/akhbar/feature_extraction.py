@@ -1330,22 +1330,37 @@ class TfidfVectorizer(_VocabularyVectorizer):
     @idf_.setter
     def idf_(self, value: Any) -> None:
         # scikit-learn's setter, to carry idf weights over from another model: one per feature, used until the
-        # next fit or partial_fit computes them again from the statistics, and saved with the model.
-        self._check_fitted()
-        if not self._fitted().use_idf:
+        # next fit or partial_fit computes them again from the statistics, and saved with the model. As in
+        # scikit-learn, a vectoriser with a fixed vocabulary takes them before any fit, and can then transform.
+        fitted = self._is_fitted()
+        if not fitted and (self.vocabulary is None or self._weighting() != "tfidf"):
+            self._check_fitted()  # (NotFittedError: BM25 needs a fit for its average length too)
+        if not (self._fitted().use_idf if fitted else self.use_idf):
             raise ValueError("idf_ cannot be set when use_idf=False")
         try:
             idf = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
             raise TypeError(f"idf_ must be a 1-D array of numbers, not {type(value).__name__}") from None
-        n = self._model.n_features
-        if idf.ndim != 1 or idf.size != n:
-            raise ValueError(f"idf length = {idf.size} must be equal to vocabulary size = {n}")
-        if np.isnan(idf).any():
-            raise ValueError("idf_ holds NaN")
+        if not np.isfinite(idf).all():
+            raise ValueError("idf_ must be finite: it holds NaN or infinity")
         with self._guard().writing():
-            self._model.set_idf(idf)
-            self._set_model(self._model)  # (the caches go, and an index built on this vectoriser sees the change)
+            model = self._model if fitted else self._vocabulary_model()
+            n = model.n_features
+            if idf.ndim != 1 or idf.size != n:
+                raise ValueError(f"idf length = {idf.size} must be equal to vocabulary size = {n}")
+            model.set_idf(idf)
+            if fitted:
+                self._set_model(model)  # (the caches go, and an index built on this vectoriser sees the change)
+            else:
+                self._set_fitted_model(model)
+
+    def _vocabulary_model(self):
+        """A model of the fixed vocabulary fitted on no documents, for idf weights given before any fit."""
+        self._warn_unused_params()
+        model = self._new_model()
+        model.begin_fit(True, False)
+        model.end_fit(self._selector(), 1)
+        return model
 
 
 class HashingVectorizer(_ParamsMixin, _DocumentsMixin):

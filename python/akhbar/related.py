@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import decimal
 import importlib
 import json
 import math
@@ -52,6 +53,7 @@ _FORMAT_VERSION = 1
 _CHUNK_ROWS = 4096
 # Articles close in date searched at once by all_related(within_days=...).
 _WINDOW_BLOCK = 256
+_INT64 = np.iinfo(np.int64)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -563,8 +565,9 @@ class RelatedArticles:
         """(article index or None, its 1-row matrix)."""
         if isinstance(query, (bool, np.bool_)):
             raise TypeError(f"{name} must be an article index, an id or a text, not bool")
-        if isinstance(query, numbers.Real) and not isinstance(query, numbers.Integral):
-            # A float equals the int of the same value as a dict key: 3.0 would be the id 3 where 3 is a position.
+        if isinstance(query, (numbers.Number, decimal.Decimal)) and not isinstance(query, numbers.Integral):
+            # A float (or Decimal, Fraction, complex) equals the int of the same value as a dict key: 3.0 would be
+            # the id 3 where 3 is a position.
             raise TypeError(
                 f"{name} must be an article index (int), an id or a text (str), not {type(query).__name__} "
                 f"{query!r}: for a numeric id, pass position_of(id)"
@@ -771,9 +774,13 @@ class RelatedArticles:
         dated = ~np.isnat(dates)
         codes = self._article_source_codes() if exclude_same_source else np.full(n, -1, dtype=np.int64)
         seconds = dates.astype("datetime64[s]").astype(np.int64)  # (NaT: the smallest int64; never allowed)
-        margin = int(math.ceil(float(within_days) * 86400.0)) + 1  # (a superset of each exact window)
         order = np.flatnonzero(dated)
         order = order[np.argsort(seconds[order], kind="stable")]
+        # A superset of each exact window, at most the whole span of the dates (a window of 1e300 days would
+        # overflow int64 arithmetic).
+        span = int(seconds[order[-1]]) - int(seconds[order[0]]) if len(order) else 0
+        window = float(within_days) * 86400.0
+        margin = span + 1 if window >= span else int(math.ceil(window)) + 1
         found = min(3 * k + 1, n)
         with _progress_bar(self.progress, total=n, desc="related articles", unit="article") as bar:
             bar.update(n - len(order))  # (no date: none)
@@ -782,7 +789,8 @@ class RelatedArticles:
                 pool = dated if code < 0 else dated & (codes != code)
                 for begin in range(0, len(members), _WINDOW_BLOCK):
                     rows = members[begin:begin + _WINDOW_BLOCK]
-                    lo, hi = seconds[rows[0]] - margin, seconds[rows[-1]] + margin
+                    lo = max(int(seconds[rows[0]]) - margin, _INT64.min + 1)  # (NaT stays out)
+                    hi = min(int(seconds[rows[-1]]) + margin, _INT64.max)
                     allowed = (pool & (seconds >= lo) & (seconds <= hi)).astype(np.uint8)
                     Q = X[rows]
                     qi, qs = self._index().search(Q.indptr.astype(np.int64), Q.indices, Q.data, 0, len(rows), found,

@@ -136,6 +136,10 @@ TEST(TokenizerTest, UrlsKeepTheCaseOfTheirPath) {
   EXPECT_EQ(tokens[2].text, "www.ahram.org.eg/News/\xD9\x85\xD8\xB5\xD8\xB1/A");
   EXPECT_EQ(tokens[3].text, "www.ahram.org.eg?Id=B");
   EXPECT_EQ(tokens[4].text, "word");  // other Latin text is folded as before
+  // A "://" past the host is in the path or query (a share link), not a scheme's; a port is the host's.
+  EXPECT_EQ(t.Tokenize("www.Facebook.com/Sharer.php?U=http://Youm7.com/A")[0].text,
+            "www.facebook.com/Sharer.php?U=http://Youm7.com/A");
+  EXPECT_EQ(t.Tokenize("www.X.com:8080/AbC")[0].text, "www.x.com:8080/AbC");
   std::vector<std::string> texts;
   for (const Token& tok : tokens) texts.push_back(tok.text);
   EXPECT_EQ(t.TokenizeToStrings(text), texts);

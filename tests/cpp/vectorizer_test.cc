@@ -125,6 +125,7 @@ TEST(VectorizerTest, GivenIdfWeightsTransformAndAreSaved) {
   EXPECT_FALSE(Vectorizer::Deserialize(computed, nullptr)->idf_given());
   EXPECT_THROW(v.SetIdf({1.0, 2.0}), InvalidArgument);
   EXPECT_THROW(v.SetIdf({1.0, std::nan(""), 1.0, 1.0}), InvalidArgument);
+  EXPECT_THROW(v.SetIdf({1.0, 1.0, HUGE_VAL, 1.0}), InvalidArgument);
   VectorizerOptions counts;
   counts.weighting = Weighting::kCount;
   Vectorizer c(counts, nullptr);

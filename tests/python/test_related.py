@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import pickle
-
 import warnings
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -372,7 +373,7 @@ def test_integer_ids_are_not_positions(sample):
     with pytest.raises(KeyError):
         r.position_of(7)
     # A float was looked up as an id (3.0 == 3 as a dict key) where the int is a position: refused.
-    for q in (107.0, np.float64(107.0), 7.0, float("nan")):
+    for q in (107.0, np.float64(107.0), 7.0, float("nan"), Decimal(107), Fraction(107), complex(107)):
         with pytest.raises(TypeError, match="position_of"):
             r.related(q, k=3)
         with pytest.raises(TypeError, match="position_of"):
@@ -759,3 +760,7 @@ def test_all_related_within_days_equals_related_per_article(sample, k, days, oth
         akhbar.RelatedArticles(progress=False).fit(texts[:5]).all_related(within_days=1)
     with pytest.raises(ValueError):
         index.all_related(within_days=-1)
+    # A window wider than the dates' span: every dated article (int64 arithmetic overflowed for 1e15 days).
+    for huge in (1e15, 1e300, (2**63 - 2**30) / 86400):
+        assert np.array_equal(index.all_related(k=k, exclude_same_source=other_sources, within_days=huge)[0],
+                              index.all_related(k=k, exclude_same_source=other_sources, within_days=1e6)[0])

@@ -467,14 +467,28 @@ def test_idf_can_be_set_as_in_scikit_learn_and_is_saved(docs, tmp_path):
     np.testing.assert_allclose(ours.idf_, TfidfVectorizer(analyzer=analyzer).fit(docs[:40]).idf_, rtol=1e-12)
     with pytest.raises(ValueError, match="must be equal to vocabulary size"):
         plain.idf_ = np.ones(len(plain.idf_) + 1)
-    with pytest.raises(ValueError, match="NaN"):
-        plain.idf_ = np.full(len(plain.idf_), np.nan)
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="finite"):
+            plain.idf_ = np.full(len(plain.idf_), bad)
     with pytest.raises(TypeError, match="1-D array of numbers"):
         plain.idf_ = ["a"] * len(plain.idf_)
     with pytest.raises(ValueError, match="use_idf=False"):
         TfidfVectorizer(use_idf=False).fit(docs[:30]).idf_ = weights
     with pytest.raises(ValueError, match="not fitted"):  # (scikit-learn's NotFittedError is a ValueError)
         TfidfVectorizer().idf_ = weights
+    with pytest.raises(ValueError, match="not fitted"):  # (BM25 needs the average length of fitted documents)
+        TfidfVectorizer(weighting="bm25", vocabulary=dict(ours.vocabulary_)).idf_ = weights
+    # scikit-learn's transfer: a vectoriser with the same fixed vocabulary takes the weights without a fit.
+    ours_from, theirs_from = TfidfVectorizer(analyzer=analyzer).fit(docs[:30]), SkTfidf(analyzer=analyzer).fit(docs[:30])
+    theirs_to = SkTfidf(analyzer=analyzer, vocabulary=dict(theirs_from.vocabulary_))
+    theirs_to.idf_ = theirs_from.idf_
+    ours_to = TfidfVectorizer(analyzer=analyzer, vocabulary=dict(ours_from.vocabulary_))
+    with pytest.raises(ValueError, match="vocabulary size"):
+        ours_to.idf_ = ours_from.idf_[:-1]
+    assert not ours_to.__sklearn_is_fitted__()  # (a refused value leaves it unfitted)
+    ours_to.idf_ = ours_from.idf_
+    np.testing.assert_allclose(ours_to.transform(docs[30:40]).toarray(), theirs_to.transform(docs[30:40]).toarray(),
+                               rtol=1e-12, atol=1e-15)
     # An index built on the vectoriser sees that its weights changed.
     index = akhbar.RelatedArticles.from_vectorizer(plain, plain.transform(docs[:30]), progress=False)
     plain.idf_ = np.ones(len(plain.idf_))

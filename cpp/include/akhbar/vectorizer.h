@@ -267,7 +267,7 @@ class Vectorizer {
   // Per feature: idf (empty for count weighting or use_idf=false), document frequency, total count (kept only
   // with max_features, which needs it; empty otherwise).
   const std::vector<double>& idf() const noexcept { return idf_; }
-  // Replaces the idf weights (n_features() values, none NaN) of a fitted model that uses them, as scikit-learn's
+  // Replaces the idf weights (n_features() finite values) of a fitted model that uses them, as scikit-learn's
   // `idf_` setter does, until the next fit or partial fit computes them again from the statistics. Saved with
   // the model. Throws InvalidArgument otherwise.
   void SetIdf(std::vector<double> idf);
