@@ -763,10 +763,11 @@ class RelatedArticles:
     def _all_within_days(self, k: int, min_score: float, exclude_same_source: bool, within_days: float,
                          jobs: Any) -> tuple[np.ndarray, np.ndarray]:
         """all_related with within_days (and exclude_same_source): the dated articles in date order (of each
-        source), in blocks; each block searched at once among the articles within its dates +- within_days (a
-        superset of each member's window) for 3k + 1, and each member's results outside its own window (and
-        itself) dropped. A member left with fewer than k while the search may have stopped short of more is
-        searched alone in its exact window (related's search). The result is related's for every article."""
+        source), in blocks of at most _WINDOW_BLOCK that span at most the window; each block searched at once
+        among the articles within its dates +- within_days (a superset of each member's window, at most one and
+        a half times as wide) for 3k + 1, and each member's results outside its own window (and itself)
+        dropped. A member left with fewer than k while the search may have stopped short of more is searched
+        alone in its exact window (related's search). The result is related's for every article."""
         dates = self._dates_or_raise()
         n, X = len(self), self._X
         I = np.full((n, k), -1, dtype=np.int32)
@@ -786,9 +787,16 @@ class RelatedArticles:
             bar.update(n - len(order))  # (no date: none)
             for code in np.unique(codes[order]):
                 members = order[codes[order] == code]
+                member_seconds = seconds[members]  # (ascending)
                 pool = dated if code < 0 else dated & (codes != code)
-                for begin in range(0, len(members), _WINDOW_BLOCK):
-                    rows = members[begin:begin + _WINDOW_BLOCK]
+                begin = 0
+                while begin < len(members):
+                    # (A block wider than the window would find for each member mostly articles outside its own
+                    # window, and fall back to searching it alone: 15-minute windows over egy2013 did so.)
+                    wide = min(int(member_seconds[begin]) + margin - 1, _INT64.max)
+                    end = min(begin + _WINDOW_BLOCK, int(np.searchsorted(member_seconds, wide, side="right")))
+                    rows = members[begin:max(end, begin + 1)]
+                    begin += len(rows)
                     lo = max(int(seconds[rows[0]]) - margin, _INT64.min + 1)  # (NaT stays out)
                     hi = min(int(seconds[rows[-1]]) + margin, _INT64.max)
                     allowed = (pool & (seconds >= lo) & (seconds <= hi)).astype(np.uint8)

@@ -733,7 +733,7 @@ def test_all_related_from_other_sources_equals_related_per_article(sample, k):
 
 
 @pytest.mark.parametrize("k,days,other_sources", [(1, 0.0, False), (5, 0.5, False), (5, 1.0, True), (40, 3.0, False),
-                                                  (3, 1.5, True)])
+                                                  (3, 1.5, True), (2, 0.05, False)])
 def test_all_related_within_days_equals_related_per_article(sample, k, days, other_sources):
     # Blocks of articles close in date, each searched at once (the CLI's --within-days ran one query per
     # article: 60 s instead of 29 s on egy2013); a member whose window the block's search may not have covered is
