@@ -294,19 +294,25 @@ std::size_t SymbolEnd(std::string_view s, std::size_t pos, const Decoded& d) {
   auto regional = [](char32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; };
   const std::size_t n = s.size();
   std::size_t e = pos + static_cast<std::size_t>(d.len);
-  if (regional(d.cp) && e < n) {
-    const Decoded next = At(s, e);
-    if (regional(next.cp)) e += static_cast<std::size_t>(next.len);
-  }
-  while (e < n) {
-    const Decoded next = At(s, e);
-    if (next.cls != Cls::kExtend) break;
-    e += static_cast<std::size_t>(next.len);
-    if (next.cp == 0x200D && e < n) {
-      const Decoded joined = At(s, e);
-      if (u_hasBinaryProperty(static_cast<UChar32>(joined.cp), UCHAR_EXTENDED_PICTOGRAPHIC)) {
-        e += static_cast<std::size_t>(joined.len);
+  auto extend = [&] {
+    while (e < n) {
+      const Decoded next = At(s, e);
+      if (next.cls != Cls::kExtend) break;
+      e += static_cast<std::size_t>(next.len);
+      if (next.cp == 0x200D && e < n) {
+        const Decoded joined = At(s, e);
+        if (u_hasBinaryProperty(static_cast<UChar32>(joined.cp), UCHAR_EXTENDED_PICTOGRAPHIC)) {
+          e += static_cast<std::size_t>(joined.len);
+        }
       }
+    }
+  };
+  extend();
+  if (regional(d.cp) && e < n) {  // (WB4 first: a mark between the two does not part them)
+    const Decoded next = At(s, e);
+    if (regional(next.cp)) {
+      e += static_cast<std::size_t>(next.len);
+      extend();
     }
   }
   return e;

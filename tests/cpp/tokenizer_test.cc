@@ -116,6 +116,11 @@ TEST(TokenizerTest, PunctTokensKeepEmojiSequencesWhole) {
   tokens = Tokenizer(o).Tokenize(text);
   ASSERT_EQ(tokens.size(), 6u);
   EXPECT_EQ(tokens[4].text, man + zwj + woman);
+  // A mark between a flag's two letters does not part them (WB4 before WB15).
+  const std::string vs16 = "\xEF\xB8\x8F";  // U+FE0F
+  tokens = Tokenizer(o).Tokenize("\xF0\x9F\x87\xAA" + vs16 + "\xF0\x9F\x87\xAC" + vs16 + "!");
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0].text, "\xF0\x9F\x87\xAA" + vs16 + "\xF0\x9F\x87\xAC" + vs16);
   // A lone regional indicator, and one ZWJ before a non-pictograph: no pair, no join.
   tokens = Tokenizer(o).Tokenize("\xF0\x9F\x87\xAA!" + man + zwj + "!");
   ASSERT_EQ(tokens.size(), 4u);
