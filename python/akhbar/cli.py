@@ -93,8 +93,11 @@ def _build(args: argparse.Namespace):
 
 
 def _open_out(path: str | None):
+    """The output stream: stdout, or the file (gzip-compressed if its name ends in .gz, as input can be)."""
     if path in (None, "-"):
         return sys.stdout, False
+    if path.lower().endswith(".gz"):
+        return gzip.open(path, "wt", encoding="utf-8", newline=""), True
     return open(path, "w", encoding="utf-8", newline=""), True
 
 
@@ -139,7 +142,8 @@ def _write_records(records: list[dict], path: str | None, fmt: str, template: di
 def _format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
-    return "csv" if args.out and args.out.lower().endswith(".csv") else "jsonl"
+    name = (args.out or "").lower()
+    return "csv" if name.endswith(".csv") or name.endswith(".csv.gz") else "jsonl"
 
 
 def _related(args: argparse.Namespace) -> int:
@@ -238,7 +242,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="JSONL or CSV file (optionally .gz; '-' for JSONL on stdin) with a 'text' column "
                                  "and optional 'id', 'title', 'source', 'date'")
-    p.add_argument("--out", "-o", help="output file (default: stdout); .csv selects CSV")
+    p.add_argument("--out", "-o", help="output file (default: stdout); .csv selects CSV, .gz compresses")
     p.add_argument("--format", choices=("jsonl", "csv"), help="output format (default: from --out, else jsonl)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="threads (default: all cores)")
     p.add_argument("--keep-boilerplate", action="store_true",

@@ -275,7 +275,7 @@ class RelatedArticles:
       ``get_feature_names_out`` (default: ``akhbar.TfidfVectorizer`` with ``DEFAULT_VECTORIZER_OPTIONS``). Other
       keyword options are passed to the default vectoriser.
     - ``strip_boilerplate`` (True): lines repeated across many articles of one source are found and removed before
-      indexing (``boilerplate_lines`` lists them); ``boilerplate_min_docs`` (5) and ``boilerplate_min_fraction``
+      indexing (``boilerplate_lines`` lists them); ``boilerplate_min_docs`` (10) and ``boilerplate_min_fraction``
       (0.01) set how often a line must repeat, ``boilerplate_max_chars`` (400) the longest line considered.
     - ``num_perm`` (128), ``shingle_size`` (3), ``seed`` (1): MinHash signatures over word shingles.
     - ``n_jobs`` (None: all cores) and ``progress`` (True: tqdm bars on long work, in terminals only).
@@ -289,7 +289,7 @@ class RelatedArticles:
         vectorizer: Any = None,
         *,
         strip_boilerplate: bool = True,
-        boilerplate_min_docs: int = 5,
+        boilerplate_min_docs: int = 10,
         boilerplate_min_fraction: float = 0.01,
         boilerplate_max_chars: int = 400,
         num_perm: int = 128,

@@ -47,6 +47,22 @@ def test_related_jsonl(jsonl, tmp_path, articles):
     assert first[0]["related_title"] == articles[first[0]["related_index"]]["title"]
 
 
+def test_gz_output_names_are_compressed_in_their_format(jsonl, tmp_path):
+    # -o x.jsonl.gz wrote plain JSONL under a .gz name, and -o x.csv.gz JSONL.
+    import gzip
+    import io
+
+    plain = tmp_path / "plain.jsonl"
+    assert main(["related", str(jsonl), "-k", "2", "--out", str(plain), "-q"]) == 0
+    packed = tmp_path / "related.jsonl.gz"
+    assert main(["related", str(jsonl), "-k", "2", "--out", str(packed), "-q"]) == 0
+    assert gzip.decompress(packed.read_bytes()).decode("utf-8") == plain.read_text(encoding="utf-8")
+    packed_csv = tmp_path / "related.CSV.gz"
+    assert main(["related", str(jsonl), "-k", "2", "--out", str(packed_csv), "-q"]) == 0
+    rows = list(csv.DictReader(io.StringIO(gzip.decompress(packed_csv.read_bytes()).decode("utf-8"))))
+    assert [int(r["related_index"]) for r in rows] == [r["related_index"] for r in read_jsonl(plain)]
+
+
 def test_related_csv_input_and_output(tmp_path, articles):
     src = tmp_path / "news.csv"
     with open(src, "w", encoding="utf-8", newline="") as f:
