@@ -40,13 +40,17 @@ def str_list(value: object, name: str) -> list[str]:
     """``value`` (any iterable of str, not a single str) as a list; TypeError naming ``name`` or the bad element."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an iterable of str, not a single {type(value).__name__}; wrap it in a list")
+    if hasattr(value, "columns") and hasattr(value, "iloc"):  # (its iteration gives the column names)
+        raise TypeError(f"{name} is a DataFrame, whose iteration gives its column names: pass one column (df['text'])")
     try:
         items = list(value)  # type: ignore[call-overload]
     except TypeError:
         raise TypeError(f"{name} must be an iterable of str, not {type(value).__name__}") from None
     for i, item in enumerate(items):
         if not isinstance(item, str):
-            raise TypeError(f"{name}[{i}] must be str, not {type(item).__name__}")
+            absent = item is None or (isinstance(item, float) and item != item) or type(item).__name__ == "NAType"
+            missing = " (a missing value? fill it, e.g. with '')" if absent else ""
+            raise TypeError(f"{name}[{i}] must be str, not {type(item).__name__}{missing}")
     return items
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import functools
 import numbers
+import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -21,7 +23,7 @@ from akhbar.normalization import Normalizer, _check_errors
 TOKEN_KINDS = ("word", "number", "url", "email", "mention", "hashtag", "punct", "clitic")
 
 #: Default tokeniser options (normaliser options plus the tokeniser's own).
-TOKENIZER_DEFAULTS: dict[str, bool] = dict(_core.Tokenizer.default_options())
+TOKENIZER_DEFAULTS: Mapping[str, bool] = types.MappingProxyType(dict(_core.Tokenizer.default_options()))
 
 #: Built-in stop-word lists.
 STOP_WORD_LISTS: tuple[str, ...] = tuple(_core.stop_word_list_names())
@@ -32,8 +34,9 @@ STEMMERS = ("none", "light", "snowball")
 #: Analysers: word n-grams, character n-grams, character n-grams inside word boundaries.
 ANALYZERS = ("word", "char", "char_wb")
 
-#: The default value of every analyser keyword argument (see ``Analyzer``).
-ANALYZER_DEFAULTS: dict[str, Any] = {
+#: The default value of every analyser keyword argument (see ``Analyzer``). Read-only, as the normaliser's: an
+#: edit would change every later analyser and vectoriser of the process.
+ANALYZER_DEFAULTS: Mapping[str, Any] = types.MappingProxyType({
     **_NORMALIZER_DEFAULTS,
     "analyzer": "word",
     "ngram_range": (1, 1),
@@ -47,7 +50,7 @@ ANALYZER_DEFAULTS: dict[str, Any] = {
     "keep_numbers": True,
     "keep_urls": True,
     "keep_clitics": False,
-}
+})
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -195,7 +198,8 @@ class Tokenizer:
     - ``punct`` (False): also emit a ``"punct"`` token for every punctuation or symbol character;
     - ``urls``, ``emails``, ``mentions``, ``hashtags`` (True): recognise each as one token;
     - ``split_clitics`` (True): a proclitic glued to a Latin or digit token becomes its own ``"clitic"`` token
-      (``وiPhone`` -> ``و``, ``iphone``; ``والـCNN`` -> ``وال``, ``cnn``).
+      (``وiPhone`` -> ``و``, ``iphone``; ``والـCNN`` -> ``وال``, ``cnn``); with False it is a ``"word"`` token,
+      as the change of script parts the two either way.
 
     Numbers keep their separators, minus thousands separators (``١٢٬٥٠٠`` -> ``12500``). Quotes « » “ ” and
     Arabic punctuation ، ؛ ؟ split words. Immutable and thread-safe.
@@ -268,8 +272,13 @@ def stop_words_file(name: str = "arabic") -> Path:
     return _DATA / f"stopwords_{name}.txt"
 
 
-def get_stop_words(**options: Any) -> frozenset[str]:
-    """The stop words an ``Analyzer`` with these options drops, normalised as it normalises them."""
+def get_stop_words(*lists: str, **options: Any) -> frozenset[str]:
+    """The stop words an ``Analyzer`` with these options drops, normalised as it normalises them;
+    ``get_stop_words("english")`` is ``get_stop_words(stop_word_lists=("english",))``."""
+    if lists:
+        if "stop_word_lists" in options:
+            raise TypeError("get_stop_words: give the lists by name or as stop_word_lists=, not both")
+        options["stop_word_lists"] = lists
     return frozenset(_core.normalized_stop_words(analyzer_options(**options)))
 
 

@@ -7,12 +7,13 @@ import csv
 import gzip
 import io
 import json
+import math
 import os
 import sys
 import zlib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 _COLUMNS = ("id", "title", "source", "date")
 
@@ -239,6 +240,26 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _number(kind: type, lo: float, hi: float = math.inf, open_lo: bool = False) -> Callable[[str], Any]:
+    """An argparse type: a `kind` (int or float) in [lo, hi] ((lo, hi] with open_lo), checked as the command line
+    is read, not after the index is built."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {'an int' if kind is int else 'a number'}: {text!r}") from None
+        if not (math.isfinite(value) and (lo < value if open_lo else lo <= value) and value <= hi):
+            if hi != math.inf:
+                where = f"in {'(' if open_lo else '['}{lo:g}, {hi:g}]"
+            else:
+                where = f"at least {lo:g}" if lo != -math.inf else "a finite number"
+            raise argparse.ArgumentTypeError(f"must be {where}, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="JSONL or CSV file (optionally .gz; '-' for JSONL on stdin) with a 'text' column "
                                  "and optional 'id', 'title', 'source', 'date'")
@@ -259,36 +280,37 @@ def main(argv: Sequence[str] | None = None) -> int:
                        description="For every article, its most similar other articles (exact cosine of BM25-weighted "
                                    "vectors, the default vectoriser).")
     _add_common(p)
-    p.add_argument("--top", "-k", type=int, default=10, help="related articles per article (default 10)")
-    p.add_argument("--min-score", type=float, default=0.0, help="smallest cosine score kept (default 0)")
+    p.add_argument("--top", "-k", type=_number(int, 1), default=10, help="related articles per article (default 10)")
+    p.add_argument("--min-score", type=_number(float, -math.inf), default=0.0,
+                   help="smallest cosine score kept (default 0)")
     p.add_argument("--exclude-same-source", action="store_true", help="only other outlets' articles")
-    p.add_argument("--within-days", type=float, default=None,
+    p.add_argument("--within-days", type=_number(float, 0.0), default=None,
                    help="only articles at most this many days apart (articles without a date get none)")
     p.set_defaults(func=_related)
 
     p = sub.add_parser("duplicates", help="pairs of near-duplicate articles (copies, light edits)",
                        description="Pairs of articles whose word 3-gram shingles overlap (MinHash + LSH).")
     _add_common(p)
-    p.add_argument("--threshold", type=float, default=0.8, help="smallest estimated Jaccard similarity (0.8)")
+    p.add_argument("--threshold", type=_number(float, 0.0, 1.0, open_lo=True), default=0.8,
+                   help="smallest estimated Jaccard similarity (0.8)")
     p.set_defaults(func=_duplicates)
 
     p = sub.add_parser("clusters", help="story clusters",
                        description="Groups of articles covering one story: near-duplicates and close neighbours.")
     _add_common(p)
-    p.add_argument("--threshold", type=float, default=0.5, help="smallest cosine score of an edge (0.5)")
-    p.add_argument("--top", "-k", type=int, default=10, help="neighbours considered per article (10)")
-    p.add_argument("--min-size", type=int, default=2, help="smallest cluster listed (2)")
+    p.add_argument("--threshold", type=_number(float, -math.inf), default=0.5,
+                   help="smallest cosine score of an edge (0.5)")
+    p.add_argument("--top", "-k", type=_number(int, 1), default=10, help="neighbours considered per article (10)")
+    p.add_argument("--min-size", type=_number(int, 1), default=2, help="smallest cluster listed (2)")
     p.set_defaults(func=_clusters)
 
     p = sub.add_parser("demo", help="related articles on the bundled sample of Arabic news",
                        description="Related articles on 401 bundled egy2013 articles, as a table.")
-    p.add_argument("-n", type=int, default=8, help="articles to show (default 8)")
-    p.add_argument("--top", "-k", type=int, default=3, help="related articles per article (default 3)")
+    p.add_argument("-n", type=_number(int, 1), default=8, help="articles to show (default 8)")
+    p.add_argument("--top", "-k", type=_number(int, 1), default=3, help="related articles per article (default 3)")
     p.set_defaults(func=_demo)
 
     args = parser.parse_args(argv)
-    if getattr(args, "top", 1) is not None and getattr(args, "top", 1) < 1:
-        parser.error("--top must be at least 1")
     try:
         return args.func(args)
     except (EOFError, zlib.error, gzip.BadGzipFile, csv.Error) as e:  # a truncated or damaged input file

@@ -463,6 +463,10 @@ class _DocumentsMixin:
         """(start index, list) per batch; a tqdm bar with progress=True."""
         if isinstance(raw_documents, (str, bytes)):
             raise ValueError("Iterable over raw text documents expected, string object received.")
+        if hasattr(raw_documents, "columns") and hasattr(raw_documents, "iloc"):
+            # (Iterating a pandas DataFrame gives its column names: a model of those, silently.)
+            raise TypeError("raw_documents is a DataFrame, whose iteration gives its column names: pass one column "
+                            "of texts (df['text'])")
         try:
             it = iter(raw_documents)
         except TypeError:

@@ -18,6 +18,8 @@ import mmap as _mmap
 import numbers
 import os
 import pickle
+import types
+from collections.abc import Mapping
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -30,14 +32,14 @@ from akhbar.errors import FormatError
 __all__ = ["DEFAULT_VECTORIZER_OPTIONS", "Match", "RelatedArticles"]
 
 #: Options of the default vectoriser (akhbar.TfidfVectorizer), chosen on the quality benchmark
-#: (benchmarks/python/bench_related_quality.py). Constructor keywords override them.
-DEFAULT_VECTORIZER_OPTIONS: dict[str, Any] = {
+#: (benchmarks/python/bench_related_quality.py). Constructor keywords override them. Read-only.
+DEFAULT_VECTORIZER_OPTIONS: Mapping[str, Any] = types.MappingProxyType({
     "ngram_range": (1, 2),  # word pairs: +0.03 MRR on title-only queries, +0.01 on rewritten pairs
     "stemmer": "none",  # light stemming merged distinct words and cost 0.003-0.03 on every row
     "weighting": "bm25",
     "min_df": 1,  # a rare name in a title is the best clue to its article
     "dtype": np.float32,
-}
+})
 
 #: The options of the fallback vectoriser (scikit-learn's, fed akhbar.normalize-d text) used when
 #: akhbar.TfidfVectorizer is not available.
@@ -587,6 +589,10 @@ class RelatedArticles:
             return i, self._X[i]
         if isinstance(query, str):
             _check_text(query, name, saved=False)
+            if self._id_map is not None and query and not any(c.isspace() or "\u0600" <= c <= "\u06ff" for c in query):
+                # (One word, no Arabic: more likely a mistyped id than a text, which would find little or nothing.)
+                warn_user(f"{name} {query[:60]!r} is not an id of the index, so it is searched as a text; ids are "
+                          "looked up exactly (position_of(id) raises KeyError for one that is missing)")
             # As the indexed texts were: a new text's source is unknown, so a line that is boilerplate of any
             # source goes.
             if self._boilerplate is not None:

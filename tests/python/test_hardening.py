@@ -258,3 +258,33 @@ def test_out_of_range_numbers_raise_value_error_not_a_cast_error():
     for i, call in enumerate(calls):
         with pytest.raises(ValueError):
             call()
+
+
+def test_module_defaults_are_read_only_and_frames_are_refused():
+    # ANALYZER_DEFAULTS and DEFAULT_VECTORIZER_OPTIONS were plain dicts: an edit changed every later analyser,
+    # vectoriser and index of the process.
+    import numpy as np
+    import pandas as pd
+
+    for defaults in (akhbar.analysis.ANALYZER_DEFAULTS, akhbar.analysis.TOKENIZER_DEFAULTS,
+                     akhbar.related.DEFAULT_VECTORIZER_OPTIONS):
+        with pytest.raises(TypeError):
+            defaults["stemmer"] = "snowball"
+    assert akhbar.analysis.ANALYZER_DEFAULTS["stemmer"] == "light"
+    # A DataFrame iterates over its column names: a model of those was built without a word.
+    frame = pd.DataFrame({"text": ["كتب الولد الدرس", "ذهب الولد"], "id": ["a", "b"]})
+    for fit in (akhbar.TfidfVectorizer().fit_transform, akhbar.CountVectorizer().fit,
+                akhbar.RelatedArticles(progress=False).fit):
+        with pytest.raises(TypeError, match="DataFrame"):
+            fit(frame)
+    assert akhbar.TfidfVectorizer().fit_transform(frame["text"]).shape[0] == 2  # (a column is fine)
+    for missing in (np.nan, None, pd.NA):
+        with pytest.raises(TypeError, match="missing value"):
+            akhbar.RelatedArticles(progress=False).fit(["نص", missing])
+    with pytest.raises(TypeError, match=r"texts\[1\] must be str, not int$"):
+        akhbar.RelatedArticles(progress=False).fit(["نص", 3])
+    # get_stop_words takes list names as arguments too.
+    assert akhbar.get_stop_words("english") == akhbar.get_stop_words(stop_word_lists=("english",))
+    assert akhbar.get_stop_words("arabic", "english") > akhbar.get_stop_words("english")
+    with pytest.raises(TypeError, match="not both"):
+        akhbar.get_stop_words("english", stop_word_lists=("arabic",))

@@ -364,6 +364,18 @@ def test_input_errors():
     assert "empty" in repr(r)
 
 
+def test_a_query_that_looks_like_a_mistyped_id_warns(index):
+    # An unknown str id was searched as a text and gave [] without a word.
+    with pytest.warns(UserWarning, match="not an id of the index"):
+        assert index.related("egy-00000000-nope") == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        index.related(index.ids[0])  # an id
+        index.related("السيسي")  # one Arabic word: a text
+        index.related("a text of several words")
+        akhbar.RelatedArticles(progress=False).fit(["كتب الولد", "ذهب الولد"]).related("nope")  # (no ids)
+
+
 def test_integer_ids_are_not_positions(sample):
     texts = [a["text"] for a in sample[:50]]
     r = akhbar.RelatedArticles(progress=False).fit(texts, ids=list(range(100, 150)))
