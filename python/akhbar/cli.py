@@ -104,7 +104,7 @@ def _open_out(path: str | None):
 
 class _Refs:
     """The fields that name an article of `index` in the output: its position, and its id and title if given
-    (read once: the index's ids and titles are copies each time they are read)."""
+    (read once)."""
 
     def __init__(self, index) -> None:
         self.ids, self.titles = index.ids, index.titles
@@ -182,7 +182,7 @@ def _duplicates(args: argparse.Namespace) -> int:
 
 def _clusters(args: argparse.Namespace) -> int:
     _, index = _build(args)
-    ids, titles = index.ids, index.titles  # (copies each time they are read)
+    ids, titles = index.ids, index.titles
 
     def record(c: int, members: list[int]) -> dict:
         r: dict[str, Any] = {"cluster": c, "size": len(members), "members": members}
@@ -216,7 +216,7 @@ def _demo(args: argparse.Namespace) -> int:
     out.write(f"Related articles in {len(index)} Arabic news articles (egy2013 sample, February 2013; see "
               "akhbar/data/PROVENANCE.txt)\n\n")
     I, S = index.all_related(k=args.top)
-    titles, sources = index.titles, index.sources  # (copies each time they are read)
+    titles, sources = index.titles, index.sources
     shown = 0
     seen: set[int] = set()
     # Articles with the strongest best match first: the clearest examples of the same story in several outlets.

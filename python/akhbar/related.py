@@ -150,6 +150,36 @@ def _check_text(value: str, name: str, saved: bool = True) -> None:
                          "text" + (" and cannot be saved" if saved else "")) from None
 
 
+class _ReadOnlyList(list):
+    """A list that refuses changes (TypeError): the index's ids, titles, sources and dates, which an edit would
+    set apart from the index. Copies (``list(...)``, slices, ``+``, pickle) are plain lists."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("this list is read-only: it describes the index; list(...) of it is an editable copy")
+
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+    def __iadd__(self, other: Any) -> Any:
+        self._refuse()
+
+    def __imul__(self, other: Any) -> Any:
+        self._refuse()
+
+    def copy(self) -> list:
+        return list(self)
+
+    def __reduce__(self) -> Any:
+        return list, (list(self),)
+
+    def __copy__(self) -> list:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict) -> list:
+        return list(self)
+
+
 def _texts_list(texts: Any, name: str = "texts") -> list[str]:
     return str_list(texts, name)
 
@@ -509,19 +539,32 @@ class RelatedArticles:
 
     @property
     def ids(self) -> list | None:
-        return None if self._ids is None else list(self._ids)
+        """The articles' ids (None if not given): a read-only list, made once (``list(...)`` is a copy)."""
+        return self._read_only("_ids")
 
     @property
     def titles(self) -> list | None:
-        return None if self._titles is None else list(self._titles)
+        return self._read_only("_titles")
 
     @property
     def sources(self) -> list | None:
-        return None if self._sources is None else list(self._sources)
+        return self._read_only("_sources")
 
     @property
     def dates(self) -> list | None:
-        return None if self._dates is None else list(self._dates)
+        return self._read_only("_dates")
+
+    def _read_only(self, name: str) -> list | None:
+        """The list attribute `name` as a read-only list, made once per list (add() makes new ones): a copy at
+        every access made `[index.titles[j] for j in ...]` quadratic."""
+        values = getattr(self, name)
+        if values is None:
+            return None
+        views = self.__dict__.setdefault("_views", {})
+        made = views.get(name)
+        if made is None or made[0] is not values:
+            made = views[name] = (values, _ReadOnlyList(values))
+        return made[1]
 
     @property
     def boilerplate_lines(self) -> list[tuple[str | None, str, int]]:
