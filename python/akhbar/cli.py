@@ -83,8 +83,11 @@ def _build(args: argparse.Namespace):
     index = RelatedArticles(
         n_jobs=args.jobs, progress=not args.quiet, strip_boilerplate=not args.keep_boilerplate
     )
+    texts = [r["text"] for r in rows]
+    if args.index_titles:  # (as the quality benchmark indexes them: a title's words count with the text's)
+        texts = [f"{r['title']}\n{t}" if r.get("title") else t for r, t in zip(rows, texts)]
     index.fit(
-        [r["text"] for r in rows],
+        texts,
         ids=_column(rows, "id"),
         titles=_column(rows, "title"),
         sources=_column(rows, "source"),
@@ -266,6 +269,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", "-o", help="output file (default: stdout); .csv selects CSV, .gz compresses")
     p.add_argument("--format", choices=("jsonl", "csv"), help="output format (default: from --out, else jsonl)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="threads (default: all cores)")
+    p.add_argument("--index-titles", action="store_true",
+                   help="index each article's title with its text (an article with an empty text then has words)")
     p.add_argument("--keep-boilerplate", action="store_true",
                    help="do not strip lines that repeat across many articles of one source")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bars")

@@ -110,6 +110,21 @@ def test_bad_input(tmp_path, capsys):
         main(["related", str(bad)])
 
 
+def test_index_titles_gives_an_article_with_an_empty_text_its_words(tmp_path):
+    # 60 egy2013 articles have a title but no text: they were related to nothing.
+    src = tmp_path / "titles.jsonl"
+    rows = [{"id": "a", "title": "الأهلي يفوز على الزمالك في الدوري", "text": ""},
+            {"id": "b", "title": "مباراة", "text": "الأهلي يفوز على الزمالك بهدفين في مباراة الدوري"},
+            {"id": "c", "title": "سياسة", "text": "مرسي يلتقي وزير الدفاع في القاهرة"}]
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    plain, titled = tmp_path / "plain.jsonl", tmp_path / "titled.jsonl"
+    assert main(["related", str(src), "-k", "1", "--out", str(plain), "-q"]) == 0
+    assert main(["related", str(src), "-k", "1", "--out", str(titled), "-q", "--index-titles"]) == 0
+    assert not [r for r in read_jsonl(plain) if r["article_id"] == "a"]
+    assert [(r["article_id"], r["related_id"]) for r in read_jsonl(titled) if r["article_id"] == "a"] == [("a", "b")]
+    assert read_jsonl(titled)[0]["article_title"] == rows[0]["title"]  # (titles are still output as titles)
+
+
 def test_bad_options_are_refused_before_the_input_is_read(tmp_path, capsys):
     # They were checked after the index was built (8.5 s on egy2013 for --within-days -1).
     missing = str(tmp_path / "missing.jsonl")  # (never opened: the options fail first)
