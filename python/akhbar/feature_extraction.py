@@ -650,6 +650,40 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             raise ValueError("empty vocabulary passed to fit")
         return terms
 
+    def _warn_unmatchable_vocabulary(self) -> None:
+        """Once per fit: a warning for the terms of a fixed vocabulary that akhbar's word analyser can never give:
+        a word not as the tokeniser writes it (القاهرة, where it writes القاهره; 12,500 for 12500), more or fewer
+        words than ngram_range allows, or, without stemming, a stop word. Such a term counts nothing, without a
+        word otherwise. (A stem can be any token's, stop words included: terms in written form are not judged.)"""
+        options = self._analyzer_dict()
+        if options is None or options["analyzer"] != "word" or self.preprocessor is not None:
+            return
+        terms = self._fixed_vocabulary()
+        if terms is None:
+            return
+        lo, hi = options["ngram_min"], options["ngram_max"]
+        tokenizer = _core.Tokenizer({k: v for k, v in options.items() if k in TOKENIZER_DEFAULTS})
+        written = {}
+        for w in {w for t in terms for w in t.split(" ")}:
+            tokens = tokenizer.tokenize(w)
+            written[w] = " ".join(tokens) if tokens else "-"
+        stemmed = options["stemmer"] != "none"
+        stop = frozenset() if stemmed or not options["stop_words"] else frozenset(_core.normalized_stop_words(options))
+        bad = {w for w, form in written.items() if form != w or w in stop}
+        never = []
+        for t in terms:  # (a vocabulary of n-grams has hundreds of thousands: the common case is cheap)
+            n = t.count(" ") + 1
+            if not lo <= n <= hi:
+                never.append((t, f"{n} words, outside ngram_range ({lo}, {hi})"))
+            elif bad and not bad.isdisjoint(parts := t.split(" ")):
+                forms = " ".join(written[w] for w in parts)
+                never.append((t, f"the tokeniser writes {forms!r}" if forms != t else "a stop word"))
+        if never:
+            shown = ", ".join(f"{t!r} ({reason})" for t, reason in never[:5])
+            more = f" and {len(never) - 5} more" if len(never) > 5 else ""
+            warn_user(f"vocabulary term(s) {shown}{more} can never match: the analyser normalises and tokenises the "
+                      "text before it counts, so give terms as it writes them (build_analyzer()(text) shows them)")
+
     def _new_model(self):
         analyzer = self._analyzer_dict()
         model = _core.Vectorizer(self._options(), analyzer)
@@ -687,6 +721,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         model = self._new_model()
         if warn:
             self._warn_unused_params()
+            self._warn_unmatchable_vocabulary()
         model.begin_fit(True, keep_rows)
         self._feed(model, raw_documents, n_jobs)
         if model.n_documents == 0 and self._weighting() != "count":
@@ -1198,6 +1233,7 @@ class CountVectorizer(_VocabularyVectorizer):
         # As scikit-learn's CountVectorizer: with a fixed vocabulary there is nothing to learn, so it can count
         # without a fit (a fit on no documents sets the vocabulary up and validates it).
         if not self._is_fitted() and self.vocabulary is not None:
+            self._warn_unmatchable_vocabulary()  # (akhbar's own warning: the trap is the same without a fit)
             self._fit([], keep_rows=False, warn=False)  # (scikit-learn warns at fit only)
 
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
@@ -1361,6 +1397,7 @@ class TfidfVectorizer(_VocabularyVectorizer):
     def _vocabulary_model(self):
         """A model of the fixed vocabulary fitted on no documents, for idf weights given before any fit."""
         self._warn_unused_params()
+        self._warn_unmatchable_vocabulary()
         model = self._new_model()
         model.begin_fit(True, False)
         model.end_fit(self._selector(), 1)

@@ -984,6 +984,27 @@ def test_count_dtypes_beyond_the_core_ones_are_cast(dtype):
     assert CountVectorizer.from_bytes(saved.to_bytes()).transform(["كتب"]).dtype == np.dtype(dtype)
 
 
+def test_a_vocabulary_the_analyser_never_writes_warns(docs):
+    # CountVectorizer(vocabulary=["القاهرة"]) counted nothing, silently: the analyser writes القاهره.
+    import warnings
+
+    odd = CountVectorizer(vocabulary=["القاهرة", "12,500", "حكوم قاهر", "مصر"])
+    with pytest.warns(UserWarning, match=r"'القاهرة' \(the tokeniser writes 'القاهره'\).*'12,500'.*'حكوم قاهر' "
+                                         r"\(2 words, outside ngram_range \(1, 1\)\)") as caught:
+        X = odd.transform(["القاهرة 12,500 مصر"])
+    assert "مصر" not in str(caught[0].message) and X.toarray().tolist() == [[0, 0, 0, 1]]
+    with pytest.warns(UserWarning, match="'في' \\(a stop word\\)"):
+        CountVectorizer(vocabulary=["في", "مصر"], stemmer="none").fit(docs[:5])
+    # The features of a fitted model are what the analyser writes: no warning, whatever the options (a stem may
+    # equal a stop word, and a URL keeps the case of its path).
+    for options in ({}, {"stemmer": "snowball", "ngram_range": (1, 3)}, {"stemmer": "none", "ngram_range": (1, 2)}):
+        fitted = CountVectorizer(**options).fit(docs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            CountVectorizer(vocabulary=dict(fitted.vocabulary_), **options).fit(docs[:5])
+            TfidfVectorizer(vocabulary=dict(fitted.vocabulary_), **options).fit(docs[:5])
+
+
 def test_count_dtype_none_counts_in_ints():
     # numpy's dtype(None) is float64, which CountVectorizer(dtype=None) gave; scikit-learn's counts stay ints.
     docs = ["a b b", "c a"]
