@@ -117,6 +117,9 @@ def _to_csr(parts: tuple) -> sp.csr_matrix:
 def _jsonable(params: dict[str, Any], who: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in params.items():
+        if type(v) is Analyzer:  # (akhbar's own analyser is its options: saved as those)
+            out[k] = {"__analyzer__": _jsonable(v._kwargs, who)}
+            continue
         if callable(v) and not isinstance(v, type):
             raise ValueError(
                 f"cannot save {who} with a callable {k}: save/to_bytes store plain parameters only; "
@@ -140,7 +143,9 @@ def _from_jsonable(params: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for k, v in params.items():
         if isinstance(v, dict):
-            if "__dtype__" in v:
+            if "__analyzer__" in v:
+                v = Analyzer(**_from_jsonable(v["__analyzer__"]))
+            elif "__dtype__" in v:
                 v = np.dtype(v["__dtype__"]).type
             elif "__set__" in v:
                 v = set(v["__set__"])

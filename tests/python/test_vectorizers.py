@@ -565,6 +565,12 @@ def test_callables_pickle_but_do_not_save(docs):
     v2 = pickle.loads(pickle.dumps(v))
     assert v2.analyzer is _my_analyzer
     assert (v2.transform(docs) != v.transform(docs)).nnz == 0
+    # akhbar's own Analyzer as the analyzer is its options, and saves as them (it was refused as a callable).
+    own = TfidfVectorizer(analyzer=akhbar.Analyzer(stemmer="none", add_stop_words=["الولد"], ngram_range=(1, 2)))
+    own.fit(docs)
+    back = TfidfVectorizer.from_bytes(own.to_bytes())
+    assert type(back.analyzer) is akhbar.Analyzer and back.analyzer.options == own.analyzer.options
+    assert (back.transform(docs) != own.transform(docs)).nnz == 0
 
 
 def test_corrupt_truncated_and_future_files_raise_format_error(docs):
