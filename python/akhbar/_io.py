@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -52,6 +53,31 @@ def str_list(value: object, name: str) -> list[str]:
             missing = " (a missing value? fill it, e.g. with '')" if absent else ""
             raise TypeError(f"{name}[{i}] must be str, not {type(item).__name__}{missing}")
     return items
+
+
+class ReadOnly:
+    """Mixin for a read-only dict or list (put first among the bases): methods assigned ``_refuse`` raise
+    TypeError with ``_message``; copies (``copy()``, ``copy.copy``, ``copy.deepcopy``, pickle) are of the plain
+    type ``_plain``, editable."""
+
+    __slots__ = ()
+    _plain: type = dict
+    _message = "read-only"
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(self._message)
+
+    def copy(self) -> Any:
+        return self._plain(self)
+
+    def __reduce__(self) -> Any:
+        return self._plain, (self._plain(self),)
+
+    def __copy__(self) -> Any:
+        return self._plain(self)
+
+    def __deepcopy__(self, memo: dict) -> Any:
+        return self._plain(self)
 
 
 def bool_arg(name: str, value: object) -> bool:

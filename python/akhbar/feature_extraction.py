@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import bool_arg, warn_user, write_atomic
+from akhbar._io import ReadOnly, bool_arg, warn_user, write_atomic
 from akhbar.analysis import (
     ANALYZER_DEFAULTS,
     TOKENIZER_DEFAULTS,
@@ -1028,7 +1028,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         return (_restore, (type(self), self.get_params(), state, self._fit_params_if_changed()))
 
 
-class _FittedVocabulary(dict):
+class _FittedVocabulary(ReadOnly, dict):
     """``vocabulary_``: a dict of the fitted model's terms -> columns, made once per model, that refuses changes.
 
     Editing it would change nothing in the model (the C++ vocabulary does the work), yet every later read of
@@ -1036,29 +1036,10 @@ class _FittedVocabulary(dict):
     an editable copy, and pickling or deep-copying it gives a plain dict."""
 
     __slots__ = ()
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError(
-            "vocabulary_ is read-only: it describes the fitted model, which editing it would not change. For "
-            "another vocabulary, pass vocabulary= to a new vectoriser (dict(v.vocabulary_) is an editable copy)"
-        )
-
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
-
-    def __ior__(self, other: Any) -> Any:
-        self._refuse()
-
-    def copy(self) -> dict:
-        return dict(self)
-
-    def __reduce__(self) -> Any:
-        return dict, (dict(self),)
-
-    def __copy__(self) -> dict:
-        return dict(self)
-
-    def __deepcopy__(self, memo: dict) -> dict:
-        return dict(self)
+    _plain = dict
+    _message = ("vocabulary_ is read-only: it describes the fitted model, which editing it would not change. For "
+                "another vocabulary, pass vocabulary= to a new vectoriser (dict(v.vocabulary_) is an editable copy)")
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = ReadOnly._refuse
 
 
 def _frozen(v: Any) -> Any:

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import bool_arg, str_list, warn_user, write_atomic
+from akhbar._io import ReadOnly, bool_arg, str_list, warn_user, write_atomic
 from akhbar.errors import FormatError
 
 __all__ = ["DEFAULT_VECTORIZER_OPTIONS", "Match", "RelatedArticles"]
@@ -150,34 +150,15 @@ def _check_text(value: str, name: str, saved: bool = True) -> None:
                          "text" + (" and cannot be saved" if saved else "")) from None
 
 
-class _ReadOnlyList(list):
+class _ReadOnlyList(ReadOnly, list):
     """A list that refuses changes (TypeError): the index's ids, titles, sources and dates, which an edit would
     set apart from the index. Copies (``list(...)``, slices, ``+``, pickle) are plain lists."""
 
     __slots__ = ()
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("this list is read-only: it describes the index; list(...) of it is an editable copy")
-
-    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _refuse
-
-    def __iadd__(self, other: Any) -> Any:
-        self._refuse()
-
-    def __imul__(self, other: Any) -> Any:
-        self._refuse()
-
-    def copy(self) -> list:
-        return list(self)
-
-    def __reduce__(self) -> Any:
-        return list, (list(self),)
-
-    def __copy__(self) -> list:
-        return list(self)
-
-    def __deepcopy__(self, memo: dict) -> list:
-        return list(self)
+    _plain = list
+    _message = "this list is read-only: it describes the index; list(...) of it is an editable copy"
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = ReadOnly._refuse
+    __iadd__ = __imul__ = ReadOnly._refuse
 
 
 def _texts_list(texts: Any, name: str = "texts") -> list[str]:

@@ -479,7 +479,8 @@ def test_idf_can_be_set_as_in_scikit_learn_and_is_saved(docs, tmp_path):
     with pytest.raises(ValueError, match="not fitted"):  # (BM25 needs the average length of fitted documents)
         TfidfVectorizer(weighting="bm25", vocabulary=dict(ours.vocabulary_)).idf_ = weights
     # scikit-learn's transfer: a vectoriser with the same fixed vocabulary takes the weights without a fit.
-    ours_from, theirs_from = TfidfVectorizer(analyzer=analyzer).fit(docs[:30]), SkTfidf(analyzer=analyzer).fit(docs[:30])
+    ours_from = TfidfVectorizer(analyzer=analyzer).fit(docs[:30])
+    theirs_from = SkTfidf(analyzer=analyzer).fit(docs[:30])
     theirs_to = SkTfidf(analyzer=analyzer, vocabulary=dict(theirs_from.vocabulary_))
     theirs_to.idf_ = theirs_from.idf_
     ours_to = TfidfVectorizer(analyzer=analyzer, vocabulary=dict(ours_from.vocabulary_))
@@ -1019,7 +1020,8 @@ def test_count_dtype_none_counts_in_ints():
     X = ours.fit_transform(docs)
     assert X.dtype == np.int64 and theirs.dtype.kind == "i" and (X != theirs).nnz == 0
     assert ours.transform(docs).dtype == np.int64
-    assert CountVectorizer.from_bytes(CountVectorizer(dtype=None).fit(docs).to_bytes()).transform(docs).dtype == np.int64
+    saved = CountVectorizer(dtype=None).fit(docs).to_bytes()
+    assert CountVectorizer.from_bytes(saved).transform(docs).dtype == np.int64
 
 
 def test_bool_dtype_ranks_max_features_as_scikit_learn():
