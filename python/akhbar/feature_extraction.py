@@ -658,22 +658,25 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     def _warn_unmatchable_vocabulary(self) -> None:
         """Once per fit: a warning for the terms of a fixed vocabulary that akhbar's word analyser can never give:
         a word not as the tokeniser writes it (القاهرة, where it writes القاهره; 12,500 for 12500), more or fewer
-        words than ngram_range allows, or, without stemming, a stop word. Such a term counts nothing, without a
-        word otherwise. (A stem can be any token's, stop words included: terms in written form are not judged.)"""
+        words than ngram_range allows, or, without stemming (or kept proclitics), a stop word. Such a term counts
+        nothing, without a word otherwise. (A stem can be any token's, stop words included: terms in written form
+        are not judged.)"""
         options = self._analyzer_dict()
         if options is None or options["analyzer"] != "word" or self.preprocessor is not None:
             return
         terms = self._fixed_vocabulary()
         if terms is None:
             return
+        terms = [t.decode("utf-8", "replace") if isinstance(t, bytes) else t for t in terms]  # (bytes terms count)
         lo, hi = options["ngram_min"], options["ngram_max"]
         tokenizer = _core.Tokenizer({k: v for k, v in options.items() if k in TOKENIZER_DEFAULTS})
         written = {}
         for w in {w for t in terms for w in t.split(" ")}:
             tokens = tokenizer.tokenize(w)
             written[w] = " ".join(tokens) if tokens else "-"
-        stemmed = options["stemmer"] != "none"
-        stop = frozenset() if stemmed or not options["stop_words"] else frozenset(_core.normalized_stop_words(options))
+        # (A stem, or a proclitic kept as a token, may be spelled as a stop word: then stop words prove nothing.)
+        judge_stop = options["stop_words"] and options["stemmer"] == "none" and not options["keep_clitics"]
+        stop = frozenset(_core.normalized_stop_words(options)) if judge_stop else frozenset()
         bad = {w for w, form in written.items() if form != w or w in stop}
         never = []
         for t in terms:  # (a vocabulary of n-grams has hundreds of thousands: the common case is cheap)

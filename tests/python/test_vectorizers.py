@@ -1002,9 +1002,15 @@ def test_a_vocabulary_the_analyser_never_writes_warns(docs):
     assert "مصر" not in str(caught[0].message) and X.toarray().tolist() == [[0, 0, 0, 1]]
     with pytest.warns(UserWarning, match="'في' \\(a stop word\\)"):
         CountVectorizer(vocabulary=["في", "مصر"], stemmer="none").fit(docs[:5])
+    # Bytes terms are checked as their text (the check split them as str and crashed).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        X = CountVectorizer(vocabulary=[b"egypt", "مصر".encode()]).fit_transform(["Egypt مصر"])
+    assert X.toarray().tolist() == [[1, 1]]
     # The features of a fitted model are what the analyser writes: no warning, whatever the options (a stem may
     # equal a stop word, and a URL keeps the case of its path).
-    for options in ({}, {"stemmer": "snowball", "ngram_range": (1, 3)}, {"stemmer": "none", "ngram_range": (1, 2)}):
+    for options in ({}, {"stemmer": "snowball", "ngram_range": (1, 3)}, {"stemmer": "none", "ngram_range": (1, 2)},
+                    {"stemmer": "none", "keep_clitics": True}):  # (a kept proclitic may be spelled as a stop word)
         fitted = CountVectorizer(**options).fit(docs)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
