@@ -242,8 +242,7 @@ template <typename Fn>
 void Analyzer::WordTerms(std::string_view text, std::string* norm, Fn&& fn) const {
   TermScratch scratch;
   std::vector<RawToken> tokens;
-  tokenizer_->ScanInto(*norm, &tokens);
-  tokenizer_->RestoreUrlCase(text, norm, tokens);
+  tokenizer_->ScanText(text, norm, &tokens);
   const std::string_view n = *norm;
   for (const RawToken& t : tokens) {
     std::string_view term;
@@ -342,8 +341,7 @@ void Analyzer::Tokens(std::string_view text, TextTokens* out) const {
   tokenizer_->normalizer().NormalizeInto(text, &norm);
   out->tokens.clear();
   if (mode_ == Mode::kWord) {
-    tokenizer_->ScanInto(norm, &out->tokens);
-    tokenizer_->RestoreUrlCase(text, &norm, out->tokens);
+    tokenizer_->ScanText(text, &norm, &out->tokens);
     return;
   }
   SplitWords(norm, [&](std::size_t b, std::size_t e) {

@@ -248,7 +248,7 @@ std::size_t UrlPathStart(std::string_view url) {
   return p == npos ? url.size() : p;
 }
 
-// Tokenizer::RestoreUrlCase for the URL at bytes [begin, end) of the normalised text, written at `url` (a copy
+// Tokenizer::ScanText's case restoring, for the URL at bytes [begin, end) of the normalised text, written at `url` (a copy
 // or the normalised text itself): `source` maps its code points to byte offsets in `text`, `cp_of` its bytes to
 // code points.
 void RestoreUrlCaseAt(std::string_view text, const std::vector<std::uint32_t>& source,
@@ -270,17 +270,19 @@ bool HasAsciiUpper(std::string_view s) {
 
 }  // namespace
 
-void Tokenizer::RestoreUrlCase(std::string_view text, std::string* normalized,
-                               const std::vector<RawToken>& tokens) const {
+void Tokenizer::ScanText(std::string_view text, std::string* normalized, std::vector<RawToken>* out) const {
+  const std::size_t first = out->size();
+  ScanInto(*normalized, out);
   if (!options_.normalizer.fold_latin) return;
   bool any = false;
-  for (const RawToken& t : tokens) any = any || t.kind == TokenKind::kUrl;
+  for (std::size_t k = first; k < out->size(); ++k) any = any || (*out)[k].kind == TokenKind::kUrl;
   if (!any || !HasAsciiUpper(text)) return;
   std::vector<std::uint32_t> source;
   const std::string again = normalizer_->Normalize(text, &source);
-  if (again != *normalized) throw std::logic_error("RestoreUrlCase: the normalised text is not that of the text");
+  if (again != *normalized) throw std::logic_error("ScanText: the normalised text is not that of the text");
   const std::vector<std::uint32_t> cp_of = utf8::ByteToCodePointIndex(again);
-  for (const RawToken& t : tokens) {
+  for (std::size_t k = first; k < out->size(); ++k) {
+    const RawToken& t = (*out)[k];
     if (t.kind == TokenKind::kUrl) RestoreUrlCaseAt(text, source, cp_of, t.begin, t.end, &(*normalized)[t.begin]);
   }
 }
@@ -542,8 +544,7 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
 std::vector<std::string> Tokenizer::TokenizeToStrings(std::string_view text) const {
   std::string norm = normalizer_->Normalize(text);
   std::vector<RawToken> raws;
-  ScanInto(norm, &raws);
-  RestoreUrlCase(text, &norm, raws);
+  ScanText(text, &norm, &raws);
   std::vector<std::string> out;
   out.reserve(raws.size());
   for (const RawToken& raw : raws) {

@@ -105,12 +105,13 @@ class Tokenizer {
   // thousands separators.
   static void AppendTerm(std::string_view normalized, const RawToken& raw, std::string* out);
 
-  // URLs keep the case of their path, query and fragment, which the normaliser's fold_latin lowered: only a
-  // URL's scheme and host are case-insensitive (RFC 3986), and t.co/AbC is not t.co/abc. Given the original
-  // `text`, its normalised form `*normalized` and the tokens scanned from it, puts back into `*normalized` the
-  // upper-case ASCII letters of those parts (same length: the tokens stay valid). Normalises `text` again, with
-  // offsets, only when a URL token is there and `text` has an upper-case ASCII letter.
-  void RestoreUrlCase(std::string_view text, std::string* normalized, const std::vector<RawToken>& tokens) const;
+  // As ScanInto for `*normalized`, the normalised form of `text`, whose URLs then keep the case of their path,
+  // query and fragment, which the normaliser's fold_latin lowered: only a URL's scheme and host are
+  // case-insensitive (RFC 3986), and t.co/AbC is not t.co/abc. Puts those upper-case ASCII letters back into
+  // `*normalized` (same length: the tokens stay valid), normalising `text` again with offsets only when a URL
+  // token is there and `text` has an upper-case ASCII letter. The analyser's paths and TokenizeToStrings scan
+  // with it; Tokenize, which has the offsets already, restores the same way without normalising again.
+  void ScanText(std::string_view text, std::string* normalized, std::vector<RawToken>* out) const;
 
  private:
   template <typename Fn>
