@@ -37,12 +37,17 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
+def refuse_frame(value: object, name: str) -> None:
+    """TypeError for a pandas DataFrame given as documents: its iteration gives its column names."""
+    if hasattr(value, "columns") and hasattr(value, "iloc"):
+        raise TypeError(f"{name} is a DataFrame, whose iteration gives its column names: pass one column (df['text'])")
+
+
 def str_list(value: object, name: str) -> list[str]:
     """``value`` (any iterable of str, not a single str) as a list; TypeError naming ``name`` or the bad element."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an iterable of str, not a single {type(value).__name__}; wrap it in a list")
-    if hasattr(value, "columns") and hasattr(value, "iloc"):  # (its iteration gives the column names)
-        raise TypeError(f"{name} is a DataFrame, whose iteration gives its column names: pass one column (df['text'])")
+    refuse_frame(value, name)
     try:
         items = list(value)  # type: ignore[call-overload]
     except TypeError:

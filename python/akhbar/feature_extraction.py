@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import ReadOnly, bool_arg, warn_user, write_atomic
+from akhbar._io import ReadOnly, bool_arg, refuse_frame, warn_user, write_atomic
 from akhbar.analysis import (
     ANALYZER_DEFAULTS,
     TOKENIZER_DEFAULTS,
@@ -468,10 +468,7 @@ class _DocumentsMixin:
         """(start index, list) per batch; a tqdm bar with progress=True."""
         if isinstance(raw_documents, (str, bytes)):
             raise ValueError("Iterable over raw text documents expected, string object received.")
-        if hasattr(raw_documents, "columns") and hasattr(raw_documents, "iloc"):
-            # (Iterating a pandas DataFrame gives its column names: a model of those, silently.)
-            raise TypeError("raw_documents is a DataFrame, whose iteration gives its column names: pass one column "
-                            "of texts (df['text'])")
+        refuse_frame(raw_documents, "raw_documents")
         try:
             it = iter(raw_documents)
         except TypeError:
