@@ -669,15 +669,16 @@ class RelatedArticles:
             if within_days is not None and np.isnat(self._dates_or_raise()[index]):
                 raise ValueError(f"article {index} has no date, so within_days cannot apply")
             allowed = self._allowed(index, exclude_same_source, within_days)
-        I, S = self._search_one(row, index, k, float(min_score), allowed)
+        I, S = self._search(row, k, float(min_score), allowed, self_row=index)
         return [self._match(i, s) for i, s in zip(I[0], S[0]) if i >= 0]
 
-    def _search_one(self, row: sp.csr_matrix, index: int | None, k: int, min_score: float,
-                    allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """The search of ``related`` for one row (an indexed article's, which never finds itself, or a text's)."""
+    def _search(self, Q: sp.csr_matrix, k: int, min_score: float, allowed: np.ndarray | None, jobs: Any = 1,
+                self_row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The best k of the index for each row of Q among the `allowed` articles; a 1-row Q that is the indexed
+        article `self_row` never finds itself."""
         return self._index().search(
-            row.indptr.astype(np.int64), row.indices, row.data, 0, 1, k, min_score, index is not None,
-            0 if index is None else index, allowed, 1,
+            Q.indptr.astype(np.int64), Q.indices, Q.data, 0, Q.shape[0], k, min_score, self_row is not None,
+            0 if self_row is None else self_row, allowed, jobs,
         )
 
     def _dates_or_raise(self) -> np.ndarray:
@@ -775,11 +776,9 @@ class RelatedArticles:
         with _progress_bar(self.progress, total=n, desc="related articles", unit="article") as bar:
             for code in np.unique(codes):
                 rows = np.flatnonzero(codes == code)
-                Q = X[rows]
                 allowed = None if code < 0 else (codes != code).astype(np.uint8)
                 found = k if code >= 0 else min(k + 1, n)
-                qi, qs = self._index().search(Q.indptr.astype(np.int64), Q.indices, Q.data, 0, len(rows), found,
-                                              min_score, False, 0, allowed, jobs)
+                qi, qs = self._search(X[rows], found, min_score, allowed, jobs)
                 if code < 0:
                     for r, row in enumerate(rows):
                         keep = qi[r] != row
@@ -830,15 +829,13 @@ class RelatedArticles:
                     lo = max(int(seconds[rows[0]]) - margin, _INT64.min + 1)  # (NaT stays out)
                     hi = min(int(seconds[rows[-1]]) + margin, _INT64.max)
                     allowed = (pool & (seconds >= lo) & (seconds <= hi)).astype(np.uint8)
-                    Q = X[rows]
-                    qi, qs = self._index().search(Q.indptr.astype(np.int64), Q.indices, Q.data, 0, len(rows), found,
-                                                  min_score, False, 0, allowed, jobs)
+                    qi, qs = self._search(X[rows], found, min_score, allowed, jobs)
                     for r, row in enumerate(rows):
                         got = qi[r][qi[r] >= 0]
                         keep = (got != row) & self._within(row, got, within_days)
                         if keep.sum() < k and len(got) == found:  # more may lie past what was found
                             allowed_one = self._allowed(row, exclude_same_source, within_days)
-                            one_i, one_s = self._search_one(X[row], row, k, min_score, allowed_one)
+                            one_i, one_s = self._search(X[row], k, min_score, allowed_one, self_row=row)
                             I[row], S[row] = one_i[0], one_s[0]
                             continue
                         got_i, got_s = got[keep][:k], qs[r][: len(got)][keep][:k]
