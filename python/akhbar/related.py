@@ -745,25 +745,24 @@ class RelatedArticles:
             return I.copy(), S.copy()
         if within_days is not None:
             I, S = self._all_within_days(k, float(min_score), exclude_same_source, within_days, jobs)
-            self._cache[key] = (I, S)
-            return I.copy(), S.copy()
-        if exclude_same_source:
+        elif exclude_same_source:
             I, S = self._all_from_other_sources(k, float(min_score), jobs)
-            self._cache[key] = (I, S)
-            return I.copy(), S.copy()
-        n = len(self)
-        X = self._X
-        # Each pair is scored once (symmetry) and offered to both articles; rows in chunks for the progress bar
-        # and Ctrl-C.
-        passes = _core.AllPairsTopK(self._index(), self._indptr64, X.indices, X.data, k, float(min_score), jobs)
+        else:
+            I, S = self._all_pairs(k, float(min_score), jobs)
+        self._cache = {"codes": self._cache.get("codes"), key: (I, S)}  # (the last result only: n * k each)
+        return I.copy(), S.copy()
+
+    def _all_pairs(self, k: int, min_score: float, jobs: Any) -> tuple[np.ndarray, np.ndarray]:
+        """all_related: each pair is scored once (symmetry) and offered to both articles; rows in chunks for the
+        progress bar and Ctrl-C."""
+        n, X = len(self), self._X
+        passes = _core.AllPairsTopK(self._index(), self._indptr64, X.indices, X.data, k, min_score, jobs)
         with _progress_bar(self.progress, total=n, desc="related articles", unit="article") as bar:
             for begin in range(0, n, _CHUNK_ROWS):
                 end = min(n, begin + _CHUNK_ROWS)
                 passes.process(begin, end)
                 bar.update(end - begin)
-        I, S = passes.finish()
-        self._cache = {"codes": self._cache.get("codes"), key: (I, S)}
-        return I.copy(), S.copy()
+        return passes.finish()
 
     def _all_from_other_sources(self, k: int, min_score: float, jobs: Any) -> tuple[np.ndarray, np.ndarray]:
         """all_related with exclude_same_source: one batched search per source, whose own articles are not
