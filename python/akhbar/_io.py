@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import warnings
@@ -54,7 +55,7 @@ def str_list(value: object, name: str) -> list[str]:
         raise TypeError(f"{name} must be an iterable of str, not {type(value).__name__}") from None
     for i, item in enumerate(items):
         if not isinstance(item, str):
-            absent = item is None or (isinstance(item, float) and item != item) or type(item).__name__ == "NAType"
+            absent = item is None or (isinstance(item, float) and math.isnan(item)) or type(item).__name__ == "NAType"
             missing = " (a missing value? fill it, e.g. with '')" if absent else ""
             raise TypeError(f"{name}[{i}] must be str, not {type(item).__name__}{missing}")
     return items

@@ -147,7 +147,7 @@ def _format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
     name = (args.out or "").lower()
-    return "csv" if name.endswith(".csv") or name.endswith(".csv.gz") else "jsonl"
+    return "csv" if name.endswith((".csv", ".csv.gz")) else "jsonl"
 
 
 def _related(args: argparse.Namespace) -> int:

@@ -809,7 +809,7 @@ class RelatedArticles:
         # overflow int64 arithmetic).
         span = int(seconds[order[-1]]) - int(seconds[order[0]]) if len(order) else 0
         window = float(within_days) * 86400.0
-        margin = span + 1 if window >= span else int(math.ceil(window)) + 1
+        margin = span + 1 if window >= span else math.ceil(window) + 1
         found = min(3 * k + 1, n)
         with _progress_bar(self.progress, total=n, desc="related articles", unit="article") as bar:
             bar.update(n - len(order))  # (no date: none)

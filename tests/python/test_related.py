@@ -778,7 +778,7 @@ def test_all_related_within_days_equals_related_per_article(sample, k, days, oth
     sources = [None if i % 13 == 0 else a["source"] for i, a in enumerate(sample[:160])]
     dates = [None if i % 17 == 5 else f"2013-02-{1 + (i * 7) % 5:02d}T{(i * 5) % 24:02d}:00:00" for i in range(160)]
     index = akhbar.RelatedArticles(progress=False, n_jobs=2).fit(texts, sources=sources, dates=dates)
-    kw = dict(k=k, min_score=0.01, exclude_same_source=other_sources, within_days=days)
+    kw = {"k": k, "min_score": 0.01, "exclude_same_source": other_sources, "within_days": days}
     I, S = index.all_related(**kw)
     assert I.shape == S.shape == (160, min(k, 159))
     for i in range(160):

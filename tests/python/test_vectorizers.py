@@ -437,8 +437,6 @@ def test_idf_can_be_set_as_in_scikit_learn_and_is_saved(docs, tmp_path):
     # scikit-learn's idf_ has a setter (to carry weights over from another model); akhbar's had none.
     from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
 
-    import pickle
-
     analyzer = akhbar.Analyzer()
     ours = TfidfVectorizer(analyzer=analyzer).fit(docs[:30])
     theirs = SkTfidf(analyzer=analyzer).fit(docs[:30])
