@@ -18,7 +18,7 @@ constexpr std::size_t kMapBytes = std::size_t{1} << 20;  // blocks from 1 MB on 
 
 // Asks for transparent huge pages (where the system gives them on request, as with THP "madvise"): the hash
 // tables of a fit are read at random, and with 4 KB pages most reads also miss the TLB (measured: a word
-// fit 8% faster with its memo table on huge pages); a matrix being written faults 512 times less.
+// fit 8% faster with its memo table on huge pages).
 void AdviseHugePages(void* p, std::size_t bytes) noexcept {
 #if defined(MADV_HUGEPAGE)
   if (bytes >= (std::size_t{4} << 20)) madvise(p, bytes, MADV_HUGEPAGE);  // (advice: a failure changes nothing)

@@ -122,20 +122,24 @@ class PodArray {
   std::size_t capacity_ = 0;
 };
 
-// A std::allocator whose large blocks are ResizeBlock's, asking for huge pages: for vectors allocated once and
-// read at random (hash tables) or written once (output matrices).
-template <typename T>
-struct HugePageAllocator : std::allocator<T> {
+// A std::allocator whose large blocks are ResizeBlock's. kHugePages: they ask for huge pages, for vectors
+// allocated once and read at random (hash tables).
+template <typename T, bool kHugePages>
+struct BlockAllocator : std::allocator<T> {
   template <typename U>
   struct rebind {
-    using other = HugePageAllocator<U>;
+    using other = BlockAllocator<U, kHugePages>;
   };
-  HugePageAllocator() = default;
+  BlockAllocator() = default;
   template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) { return static_cast<T*>(ResizeBlock(nullptr, 0, 0, BlockBytes(n * sizeof(T)), true)); }
+  BlockAllocator(const BlockAllocator<U, kHugePages>&) noexcept {}
+  T* allocate(std::size_t n) {
+    return static_cast<T*>(ResizeBlock(nullptr, 0, 0, BlockBytes(n * sizeof(T)), kHugePages));
+  }
   void deallocate(T* p, std::size_t n) noexcept { ResizeBlock(p, BlockBytes(n * sizeof(T)), 0, 0); }
 };
+template <typename T>
+using HugePageAllocator = BlockAllocator<T, true>;
 
 }  // namespace internal
 }  // namespace akhbar
