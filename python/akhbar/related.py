@@ -56,6 +56,9 @@ _CHUNK_ROWS = 4096
 # Articles close in date searched at once by all_related(within_days=...).
 _WINDOW_BLOCK = 256
 _INT64 = np.iinfo(np.int64)
+_INT32_MAX = np.iinfo(np.int32).max
+# Articles added since the search index was built are folded into it when more than max(this, sqrt(2n)).
+_MIN_FOLD_ROWS = 64
 
 
 @dataclasses.dataclass(frozen=True)
@@ -276,6 +279,48 @@ def _same_fit(state: tuple, vectorizer) -> bool:
     return now is not None and state[0] is now[0] and state[1] == now[1]
 
 
+class _Appendable:
+    """An array that grows at its end, as add() grows the index: a buffer with room to spare and how much of it is
+    taken, so that adding articles one at a time copies the index's arrays O(log n) times, not at every add (a
+    copy of egy2013's matrix took 26 ms). Views of the buffer's start stay valid: what is taken is never written
+    again. A copy of the index shares the buffer, but not what it takes after: see ``extended``."""
+
+    __slots__ = ("buffer", "taken")
+
+    def __init__(self) -> None:
+        self.buffer: np.ndarray | None = None
+        self.taken = 0
+
+    def extended(self, current: np.ndarray, extra: np.ndarray) -> np.ndarray:
+        """A read-only array of ``current`` followed by ``extra`` (along the first axis). It is the start of the
+        buffer when ``current`` is exactly what the buffer has taken and there is room (writing past what is
+        taken, which no view shows); else of a new buffer half as large again. Nothing is taken until
+        ``take``."""
+        n, m = len(current), len(extra)
+        buffer = self.buffer
+        if (buffer is None or self.taken != n or current.base is not buffer or len(buffer) < n + m
+                or buffer.dtype != current.dtype or buffer.shape[1:] != current.shape[1:]):
+            buffer = np.empty((max(n + m, n + n // 2 + 16),) + current.shape[1:], dtype=current.dtype)
+            buffer[:n] = current
+        buffer[n:n + m] = extra
+        view = buffer[:n + m]
+        view.flags.writeable = False
+        return view
+
+    def take(self, view: np.ndarray) -> None:
+        """``view`` (from ``extended``) is now the array: its rows of the buffer are taken."""
+        self.buffer, self.taken = view.base, len(view)
+
+
+def _merge_top(I1: np.ndarray, S1: np.ndarray, I2: np.ndarray, S2: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The best k of two searches' results for the same queries (indices -1 where none), each row best first with
+    ties by smaller index, as one search over both parts would give them."""
+    I = np.concatenate([I1, I2], axis=1)
+    S = np.concatenate([S1, S2], axis=1)
+    order = np.lexsort((np.where(I < 0, _INT32_MAX, I), -S, I < 0), axis=-1)[:, :k]
+    return np.take_along_axis(I, order, axis=1), np.take_along_axis(S, order, axis=1)
+
+
 class RelatedArticles:
     """An index of articles that finds related articles, near-duplicates and story clusters.
 
@@ -346,7 +391,10 @@ class RelatedArticles:
         self._dates64: np.ndarray | None = None
         self._boilerplate = None
         self._source_codes: dict[str, int] = {}
-        self._topk = None
+        self._topk = None  # the search index of the first _topk_rows articles (None: not built)
+        self._topk_rows = 0
+        self._delta = None  # the search index of the articles added since (None: not built)
+        self._grow: dict[str, _Appendable] = {}
         self._cache: dict = {}
         self._feature_names: np.ndarray | None = None
         self._fit_state: tuple | None = None  # the vectoriser's fit the matrix's columns belong to
@@ -495,13 +543,20 @@ class RelatedArticles:
             meta["_dates"] = [None if np.isnat(d) else str(d) for d in dates64]
         return meta
 
-    def _set_matrix(self, X: sp.csr_matrix) -> None:
+    def _set_matrix(self, X: sp.csr_matrix, indptr64: np.ndarray | None = None, added: bool = False) -> None:
+        """``X`` (and its indptr as int64, if at hand) becomes the index's matrix: a new one, or (``added``) the old
+        one with rows added after it."""
         # The C++ index reads these arrays in place: read-only, so that `matrix` cannot be changed under it.
         for a in (X.indptr, X.indices, X.data):
             a.flags.writeable = False
         self._X = X
-        self._indptr64 = X.indptr.astype(np.int64, copy=False)
-        self._topk = None
+        self._indptr64 = X.indptr.astype(np.int64, copy=False) if indptr64 is None else indptr64
+        self._delta = None
+        if not added or len(self) - self._topk_rows > max(_MIN_FOLD_ROWS, math.isqrt(2 * self._topk_rows)):
+            # (The articles added since the search index was built are searched in an index of their own, rebuilt
+            # at the first query after each add: with d of them that costs O(d), and folding them in O(n). Folded
+            # every sqrt(2n) articles, an add and a query cost about 2 sqrt(2n) articles' indexing.)
+            self._topk = None
         self._cache = {}
 
     def _check_built(self) -> None:
@@ -581,10 +636,22 @@ class RelatedArticles:
         return X
 
     def _index(self):
-        if self._topk is None:
+        """The search index of every article."""
+        if self._topk is None or self._topk_rows != len(self):
+            self._topk = self._delta = None  # (first: a failed build leaves no stale index)
             X = self._X
             self._topk = _core.CosineTopK(self._indptr64, X.indices, X.data, X.shape[1], 0.02, 64, 0)
+            self._topk_rows = len(self)
         return self._topk
+
+    def _delta_index(self):
+        """The search index of the articles from _topk_rows on (added since the main one was built)."""
+        if self._delta is None:
+            begin, X = self._topk_rows, self._X
+            lo, hi = int(self._indptr64[begin]), int(self._indptr64[-1])
+            self._delta = _core.CosineTopK(self._indptr64[begin:] - lo, X.indices[lo:hi], X.data[lo:hi], X.shape[1],
+                                           0.02, 64, 0)
+        return self._delta
 
     # ---------------------------------------------------------------- queries
     def _resolve(self, query: Any, name: str = "query") -> tuple[int | None, sp.csr_matrix]:
@@ -676,10 +743,21 @@ class RelatedArticles:
                 self_row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The best k of the index for each row of Q among the `allowed` articles; a 1-row Q that is the indexed
         article `self_row` never finds itself."""
-        return self._index().search(
-            Q.indptr.astype(np.int64), Q.indices, Q.data, 0, Q.shape[0], k, min_score, self_row is not None,
-            0 if self_row is None else self_row, allowed, jobs,
-        )
+        indptr = Q.indptr.astype(np.int64)
+
+        def search(index, begin: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+            own = self_row is not None and begin <= self_row < end
+            return index.search(indptr, Q.indices, Q.data, 0, Q.shape[0], k, min_score, own,
+                                self_row - begin if own else 0, None if allowed is None else allowed[begin:end], jobs)
+
+        if self._topk is None or self._topk_rows == len(self):
+            return search(self._index(), 0, len(self))
+        # Articles were added since the index was built: the two parts' best, merged (the same scores: each
+        # article's is summed over the query's terms in the same order in either index).
+        n_main = self._topk_rows
+        I1, S1 = search(self._topk, 0, n_main)
+        I2, S2 = search(self._delta_index(), n_main, len(self))
+        return _merge_top(I1, S1, np.where(I2 >= 0, I2 + n_main, -1).astype(np.int32), S2, k)
 
     def _dates_or_raise(self) -> np.ndarray:
         if self._dates64 is None:
@@ -743,6 +821,7 @@ class RelatedArticles:
         if key in self._cache:
             I, S = self._cache[key]
             return I.copy(), S.copy()
+        self._index()  # (the articles added since the search index was built are folded in: many searches follow)
         if within_days is not None:
             I, S = self._all_within_days(k, float(min_score), exclude_same_source, within_days, jobs)
         elif exclude_same_source:
@@ -918,8 +997,7 @@ class RelatedArticles:
             texts = self._boilerplate.strip_batch(texts, codes, self.n_jobs)
         X_new = self._transform(texts)
         sig = self._hasher.signatures(texts, self.n_jobs) if self._signatures is not None else None
-        X = sp.vstack([self._X, X_new], format="csr", dtype=np.float32)
-        X.indices = X.indices.astype(np.int32, copy=False)
+        grown = self._grown_matrix(X_new)
         # The index changes.
         self._source_codes = source_codes
         if meta["_ids"] is not None:
@@ -934,9 +1012,36 @@ class RelatedArticles:
             self._dates64 = np.concatenate([self._dates64, meta["_dates64"]])
             self._dates = self._dates + meta["_dates"]
         if sig is not None:
-            self._signatures = np.concatenate([self._signatures, sig])
-        self._set_matrix(X)
+            signatures = self._grow.setdefault("signatures", _Appendable())
+            self._signatures = signatures.extended(self._signatures, sig)
+            signatures.take(self._signatures)
+        for name, view in grown.items():
+            self._grow[name].take(view)
+        codes_before = self._cache.get("codes")
+        self._set_matrix(sp.csr_matrix((grown["data"], grown["indices"], grown["indptr"]),
+                                       shape=(n_old + n_new, self._X.shape[1]), copy=False),
+                         grown["indptr64"], added=True)
+        if codes_before is not None:
+            self._cache["codes"] = np.concatenate([codes_before, np.asarray(codes, dtype=codes_before.dtype)])
         return self
+
+    def _grown_matrix(self, X_new: sp.csr_matrix) -> dict[str, np.ndarray]:
+        """The arrays of the matrix with X_new's rows after it (data, indices, indptr and indptr64), each the start
+        of a growing buffer (not taken yet)."""
+        X = self._X
+        nnz = int(self._indptr64[-1])
+        if nnz + X_new.nnz > _INT32_MAX and X.indptr.dtype != np.int64:
+            raise ValueError(f"the index would hold {nnz + X_new.nnz} values, more than its 32-bit offsets can")
+        new_indptr = X_new.indptr[1:].astype(np.int64) + nnz
+        out = {}
+        for name, current, extra in (
+            ("data", X.data, X_new.data.astype(np.float32, copy=False)),
+            ("indices", X.indices, X_new.indices.astype(X.indices.dtype, copy=False)),
+            ("indptr", X.indptr, new_indptr.astype(X.indptr.dtype)),
+            ("indptr64", self._indptr64, new_indptr),
+        ):
+            out[name] = self._grow.setdefault(name, _Appendable()).extended(current, extra)
+        return out
 
     # ---------------------------------------------------------------- duplicates and clusters
     def near_duplicates(self, threshold: float = 0.8) -> list[tuple[int, int, float]]:

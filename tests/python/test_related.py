@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import pickle
 import warnings
@@ -568,6 +569,65 @@ _DOCS = ["ذهب الولد إلى المدرسة صباحا", "ذهب الول�
 def _small_index(**kw):
     return akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(
         _DOCS, ids=list("abcd"), titles=list("ABCD"), sources=["s1", "s1", "s2", "s2"], dates=["2013-01-01"] * 4, **kw)
+
+
+def _single_index_related(ix, q, k, allowed=None):
+    """related(q) as one search index over the whole matrix gives it (the reference for the added articles' own
+    index, merged)."""
+    X = ix.matrix
+    idx = _core.CosineTopK(X.indptr.astype(np.int64), X.indices, X.data, X.shape[1], 0.02, 64, 0)
+    k = min(k, len(ix) - 1)
+    I, S = idx.search(X.indptr.astype(np.int64), X.indices, X.data, q, q + 1, k, 0.0, True, 0, allowed, 1)
+    keep = I[0] >= 0
+    return I[0][keep].tolist(), S[0][keep].tolist()
+
+
+def test_adding_one_article_at_a_time_answers_as_a_rebuilt_index(sample):
+    # add() then a query rebuilt the whole search index (0.5 s on egy2013 for every article of a stream); the
+    # articles added since are now searched in an index of their own, merged, and folded in now and then.
+    cut = len(sample) - 150  # (more than the folding threshold, max(64, sqrt(2n)), so it folds)
+    cols = {name: [a[name] for a in sample] for name in ("text", "id", "title", "source", "date")}
+    ix = akhbar.RelatedArticles(progress=False).fit(
+        cols["text"][:cut], ids=cols["id"][:cut], titles=cols["title"][:cut], sources=cols["source"][:cut],
+        dates=cols["date"][:cut])
+    held = ix.matrix  # a matrix taken before the adds is not changed by them
+    held_copy = held.copy()
+    folds = 0
+    for i in range(cut, len(sample)):
+        ix.add([cols["text"][i]], ids=[cols["id"][i]], titles=[cols["title"][i]], sources=[cols["source"][i]],
+               dates=[cols["date"][i]])
+        folds += ix._topk is None
+        if i % 3:  # (some adds in a row without a query: the added articles' index grows by more than one)
+            continue
+        for q in (i, i - 40, 5):
+            got = ix.related(q, k=6)
+            assert ([m.index for m in got], [m.score for m in got]) == _single_index_related(ix, q, 6)
+        allowed = ix._allowed(i, True, None)
+        got = ix.related(cols["id"][i], k=4, exclude_same_source=True)
+        assert ([m.index for m in got], [m.score for m in got]) == _single_index_related(ix, i, 4, allowed)
+        assert all(ix.sources[m.index] != cols["source"][i] for m in got)
+    assert folds >= 2
+    assert len(ix) == len(sample) and ix.ids == cols["id"] and ix.matrix.shape[0] == len(sample)
+    assert (held != held_copy).nnz == 0 and held.shape[0] == cut
+    rebuilt = akhbar.RelatedArticles.from_vectorizer(ix.vectorizer, ix.matrix, texts=cols["text"], progress=False)
+    np.testing.assert_array_equal(ix._signatures, rebuilt._signatures)
+    assert ix.near_duplicates() == rebuilt.near_duplicates()
+    np.testing.assert_array_equal(ix.all_related(k=5)[0], rebuilt.all_related(k=5)[0])
+    loaded = akhbar.RelatedArticles.from_bytes(ix.to_bytes())
+    assert loaded.related(len(sample) - 1, k=5) == ix.related(len(sample) - 1, k=5)
+
+
+def test_copies_of_an_index_grow_apart():
+    # The arrays grow in buffers with room to spare, which a shallow copy shares: each copy's adds are its own.
+    a = _small_index()
+    b = copy.copy(a)
+    a.add(["ذهب الولد إلى السوق"], ids=["e"], titles=["E"], sources=["s3"], dates=["2013-01-02"])
+    b.add(["الرئيس يزور القاهرة غدا"], ids=["f"], titles=["F"], sources=["s3"], dates=["2013-01-02"])
+    assert a.ids == list("abcde") and b.ids == list("abcdf")
+    assert (a.matrix[4] != b.matrix[4]).nnz > 0
+    assert (a.matrix[4] != a.vectorizer.transform(["ذهب الولد إلى السوق"]).astype(np.float32)).nnz == 0
+    np.testing.assert_array_equal(a._signatures[4], a._hasher.signatures(["ذهب الولد إلى السوق"], 1)[0])
+    np.testing.assert_array_equal(b._signatures[4], b._hasher.signatures(["الرئيس يزور القاهرة غدا"], 1)[0])
 
 
 def test_a_failed_add_or_fit_leaves_the_index_as_it_was():
