@@ -654,8 +654,10 @@ class RelatedArticles:
         return self._delta
 
     # ---------------------------------------------------------------- queries
-    def _resolve(self, query: Any, name: str = "query") -> tuple[int | None, sp.csr_matrix]:
-        """(article index or None, its 1-row matrix)."""
+    def _resolve(self, query: Any, name: str = "query",
+                 source_code: int | None = None) -> tuple[int | None, sp.csr_matrix]:
+        """(article index or None, its 1-row matrix). A text's boilerplate is stripped as its source's articles'
+        was (``source_code``, a code of the index's sources) or, for an unknown source, as any source's."""
         if isinstance(query, (bool, np.bool_)):
             raise TypeError(f"{name} must be an article index, an id or a text, not bool")
         if isinstance(query, (numbers.Number, decimal.Decimal)) and not isinstance(query, numbers.Integral):
@@ -684,10 +686,11 @@ class RelatedArticles:
                 # (One word, no Arabic: more likely a mistyped id than a text, which would find little or nothing.)
                 warn_user(f"{name} {query[:60]!r} is not an id of the index, so it is searched as a text; ids are "
                           "looked up exactly (position_of(id) raises KeyError for one that is missing)")
-            # As the indexed texts were: a new text's source is unknown, so a line that is boilerplate of any
+            # As the indexed texts were: when the text's source is unknown, a line that is boilerplate of any
             # source goes.
             if self._boilerplate is not None:
-                query = self._boilerplate.strip(query, _core.Boilerplate.ANY_SOURCE)
+                query = self._boilerplate.strip(query, _core.Boilerplate.ANY_SOURCE if source_code is None
+                                                else source_code)
             return None, self._transform([query])
         raise TypeError(f"{name} must be an article index (int), an id or a text (str), not {type(query).__name__}")
 
@@ -713,29 +716,46 @@ class RelatedArticles:
         min_score: float = 0.0,
         exclude_same_source: bool = False,
         within_days: float | None = None,
+        *,
+        source: str | None = None,
+        date: Any = None,
     ) -> list[Match]:
         """The ``k`` articles most similar to ``query``, best first. ``query`` is an article's position (an int),
         its id (a str; see ``position_of`` for int ids) or, if it is no id, a new text.
 
         Only articles with a positive score of at least ``min_score`` are returned; an article never lists
         itself. ``exclude_same_source`` keeps only other outlets' articles, ``within_days`` only articles dated
-        within that many days of the query article (articles without a date are then left out); both need the
-        query to be an indexed article."""
+        within that many days of the query article (articles without a date are then left out). For a new
+        text, ``source`` and ``date`` say where and when it was published, as ``fit`` takes them: they let those
+        two apply, and its boilerplate is stripped as its outlet's was (without them, the lines found in any
+        outlet)."""
         self._check_built()
         k = self._check_k(k)
         min_score = _real_arg("min_score", min_score)
         exclude_same_source = bool_arg("exclude_same_source", exclude_same_source)
         if within_days is not None:
             within_days = _real_arg("within_days", within_days, 0.0)
-        index, row = self._resolve(query)
+        if source is not None and not isinstance(source, str):
+            raise TypeError(f"source must be a str (an outlet's name), not {type(source).__name__}")
+        date64 = None if date is None else _parse_date(date, "date")
+        code = None if source is None else self._source_codes.get(source)
+        index, row = self._resolve(query, source_code=code)
+        if index is not None and (source is not None or date is not None):
+            raise ValueError(f"source= and date= are for a new text; the query is article {index}, which has its own")
         k = min(k, max(len(self) - (index is not None), 1))  # (no more can be found: k sizes the search's heaps)
         allowed = None
         if exclude_same_source or within_days is not None:
-            if index is None:
-                raise ValueError("exclude_same_source and within_days need the query to be an indexed article")
-            if within_days is not None and np.isnat(self._dates_or_raise()[index]):
-                raise ValueError(f"article {index} has no date, so within_days cannot apply")
-            allowed = self._allowed(index, exclude_same_source, within_days)
+            if index is not None:
+                if within_days is not None and np.isnat(self._dates_or_raise()[index]):
+                    raise ValueError(f"article {index} has no date, so within_days cannot apply")
+                allowed = self._allowed(index, exclude_same_source, within_days)
+            else:
+                if exclude_same_source and source is None:
+                    raise ValueError("exclude_same_source needs the query's source: an indexed article, or a text "
+                                     "with source=")
+                if within_days is not None and (date64 is None or np.isnat(date64)):
+                    raise ValueError("within_days needs the query's date: an indexed article, or a text with date=")
+                allowed = self._allowed_for(-1 if code is None else code, date64, exclude_same_source, within_days)
         I, S = self._search(row, k, float(min_score), allowed, self_row=index)
         return [self._match(i, s) for i, s in zip(I[0], S[0]) if i >= 0]
 
@@ -766,20 +786,32 @@ class RelatedArticles:
 
     def _within(self, index: int, others: np.ndarray | slice, within_days: float) -> np.ndarray:
         """Whether the articles ``others`` are dated within ``within_days`` of article ``index`` (a dated one)."""
-        dates = self._dates64[others]
-        delta = np.abs((dates - self._dates64[index]).astype("timedelta64[s]").astype(np.float64))
+        return self._within_date(self._dates64[index], others, within_days)
+
+    def _within_date(self, date: np.datetime64, others: np.ndarray | slice, within_days: float) -> np.ndarray:
+        """Whether the articles ``others`` are dated within ``within_days`` of ``date`` (not NaT)."""
+        dates = self._dates_or_raise()[others]
+        delta = np.abs((dates - date).astype("timedelta64[s]").astype(np.float64))
         return ~np.isnat(dates) & (delta <= float(within_days) * 86400.0)
 
     def _allowed(self, index: int, exclude_same_source: bool, within_days: float | None) -> np.ndarray:
         """The articles ``related(index, ...)`` may return (uint8 per article): those of other sources, those
         dated within ``within_days`` of it."""
+        code = int(self._article_source_codes()[index]) if exclude_same_source else -1
+        return self._allowed_for(code, None if within_days is None else self._dates64[index], exclude_same_source,
+                                 within_days)
+
+    def _allowed_for(self, code: int, date: np.datetime64 | None, exclude_same_source: bool,
+                     within_days: float | None) -> np.ndarray:
+        """The articles a query of source ``code`` (-1: none, or one the index lacks) and date ``date`` may
+        find (uint8 per article): those of other sources, those dated within ``within_days`` of it."""
         allowed = np.ones(len(self), dtype=np.uint8)
         if exclude_same_source:
             codes = self._article_source_codes()
-            if codes[index] >= 0:  # an article without a source excludes nothing
-                allowed &= (codes != codes[index]).astype(np.uint8)
+            if code >= 0:  # an article without a source excludes nothing
+                allowed &= (codes != code).astype(np.uint8)
         if within_days is not None:
-            allowed &= self._within(index, slice(None), within_days).astype(np.uint8)
+            allowed &= self._within_date(date, slice(None), within_days).astype(np.uint8)
         return allowed
 
     def _article_source_codes(self) -> np.ndarray:

@@ -617,6 +617,42 @@ def test_adding_one_article_at_a_time_answers_as_a_rebuilt_index(sample):
     assert loaded.related(len(sample) - 1, k=5) == ix.related(len(sample) - 1, k=5)
 
 
+def test_a_new_text_with_its_source_and_date_finds_what_the_added_article_finds(sample):
+    # A text query could not say its outlet or date, so exclude_same_source and within_days refused it, and its
+    # boilerplate was stripped as any outlet's. With source= and date= it is answered as the same article added.
+    head, last = sample[:-1], sample[-1]
+    ix = akhbar.RelatedArticles(progress=False, boilerplate_min_docs=3).fit(
+        [a["text"] for a in head], ids=[a["id"] for a in head], sources=[a["source"] for a in head],
+        dates=[a["date"] for a in head])
+    # A line that is another outlet's boilerplate: stripped as any outlet's, kept as its own outlet's.
+    other_line = next(line for src, line, _ in ix.boilerplate_lines if src != last["source"])
+    last = dict(last, text=last["text"] + "\n" + other_line)
+    assert ix.related(last["text"], k=8) != ix.related(last["text"], k=8, source=last["source"])
+    options = [{}, {"exclude_same_source": True}, {"within_days": 1}, {"exclude_same_source": True, "within_days": 2}]
+    as_text = [ix.related(last["text"], k=8, source=last["source"], date=last["date"], **o) for o in options]
+    ix.add([last["text"]], ids=[last["id"]], sources=[last["source"]], dates=[last["date"]])
+    as_article = [ix.related(last["id"], k=8, **o) for o in options]
+    assert as_text == as_article
+    assert all(m.score > 0 for got in as_text for m in got) and as_text[3]
+    assert len({tuple(m.index for m in got) for got in as_text}) == len(options)  # each option changes the answer
+    assert all(ix.sources[m.index] != last["source"] for m in as_text[1])
+    with pytest.raises(ValueError, match="source="):
+        ix.related(last["text"], exclude_same_source=True)
+    with pytest.raises(ValueError, match="date="):
+        ix.related(last["text"], within_days=1, source=last["source"])
+    with pytest.raises(ValueError, match="has its own"):
+        ix.related(0, source=last["source"])
+    with pytest.raises(TypeError, match="source must be a str"):
+        ix.related(last["text"], source=1)
+    with pytest.raises(ValueError, match="not an ISO date"):
+        ix.related(last["text"], date="yesterday")
+    # An outlet the index has never seen excludes nothing.
+    assert ix.related(last["text"], k=8, exclude_same_source=True, source="new outlet")
+    with pytest.raises(ValueError, match="needs dates"):
+        akhbar.RelatedArticles(progress=False).fit([a["text"] for a in head]).related(
+            last["text"], within_days=1, date=last["date"])
+
+
 def test_copies_of_an_index_grow_apart():
     # The arrays grow in buffers with room to spare, which a shallow copy shares: each copy's adds are its own.
     a = _small_index()
