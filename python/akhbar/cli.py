@@ -9,6 +9,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 import zlib
 from importlib import resources
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 _COLUMNS = ("id", "title", "source", "date")
+_EXTRA_FIELDS = "\0extra"  # (csv.DictReader's key for the fields of a row past its header's)
 
 
 def load_sample() -> list[dict]:
@@ -28,6 +30,11 @@ def load_sample() -> list[dict]:
 def load_articles(path: str) -> list[dict]:
     """Articles from a JSONL or CSV file (gzip'd if the name ends in .gz; '-' reads JSONL from stdin). Each
     needs a ``text``; ``id``, ``title``, ``source`` and ``date`` are optional."""
+    return _load_articles(path)[0]
+
+
+def _load_articles(path: str) -> tuple[list[dict], list[int]]:
+    """load_articles, and the line of the file each article starts on."""
     if path == "-":
         handle: Any = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
         name = "stdin.jsonl"
@@ -40,12 +47,29 @@ def load_articles(path: str) -> list[dict]:
         handle = gzip.open(p, "rt", encoding="utf-8-sig", newline="") if p.name.endswith(".gz") else open(
             p, encoding="utf-8-sig", newline="")
     with handle:
+        rows, lines = [], []
         if name.lower().endswith(".csv"):
             csv.field_size_limit(2**31 - 1)  # (the default, 131,072 characters, is shorter than some articles)
-            rows = list(csv.DictReader(handle))
-            where = lambda i: f"{path}: row {i + 2}"  # noqa: E731 - header is line 1
+            # strict: a quote left open is an error, not the rest of the file read into one text.
+            reader = csv.DictReader(handle, strict=True, restkey=_EXTRA_FIELDS)
+            start = 2  # (the header is line 1; a quoted field may span lines)
+            records = iter(reader)
+            while True:
+                try:
+                    r = next(records)
+                except StopIteration:
+                    break
+                except csv.Error as e:
+                    hint = " (a quote that is never closed?)" if "end of data" in str(e) else ""
+                    raise SystemExit(f"akhbar: error: {path}: the row from line {start}: {e}{hint}") from None
+                if _EXTRA_FIELDS in r:
+                    raise SystemExit(
+                        f"akhbar: error: {path}: line {start} has {len(reader.fieldnames) + len(r[_EXTRA_FIELDS])} "
+                        f"fields and the header {len(reader.fieldnames)} (a comma in a text that is not quoted?)")
+                rows.append(r)
+                lines.append(start)
+                start = reader.line_num + 1
         else:
-            rows = []
             for n, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
@@ -56,13 +80,24 @@ def load_articles(path: str) -> list[dict]:
                 if not isinstance(obj, dict):
                     raise SystemExit(f"akhbar: error: {path}: line {n} is not a JSON object")
                 rows.append(obj)
-            where = lambda i: f"{path}: article {i + 1}"  # noqa: E731
-    for i, r in enumerate(rows):
+                lines.append(n)
+    for r, line in zip(rows, lines):
         if not isinstance(r.get("text"), str):
-            raise SystemExit(f"akhbar: error: {where(i)} has no 'text' (a string)")
+            raise SystemExit(f"akhbar: error: {path}: the article on line {line} has no 'text' (a string)")
     if not rows:
         raise SystemExit(f"akhbar: error: {path} holds no articles")
-    return rows
+    return rows, lines
+
+
+def _in_file_terms(message: str, path: str, lines: list[int]) -> str:
+    """An error of the Python API about the articles (``ids[2] = 'a' repeats ids[0]``) in the terms of the input
+    file (``news.jsonl: the id on line 3 = 'a' repeats the id on line 1``)."""
+    def article(m: re.Match) -> str:
+        i = int(m[2])
+        return f"the {m[1][:-1]} on line {lines[i]}" if i < len(lines) else m[0]
+
+    out = re.sub(r"\b(ids|titles|sources|dates|texts)\[(\d+)\]", article, message)
+    return f"{path}: {out}" if out != message else message
 
 
 def _column(rows: list[dict], name: str) -> list | None:
@@ -79,20 +114,23 @@ def _column(rows: list[dict], name: str) -> list | None:
 def _build(args: argparse.Namespace):
     from akhbar.related import RelatedArticles
 
-    rows = load_articles(args.input)
+    rows, lines = _load_articles(args.input)
     index = RelatedArticles(
         n_jobs=args.jobs, progress=not args.quiet, strip_boilerplate=not args.keep_boilerplate
     )
     texts = [r["text"] for r in rows]
     if args.index_titles:  # (as the quality benchmark indexes them: a title's words count with the text's)
         texts = [f"{r['title']}\n{t}" if r.get("title") else t for r, t in zip(rows, texts)]
-    index.fit(
-        texts,
-        ids=_column(rows, "id"),
-        titles=_column(rows, "title"),
-        sources=_column(rows, "source"),
-        dates=_column(rows, "date"),
-    )
+    try:
+        index.fit(
+            texts,
+            ids=_column(rows, "id"),
+            titles=_column(rows, "title"),
+            sources=_column(rows, "source"),
+            dates=_column(rows, "date"),
+        )
+    except (ValueError, TypeError) as e:
+        raise SystemExit(f"akhbar: error: {_in_file_terms(str(e), args.input, lines)}") from None
     return rows, index
 
 

@@ -247,3 +247,24 @@ def test_a_reader_that_stops_early_gets_no_error(jsonl):
         p.stdout.close()
         assert p.wait(timeout=120) == 1
         assert p.stderr.read() == b""
+
+
+def test_input_errors_name_the_line_of_the_file(tmp_path):
+    # Errors about the articles were the Python API's, counted from 0 (`ids[2] = 'a' repeats ids[0]`); a CSV
+    # quote left open read the rest of the file into one text, and a row with more fields than the header (an
+    # unquoted comma) lost them: both silently.
+    def fails(name: str, content: str, message: str) -> None:
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(SystemExit, match=message):
+            main(["related", str(path), "-q"])
+
+    fails("dup.jsonl", '\n{"id": "a", "text": "نص اول"}\n{"id": "b", "text": "نص"}\n\n{"id": "a", "text": "نص"}\n',
+          r"dup\.jsonl: the id on line 5 = 'a' repeats the id on line 2$")
+    fails("date.jsonl", '{"text": "نص", "date": "2013-01-01"}\n{"text": "نص", "date": "yesterday"}\n',
+          r"date\.jsonl: the date on line 2: 'yesterday' is not an ISO date")
+    fails("notext.jsonl", '{"text": "نص"}\n\n{"id": 1}\n', r"notext\.jsonl: the article on line 3 has no 'text'")
+    # (a quoted text over two lines: the next row starts on line 4)
+    fails("dup.csv", 'id,text\na,"نص\nاول"\na,نص\n', r"dup\.csv: the id on line 4 = 'a' repeats the id on line 2$")
+    fails("open.csv", 'id,text\na,نص\nb,"نص ثان\nc,نص\n', r"open\.csv: the row from line 3: .*never closed")
+    fails("extra.csv", 'id,text\na,نص\nb,نص اول, مع فاصلة\n', r"extra\.csv: line 3 has 3 fields and the header 2")
