@@ -391,9 +391,11 @@ class RelatedArticles:
         self._dates64: np.ndarray | None = None
         self._boilerplate = None
         self._source_codes: dict[str, int] = {}
-        self._topk = None  # the search index of the first _topk_rows articles (None: not built)
-        self._topk_rows = 0
-        self._delta = None  # the search index of the articles added since (None: not built)
+        # The search indexes, each replaced whole (one assignment) so that a query reads a consistent pair:
+        # (index, n) over the first n articles, and (index, n, columns) over the articles from n on (added since),
+        # with their own column numbers (columns: the index's columns they stand for). None: not built.
+        self._topk: tuple | None = None
+        self._delta: tuple | None = None
         self._grow: dict[str, _Appendable] = {}
         self._cache: dict = {}
         self._feature_names: np.ndarray | None = None
@@ -552,7 +554,8 @@ class RelatedArticles:
         self._X = X
         self._indptr64 = X.indptr.astype(np.int64, copy=False) if indptr64 is None else indptr64
         self._delta = None
-        if not added or len(self) - self._topk_rows > max(_MIN_FOLD_ROWS, math.isqrt(2 * self._topk_rows)):
+        main_rows = 0 if self._topk is None else self._topk[1]
+        if not added or len(self) - main_rows > max(_MIN_FOLD_ROWS, math.isqrt(2 * main_rows)):
             # (The articles added since the search index was built are searched in an index of their own, rebuilt
             # at the first query after each add: with d of them that costs O(d), and folding them in O(n). Folded
             # every sqrt(2n) articles, an add and a query cost about 2 sqrt(2n) articles' indexing.)
@@ -637,21 +640,26 @@ class RelatedArticles:
 
     def _index(self):
         """The search index of every article."""
-        if self._topk is None or self._topk_rows != len(self):
-            self._topk = self._delta = None  # (first: a failed build leaves no stale index)
+        main = self._topk
+        if main is None or main[1] != len(self):
             X = self._X
-            self._topk = _core.CosineTopK(self._indptr64, X.indices, X.data, X.shape[1], 0.02, 64, 0)
-            self._topk_rows = len(self)
-        return self._topk
+            main = (_core.CosineTopK(self._indptr64, X.indices, X.data, X.shape[1], 0.02, 64, 0), len(self))
+            self._topk = main
+        return main[0]
 
-    def _delta_index(self):
-        """The search index of the articles from _topk_rows on (added since the main one was built)."""
-        if self._delta is None:
-            begin, X = self._topk_rows, self._X
+    def _delta_index(self, begin: int) -> tuple:
+        """(index, columns): the search index of the articles from ``begin`` on (added since the main one was
+        built), over the columns they use (column c of it is the index's columns[c]: its size is theirs, not the
+        vocabulary's, which is millions of (1, 2)-grams)."""
+        delta = self._delta
+        if delta is None or delta[1] != begin:
+            X = self._X
             lo, hi = int(self._indptr64[begin]), int(self._indptr64[-1])
-            self._delta = _core.CosineTopK(self._indptr64[begin:] - lo, X.indices[lo:hi], X.data[lo:hi], X.shape[1],
-                                           0.02, 64, 0)
-        return self._delta
+            columns, local = np.unique(X.indices[lo:hi], return_inverse=True)
+            delta = (_core.CosineTopK(self._indptr64[begin:] - lo, local.astype(np.int32), X.data[lo:hi],
+                                      max(len(columns), 1), 0.02, 64, 0), begin, columns)
+            self._delta = delta
+        return delta[0], delta[2]
 
     # ---------------------------------------------------------------- queries
     def _resolve(self, query: Any, name: str = "query",
@@ -763,20 +771,27 @@ class RelatedArticles:
                 self_row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The best k of the index for each row of Q among the `allowed` articles; a 1-row Q that is the indexed
         article `self_row` never finds itself."""
-        indptr = Q.indptr.astype(np.int64)
-
-        def search(index, begin: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        def search(index, begin: int, end: int, indptr, indices, data) -> tuple[np.ndarray, np.ndarray]:
             own = self_row is not None and begin <= self_row < end
-            return index.search(indptr, Q.indices, Q.data, 0, Q.shape[0], k, min_score, own,
+            return index.search(indptr, indices, data, 0, Q.shape[0], k, min_score, own,
                                 self_row - begin if own else 0, None if allowed is None else allowed[begin:end], jobs)
 
-        if self._topk is None or self._topk_rows == len(self):
-            return search(self._index(), 0, len(self))
-        # Articles were added since the index was built: the two parts' best, merged (the same scores: each
-        # article's is summed over the query's terms in the same order in either index).
-        n_main = self._topk_rows
-        I1, S1 = search(self._topk, 0, n_main)
-        I2, S2 = search(self._delta_index(), n_main, len(self))
+        n, main = len(self), self._topk
+        if main is None or main[1] == n:
+            return search(self._index(), 0, n, Q.indptr.astype(np.int64), Q.indices, Q.data)
+        # Articles were added since the index was built: the two parts' best, merged. The scores are the same as
+        # one index's: each article's is summed over the query's terms in the same order in either (this holds
+        # with no heavy terms, max_heavy_terms=0, as every index here is built).
+        index, n_main = main
+        I1, S1 = search(index, 0, n_main, Q.indptr.astype(np.int64), Q.indices, Q.data)
+        delta, columns = self._delta_index(n_main)
+        # The query's terms in the added articles' own column numbers, in order (the others are in none of them).
+        at = np.searchsorted(columns, Q.indices)
+        found = at < len(columns)
+        found[found] = columns[at[found]] == Q.indices[found]
+        rows = np.repeat(np.arange(Q.shape[0]), np.diff(Q.indptr))
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[found], minlength=Q.shape[0]))])
+        I2, S2 = search(delta, n_main, n, indptr.astype(np.int64), at[found].astype(np.int32), Q.data[found])
         return _merge_top(I1, S1, np.where(I2 >= 0, I2 + n_main, -1).astype(np.int32), S2, k)
 
     def _dates_or_raise(self) -> np.ndarray:
@@ -1030,31 +1045,35 @@ class RelatedArticles:
         X_new = self._transform(texts)
         sig = self._hasher.signatures(texts, self.n_jobs) if self._signatures is not None else None
         grown = self._grown_matrix(X_new)
-        # The index changes.
+        X = sp.csr_matrix((grown["data"], grown["indices"], grown["indptr"]),
+                          shape=(n_old + n_new, self._X.shape[1]), copy=False)
+        if X.indices.dtype != np.int32:  # (more than 2^31 values: scipy widened them with the offsets)
+            X.indices = grown["indices"]
+        new = {"_signatures": None if sig is None else
+               self._grow.setdefault("signatures", _Appendable()).extended(self._signatures, sig)}
+        for name in ("_ids", "_titles", "_sources", "_dates"):
+            if meta[name] is not None:
+                new[name] = getattr(self, name) + meta[name]
+        if meta["_dates64"] is not None:
+            new["_dates64"] = np.concatenate([self._dates64, meta["_dates64"]])
+        codes_before = self._cache.get("codes")
+        if codes_before is not None:
+            codes = np.concatenate([codes_before, np.asarray(codes, dtype=codes_before.dtype)])
+        # The index changes (nothing below allocates more than a few small objects).
         self._source_codes = source_codes
         if meta["_ids"] is not None:
             for i, v in enumerate(meta["_ids"]):
                 self._id_map[v] = n_old + i
-            self._ids = self._ids + meta["_ids"]
-        if meta["_titles"] is not None:
-            self._titles = self._titles + meta["_titles"]
-        if meta["_sources"] is not None:
-            self._sources = self._sources + meta["_sources"]
-        if meta["_dates64"] is not None:
-            self._dates64 = np.concatenate([self._dates64, meta["_dates64"]])
-            self._dates = self._dates + meta["_dates"]
+        for name, value in new.items():
+            if value is not None:
+                setattr(self, name, value)
         if sig is not None:
-            signatures = self._grow.setdefault("signatures", _Appendable())
-            self._signatures = signatures.extended(self._signatures, sig)
-            signatures.take(self._signatures)
+            self._grow["signatures"].take(self._signatures)
         for name, view in grown.items():
             self._grow[name].take(view)
-        codes_before = self._cache.get("codes")
-        self._set_matrix(sp.csr_matrix((grown["data"], grown["indices"], grown["indptr"]),
-                                       shape=(n_old + n_new, self._X.shape[1]), copy=False),
-                         grown["indptr64"], added=True)
+        self._set_matrix(X, grown["indptr64"], added=True)
         if codes_before is not None:
-            self._cache["codes"] = np.concatenate([codes_before, np.asarray(codes, dtype=codes_before.dtype)])
+            self._cache["codes"] = codes
         return self
 
     def _grown_matrix(self, X_new: sp.csr_matrix) -> dict[str, np.ndarray]:
@@ -1062,14 +1081,14 @@ class RelatedArticles:
         of a growing buffer (not taken yet)."""
         X = self._X
         nnz = int(self._indptr64[-1])
-        if nnz + X_new.nnz > _INT32_MAX and X.indptr.dtype != np.int64:
-            raise ValueError(f"the index would hold {nnz + X_new.nnz} values, more than its 32-bit offsets can")
         new_indptr = X_new.indptr[1:].astype(np.int64) + nnz
+        # 32-bit offsets while the values fit them (scipy's choice, as vstack's); the column numbers stay 32-bit.
+        offsets = np.int64 if X.indptr.dtype == np.int64 or nnz + X_new.nnz > _INT32_MAX else np.int32
         out = {}
         for name, current, extra in (
             ("data", X.data, X_new.data.astype(np.float32, copy=False)),
-            ("indices", X.indices, X_new.indices.astype(X.indices.dtype, copy=False)),
-            ("indptr", X.indptr, new_indptr.astype(X.indptr.dtype)),
+            ("indices", X.indices.astype(np.int32, copy=False), X_new.indices.astype(np.int32, copy=False)),
+            ("indptr", X.indptr.astype(offsets, copy=False), new_indptr.astype(offsets)),
             ("indptr64", self._indptr64, new_indptr),
         ):
             out[name] = self._grow.setdefault(name, _Appendable()).extended(current, extra)

@@ -654,16 +654,21 @@ def test_a_new_text_with_its_source_and_date_finds_what_the_added_article_finds(
 
 
 def test_copies_of_an_index_grow_apart():
-    # The arrays grow in buffers with room to spare, which a shallow copy shares: each copy's adds are its own.
+    # The arrays grow in buffers with room to spare; a copy's adds are its own (copy.copy goes through to_bytes,
+    # and a copy of the attributes alone shares the buffers but not what each takes of them after).
     a = _small_index()
+    a.add(["نص اخر"], ids=["x"], titles=["X"], sources=["s1"], dates=["2013-01-01"])  # (a buffer with room)
     b = copy.copy(a)
+    c = object.__new__(akhbar.RelatedArticles)
+    c.__dict__.update(a.__dict__, _id_map=dict(a._id_map))
+    c.add(["ذهب الولد إلى البيت"], ids=["g"], titles=["G"], sources=["s3"], dates=["2013-01-02"])
     a.add(["ذهب الولد إلى السوق"], ids=["e"], titles=["E"], sources=["s3"], dates=["2013-01-02"])
     b.add(["الرئيس يزور القاهرة غدا"], ids=["f"], titles=["F"], sources=["s3"], dates=["2013-01-02"])
-    assert a.ids == list("abcde") and b.ids == list("abcdf")
-    assert (a.matrix[4] != b.matrix[4]).nnz > 0
-    assert (a.matrix[4] != a.vectorizer.transform(["ذهب الولد إلى السوق"]).astype(np.float32)).nnz == 0
-    np.testing.assert_array_equal(a._signatures[4], a._hasher.signatures(["ذهب الولد إلى السوق"], 1)[0])
-    np.testing.assert_array_equal(b._signatures[4], b._hasher.signatures(["الرئيس يزور القاهرة غدا"], 1)[0])
+    assert a.ids == list("abcdxe") and b.ids == list("abcdxf") and c.ids == list("abcdxg")
+    for ix, text in ((a, "ذهب الولد إلى السوق"), (b, "الرئيس يزور القاهرة غدا"), (c, "ذهب الولد إلى البيت")):
+        assert len(ix) == 6 and ix.matrix.shape[0] == 6
+        assert (ix.matrix[5] != ix.vectorizer.transform([text]).astype(np.float32)).nnz == 0
+        np.testing.assert_array_equal(ix._signatures[5], ix._hasher.signatures([text], 1)[0])
 
 
 def test_a_failed_add_or_fit_leaves_the_index_as_it_was():
