@@ -100,13 +100,15 @@ def _in_file_terms(message: str, path: str, lines: list[int]) -> str:
     return f"{path}: {out}" if out != message else message
 
 
-def _column(rows: list[dict], name: str) -> list | None:
+def _column(rows: list[dict], name: str, path: str, lines: list[int]) -> list | None:
     if not any(r.get(name) not in (None, "") for r in rows):
         return None
     values = [r.get(name) for r in rows]
     if name == "id":
-        if any(v in (None, "") for v in values):
-            raise SystemExit("akhbar: error: some articles have an id and others not; give every article an id")
+        missing = next((i for i, v in enumerate(values) if v in (None, "")), None)
+        if missing is not None:
+            raise SystemExit(f"akhbar: error: {path}: the article on line {lines[missing]} has no id and others "
+                             "have one; give every article an id")
         return [v if isinstance(v, (str, int)) else str(v) for v in values]
     return [None if v in (None, "") else str(v) for v in values]
 
@@ -124,13 +126,16 @@ def _build(args: argparse.Namespace):
     try:
         index.fit(
             texts,
-            ids=_column(rows, "id"),
-            titles=_column(rows, "title"),
-            sources=_column(rows, "source"),
-            dates=_column(rows, "date"),
+            ids=_column(rows, "id", args.input, lines),
+            titles=_column(rows, "title", args.input, lines),
+            sources=_column(rows, "source", args.input, lines),
+            dates=_column(rows, "date", args.input, lines),
         )
     except (ValueError, TypeError) as e:
-        raise SystemExit(f"akhbar: error: {_in_file_terms(str(e), args.input, lines)}") from None
+        message = _in_file_terms(str(e), args.input, lines)
+        if "empty vocabulary" in message and not args.index_titles and any(r.get("title") for r in rows):
+            message += " (the articles have titles: --index-titles indexes them with the texts)"
+        raise SystemExit(f"akhbar: error: {message}") from None
     return rows, index
 
 
@@ -144,18 +149,18 @@ def _open_out(path: str | None):
 
 
 class _Refs:
-    """The fields that name an article of `index` in the output: its position, and its id and title if given
-    (read once)."""
+    """The fields that name an article of `index` in the output: its position, and its id, title, source and
+    date if given (read once)."""
 
     def __init__(self, index) -> None:
-        self.ids, self.titles = index.ids, index.titles
+        self.columns = [(name, values) for name, values in (("id", index.ids), ("title", index.titles),
+                                                            ("source", index.sources), ("date", index.dates))
+                        if values is not None]
 
     def __call__(self, i: int, prefix: str) -> dict:
         out: dict[str, Any] = {f"{prefix}index": int(i)}
-        if self.ids is not None:
-            out[f"{prefix}id"] = self.ids[i]
-        if self.titles is not None:
-            out[f"{prefix}title"] = self.titles[i]
+        for name, values in self.columns:
+            out[f"{prefix}{name}"] = values[i]
         return out
 
 
@@ -185,6 +190,10 @@ def _format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
     name = (args.out or "").lower()
+    if name and not name.endswith((".jsonl", ".jsonl.gz", ".csv", ".csv.gz")):
+        # (-o out.tsv or out.json wrote JSONL under that name)
+        raise SystemExit(f"akhbar: error: cannot tell the output format from {args.out!r}: name it .jsonl or .csv "
+                         "(.gz to compress), or pass --format")
     return "csv" if name.endswith((".csv", ".csv.gz")) else "jsonl"
 
 
@@ -281,6 +290,17 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jobs(text: str) -> int:
+    """--jobs: a thread count, or -1 for all cores (0 means nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an int: {text!r}") from None
+    if value == 0 or value < -1:
+        raise argparse.ArgumentTypeError(f"must be a number of threads, or -1 for all cores, not {text}")
+    return value
+
+
 def _number(kind: type, lo: float, hi: float = math.inf, open_lo: bool = False) -> Callable[[str], Any]:
     """An argparse type: a `kind` (int or float) in [lo, hi] ((lo, hi] with open_lo), checked as the command line
     is read, not after the index is built."""
@@ -306,7 +326,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                                  "and optional 'id', 'title', 'source', 'date'")
     p.add_argument("--out", "-o", help="output file (default: stdout); .csv selects CSV, .gz compresses")
     p.add_argument("--format", choices=("jsonl", "csv"), help="output format (default: from --out, else jsonl)")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="threads (default: all cores)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, help="threads (default: all cores; -1: all cores)")
     p.add_argument("--index-titles", action="store_true",
                    help="index each article's title with its text (an article with an empty text then has words)")
     p.add_argument("--keep-boilerplate", action="store_true",

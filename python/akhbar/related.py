@@ -8,9 +8,11 @@ boilerplate lines before indexing.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import decimal
+import functools
 import importlib
 import json
 import math
@@ -18,6 +20,7 @@ import mmap as _mmap
 import numbers
 import os
 import pickle
+import threading
 import types
 from collections.abc import Mapping
 from typing import Any, Iterable, Sequence
@@ -63,12 +66,15 @@ _MIN_FOLD_ROWS = 64
 
 @dataclasses.dataclass(frozen=True)
 class Match:
-    """One related article: its position in the index, its id (if ids were given), the cosine score and title."""
+    """One related article: its position in the index, its id, the cosine score, its title, source and date
+    (each None where the index has none: ids, titles, sources and dates are given to fit)."""
 
     index: int
     id: Any
     score: float
     title: str | None = None
+    source: str | None = None
+    date: str | None = None
 
     def __repr__(self) -> str:
         title = self.title if self.title is None or len(self.title) <= 60 else self.title[:57] + "..."
@@ -78,6 +84,9 @@ class Match:
         parts.append(f"score={self.score:.3f}")
         if title is not None:
             parts.append(f"title={title!r}")
+        for name in ("source", "date"):
+            if getattr(self, name) is not None:
+                parts.append(f"{name}={getattr(self, name)!r}")
         return "Match(" + ", ".join(parts) + ")"
 
 
@@ -279,6 +288,83 @@ def _same_fit(state: tuple, vectorizer) -> bool:
     return now is not None and state[0] is now[0] and state[1] == now[1]
 
 
+class _ReadWriteLock:
+    """Queries (readers) at once, or one change (a writer: fit, add) alone. A reader inside a reader (a query
+    calling another) never waits, and new readers wait while a writer waits, so that a stream of queries
+    cannot hold an add back for ever."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._writer: int | None = None
+        self._waiting_writers = 0
+        self._depth = threading.local()
+
+    @contextlib.contextmanager
+    def reading(self):
+        me = threading.get_ident()
+        depth = getattr(self._depth, "n", 0)
+        outer = depth == 0 and self._writer != me
+        if outer:
+            with self._cond:
+                while self._writer is not None or self._waiting_writers:
+                    self._cond.wait()
+                self._readers += 1
+        self._depth.n = depth + 1
+        try:
+            yield
+        finally:
+            self._depth.n = depth
+            if outer:
+                with self._cond:
+                    self._readers -= 1
+                    if self._readers == 0:
+                        self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self):
+        me = threading.get_ident()
+        if self._writer == me:  # (a change inside a change)
+            yield
+            return
+        with self._cond:
+            self._waiting_writers += 1
+            try:
+                while self._writer is not None or self._readers:
+                    self._cond.wait()
+            finally:
+                self._waiting_writers -= 1
+            self._writer = me
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = None
+                self._cond.notify_all()
+
+
+def _reads(method):
+    """The method reads the index: it runs beside other queries, never during a change (fit, add)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock.reading():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def _writes(method):
+    """The method changes the index: it runs alone."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock.writing():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class _Appendable:
     """An array that grows at its end, as add() grows the index: a buffer with room to spare and how much of it is
     taken, so that adding articles one at a time copies the index's arrays O(log n) times, not at every add (a
@@ -376,6 +462,7 @@ class RelatedArticles:
         self.n_jobs = _jobs_arg(n_jobs, "all cores")
         self.progress = bool_arg("progress", progress)
         self._hasher = _core.MinHasher(int(num_perm), int(shingle_size), int(seed))
+        self._lock = _ReadWriteLock()  # (fit and add change the index; queries on other threads wait for them)
         self._reset()
 
     # ---------------------------------------------------------------- building
@@ -434,6 +521,7 @@ class RelatedArticles:
             codes.update(new)
         return out
 
+    @_writes
     def fit(
         self,
         texts: Iterable[str],
@@ -690,8 +778,7 @@ class RelatedArticles:
             return i, self._X[i]
         if isinstance(query, str):
             _check_text(query, name, saved=False)
-            if self._id_map is not None and query and not any(c.isspace() or "\u0600" <= c <= "\u06ff" for c in query):
-                # (One word, no Arabic: more likely a mistyped id than a text, which would find little or nothing.)
+            if self._looks_like_id(query):
                 warn_user(f"{name} {query[:60]!r} is not an id of the index, so it is searched as a text; ids are "
                           "looked up exactly (position_of(id) raises KeyError for one that is missing)")
             # As the indexed texts were: when the text's source is unknown, a line that is boilerplate of any
@@ -701,6 +788,19 @@ class RelatedArticles:
                                                 else source_code)
             return None, self._transform([query])
         raise TypeError(f"{name} must be an article index (int), an id or a text (str), not {type(query).__name__}")
+
+    def _looks_like_id(self, query: Any) -> bool:
+        """A str query that is no id of the index but looks like one (one word, no Arabic): more likely a mistyped
+        id, or one not added yet, than a text, which would find little or nothing."""
+        return (isinstance(query, str) and self._id_map is not None and query != "" and query not in self._id_map
+                and not any(c.isspace() or "\u0600" <= c <= "\u06ff" for c in query))
+
+    def __contains__(self, id: Any) -> bool:
+        """Whether an article of the index has id ``id`` (``id in index``)."""
+        try:
+            return self._id_map is not None and id in self._id_map
+        except TypeError:  # (unhashable)
+            return False
 
     def position_of(self, id: Any) -> int:
         """The position of the article with id ``id`` (KeyError if none). Queries take positions as ints and
@@ -715,8 +815,11 @@ class RelatedArticles:
             id=None if self._ids is None else self._ids[i],
             score=float(score),
             title=None if self._titles is None else self._titles[i],
+            source=None if self._sources is None else self._sources[i],
+            date=None if self._dates is None else self._dates[i],
         )
 
+    @_reads
     def related(
         self,
         query: Any,
@@ -733,7 +836,8 @@ class RelatedArticles:
 
         Only articles with a positive score of at least ``min_score`` are returned; an article never lists
         itself. ``exclude_same_source`` keeps only other outlets' articles, ``within_days`` only articles dated
-        within that many days of the query article (articles without a date are then left out). For a new
+        within that many days of the query article (articles without a date are then left out, and an undated
+        article has none, as in ``all_related``). For a new
         text, ``source`` and ``date`` say where and when it was published, as ``fit`` takes them: they let those
         two apply, and its boilerplate is stripped as its outlet's was (without them, the lines found in any
         outlet)."""
@@ -755,14 +859,18 @@ class RelatedArticles:
         if exclude_same_source or within_days is not None:
             if index is not None:
                 if within_days is not None and np.isnat(self._dates_or_raise()[index]):
-                    raise ValueError(f"article {index} has no date, so within_days cannot apply")
+                    return []  # (no article is dated within days of an undated one: as all_related gives it)
                 allowed = self._allowed(index, exclude_same_source, within_days)
             else:
+                # (A query that looks like an id and is none was taken as a text: the error says so.)
+                taken = (f" ({query[:60]!r} is no id of the index, so it was taken as a new text)"
+                         if self._looks_like_id(query) else "")
                 if exclude_same_source and source is None:
                     raise ValueError("exclude_same_source needs the query's source: an indexed article, or a text "
-                                     "with source=")
+                                     "with source=" + taken)
                 if within_days is not None and (date64 is None or np.isnat(date64)):
-                    raise ValueError("within_days needs the query's date: an indexed article, or a text with date=")
+                    raise ValueError("within_days needs the query's date: an indexed article, or a text with "
+                                     "date=" + taken)
                 allowed = self._allowed_for(-1 if code is None else code, date64, exclude_same_source, within_days)
         I, S = self._search(row, k, float(min_score), allowed, self_row=index)
         return [self._match(i, s) for i, s in zip(I[0], S[0]) if i >= 0]
@@ -845,6 +953,7 @@ class RelatedArticles:
             raise ValueError(f"k must be positive, not {k}")
         return _int_arg("k", k, 1)
 
+    @_reads
     def all_related(self, k: int = 10, n_jobs: int | None = None, as_frame: bool = False, min_score: float = 0.0,
                     exclude_same_source: bool = False, within_days: float | None = None):
         """For every article, its ``k`` most similar other articles: ``(indices, scores)``, arrays of shape
@@ -968,11 +1077,13 @@ class RelatedArticles:
                     bar.update(len(rows))
         return I, S
 
+    @_reads
     def to_frame(self, k: int = 10, n_jobs: int | None = None, min_score: float = 0.0,
                  exclude_same_source: bool = False, within_days: float | None = None):
         """``all_related`` as a pandas DataFrame, one row per (article, related article) pair: ``article``,
-        ``rank`` (1 = best), ``related``, ``score``, plus ``article_id`` / ``related_id`` and ``article_title`` /
-        ``related_title`` when ids / titles were given."""
+        ``rank`` (1 = best), ``related``, ``score``, plus ``article_id`` / ``related_id``, ``article_title`` /
+        ``related_title``, ``article_source`` / ``related_source`` and ``article_date`` / ``related_date`` when
+        ids, titles, sources, dates were given."""
         import pandas as pd
 
         I, S = self.all_related(k=k, n_jobs=n_jobs, min_score=min_score, exclude_same_source=exclude_same_source,
@@ -981,16 +1092,15 @@ class RelatedArticles:
         related = I[rows, ranks]
         frame = {"article": rows.astype(np.int64), "rank": ranks.astype(np.int64) + 1,
                  "related": related.astype(np.int64), "score": S[rows, ranks]}
-        if self._ids is not None:
-            ids = np.array(self._ids, dtype=object)
-            frame["article_id"] = ids[rows]
-            frame["related_id"] = ids[related]
-        if self._titles is not None:
-            titles = np.array(self._titles, dtype=object)
-            frame["article_title"] = titles[rows]
-            frame["related_title"] = titles[related]
+        for name, values in (("id", self._ids), ("title", self._titles), ("source", self._sources),
+                             ("date", self._dates)):
+            if values is not None:
+                column = np.array(values, dtype=object)
+                frame[f"article_{name}"] = column[rows]
+                frame[f"related_{name}"] = column[related]
         return pd.DataFrame(frame)
 
+    @_reads
     def explain(self, a: Any, b: Any, top: int = 10) -> list[tuple[str, float]]:
         """The ``top`` terms that contribute most to the cosine score of ``a`` and ``b`` (each an article's index
         or id, or a text), as ``(term, contribution)``, largest first; the contributions of all shared terms add
@@ -1010,6 +1120,7 @@ class RelatedArticles:
         return [(str(self._feature_names[prod.indices[i]]), float(prod.data[i])) for i in order if prod.data[i] != 0]
 
     # ---------------------------------------------------------------- growing
+    @_writes
     def add(
         self,
         texts: Iterable[str],
@@ -1095,6 +1206,7 @@ class RelatedArticles:
         return out
 
     # ---------------------------------------------------------------- duplicates and clusters
+    @_reads
     def near_duplicates(self, threshold: float = 0.8) -> list[tuple[int, int, float]]:
         """Pairs ``(i, j, jaccard)`` (i < j, sorted) of articles whose word shingles overlap with an estimated
         Jaccard similarity of at least ``threshold``: copies and light edits. MinHash with LSH banding (bands and
@@ -1109,6 +1221,7 @@ class RelatedArticles:
         a, b, j = _core.find_near_duplicates(self._signatures, threshold, bands, rows, self.n_jobs)
         return [(int(x), int(y), float(s)) for x, y, s in zip(a, b, j)]
 
+    @_reads
     def clusters(
         self, threshold: float = 0.5, near_duplicate_threshold: float = 0.8, k: int = 10, min_size: int = 2
     ) -> list[list[int]]:
@@ -1145,6 +1258,7 @@ class RelatedArticles:
         info["format"] = "pickle"
         return info, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)
 
+    @_reads
     def to_bytes(self) -> bytes:
         """The index as bytes (akhbar's versioned, checksummed format; ``from_bytes`` reads it)."""
         self._check_built()
@@ -1185,22 +1299,29 @@ class RelatedArticles:
         write_atomic(path, self.to_bytes())
 
     @classmethod
-    def from_bytes(cls, data: bytes | bytearray | memoryview, allow_pickle: bool = False) -> RelatedArticles:
+    def from_bytes(cls, data: bytes | bytearray | memoryview, allow_pickle: bool = False,
+                   n_jobs: int | None = None) -> RelatedArticles:
         """Reads what ``to_bytes`` wrote. Raises ``akhbar.FormatError`` for damaged or foreign data. An index
         whose vectoriser is not akhbar's stores it with pickle, and unpickling can run code: such an index loads
-        only with ``allow_pickle=True``, for files you trust. akhbar's own data never goes through pickle."""
+        only with ``allow_pickle=True``, for files you trust. akhbar's own data never goes through pickle.
+        ``n_jobs``: the threads of the loaded index (None: all cores), as the constructor's (a file does not
+        keep the threads of the machine that wrote it)."""
+        n_jobs = _jobs_arg(n_jobs, "all cores")
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data must be bytes, not {type(data).__name__}")
         # The index reads its arrays where they lie: a buffer the caller can still change is copied first.
         if not isinstance(data, bytes):
             data = bytes(data)
-        return cls._from_buffer(data, allow_pickle)
+        return cls._from_buffer(data, allow_pickle, n_jobs)
 
     @classmethod
-    def load(cls, path: str | os.PathLike, mmap: bool = True, allow_pickle: bool = False) -> RelatedArticles:
+    def load(cls, path: str | os.PathLike, mmap: bool = True, allow_pickle: bool = False,
+             n_jobs: int | None = None) -> RelatedArticles:
         """Reads an index saved with ``save``. With ``mmap=True`` the arrays stay in the file, mapped into memory
-        and shared between processes, and loading costs little beyond one checksum pass. ``allow_pickle`` as
-        for ``from_bytes``."""
+        and shared between processes, and loading costs little beyond one checksum pass: replace such a file by
+        saving anew (``save`` writes another file and renames it), never by writing over it in place, which
+        changes the arrays under the loaded index. ``allow_pickle`` and ``n_jobs`` as for ``from_bytes``."""
+        n_jobs = _jobs_arg(n_jobs, "all cores")
         if isinstance(path, (bool, int, np.integer)) or not isinstance(path, (str, bytes, os.PathLike)):
             # (open() takes an int as a file descriptor, and closes it)
             raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
@@ -1211,10 +1332,10 @@ class RelatedArticles:
                 buffer = _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_READ)
             else:
                 buffer = f.read()
-        return cls._from_buffer(buffer, allow_pickle)
+        return cls._from_buffer(buffer, allow_pickle, n_jobs)
 
     @classmethod
-    def _from_buffer(cls, buffer, allow_pickle: bool = False) -> RelatedArticles:
+    def _from_buffer(cls, buffer, allow_pickle: bool = False, n_jobs: int | None = None) -> RelatedArticles:
         refs = _core.read_sections(buffer, _core.RELATED_INDEX_KIND)
         sections = {}
         for name, dtype, offset, count in refs:
@@ -1226,13 +1347,15 @@ class RelatedArticles:
         if missing:
             raise FormatError("corrupt index: missing section(s) " + ", ".join(sorted(missing)))
         try:
-            return cls._from_sections(sections, allow_pickle)
+            index = cls._from_sections(sections, allow_pickle)
         except FormatError:
             raise
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError) as e:
             # Sections that pass the checksum but hold values no index writes (a damaged writer, or a hand-made
             # file): still a format error, never another exception from deep inside.
             raise FormatError(f"corrupt index: {type(e).__name__}: {e}") from None
+        index.n_jobs = n_jobs
+        return index
 
     @classmethod
     def _from_sections(cls, sections: dict, allow_pickle: bool) -> RelatedArticles:

@@ -268,3 +268,27 @@ def test_input_errors_name_the_line_of_the_file(tmp_path):
     fails("dup.csv", 'id,text\na,"نص\nاول"\na,نص\n', r"dup\.csv: the id on line 4 = 'a' repeats the id on line 2$")
     fails("open.csv", 'id,text\na,نص\nb,"نص ثان\nc,نص\n', r"open\.csv: the row from line 3: .*never closed")
     fails("extra.csv", 'id,text\na,نص\nb,نص اول, مع فاصلة\n', r"extra\.csv: line 3 has 3 fields and the header 2")
+
+
+def test_cli_output_names_and_option_checks(tmp_path, capsys):
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id": "a", "text": "نص اول عن مصر", "source": "x", "date": "2013-01-01"}\n'
+                   '{"id": "b", "text": "نص ثان عن مصر", "source": "y", "date": "2013-01-02"}\n', encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    assert main(["related", str(src), "-q", "-o", str(out)]) == 0
+    first = read_jsonl(out)[0]
+    assert (first["article_source"], first["related_source"], first["related_date"]) == ("x", "y",
+                                                                                          "2013-01-02T00:00:00")
+    with pytest.raises(SystemExit, match="cannot tell the output format from .*x.tsv"):  # (it wrote JSONL)
+        main(["related", str(src), "-q", "-o", str(tmp_path / "x.tsv")])
+    with pytest.raises(SystemExit):
+        main(["related", str(src), "-q", "--jobs", "0"])
+    assert "-1 for all cores" in capsys.readouterr().err
+    titles = tmp_path / "t.jsonl"
+    titles.write_text('{"text": "", "title": "عنوان اول"}\n{"text": "", "title": "عنوان ثان"}\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match="--index-titles"):
+        main(["related", str(titles), "-q"])
+    mixed = tmp_path / "m.jsonl"
+    mixed.write_text('{"id": "a", "text": "نص"}\n\n{"text": "نص"}\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"m\.jsonl: the article on line 3 has no id"):
+        main(["related", str(mixed), "-q"])

@@ -901,3 +901,81 @@ def test_all_related_within_days_equals_related_per_article(sample, k, days, oth
     for huge in (1e15, 1e300, (2**63 - 2**30) / 86400):
         assert np.array_equal(index.all_related(k=k, exclude_same_source=other_sources, within_days=huge)[0],
                               index.all_related(k=k, exclude_same_source=other_sources, within_days=1e6)[0])
+
+
+def test_queries_on_other_threads_while_articles_are_added(sample):
+    # A query running during add() read the matrix, its offsets and the article count at different moments, and
+    # could keep a search index labelled with the wrong size: later queries missed articles, or failed. Now
+    # fit and add run alone, and queries beside each other.
+    import threading
+    import time
+
+    cut = len(sample) - 120
+    cols = {name: [a[name] for a in sample] for name in ("text", "id", "source", "date")}
+    ix = akhbar.RelatedArticles(progress=False).fit(cols["text"][:cut], ids=cols["id"][:cut],
+                                                   sources=cols["source"][:cut], dates=cols["date"][:cut])
+    errors, answers, stop = [], [], threading.Event()
+
+    def query() -> None:
+        while not stop.is_set():
+            try:
+                n = len(ix)
+                got = ix.related(0, k=5, exclude_same_source=True)
+                ix.related(cols["text"][1], k=5, source=cols["source"][1], date=cols["date"][1], within_days=3)
+                answers.append((n, got))
+            except Exception as e:  # noqa: BLE001 - any failure is the finding
+                errors.append(repr(e))
+
+    readers = [threading.Thread(target=query) for _ in range(2)]
+    for t in readers:
+        t.start()
+    try:
+        for i in range(cut, len(sample)):
+            ix.add([cols["text"][i]], ids=[cols["id"][i]], sources=[cols["source"][i]], dates=[cols["date"][i]])
+            time.sleep(0.002)  # (room for the queries: a waiting add goes first)
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    assert errors == []
+    assert len(answers) > 10
+    fresh = akhbar.RelatedArticles.from_bytes(ix.to_bytes())
+    for q in (0, 7, len(sample) - 1):
+        assert ix.related(q, k=8) == fresh.related(q, k=8)
+        assert ix.related(q, k=8, exclude_same_source=True) == fresh.related(q, k=8, exclude_same_source=True)
+
+
+def test_matches_and_frames_carry_source_and_date(index, sample):
+    m = index.related(0, k=3)[0]
+    assert (m.source, m.date) == (index.sources[m.index], index.dates[m.index]) and m.source and m.date
+    assert f"source={m.source!r}" in repr(m)
+    frame = index.to_frame(k=2)
+    row = frame.iloc[0]
+    assert row["related_source"] == index.sources[row["related"]]
+    assert row["article_date"] == index.dates[row["article"]]
+    bare = akhbar.RelatedArticles(progress=False).fit([a["text"] for a in sample[:50]])
+    assert bare.related(0, k=1)[0].source is None and "related_source" not in bare.to_frame(k=1)
+
+
+def test_id_membership_undated_articles_and_ids_not_added(sample):
+    head = sample[:60]
+    ix = akhbar.RelatedArticles(progress=False).fit(
+        [a["text"] for a in head], ids=[a["id"] for a in head], sources=[a["source"] for a in head],
+        dates=[None if i == 3 else a["date"] for i, a in enumerate(head)])
+    assert head[0]["id"] in ix and "not-an-id" not in ix and [1] not in ix  # (unhashable: not in it)
+    # An undated article has no articles within days of it, as all_related gives it (it raised ValueError).
+    assert ix.related(3, within_days=2) == [] and (ix.all_related(k=3, within_days=2)[0][3] == -1).all()
+    assert ix.related(4, within_days=30)
+    # An id not added yet was taken as a text, and the error blamed the filters alone.
+    with pytest.warns(UserWarning, match="not an id"), pytest.raises(ValueError, match="taken as a new text"):
+        ix.related("egy-not-added-yet", exclude_same_source=True)
+
+
+def test_load_takes_the_threads_of_this_machine(index, tmp_path):
+    path = tmp_path / "ix.akhbar"
+    index.save(path)
+    assert akhbar.RelatedArticles.load(path, n_jobs=1).n_jobs == 1
+    assert akhbar.RelatedArticles.load(path).n_jobs is None
+    assert akhbar.RelatedArticles.from_bytes(index.to_bytes(), n_jobs=2).n_jobs == 2
+    with pytest.raises(ValueError):
+        akhbar.RelatedArticles.load(path, n_jobs=0)
