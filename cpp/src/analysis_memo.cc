@@ -70,8 +70,7 @@ struct AnalyzerMemo::Impl {
       : analyzer(a),
         max_entries(max),
         nmin(static_cast<std::size_t>(a.options().ngram_min)),
-        nmax(static_cast<std::size_t>(a.options().ngram_max)),
-        push_key([this](std::string_view t) { pending.Add(t, terms); }) {}
+        nmax(static_cast<std::size_t>(a.options().ngram_max)) {}
 
   const Analyzer& analyzer;
   const std::size_t max_entries;
@@ -86,9 +85,9 @@ struct AnalyzerMemo::Impl {
   std::vector<internal::TokenMemo::Key> memo_keys;
   std::vector<std::uint32_t> unigrams;
   std::string utf8, joined, word_buffer;
+  std::vector<std::uint32_t> word_starts;
   TextTokens tokens;
   TermScratch scratch;
-  const std::function<void(std::string_view)> push_key;
   // The current text's new chunks and their terms, and the places in the output that await them (position,
   // index in new_chunks).
   std::vector<internal::NewChunk> new_chunks;
@@ -108,7 +107,10 @@ struct AnalyzerMemo::Impl {
         if (analyzer.TokenTerm(tokens.Surface(t), t.kind, &scratch, &term)) pending.Add(term, terms);
       }
     } else {
-      for (const RawToken& t : tokens.tokens) analyzer.WordNgrams(tokens.Surface(t), &word_buffer, push_key);
+      for (const RawToken& t : tokens.tokens) {
+        analyzer.WbNgrams(tokens.Surface(t), &word_buffer, &word_starts,
+                          [this](std::string_view g) { pending.Add(g, terms); });
+      }
     }
   }
 

@@ -68,7 +68,6 @@ void CharNgrams(std::string_view t, const std::vector<std::uint32_t>& st, int mi
 }
 
 // Bytes of the UTF-8 sequence that starts with lead byte b (valid UTF-8).
-inline std::size_t Utf8Length(unsigned char b) { return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4; }
 
 // Calls fn(begin, end) for every maximal run of non-whitespace (Python's str.split()) in valid UTF-8 `s`.
 template <typename Fn>
@@ -295,38 +294,6 @@ void Analyzer::ForEachTerm(std::string_view text, const std::function<void(std::
   SplitWords(norm, [&](std::size_t b, std::size_t e) {
     WbNgrams(std::string_view(norm).substr(b, e - b), &w, &ws, fn);
   });
-}
-
-// scikit-learn's _char_wb_ngrams for one word: n-grams of each length of " " + word + " ", a short word
-// counted once.
-template <typename Fn>
-void Analyzer::WbNgrams(std::string_view word, std::string* w, std::vector<std::uint32_t>* ws, Fn&& fn) const {
-  const int min_n = options_.ngram_min, max_n = options_.ngram_max;
-  w->assign(1, ' ');
-  w->append(word);
-  w->push_back(' ');
-  ws->clear();
-  for (std::size_t k = 0; k < w->size(); k += Utf8Length(static_cast<unsigned char>((*w)[k]))) {
-    ws->push_back(static_cast<std::uint32_t>(k));
-  }
-  ws->push_back(static_cast<std::uint32_t>(w->size()));
-  const std::size_t w_len = ws->size() - 1;
-  const std::string_view wv(*w);
-  const std::uint32_t* st = ws->data();
-  for (int n = min_n; n <= max_n; ++n) {
-    const std::size_t un = static_cast<std::size_t>(n);
-    std::size_t offset = 0;
-    auto emit = [&](std::size_t off) {
-      const std::size_t e = std::min(off + un, w_len);
-      fn(wv.substr(st[off], st[e] - st[off]));
-    };
-    emit(0);
-    while (offset + un < w_len) {
-      ++offset;
-      emit(offset);
-    }
-    if (offset == 0) break;
-  }
 }
 
 void Analyzer::WordNgrams(std::string_view word, std::string* buffer,

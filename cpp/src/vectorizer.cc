@@ -1011,9 +1011,12 @@ class TermStream {
   }
 
   void CharWbDocument() {
-    const std::function<void(std::string_view)> push = [this](std::string_view g) { AddPending(g); };
     ResolveChunks([&] {
-      for (const RawToken& t : tokens_.tokens) analyzer_->WordNgrams(tokens_.Surface(t), &word_buffer_, push);
+      for (const RawToken& t : tokens_.tokens) {
+        analyzer_->WbNgrams(tokens_.Surface(t), &word_buffer_, &word_starts_, [this](std::string_view g) {
+          AddPending(g);
+        });
+      }
     });
     // The keys of rarer chunks are far apart in the memo: load them ahead.
     const std::size_t nc = spans_.size();
@@ -1068,6 +1071,7 @@ class TermStream {
   bool unkept_ = false;  // an id not to be kept in the memo was resolved
   int exceptions_;
   std::string scratch_, joined_, word_buffer_, chunk_utf8_;
+  std::vector<std::uint32_t> word_starts_;
   // The current document: its batch and index, and its text as UTF-8 or (ucs2_.data set) as UCS-2.
   const DocumentBatch* docs_ = nullptr;
   std::size_t doc_ = 0;
