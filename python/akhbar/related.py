@@ -484,6 +484,7 @@ class RelatedArticles:
         self._topk: tuple | None = None
         self._delta: tuple | None = None
         self._grow: dict[str, _Appendable] = {}
+        self._warned_int_ids = False
         self._cache: dict = {}
         self._feature_names: np.ndarray | None = None
         self._fit_state: tuple | None = None  # the vectoriser's fit the matrix's columns belong to
@@ -775,6 +776,12 @@ class RelatedArticles:
             if not -len(self) <= i < len(self):
                 raise IndexError(f"{name}: article index {i} is out of range for an index of {len(self)} articles")
             i %= len(self)
+            if not self._warned_int_ids and self._id_map is not None and self._id_map.get(int(query), i) != i:
+                # (Integer ids, as a database gives them: an int is a position, and here also another article's id.
+                # Once per index: a caller who means positions is told once.)
+                self._warned_int_ids = True
+                warn_user(f"{name} {int(query)} is taken as a position (the article with id {self._ids[i]!r}); the "
+                          f"article with id {int(query)} is at position_of({int(query)}) = {self._id_map[int(query)]}")
             return i, self._X[i]
         if isinstance(query, str):
             _check_text(query, name, saved=False)

@@ -979,3 +979,21 @@ def test_load_takes_the_threads_of_this_machine(index, tmp_path):
     assert akhbar.RelatedArticles.from_bytes(index.to_bytes(), n_jobs=2).n_jobs == 2
     with pytest.raises(ValueError):
         akhbar.RelatedArticles.load(path, n_jobs=0)
+
+
+def test_an_int_query_that_is_another_articles_id_warns(sample):
+    # With database ids 1..n, related(101) silently gave the article with id 102 (an int is a position).
+    head = sample[:30]
+    ix = akhbar.RelatedArticles(progress=False).fit([a["text"] for a in head], ids=list(range(1, 31)))
+    with pytest.warns(UserWarning, match=r"taken as a position \(the article with id 6\).*position_of\(5\) = 4"):
+        got = ix.related(5, k=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert got == ix.related(ix.position_of(6), k=3)  # (once per index: a caller who means positions)
+        ix.related(0, k=3)
+    fresh = akhbar.RelatedArticles(progress=False).fit([a["text"] for a in head], ids=list(range(1, 31)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh.related(0, k=3)  # (0 is no id: plainly a position)
+        text_ids = akhbar.RelatedArticles(progress=False).fit([a["text"] for a in head], ids=[a["id"] for a in head])
+        text_ids.related(5, k=3)
