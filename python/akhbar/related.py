@@ -369,7 +369,8 @@ class _Appendable:
     """An array that grows at its end, as add() grows the index: a buffer with room to spare and how much of it is
     taken, so that adding articles one at a time copies the index's arrays O(log n) times, not at every add (a
     copy of egy2013's matrix took 26 ms). Views of the buffer's start stay valid: what is taken is never written
-    again. A copy of the index shares the buffer, but not what it takes after: see ``extended``."""
+    again. An index whose attributes were copied (copy.copy goes through to_bytes) shares the buffer, but not
+    what either takes of it after: see ``extended``."""
 
     __slots__ = ("buffer", "taken")
 
@@ -844,10 +845,9 @@ class RelatedArticles:
         Only articles with a positive score of at least ``min_score`` are returned; an article never lists
         itself. ``exclude_same_source`` keeps only other outlets' articles, ``within_days`` only articles dated
         within that many days of the query article (articles without a date are then left out, and an undated
-        article has none, as in ``all_related``). For a new
-        text, ``source`` and ``date`` say where and when it was published, as ``fit`` takes them: they let those
-        two apply, and its boilerplate is stripped as its outlet's was (without them, the lines found in any
-        outlet)."""
+        article has none, as in ``all_related``). For a new text, ``source`` and ``date`` say where and when it
+        was published, as ``fit`` takes them: they let those two apply, and its boilerplate is stripped as its
+        outlet's was (without them, the lines found in any outlet)."""
         self._check_built()
         k = self._check_k(k)
         min_score = _real_arg("min_score", min_score)
