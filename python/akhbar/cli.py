@@ -27,6 +27,26 @@ def load_sample() -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+class _CountedLines:
+    """The lines of a text file for csv, counted: ``start`` is the first line that is not blank since it was
+    last set to None (the line a record starts on: csv skips blank lines, and a quoted field may span lines)."""
+
+    def __init__(self, handle) -> None:
+        self._handle = handle
+        self.line = 0
+        self.start: int | None = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        text = next(self._handle)
+        self.line += 1
+        if self.start is None and text.strip("\r\n"):
+            self.start = self.line
+        return text
+
+
 def load_articles(path: str) -> list[dict]:
     """Articles from a JSONL or CSV file (gzip'd if the name ends in .gz; '-' reads JSONL from stdin). Each
     needs a ``text``; ``id``, ``title``, ``source`` and ``date`` are optional."""
@@ -51,24 +71,27 @@ def _load_articles(path: str) -> tuple[list[dict], list[int]]:
         if name.lower().endswith(".csv"):
             csv.field_size_limit(2**31 - 1)  # (the default, 131,072 characters, is shorter than some articles)
             # strict: a quote left open is an error, not the rest of the file read into one text.
-            reader = csv.DictReader(handle, strict=True, restkey=_EXTRA_FIELDS)
-            start = 2  # (the header is line 1; a quoted field may span lines)
-            records = iter(reader)
+            counted = _CountedLines(handle)
+            reader = csv.DictReader(counted, strict=True, restkey=_EXTRA_FIELDS)
             while True:
                 try:
-                    r = next(records)
+                    if not rows:
+                        reader.fieldnames  # noqa: B018 - (reads the header line first)
+                    counted.start = None
+                    r = next(reader)
                 except StopIteration:
                     break
                 except csv.Error as e:
                     hint = " (a quote that is never closed?)" if "end of data" in str(e) else ""
-                    raise SystemExit(f"akhbar: error: {path}: the row from line {start}: {e}{hint}") from None
+                    raise SystemExit(f"akhbar: error: {path}: the row from line {counted.start or counted.line}: "
+                                     f"{e}{hint}") from None
+                start = counted.start or counted.line
                 if _EXTRA_FIELDS in r:
                     raise SystemExit(
                         f"akhbar: error: {path}: line {start} has {len(reader.fieldnames) + len(r[_EXTRA_FIELDS])} "
                         f"fields and the header {len(reader.fieldnames)} (a comma in a text that is not quoted?)")
                 rows.append(r)
                 lines.append(start)
-                start = reader.line_num + 1
         else:
             for n, line in enumerate(handle, 1):
                 if not line.strip():
@@ -149,19 +172,25 @@ def _open_out(path: str | None):
 
 
 class _Refs:
-    """The fields that name an article of `index` in the output: its position, and its id, title, source and
-    date if given (read once)."""
+    """The fields that name an article of `index` in the output: its position, and its id and title if given
+    (read once); and, after the fields of the pair (``extra``), its source and date as the input file has them."""
 
-    def __init__(self, index) -> None:
-        self.columns = [(name, values) for name, values in (("id", index.ids), ("title", index.titles),
-                                                            ("source", index.sources), ("date", index.dates))
-                        if values is not None]
+    def __init__(self, index, rows: list[dict]) -> None:
+        self.ids, self.titles = index.ids, index.titles
+        self.columns = [(name, [r.get(name) for r in rows]) for name, given in (("source", index.sources),
+                                                                               ("date", index.dates))
+                        if given is not None]
 
     def __call__(self, i: int, prefix: str) -> dict:
         out: dict[str, Any] = {f"{prefix}index": int(i)}
-        for name, values in self.columns:
-            out[f"{prefix}{name}"] = values[i]
+        if self.ids is not None:
+            out[f"{prefix}id"] = self.ids[i]
+        if self.titles is not None:
+            out[f"{prefix}title"] = self.titles[i]
         return out
+
+    def extra(self, i: int, prefix: str) -> dict:
+        return {f"{prefix}{name}": values[i] for name, values in self.columns}
 
 
 def _write_records(records: list[dict], path: str | None, fmt: str, template: dict | None = None) -> None:
@@ -189,7 +218,7 @@ def _write_records(records: list[dict], path: str | None, fmt: str, template: di
 def _format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
-    name = (args.out or "").lower()
+    name = "" if args.out in (None, "-") else args.out.lower()
     if name and not name.endswith((".jsonl", ".jsonl.gz", ".csv", ".csv.gz")):
         # (-o out.tsv or out.json wrote JSONL under that name)
         raise SystemExit(f"akhbar: error: cannot tell the output format from {args.out!r}: name it .jsonl or .csv "
@@ -198,8 +227,8 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def _related(args: argparse.Namespace) -> int:
-    _, index = _build(args)
-    ref = _Refs(index)
+    rows, index = _build(args)
+    ref = _Refs(index, rows)
     records = []
     if args.within_days is not None and index.dates is None:
         raise ValueError("--within-days needs a 'date' for the articles")
@@ -215,15 +244,16 @@ def _related(args: argparse.Namespace) -> int:
 
 
 def _pair_record(ref: _Refs, i: int, rank: int, j: int, score: float) -> dict:
-    return {**ref(i, "article_"), "rank": rank, **ref(j, "related_"), "score": round(score, 6)}
+    return {**ref(i, "article_"), "rank": rank, **ref(j, "related_"), "score": round(score, 6),
+            **ref.extra(i, "article_"), **ref.extra(j, "related_")}
 
 
 def _duplicates(args: argparse.Namespace) -> int:
-    _, index = _build(args)
-    ref = _Refs(index)
+    rows, index = _build(args)
+    ref = _Refs(index, rows)
 
     def record(i: int, j: int, s: float) -> dict:
-        return {**ref(i, "a_"), **ref(j, "b_"), "jaccard": round(s, 4)}
+        return {**ref(i, "a_"), **ref(j, "b_"), "jaccard": round(s, 4), **ref.extra(i, "a_"), **ref.extra(j, "b_")}
 
     records = [record(i, j, s) for i, j, s in index.near_duplicates(threshold=args.threshold)]
     _write_records(records, args.out, _format(args), record(0, 0, 0.0))
@@ -291,13 +321,13 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _jobs(text: str) -> int:
-    """--jobs: a thread count, or -1 for all cores (0 means nothing)."""
+    """--jobs: a thread count, or -1 for all cores (-2 all but one, as joblib's; 0 means nothing)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an int: {text!r}") from None
-    if value == 0 or value < -1:
-        raise argparse.ArgumentTypeError(f"must be a number of threads, or -1 for all cores, not {text}")
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be a number of threads, or -1 for all cores (-2: all but one), not 0")
     return value
 
 
@@ -326,7 +356,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                                  "and optional 'id', 'title', 'source', 'date'")
     p.add_argument("--out", "-o", help="output file (default: stdout); .csv selects CSV, .gz compresses")
     p.add_argument("--format", choices=("jsonl", "csv"), help="output format (default: from --out, else jsonl)")
-    p.add_argument("--jobs", "-j", type=_jobs, default=None, help="threads (default: all cores; -1: all cores)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, help="threads (default: all cores; -1: all cores, "
+                                                                      "-2: all but one)")
     p.add_argument("--index-titles", action="store_true",
                    help="index each article's title with its text (an article with an empty text then has words)")
     p.add_argument("--keep-boilerplate", action="store_true",
@@ -374,6 +405,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=_demo)
 
     args = parser.parse_args(argv)
+    if getattr(args, "out", None) is not None:
+        _format(args)  # (an output name whose format cannot be told: refused before any work)
     try:
         return args.func(args)
     except (EOFError, zlib.error, gzip.BadGzipFile, csv.Error) as e:  # a truncated or damaged input file

@@ -22,6 +22,7 @@ import os
 import pickle
 import threading
 import types
+import weakref
 from collections.abc import Mapping
 from typing import Any, Iterable, Sequence
 
@@ -73,8 +74,9 @@ class Match:
     id: Any
     score: float
     title: str | None = None
-    source: str | None = None
-    date: str | None = None
+    # (Not compared: they follow from the index and position, and a Match made as before still equals.)
+    source: str | None = dataclasses.field(default=None, compare=False)
+    date: str | None = dataclasses.field(default=None, compare=False)
 
     def __repr__(self) -> str:
         title = self.title if self.title is None or len(self.title) <= 60 else self.title[:57] + "..."
@@ -289,16 +291,27 @@ def _same_fit(state: tuple, vectorizer) -> bool:
 
 
 class _ReadWriteLock:
-    """Queries (readers) at once, or one change (a writer: fit, add) alone. A reader inside a reader (a query
-    calling another) never waits, and new readers wait while a writer waits, so that a stream of queries
-    cannot hold an add back for ever."""
+    """Queries (readers) at once, or one change alone. A change (fit, add) is made in two steps: it works out
+    the new index while queries go on (``changing``: one change at a time), then puts it in place with no query
+    running (``writing``: short for an add). A reader inside a reader (a query calling another) never waits,
+    and new readers wait while a writer waits, so that a stream of queries cannot hold an add back for ever."""
 
     def __init__(self) -> None:
+        self._reset()
+        _LOCKS.add(self)
+
+    def _reset(self) -> None:
+        # (also in a child process forked while another thread held the lock: that thread is not in the child)
         self._cond = threading.Condition(threading.Lock())
+        self._change = threading.Lock()
         self._readers = 0
         self._writer: int | None = None
         self._waiting_writers = 0
         self._depth = threading.local()
+
+    def _check_not_reading(self) -> None:
+        if getattr(self._depth, "n", 0):
+            raise RuntimeError("the index cannot be changed (fit, add) from inside one of its own queries")
 
     @contextlib.contextmanager
     def reading(self):
@@ -322,11 +335,20 @@ class _ReadWriteLock:
                         self._cond.notify_all()
 
     @contextlib.contextmanager
+    def changing(self):
+        """One change at a time; queries go on."""
+        self._check_not_reading()
+        with self._change:
+            yield
+
+    @contextlib.contextmanager
     def writing(self):
+        """No query runs (call inside ``changing``)."""
         me = threading.get_ident()
         if self._writer == me:  # (a change inside a change)
             yield
             return
+        self._check_not_reading()
         with self._cond:
             self._waiting_writers += 1
             try:
@@ -343,6 +365,11 @@ class _ReadWriteLock:
                 self._cond.notify_all()
 
 
+_LOCKS: weakref.WeakSet = weakref.WeakSet()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: [lock._reset() for lock in list(_LOCKS)])
+
+
 def _reads(method):
     """The method reads the index: it runs beside other queries, never during a change (fit, add)."""
 
@@ -355,11 +382,11 @@ def _reads(method):
 
 
 def _writes(method):
-    """The method changes the index: it runs alone."""
+    """The method changes the index from start to end: it runs alone."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with self._lock.writing():
+        with self._lock.changing(), self._lock.writing():
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -775,7 +802,10 @@ class RelatedArticles:
         if isinstance(query, (int, np.integer)):
             i = int(query)
             if not -len(self) <= i < len(self):
-                raise IndexError(f"{name}: article index {i} is out of range for an index of {len(self)} articles")
+                hint = (f"; the article with id {i} is at position_of({i}) = {self._id_map[i]}"
+                        if self._id_map is not None and i in self._id_map else "")
+                raise IndexError(f"{name}: article index {i} is out of range for an index of {len(self)} articles"
+                                 + hint)
             i %= len(self)
             if not self._warned_int_ids and self._id_map is not None and self._id_map.get(int(query), i) != i:
                 # (Integer ids, as a database gives them: an int is a position, and here also another article's id.
@@ -805,6 +835,8 @@ class RelatedArticles:
 
     def __contains__(self, id: Any) -> bool:
         """Whether an article of the index has id ``id`` (``id in index``)."""
+        if isinstance(id, (bool, np.bool_, float, np.floating, complex, decimal.Decimal)):
+            return False  # (as queries refuse them: True and 1.0 equal the id 1 as dict keys)
         try:
             return self._id_map is not None and id in self._id_map
         except TypeError:  # (unhashable)
@@ -865,6 +897,8 @@ class RelatedArticles:
         allowed = None
         if exclude_same_source or within_days is not None:
             if index is not None:
+                if exclude_same_source:
+                    self._article_source_codes()  # (an index without sources: the error, undated or not)
                 if within_days is not None and np.isnat(self._dates_or_raise()[index]):
                     return []  # (no article is dated within days of an undated one: as all_related gives it)
                 allowed = self._allowed(index, exclude_same_source, within_days)
@@ -948,9 +982,11 @@ class RelatedArticles:
         """Each article's source as a number (-1: none), for exclude_same_source."""
         if self._sources is None:
             raise ValueError("exclude_same_source needs sources: pass sources= to fit()")
-        if self._cache.get("codes") is None:
-            self._cache["codes"] = self._codes(self._sources, len(self), grow=False)
-        return self._cache["codes"]
+        codes = self._cache.get("codes")  # (one read: a query on another thread may replace the cache meanwhile)
+        if codes is None:
+            codes = self._codes(self._sources, len(self), grow=False)
+            self._cache["codes"] = codes
+        return codes
 
     @staticmethod
     def _check_k(k: Any) -> int:
@@ -981,9 +1017,9 @@ class RelatedArticles:
             return self.to_frame(k=k, n_jobs=n_jobs, min_score=min_score, exclude_same_source=exclude_same_source,
                                  within_days=within_days)
         key = ("all_related", k, min_score, exclude_same_source, within_days)
-        if key in self._cache:
-            I, S = self._cache[key]
-            return I.copy(), S.copy()
+        hit = self._cache.get(key)  # (one read: a query on another thread may replace the cache meanwhile)
+        if hit is not None:
+            return hit[0].copy(), hit[1].copy()
         self._index()  # (the articles added since the search index was built are folded in: many searches follow)
         if within_days is not None:
             I, S = self._all_within_days(k, float(min_score), exclude_same_source, within_days, jobs)
@@ -1127,7 +1163,6 @@ class RelatedArticles:
         return [(str(self._feature_names[prod.indices[i]]), float(prod.data[i])) for i in order if prod.data[i] != 0]
 
     # ---------------------------------------------------------------- growing
-    @_writes
     def add(
         self,
         texts: Iterable[str],
@@ -1139,7 +1174,16 @@ class RelatedArticles:
         """Adds articles to a built index; later queries see them. The vectoriser is not refitted: the new
         articles are weighted with the vocabulary and IDF of the first ``fit`` (words it never saw are ignored,
         and document frequencies do not change), so scores differ slightly from a rebuild with ``fit`` on all
-        texts. Boilerplate lines found at ``fit`` are stripped from them too. Returns the index."""
+        texts. Boilerplate lines found at ``fit`` are stripped from them too. Queries on other threads go on
+        while the articles are analysed, and wait only while they are put in place. Returns the index."""
+        with self._lock.changing():
+            commit = self._prepare_add(texts, ids, titles, sources, dates)
+            with self._lock.writing():
+                commit()
+        return self
+
+    def _prepare_add(self, texts, ids, titles, sources, dates):
+        """add(): everything checked and computed, the index unchanged; returns the function that changes it."""
         self._check_built()
         texts = _texts_list(texts)
         n_old, n_new = len(self), len(texts)
@@ -1177,22 +1221,26 @@ class RelatedArticles:
         codes_before = self._cache.get("codes")
         if codes_before is not None:
             codes = np.concatenate([codes_before, np.asarray(codes, dtype=codes_before.dtype)])
-        # The index changes (nothing below allocates more than a few small objects).
-        self._source_codes = source_codes
-        if meta["_ids"] is not None:
-            for i, v in enumerate(meta["_ids"]):
-                self._id_map[v] = n_old + i
-        for name, value in new.items():
-            if value is not None:
-                setattr(self, name, value)
-        if sig is not None:
-            self._grow["signatures"].take(self._signatures)
-        for name, view in grown.items():
-            self._grow[name].take(view)
-        self._set_matrix(X, grown["indptr64"], added=True)
-        if codes_before is not None:
-            self._cache["codes"] = codes
-        return self
+
+        def commit() -> None:
+            # The index changes (nothing here allocates more than a few small objects). The ids last: an id in
+            # the index (id in index, position_of) is an article that every part of it has.
+            self._source_codes = source_codes
+            for name, value in new.items():
+                if value is not None:
+                    setattr(self, name, value)
+            if sig is not None:
+                self._grow["signatures"].take(self._signatures)
+            for name, view in grown.items():
+                self._grow[name].take(view)
+            self._set_matrix(X, grown["indptr64"], added=True)
+            if codes_before is not None:
+                self._cache["codes"] = codes
+            if meta["_ids"] is not None:
+                for i, v in enumerate(meta["_ids"]):
+                    self._id_map[v] = n_old + i
+
+        return commit
 
     def _grown_matrix(self, X_new: sp.csr_matrix) -> dict[str, np.ndarray]:
         """The arrays of the matrix with X_new's rows after it (data, indices, indptr and indptr64), each the start

@@ -266,6 +266,8 @@ def test_input_errors_name_the_line_of_the_file(tmp_path):
     fails("notext.jsonl", '{"text": "نص"}\n\n{"id": 1}\n', r"notext\.jsonl: the article on line 3 has no 'text'")
     # (a quoted text over two lines: the next row starts on line 4)
     fails("dup.csv", 'id,text\na,"نص\nاول"\na,نص\n', r"dup\.csv: the id on line 4 = 'a' repeats the id on line 2$")
+    fails("blank.csv", 'id,text\na,نص\n\n\nb,نص\n\na,"نص\nاخر"\n',  # (blank lines between rows)
+          r"blank\.csv: the id on line 7 = 'a' repeats the id on line 2$")
     fails("open.csv", 'id,text\na,نص\nb,"نص ثان\nc,نص\n', r"open\.csv: the row from line 3: .*never closed")
     fails("extra.csv", 'id,text\na,نص\nb,نص اول, مع فاصلة\n', r"extra\.csv: line 3 has 3 fields and the header 2")
 
@@ -277,10 +279,15 @@ def test_cli_output_names_and_option_checks(tmp_path, capsys):
     out = tmp_path / "r.jsonl"
     assert main(["related", str(src), "-q", "-o", str(out)]) == 0
     first = read_jsonl(out)[0]
-    assert (first["article_source"], first["related_source"], first["related_date"]) == ("x", "y",
-                                                                                          "2013-01-02T00:00:00")
+    # The source and date after the pair's fields (the columns before stay where they were), as the input has them.
+    assert list(first)[:6] == ["article_index", "article_id", "rank", "related_index", "related_id", "score"]
+    assert (first["article_source"], first["related_source"], first["related_date"]) == ("x", "y", "2013-01-02")
+    capsys.readouterr()
+    assert main(["related", str(src), "-q", "-o", "-", "-j", "-2"]) == 0  # (- is stdout; -2: all cores but one)
+    assert [json.loads(line)["rank"] for line in capsys.readouterr().out.splitlines()] == [1, 1]
+    # (refused as the command line is read: the input is not even opened)
     with pytest.raises(SystemExit, match="cannot tell the output format from .*x.tsv"):  # (it wrote JSONL)
-        main(["related", str(src), "-q", "-o", str(tmp_path / "x.tsv")])
+        main(["related", str(tmp_path / "missing.jsonl"), "-q", "-o", str(tmp_path / "x.tsv")])
     with pytest.raises(SystemExit):
         main(["related", str(src), "-q", "--jobs", "0"])
     assert "-1 for all cores" in capsys.readouterr().err
