@@ -522,17 +522,21 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
       // presentation forms too, U+FE70-U+FE7F and U+FC5E-U+FC63, which are letters to Unicode), and so does
       // what NFC composed into its last character (a code point with no composition boundary before it: a
       // mark, or a Hangul vowel after its consonant).
+      // Invisible format characters the normaliser deleted (ZWNJ, ZWJ, bidi marks) belong to it when such a
+      // mark follows them: `m` ZWNJ U+0301 composes to `ḿ`, whose source is all three.
       const std::size_t limit = next < ncp ? source[next] : text.size();
-      while (end < limit) {
+      for (std::size_t scan = end; scan < limit;) {
         int len = 0;
-        const std::int32_t cp = utf8::Decode(text, end, &len);
+        const std::int32_t cp = utf8::Decode(text, scan, &len);
         if (len <= 0) break;
+        scan += static_cast<std::size_t>(len);
         const bool harakat_form = (cp >= 0xFE70 && cp <= 0xFE7F) || (cp >= 0xFC5E && cp <= 0xFC63);
-        if (!text_class::IsMarkOrTatweel(static_cast<char32_t>(cp)) && !harakat_form &&
-            internal::IcuNfc().hasBoundaryBefore(cp)) {
+        if (text_class::IsMarkOrTatweel(static_cast<char32_t>(cp)) || harakat_form ||
+            !internal::IcuNfc().hasBoundaryBefore(cp)) {
+          end = scan;
+        } else if (text_class::Of(static_cast<char32_t>(cp)) != text_class::Cls::kExtend) {
           break;
         }
-        end += static_cast<std::size_t>(len);
       }
     }
     t.end = end;

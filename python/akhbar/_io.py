@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 import warnings
+import weakref
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -92,3 +95,72 @@ def bool_arg(name: str, value: object) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
     return bool(value)
+
+
+class ReadWriteLock:
+    """Readers at once, or one writer alone: for a model or index that queries read and a change (partial_fit,
+    fit, add) rewrites in place. A thread already reading reads again without waiting (a query calling
+    another); otherwise new readers wait while a writer waits, so that a stream of readers cannot hold a
+    change back for ever. A thread cannot write while it reads, nor read while it writes: that would wait for
+    itself, so it raises RuntimeError with the message given. A process forked while another thread held the
+    lock gets it free (that thread is not in the child)."""
+
+    def __init__(self, write_while_reading: str, read_while_writing: str) -> None:
+        self._messages = (write_while_reading, read_while_writing)
+        self._reset()
+        _LOCKS.add(self)
+
+    def _reset(self) -> None:
+        self._cond = threading.Condition()
+        self._readers: dict[int, int] = {}
+        self._writer: int | None = None
+        self._waiting_writers = 0
+
+    def check_not_reading(self) -> None:
+        """RuntimeError if this thread reads (before a change that would then have to wait for itself)."""
+        if threading.get_ident() in self._readers:
+            raise RuntimeError(self._messages[0])
+
+    @contextmanager
+    def reading(self):
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:
+                raise RuntimeError(self._messages[1])
+            if me not in self._readers:
+                while self._writer is not None or self._waiting_writers:
+                    self._cond.wait()
+            self._readers[me] = self._readers.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self):
+        me = threading.get_ident()
+        with self._cond:
+            if me in self._readers or self._writer == me:
+                raise RuntimeError(self._messages[0])
+            self._waiting_writers += 1
+            try:
+                while self._writer is not None or self._readers:
+                    self._cond.wait()
+            finally:
+                self._waiting_writers -= 1
+            self._writer = me
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = None
+                self._cond.notify_all()
+
+
+_LOCKS: weakref.WeakSet = weakref.WeakSet()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: [lock._reset() for lock in list(_LOCKS)])

@@ -15,7 +15,6 @@ import itertools
 import json
 import numbers
 import os
-import threading
 from collections import abc
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -25,7 +24,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import ReadOnly, bool_arg, refuse_frame, warn_user, write_atomic
+from akhbar._io import (
+    ReadOnly,
+    ReadWriteLock,
+    bool_arg,
+    refuse_frame,
+    warn_user,
+    write_atomic,
+)
 from akhbar.analysis import (
     ANALYZER_DEFAULTS,
     TOKENIZER_DEFAULTS,
@@ -816,8 +822,13 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         cached.n_jobs, cached.progress, cached._model = self.n_jobs, self.progress, self._model
         return cached
 
-    def _guard(self) -> _ModelGuard:
-        return self.__dict__.setdefault("_model_guard", _ModelGuard())
+    def _guard(self) -> ReadWriteLock:
+        # Any number of transforms read the model at once; a partial_fit (which changes it in place) runs alone.
+        # One started by a transform's own thread (from the generator it reads) cannot wait for that transform:
+        # it raises instead of labelling the rows already made with the old columns under the new features.
+        return self.__dict__.setdefault("_model_guard", ReadWriteLock(
+            "cannot partial_fit this vectoriser while it transforms (from the documents it is reading?)",
+            "cannot use this vectoriser's model inside its own partial_fit"))
 
     def _partial_fit(self, raw_documents: Iterable[str]):
         n_jobs = _resolve_n_jobs(self.n_jobs)
@@ -1054,54 +1065,6 @@ def _frozen(v: Any) -> Any:
         return ("sequence", tuple(_frozen(x) for x in v))
     except TypeError:
         return v
-
-
-class _ModelGuard:
-    """Lets any number of transforms read a vectoriser's model at once, and a partial_fit (which changes the
-    model in place) run alone. A partial_fit started by a transform's own thread (from the generator it
-    reads) cannot wait for that transform: it raises instead of labelling the rows already made with the old
-    columns under the new features."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers: dict[int, int] = {}
-        self._writer: int | None = None
-
-    @contextmanager
-    def reading(self):
-        me = threading.get_ident()
-        with self._cond:
-            if self._writer == me:
-                raise RuntimeError("cannot use this vectoriser's model inside its own partial_fit")
-            while self._writer is not None:
-                self._cond.wait()
-            self._readers[me] = self._readers.get(me, 0) + 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers[me] -= 1
-                if not self._readers[me]:
-                    del self._readers[me]
-                self._cond.notify_all()
-
-    @contextmanager
-    def writing(self):
-        me = threading.get_ident()
-        with self._cond:
-            if me in self._readers or self._writer == me:
-                raise RuntimeError(
-                    "cannot partial_fit this vectoriser while it transforms (from the documents it is reading?)"
-                )
-            while self._writer is not None or self._readers:
-                self._cond.wait()
-            self._writer = me
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writer = None
-                self._cond.notify_all()
 
 
 @contextmanager

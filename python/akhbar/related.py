@@ -22,7 +22,6 @@ import os
 import pickle
 import threading
 import types
-import weakref
 from collections.abc import Mapping
 from typing import Any, Iterable, Sequence
 
@@ -30,7 +29,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from akhbar import _core
-from akhbar._io import ReadOnly, bool_arg, str_list, warn_user, write_atomic
+from akhbar._io import (
+    ReadOnly,
+    ReadWriteLock,
+    bool_arg,
+    str_list,
+    warn_user,
+    write_atomic,
+)
 from akhbar.errors import FormatError
 
 __all__ = ["DEFAULT_VECTORIZER_OPTIONS", "Match", "RelatedArticles"]
@@ -290,88 +296,8 @@ def _same_fit(state: tuple, vectorizer) -> bool:
     return now is not None and state[0] is now[0] and state[1] == now[1]
 
 
-class _ReadWriteLock:
-    """Queries (readers) at once, or one change alone. A change (fit, add) is made in two steps: it works out
-    the new index while queries go on (``changing``: one change at a time), then puts it in place with no query
-    running (``writing``: short for an add). A reader inside a reader (a query calling another) never waits,
-    and new readers wait while a writer waits, so that a stream of queries cannot hold an add back for ever."""
-
-    def __init__(self) -> None:
-        self._reset()
-        _LOCKS.add(self)
-
-    def _reset(self) -> None:
-        # (also in a child process forked while another thread held the lock: that thread is not in the child)
-        self._cond = threading.Condition(threading.Lock())
-        self._change = threading.Lock()
-        self._readers = 0
-        self._writer: int | None = None
-        self._waiting_writers = 0
-        self._depth = threading.local()
-
-    def _check_not_reading(self) -> None:
-        if getattr(self._depth, "n", 0):
-            raise RuntimeError("the index cannot be changed (fit, add) from inside one of its own queries")
-
-    @contextlib.contextmanager
-    def reading(self):
-        me = threading.get_ident()
-        depth = getattr(self._depth, "n", 0)
-        outer = depth == 0 and self._writer != me
-        if outer:
-            with self._cond:
-                while self._writer is not None or self._waiting_writers:
-                    self._cond.wait()
-                self._readers += 1
-        self._depth.n = depth + 1
-        try:
-            yield
-        finally:
-            self._depth.n = depth
-            if outer:
-                with self._cond:
-                    self._readers -= 1
-                    if self._readers == 0:
-                        self._cond.notify_all()
-
-    @contextlib.contextmanager
-    def changing(self):
-        """One change at a time; queries go on."""
-        self._check_not_reading()
-        with self._change:
-            yield
-
-    @contextlib.contextmanager
-    def writing(self):
-        """No query runs (call inside ``changing``)."""
-        me = threading.get_ident()
-        if self._writer == me:  # (a change inside a change)
-            yield
-            return
-        self._check_not_reading()
-        with self._cond:
-            self._waiting_writers += 1
-            try:
-                while self._writer is not None or self._readers:
-                    self._cond.wait()
-            finally:
-                self._waiting_writers -= 1
-            self._writer = me
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writer = None
-                self._cond.notify_all()
-
-
-_LOCKS: weakref.WeakSet = weakref.WeakSet()
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=lambda: [lock._reset() for lock in list(_LOCKS)])
-
-
 def _reads(method):
-    """The method reads the index: it runs beside other queries, never during a change (fit, add)."""
+    """The method reads the index: it runs beside other queries, never while a change is put in place."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
@@ -386,7 +312,7 @@ def _writes(method):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with self._lock.changing(), self._lock.writing():
+        with self._changing(), self._lock.writing():
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -490,10 +416,21 @@ class RelatedArticles:
         self.n_jobs = _jobs_arg(n_jobs, "all cores")
         self.progress = bool_arg("progress", progress)
         self._hasher = _core.MinHasher(int(num_perm), int(shingle_size), int(seed))
-        self._lock = _ReadWriteLock()  # (fit and add change the index; queries on other threads wait for them)
+        # A change (fit, add) works out the new index while queries go on, one change at a time (_change), then
+        # puts it in place with no query running (_lock: short for an add; fit holds it throughout).
+        self._lock = ReadWriteLock("the index cannot be changed (fit, add) from inside one of its own queries",
+                                   "the index cannot be queried from inside its own fit or add")
+        self._change = threading.Lock()
         self._reset()
 
     # ---------------------------------------------------------------- building
+    @contextlib.contextmanager
+    def _changing(self):
+        """One change (fit, add) at a time; queries go on until it takes the write lock."""
+        self._lock.check_not_reading()
+        with self._change:
+            yield
+
     def _reset(self) -> None:
         self._X: sp.csr_matrix | None = None
         self._indptr64: np.ndarray | None = None
@@ -1176,7 +1113,7 @@ class RelatedArticles:
         and document frequencies do not change), so scores differ slightly from a rebuild with ``fit`` on all
         texts. Boilerplate lines found at ``fit`` are stripped from them too. Queries on other threads go on
         while the articles are analysed, and wait only while they are put in place. Returns the index."""
-        with self._lock.changing():
+        with self._changing():
             commit = self._prepare_add(texts, ids, titles, sources, dates)
             with self._lock.writing():
                 commit()
