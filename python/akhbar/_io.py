@@ -100,26 +100,51 @@ def bool_arg(name: str, value: object) -> bool:
 class ReadWriteLock:
     """Readers at once, or one writer alone: for a model or index that queries read and a change (partial_fit,
     fit, add) rewrites in place. A thread already reading reads again without waiting (a query calling
-    another); otherwise new readers wait while a writer waits, so that a stream of readers cannot hold a
-    change back for ever. A thread cannot write while it reads, nor read while it writes: that would wait for
-    itself, so it raises RuntimeError with the message given. A process forked while another thread held the
-    lock gets it free (that thread is not in the child)."""
+    another). With ``prefer_writers``, other new readers wait while a writer waits, so that a stream of readers
+    cannot hold a change back for ever (but a reader that waits for another thread's new read then waits for
+    the writer too). A thread cannot write while it reads, nor read while it writes: that would wait for
+    itself, so it raises RuntimeError with the message given.
 
-    def __init__(self, write_while_reading: str, read_while_writing: str) -> None:
+    ``changing`` lets one change at a time work out what it will write while readers go on. A process forked
+    while other threads held the lock gets it free in the child (they are not there); what the forking thread
+    held, it keeps."""
+
+    def __init__(self, write_while_reading: str, read_while_writing: str, prefer_writers: bool = True) -> None:
         self._messages = (write_while_reading, read_while_writing)
-        self._reset()
-        _LOCKS.add(self)
-
-    def _reset(self) -> None:
+        self._prefer_writers = prefer_writers
         self._cond = threading.Condition()
         self._readers: dict[int, int] = {}
         self._writer: int | None = None
         self._waiting_writers = 0
+        self._change = threading.Lock()
+        self._changer: int | None = None
+        _LOCKS.add(self)
 
-    def check_not_reading(self) -> None:
-        """RuntimeError if this thread reads (before a change that would then have to wait for itself)."""
-        if threading.get_ident() in self._readers:
+    def _after_fork_in_child(self) -> None:
+        me = threading.get_ident()
+        mine = self._readers.get(me)
+        self._cond = threading.Condition()
+        self._readers = {me: mine} if mine else {}
+        self._writer = me if self._writer == me else None
+        self._waiting_writers = 0
+        if self._changer != me:
+            self._change = threading.Lock()
+            self._changer = None
+
+    @contextmanager
+    def changing(self):
+        """One change at a time; readers go on (until the change takes ``writing``)."""
+        me = threading.get_ident()
+        if me in self._readers:
             raise RuntimeError(self._messages[0])
+        if self._changer == me:
+            raise RuntimeError("a change cannot start inside another change of the same thread")
+        with self._change:
+            self._changer = me
+            try:
+                yield
+            finally:
+                self._changer = None
 
     @contextmanager
     def reading(self):
@@ -128,7 +153,7 @@ class ReadWriteLock:
             if self._writer == me:
                 raise RuntimeError(self._messages[1])
             if me not in self._readers:
-                while self._writer is not None or self._waiting_writers:
+                while self._writer is not None or (self._prefer_writers and self._waiting_writers):
                     self._cond.wait()
             self._readers[me] = self._readers.get(me, 0) + 1
         try:
@@ -150,8 +175,11 @@ class ReadWriteLock:
             try:
                 while self._writer is not None or self._readers:
                     self._cond.wait()
-            finally:
+            except BaseException:  # (interrupted: the readers held back for this writer go on)
                 self._waiting_writers -= 1
+                self._cond.notify_all()
+                raise
+            self._waiting_writers -= 1
             self._writer = me
         try:
             yield
@@ -163,4 +191,4 @@ class ReadWriteLock:
 
 _LOCKS: weakref.WeakSet = weakref.WeakSet()
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=lambda: [lock._reset() for lock in list(_LOCKS)])
+    os.register_at_fork(after_in_child=lambda: [lock._after_fork_in_child() for lock in list(_LOCKS)])

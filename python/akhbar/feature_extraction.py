@@ -826,9 +826,14 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         # Any number of transforms read the model at once; a partial_fit (which changes it in place) runs alone.
         # One started by a transform's own thread (from the generator it reads) cannot wait for that transform:
         # it raises instead of labelling the rows already made with the old columns under the new features.
+        # (Readers do not wait for a waiting partial_fit: a transform whose documents come from another thread
+        # that transforms too would wait for that thread, which would wait for the partial_fit.)
+        guard = self.__dict__.get("_model_guard")
+        if guard is not None:
+            return guard
         return self.__dict__.setdefault("_model_guard", ReadWriteLock(
             "cannot partial_fit this vectoriser while it transforms (from the documents it is reading?)",
-            "cannot use this vectoriser's model inside its own partial_fit"))
+            "cannot use this vectoriser's model inside its own partial_fit", prefer_writers=False))
 
     def _partial_fit(self, raw_documents: Iterable[str]):
         n_jobs = _resolve_n_jobs(self.n_jobs)

@@ -20,7 +20,6 @@ import mmap as _mmap
 import numbers
 import os
 import pickle
-import threading
 import types
 from collections.abc import Mapping
 from typing import Any, Iterable, Sequence
@@ -416,19 +415,17 @@ class RelatedArticles:
         self.n_jobs = _jobs_arg(n_jobs, "all cores")
         self.progress = bool_arg("progress", progress)
         self._hasher = _core.MinHasher(int(num_perm), int(shingle_size), int(seed))
-        # A change (fit, add) works out the new index while queries go on, one change at a time (_change), then
-        # puts it in place with no query running (_lock: short for an add; fit holds it throughout).
+        # A change (fit, add) works out the new index while queries go on, one change at a time, then puts it in
+        # place with no query running (short for an add; fit holds the lock throughout).
         self._lock = ReadWriteLock("the index cannot be changed (fit, add) from inside one of its own queries",
                                    "the index cannot be queried from inside its own fit or add")
-        self._change = threading.Lock()
         self._reset()
 
     # ---------------------------------------------------------------- building
     @contextlib.contextmanager
     def _changing(self):
         """One change (fit, add) at a time; queries go on until it takes the write lock."""
-        self._lock.check_not_reading()
-        with self._change:
+        with self._lock.changing():
             yield
 
     def _reset(self) -> None:
@@ -685,6 +682,7 @@ class RelatedArticles:
         """The rows of ``texts`` by the index's vectoriser, which must still give the index's columns."""
         self._check_vectorizer()
         X = self._rows(self.vectorizer.transform(texts), len(texts), "transform")
+        self._check_vectorizer()  # (again: a partial_fit on another thread may have run meanwhile)
         if X.shape[1] != self._X.shape[1]:
             raise ValueError(
                 f"the vectoriser gives {X.shape[1]} features but the index has {self._X.shape[1]} columns: it was "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import pickle
+import signal
 import warnings
 from decimal import Decimal
 from fractions import Fraction
@@ -1011,3 +1012,47 @@ def test_review_findings_on_ids_dates_and_matches(sample):
     m = akhbar.RelatedArticles(progress=False).fit(
         [a["text"] for a in head], sources=[a["source"] for a in head]).related(0, k=1)[0]
     assert m.source is not None and m == akhbar.Match(m.index, m.id, m.score, m.title)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_process_forked_during_an_add_can_change_its_index(sample):
+    # The lock of a change held by another thread at the fork was held for ever in the child (that thread is
+    # not there): its first add waited for ever. What the forking thread itself holds, it keeps.
+    import threading
+
+    ix = akhbar.RelatedArticles(progress=False).fit([a["text"] for a in sample[:60]])
+    inside, release = threading.Event(), threading.Event()
+    transform = ix.vectorizer.transform
+
+    def slow_transform(texts):
+        inside.set()
+        release.wait(30)
+        return transform(texts)
+
+    ix.vectorizer.transform = slow_transform
+    adder = threading.Thread(target=ix.add, args=(["نص جديد عن القاهرة"],))
+    adder.start()
+    try:
+        assert inside.wait(30)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # (fork with threads, Python 3.12+)
+            pid = os.fork()
+        if pid == 0:  # the child: the adding thread is gone, its lock free
+            code = 1
+            signal.alarm(30)  # (a child that waits for ever dies, and the test fails)
+            try:
+                ix.vectorizer.transform = transform
+                ix.add(["نص اخر"])
+                with ix._lock.reading():  # (the forking thread's own read is kept: no change inside it)
+                    try:
+                        ix.add(["نص"])
+                    except RuntimeError:
+                        code = 0 if len(ix) == 61 else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    finally:
+        release.set()
+        adder.join()
+    assert len(ix) == 61
