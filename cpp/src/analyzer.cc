@@ -67,8 +67,6 @@ void CharNgrams(std::string_view t, const std::vector<std::uint32_t>& st, int mi
   }
 }
 
-// Bytes of the UTF-8 sequence that starts with lead byte b (valid UTF-8).
-
 // Calls fn(begin, end) for every maximal run of non-whitespace (Python's str.split()) in valid UTF-8 `s`.
 template <typename Fn>
 void SplitWords(std::string_view s, Fn&& fn) {

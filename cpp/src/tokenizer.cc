@@ -248,9 +248,9 @@ std::size_t UrlPathStart(std::string_view url) {
   return p == npos ? url.size() : p;
 }
 
-// Tokenizer::ScanText's case restoring, for the URL at bytes [begin, end) of the normalised text, written at `url` (a copy
-// or the normalised text itself): `source` maps its code points to byte offsets in `text`, `cp_of` its bytes to
-// code points.
+// Tokenizer::ScanText's case restoring, for the URL at bytes [begin, end) of the normalised text, written at
+// `url` (a copy or the normalised text itself): `source` maps its code points to byte offsets in `text`, `cp_of`
+// its bytes to code points.
 void RestoreUrlCaseAt(std::string_view text, const std::vector<std::uint32_t>& source,
                       const std::vector<std::uint32_t>& cp_of, std::size_t begin, std::size_t end, char* url) {
   for (std::size_t b = begin + UrlPathStart(std::string_view(url, end - begin)); b < end; ++b) {

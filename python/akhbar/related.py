@@ -596,16 +596,19 @@ class RelatedArticles:
             meta["_dates"] = [None if np.isnat(d) else str(d) for d in dates64]
         return meta
 
-    def _set_matrix(self, X: sp.csr_matrix, indptr64: np.ndarray | None = None, added: bool = False) -> None:
+    def _set_matrix(self, X: sp.csr_matrix, indptr64: np.ndarray | None = None, added: bool = False,
+                    folded: tuple | None = None) -> None:
         """``X`` (and its indptr as int64, if at hand) becomes the index's matrix: a new one, or (``added``) the old
-        one with rows added after it."""
+        one with rows added after it; ``folded``, if given, its search index over every article."""
         # The C++ index reads these arrays in place: read-only, so that `matrix` cannot be changed under it.
         for a in (X.indptr, X.indices, X.data):
             a.flags.writeable = False
         self._X = X
         self._indptr64 = X.indptr.astype(np.int64, copy=False) if indptr64 is None else indptr64
         self._delta = None
-        if not added or (self._topk is not None and self._fold_due(len(self), self._topk[1])):
+        if folded is not None:
+            self._topk = folded
+        elif not added or (self._topk is not None and self._fold_due(len(self), self._topk[1])):
             self._topk = None
         self._cache = {}
 
@@ -1180,9 +1183,7 @@ class RelatedArticles:
                 self._grow["signatures"].take(self._signatures)
             for name, view in grown.items():
                 self._grow[name].take(view)
-            self._set_matrix(X, grown["indptr64"], added=True)
-            if folded is not None:
-                self._topk = folded
+            self._set_matrix(X, grown["indptr64"], added=True, folded=folded)
             if codes_before is not None:
                 self._cache["codes"] = codes
             if meta["_ids"] is not None:
