@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-_COLUMNS = ("id", "title", "source", "date")
 _EXTRA_FIELDS = "\0extra"  # (csv.DictReader's key for the fields of a row past its header's)
 
 
