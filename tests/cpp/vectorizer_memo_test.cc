@@ -484,5 +484,37 @@ TEST(TokenMemoTest, KeysOfEveryLengthAndKindAreDistinctAndFound) {
   EXPECT_EQ(memo.size(), next);
 }
 
+TEST(PairCacheTest, GrowsToItsBoundAndNeverAnswersWrong) {
+  internal::PairCache cache(4, 8);  // 16 entries, growing to 256
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> truth;
+  std::mt19937 rng(7);
+  std::size_t hits = 0;
+  for (std::uint32_t k = 0; k < 20000; ++k) {
+    const std::uint32_t a = rng() % 300, b = rng() % 300;
+    std::uint32_t id = 0;
+    if (cache.Get(a, b, &id)) {
+      ASSERT_EQ(id, truth.at({a, b})) << a << " " << b;
+      ++hits;
+    } else {
+      const auto [it, added] = truth.emplace(std::make_pair(a, b), k);
+      cache.Put(a, b, it->second);
+    }
+  }
+  EXPECT_GT(hits, 0u);
+  EXPECT_EQ(cache.MemoryBytes(), internal::PairCache(8, 8).MemoryBytes());  // grown to its bound, no further
+  EXPECT_GT(cache.MemoryBytes(), internal::PairCache(4, 8).MemoryBytes());
+  cache.EraseIdsFrom(10000);
+  for (const auto& [pair, id] : truth) {
+    std::uint32_t got = 0;
+    if (cache.Get(pair.first, pair.second, &got)) {
+      EXPECT_EQ(got, id);
+      EXPECT_LT(got, 10000u);
+    }
+  }
+  cache.Clear();
+  std::uint32_t got = 0;
+  for (const auto& [pair, id] : truth) EXPECT_FALSE(cache.Get(pair.first, pair.second, &got));
+}
+
 }  // namespace
 }  // namespace akhbar
