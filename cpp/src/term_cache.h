@@ -352,6 +352,91 @@ class PairCache {
   std::size_t puts_ = 0;  // since the last growth
 };
 
+// An exact map (a, b) -> id of word bigrams by the vocabulary ids of their two words: open addressing with
+// linear probing, 12-byte entries, load <= 3/4, grown by doubling.
+class BigramMap {
+ public:
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;  // (no word id: a vocabulary holds < 2^32 - 1 terms)
+  BigramMap() { Reset(std::size_t{1} << 16); }
+
+  void Prefetch(std::uint32_t a, std::uint32_t b) const noexcept { PrefetchLine(&entries_[Home(a, b)]); }
+  // The id of (a, b); else kNone, and *slot is where Add puts (a, b).
+  std::uint32_t Find(std::uint32_t a, std::uint32_t b, std::size_t* slot) const noexcept {
+    for (std::size_t s = Home(a, b);; s = (s + 1) & mask_) {
+      const Entry& e = entries_[s];
+      if (e.a == a && e.b == b) return e.id;
+      if (e.a == kNone) {
+        *slot = s;
+        return kNone;
+      }
+    }
+  }
+  // Adds (a, b) -> id, absent: `slot` from the Find that missed it, with no Add since.
+  void Add(std::size_t slot, std::uint32_t a, std::uint32_t b, std::uint32_t id) {
+    if ((size_ + 1) * 4 > entries_.size() * 3) {
+      Grow();
+      Find(a, b, &slot);
+    }
+    entries_[slot] = Entry{a, b, id};
+    ++size_;
+  }
+  std::size_t size() const noexcept { return size_; }
+  std::size_t MemoryBytes() const noexcept { return entries_.size() * sizeof(Entry); }
+  // Frees the table (the map is empty and unusable until Reset).
+  void Release() { PodArray<Entry, true>().swap(entries_), size_ = 0; }
+
+ private:
+  struct Entry {
+    std::uint32_t a, b, id;
+  };
+  std::size_t Home(std::uint32_t a, std::uint32_t b) const noexcept {
+    return static_cast<std::size_t>((((static_cast<std::uint64_t>(a) << 32) | b) * 0x9E3779B97F4A7C15ULL) >> shift_);
+  }
+  void Reset(std::size_t capacity) {
+    PodArray<Entry, true>(capacity, Entry{kNone, 0, 0}).swap(entries_);
+    mask_ = capacity - 1;
+    shift_ = 64;
+    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+    size_ = 0;
+  }
+  void Grow() {
+    PodArray<Entry, true> old;
+    old.swap(entries_);
+    Reset(old.size() * 2);
+    for (const Entry& e : old) {
+      if (e.a == kNone) continue;
+      std::size_t s = Home(e.a, e.b);
+      while (entries_[s].a != kNone) s = (s + 1) & mask_;
+      entries_[s] = e;
+      ++size_;
+    }
+  }
+  PodArray<Entry, true> entries_;
+  std::size_t mask_ = 0;
+  int shift_ = 64;
+  std::size_t size_ = 0;
+};
+
+// The word bigrams of a one-thread fit of word (1, 2)-grams from an empty vocabulary, while `on`: the map holds
+// every bigram of the vocabulary by its words' ids, so a bigram it lacks is new and joins the vocabulary with
+// AppendUnindexed, without a lookup of its text; the vocabulary's table gets them all at once (Flush), before
+// anything else may look a term up. (egy2013's 2.4M distinct bigrams: the lookups of their texts, most of them
+// cache misses in a table of millions of slots, were a fifth of the fit.) Off for good after a Flush.
+struct ExactBigrams {
+  bool on = false;
+  BigramMap map;
+  // Turns the map off (freed first, so that it never sits beside the grown table) and indexes the appended
+  // bigrams. On std::bad_alloc they stay unindexed, and the next Flush tries again.
+  void Flush(Vocabulary* vocab) {
+    Off();
+    if (vocab->has_unindexed()) vocab->IndexAll();
+  }
+  void Off() {
+    on = false;
+    map.Release();
+  }
+};
+
 // Lookups of n terms in `vocab` in a software pipeline: before the k-th, PrefetchAhead(vocab, n, k, hash_at)
 // (hash_at(j): the j-th term's HashTerm) loads the candidate's offsets of the term 2 * kAhead lookups ahead
 // and the candidate's text of the one kAhead ahead, so that the dependent cache misses of each lookup

@@ -508,7 +508,21 @@ struct CountSlot {
 struct Vectorizer::FitScratch {
   internal::PodArray<CountSlot> slots;  // every count and df 0
   internal::PodArray<std::uint64_t> tf;  // all 0
+  internal::ExactBigrams bigrams;  // on from BeginFit for a fit that can use it (ExactBigramsFit)
 };
+
+namespace {
+
+// Whether a fit of `analyzer`'s terms from an empty vocabulary can count word bigrams by the exact map of
+// their words (internal::ExactBigrams): the text analyser's word unigrams and bigrams, nothing longer (a
+// longer n-gram's text could equal a bigram's).
+bool ExactBigramsFit(const Analyzer* analyzer) {
+  if (analyzer == nullptr || !analyzer->token_level() || !analyzer->word_level()) return false;
+  const AnalyzerOptions& o = analyzer->options();
+  return o.ngram_min == 1 && o.ngram_max == 2;
+}
+
+}  // namespace
 
 Vectorizer::Vectorizer(const VectorizerOptions& options, std::shared_ptr<const Analyzer> analyzer)
     : options_(options),
@@ -574,6 +588,10 @@ void Vectorizer::BeginFit(bool reset, bool keep_rows) {
     if (!fixed_) {
       terms_.Clear();
       vocabulary_state_ = NewModelState();
+      if (ExactBigramsFit(analyzer_.get())) {
+        fit_scratch_ = std::make_unique<FitScratch>();
+        fit_scratch_->bigrams.on = true;
+      }
     }
     df_.assign(terms_.size(), 0);
     tf_.assign(options_.max_features > 0 ? terms_.size() : 0, 0);
@@ -724,6 +742,14 @@ class TermStream {
   TermStream(TermStream&&) = default;
   static constexpr std::uint32_t kNoLocal = Vocabulary::kNotFound;  // ids >= kNotFound: kNotFound only
 
+  // Word bigrams through `exact` while it is on, new ones appended to `vocab` (the vocabulary `resolve`
+  // inserts into): see internal::ExactBigrams. The stream turns it off (Flush) before it resolves a word with
+  // a space, whose text could be a bigram's.
+  void UseExactBigrams(internal::ExactBigrams* exact, Vocabulary* vocab) noexcept {
+    exact_ = exact;
+    exact_vocab_ = vocab;
+  }
+
   // The ids of the terms of document i, in order (valid until the next call).
   const std::vector<std::uint32_t>& Document(const DocumentBatch& docs, std::size_t i) {
     ids_.clear();
@@ -834,7 +860,9 @@ class TermStream {
       const Side s = SideOf(k);
       if (s.resolved[s.index] == kPending) {
         internal::PrefetchAhead(*dest_, n_pending, p, [hash](std::size_t j) { return hash[j]; });
-        Record(s, resolve_(s.terms.Term(s.index), hash[p++]));
+        const std::string_view term = s.terms.Term(s.index);
+        if (exact_ != nullptr && exact_->on && term.find(' ') != std::string_view::npos) exact_->Flush(exact_vocab_);
+        Record(s, resolve_(term, hash[p++]));
       }
       *out++ = s.target[s.index];
     }
@@ -871,6 +899,33 @@ class TermStream {
       ids_[first + p.index] = id;
       pairs_->Put(keys_[p.index], keys_[p.index + 1], id);
       if (id >= local_from_) unkept_ = true;  // (with a base, pairs_ is not kept anyway)
+    }
+  }
+
+  // Appends the ids of the document's word bigrams by the ids of their words (the unigram ids that Unigrams
+  // just appended) in the exact map: a bigram it lacks is new, appended to the vocabulary without a lookup.
+  void ExactBigrams() {
+    internal::BigramMap& map = exact_->map;
+    const std::size_t count = keys_.size(), nb = count - 1;
+    const std::size_t first = ids_.size();
+    ids_.resize(first + nb);
+    const std::uint32_t* word = ids_.data() + first - count;
+    std::uint32_t* out = ids_.data() + first;
+    constexpr std::size_t kAhead = 16;  // map slots in flight: with millions of bigrams most are cache misses
+    for (std::size_t j = 0; j < std::min(nb, kAhead); ++j) map.Prefetch(word[j], word[j + 1]);
+    for (std::size_t j = 0; j < nb; ++j) {
+      if (j + kAhead < nb) map.Prefetch(word[j + kAhead], word[j + kAhead + 1]);
+      std::size_t slot = 0;
+      std::uint32_t id = map.Find(word[j], word[j + 1], &slot);
+      if (id == internal::BigramMap::kNone) {
+        const std::string_view a = TermOf(keys_[j]), b = TermOf(keys_[j + 1]);
+        joined_.assign(a.data(), a.size());
+        joined_.push_back(' ');
+        joined_.append(b.data(), b.size());
+        id = exact_vocab_->AppendUnindexed(joined_);
+        map.Add(slot, word[j], word[j + 1], id);
+      }
+      out[j] = id;
     }
   }
 
@@ -996,7 +1051,13 @@ class TermStream {
     const std::size_t count = keys_.size();
     const std::size_t min_n = static_cast<std::size_t>(o.ngram_min), max_n = static_cast<std::size_t>(o.ngram_max);
     if (min_n == 1) Unigrams();
-    if (min_n <= 2 && max_n >= 2 && count >= 2) Bigrams();
+    if (min_n <= 2 && max_n >= 2 && count >= 2) {
+      if (min_n == 1 && exact_ != nullptr && exact_->on) {
+        ExactBigrams();
+      } else {
+        Bigrams();
+      }
+    }
     for (std::size_t n = std::max<std::size_t>(min_n, 3); n <= max_n && n <= count; ++n) {
       for (std::size_t j = 0; j + n <= count; ++j) {
         joined_.clear();
@@ -1086,6 +1147,8 @@ class TermStream {
   std::vector<std::uint32_t> base_target_;  // the same for the base memo's keys (the stream's copy)
   std::vector<std::uint8_t> base_resolved_;
   std::unique_ptr<internal::PairCache> pairs_;
+  internal::ExactBigrams* exact_ = nullptr;  // (UseExactBigrams)
+  Vocabulary* exact_vocab_ = nullptr;
   // The current document: chunks (byte ranges), their memo keys and values, word keys, term ids.
   internal::ChunkRanges chunks_;
   std::vector<internal::TokenMemo::Key> memo_keys_;
@@ -1142,6 +1205,17 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   // One part (one thread): it learns new terms straight into the model's vocabulary, whose ids then stay
   // valid for the rest of the fit, so that the memo keeps what it resolved from batch to batch.
   const bool direct = !fixed && n_chunks == 1 && model_ids;
+  // Word bigrams by the exact map of a fit's first batches, while every batch takes this one-thread text path;
+  // once one does not, the vocabulary indexes them and the map is gone.
+  internal::ExactBigrams* exact = nullptr;
+  if (fit_scratch_) {
+    if (fit_scratch_->bigrams.on && direct && docs.kind() == DocumentBatch::Kind::kTexts &&
+        ExactBigramsFit(analyzer_.get())) {
+      exact = &fit_scratch_->bigrams;
+    } else {
+      fit_scratch_->bigrams.Flush(&terms_);
+    }
+  }
   if (direct && fit_scratch_) {  // the previous batch's slots, zeroed: no new pages to fault in and clear
     parts[0].slots.swap(fit_scratch_->slots);
     parts[0].tf.swap(fit_scratch_->tf);
@@ -1208,9 +1282,11 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
           analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Find(t, h); },
           memos_.get(), &terms_, vocabulary_state_), terms_, 0);
     } else if (direct) {
-      count_docs(MakeTermStream(
+      auto stream = MakeTermStream(
           analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Insert(t, h); },
-          memos_.get(), &terms_, vocabulary_state_), terms_, 0);
+          memos_.get(), &terms_, vocabulary_state_);
+      if (exact != nullptr) stream.UseExactBigrams(exact, &terms_);
+      count_docs(stream, terms_, 0);
     } else {
       // Several threads (or a small batch): the model's vocabulary is read-only meanwhile; terms new to it
       // (all terms, with base 0) go to the part's own vocabulary, merged in document order below. The memo
@@ -1240,6 +1316,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
     });
   } catch (...) {
     if (direct && terms_.size() != terms_before) {  // leave the model as it was
+      // (The map may lack a bigram just appended: off. Select indexes every term it keeps.)
+      if (exact != nullptr) exact->Off();
       std::vector<std::uint32_t> kept(terms_before);
       std::iota(kept.begin(), kept.end(), 0u);
       terms_ = terms_.Select(kept);
@@ -1373,10 +1451,11 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
 void Vectorizer::EndFit(const TopSelector& select, int n_threads) {
   if (!in_fit_) throw InvalidArgument("EndFit without BeginFit");
   in_fit_ = false;
-  fit_scratch_.reset();
   // The features are those of the vocabulary before this fit's batches until ComputeFeatures is done: nothing
   // may use them if anything below fails.
   fitted_ = false;
+  if (fit_scratch_) fit_scratch_->bigrams.Flush(&terms_);  // (the vocabulary's table complete: Find sees all)
+  fit_scratch_.reset();
   terms_.ShrinkToFit();
   df_.shrink_to_fit();
   tf_.shrink_to_fit();

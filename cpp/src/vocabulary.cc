@@ -4,6 +4,9 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "akhbar/error.h"
 #include "akhbar/utf8.h"
@@ -135,6 +138,7 @@ std::uint32_t Vocabulary::Insert(std::string_view term, std::uint64_t hash, bool
 }
 
 void Vocabulary::InsertAll(const Vocabulary& other, std::vector<std::uint32_t>* ids) {
+  if (other.has_unindexed()) throw std::logic_error("Vocabulary::InsertAll: the other vocabulary has unindexed terms");
   const std::size_t n = other.size();
   std::vector<std::uint32_t> h32(n);
   for (const std::uint64_t e : other.table_) {
@@ -188,9 +192,58 @@ std::uint32_t Vocabulary::InsertFolded(std::string_view term, std::uint32_t h32,
   arena_.append(term.data(), term.size());
   offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
   table_[slot] = (static_cast<std::uint64_t>(h32) << 32) | (id + 1u);
-  if (size() * 5 > table_.size() * 4) Rehash(std::min(table_.size() * 2, kMaxSlots));
+  // (Terms appended unindexed take no slot until IndexAll, which grows the table for them.)
+  if ((size() - unindexed_count_) * 5 > table_.size() * 4) Rehash(std::min(table_.size() * 2, kMaxSlots));
   if (added) *added = true;
   return id;
+}
+
+std::uint32_t Vocabulary::AppendUnindexed(std::string_view term) {
+  if (size() >= kMaxTerms || arena_.size() + term.size() > kMaxBytes) {
+    throw InvalidArgument("vocabulary too large (" + std::to_string(size()) + " terms, " +
+                          std::to_string(arena_.size()) +
+                          " bytes of text): use min_df, max_features or HashingVectorizer");
+  }
+  const auto id = static_cast<std::uint32_t>(size());
+  if (unindexed_.size() <= id / 64) unindexed_.resize(std::max<std::size_t>(id / 64 + 1, 2 * unindexed_.size()), 0);
+  offsets_.reserve_more(1);  // (as in InsertFolded: the text and the offsets always agree)
+  arena_.append(term.data(), term.size());
+  offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
+  unindexed_[id / 64] |= std::uint64_t{1} << (id % 64);
+  ++unindexed_count_;
+  return id;
+}
+
+void Vocabulary::IndexAll() {
+  if (unindexed_count_ == 0) return;
+  std::size_t capacity = table_.empty() ? 16 : table_.size();
+  while (size() * 5 > capacity * 4 && capacity < kMaxSlots) capacity = std::min(capacity * 2, kMaxSlots);
+  if (capacity != table_.size()) Rehash(capacity);
+  // In id order, so the text is read in order; each term's slot loaded a block of terms before it is filled.
+  // The terms are new and distinct: no compare, only the first free slot from the home.
+  constexpr std::size_t kBlock = 64;
+  std::uint32_t ids[kBlock], h32[kBlock];
+  std::size_t n = 0;
+  auto place = [&] {
+    for (std::size_t k = 0; k < n; ++k) {
+      std::size_t slot = HomeSlot(h32[k]);
+      while (table_[slot] != 0) slot = NextSlot(slot);
+      table_[slot] = (static_cast<std::uint64_t>(h32[k]) << 32) | (ids[k] + 1u);
+    }
+    n = 0;
+  };
+  for (std::size_t w = 0; w < unindexed_.size(); ++w) {
+    for (std::uint64_t bits = unindexed_[w]; bits != 0; bits &= bits - 1) {
+      const auto id = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+      ids[n] = id;
+      h32[n] = Fold(HashTerm(Term(id)));
+      internal::PrefetchLine(&table_[HomeSlot(h32[n])]);
+      if (++n == kBlock) place();
+    }
+  }
+  place();
+  std::vector<std::uint64_t>().swap(unindexed_);
+  unindexed_count_ = 0;
 }
 
 namespace {
@@ -384,6 +437,11 @@ void Vocabulary::ShrinkToFit() {
 
 void Vocabulary::Truncate(std::size_t n) {
   if (n >= size()) return;
+  for (std::size_t id = n; id < size() && id / 64 < unindexed_.size(); ++id) {
+    const std::uint64_t bit = std::uint64_t{1} << (id % 64);
+    unindexed_count_ -= (unindexed_[id / 64] & bit) != 0;
+    unindexed_[id / 64] &= ~bit;
+  }
   arena_.resize(offsets_[n]);
   offsets_.resize(n + 1);
   // The kept entries go into an empty table of the same size, each at the first free slot from its home.
@@ -400,7 +458,8 @@ void Vocabulary::Truncate(std::size_t n) {
 void Vocabulary::Clear() { *this = Vocabulary(); }
 
 std::size_t Vocabulary::MemoryBytes() const noexcept {
-  return arena_.capacity() + offsets_.capacity() * sizeof(std::uint32_t) + table_.capacity() * sizeof(std::uint64_t);
+  return arena_.capacity() + offsets_.capacity() * sizeof(std::uint32_t) + table_.capacity() * sizeof(std::uint64_t) +
+         unindexed_.capacity() * sizeof(std::uint64_t);
 }
 
 void Vocabulary::Write(Writer& w) const {

@@ -484,6 +484,77 @@ TEST(TokenMemoTest, KeysOfEveryLengthAndKindAreDistinctAndFound) {
   EXPECT_EQ(memo.size(), next);
 }
 
+TEST(BigramMapTest, MatchesAnOrderedMapThroughGrowth) {
+  internal::BigramMap map;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> truth;
+  std::mt19937 rng(3);
+  for (std::uint32_t k = 0; k < 200000; ++k) {
+    const std::uint32_t a = rng() % 2000, b = rng() % 2000;
+    std::size_t slot = 0;
+    const std::uint32_t got = map.Find(a, b, &slot);
+    const auto it = truth.find({a, b});
+    if (it == truth.end()) {
+      ASSERT_EQ(got, internal::BigramMap::kNone) << a << " " << b;
+      map.Add(slot, a, b, k);
+      truth.emplace(std::make_pair(a, b), k);
+    } else {
+      ASSERT_EQ(got, it->second) << a << " " << b;
+    }
+  }
+  EXPECT_EQ(map.size(), truth.size());
+  EXPECT_GT(truth.size(), std::size_t{1} << 16);  // (grown past its first table)
+}
+
+// The bigrams of a one-thread fit of word (1, 2)-grams go through an exact map of their words' ids and join
+// the vocabulary unindexed until the map is dropped: a batch on two threads, a batch of given terms and a
+// failed batch drop it part-way. Every way gives the model of the same documents fitted on two threads.
+TEST(MemoFitTest, ExactBigramsGiveTheModelOfEveryOtherPath) {
+  AnalyzerOptions ao;
+  ao.ngram_max = 2;
+  const auto analyzer = std::make_shared<const Analyzer>(ao);
+  std::vector<std::string> docs = RandomDocs(13, 300);
+  for (int i = 0; i < 100; ++i) docs.push_back(docs[static_cast<std::size_t>(i) * 2] + " " + docs[i]);  // repeats
+  const std::vector<std::string> b1(docs.begin(), docs.begin() + 150), b2(docs.begin() + 150, docs.begin() + 300),
+      b3(docs.begin() + 300, docs.end());
+  VectorizerOptions o;
+  Vectorizer want(o, analyzer);
+  want.Fit(TextBatch(docs), 2);
+  const std::string want_bytes = want.Serialize();
+  auto terms_of = [&](const std::vector<std::string>& d, std::vector<std::string>* storage) {
+    std::vector<std::size_t> offsets = {0};
+    for (const auto& text : d) {
+      analyzer->ForEachTerm(text, [&](std::string_view t) { storage->emplace_back(t); });
+      offsets.push_back(storage->size());
+    }
+    return offsets;
+  };
+  for (const int middle : {1, 2, 0}) {  // threads of the second batch; 0: given as terms
+    Vectorizer v(o, analyzer);
+    v.BeginFit(true, false);
+    v.AddBatch(TextBatch(b1), 1);
+    std::vector<std::string> storage;
+    if (middle == 0) {
+      const std::vector<std::size_t> offsets = terms_of(b2, &storage);
+      v.AddBatch(DocumentBatch::FromTerms(std::vector<std::string_view>(storage.begin(), storage.end()), offsets), 1);
+    } else {
+      v.AddBatch(TextBatch(b2), middle);
+    }
+    v.AddBatch(TextBatch(b3), 1);
+    v.EndFit();
+    EXPECT_EQ(v.Serialize(), want_bytes) << "second batch: " << middle;
+  }
+  // A batch that fails after its first documents appended new bigrams leaves the vocabulary as it was.
+  const std::vector<std::string> bad = {"كلمات جديدة تماما هنا وهناك", "ثم خطا \xD8 هنا"};
+  Vectorizer v(o, analyzer);
+  v.BeginFit(true, false);
+  v.AddBatch(TextBatch(b1), 1);
+  v.AddBatch(TextBatch(b2), 1);
+  EXPECT_THROW(v.AddBatch(TextBatch(bad), 1), InvalidUtf8);
+  v.AddBatch(TextBatch(b3), 1);
+  v.EndFit();
+  EXPECT_EQ(v.Serialize(), want_bytes);
+}
+
 TEST(PairCacheTest, GrowsToItsBoundAndNeverAnswersWrong) {
   internal::PairCache cache(4, 8);  // 16 entries, growing to 256
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> truth;

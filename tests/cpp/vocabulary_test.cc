@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -282,6 +283,49 @@ TEST(VocabularyTest, TruncateForgetsTheLastTerms) {
   EXPECT_EQ(v.Insert(terms[1]), 0u);
   v.Truncate(7);  // (more than it holds: nothing happens)
   EXPECT_EQ(v.size(), 1u);
+}
+
+// Terms appended without a table slot (a fit's new bigrams) are found once indexed, with their ids, among
+// terms inserted meanwhile; Truncate forgets them like any other; InsertAll refuses a vocabulary holding them.
+TEST(VocabularyTest, AppendedTermsAreFoundOnceIndexed) {
+  Vocabulary v;
+  std::vector<std::string> terms;
+  for (int i = 0; i < 3000; ++i) {
+    terms.push_back(i % 3 == 0 ? "word" + std::to_string(i) : "a b" + std::to_string(i));
+    const std::uint32_t id = i % 3 == 0 ? v.Insert(terms.back()) : v.AppendUnindexed(terms.back());
+    ASSERT_EQ(id, static_cast<std::uint32_t>(i));
+  }
+  EXPECT_TRUE(v.has_unindexed());
+  EXPECT_EQ(v.Find(terms[0]), 0u);
+  EXPECT_EQ(v.Find(terms[1]), Vocabulary::kNotFound);  // (not indexed yet)
+  Vocabulary with_unindexed;
+  with_unindexed.AppendUnindexed("x y");
+  std::vector<std::uint32_t> ids;
+  EXPECT_THROW(v.InsertAll(with_unindexed, &ids), std::logic_error);
+  v.IndexAll();
+  EXPECT_FALSE(v.has_unindexed());
+  for (std::size_t i = 0; i < terms.size(); ++i) ASSERT_EQ(v.Find(terms[i]), i) << terms[i];
+  bool added = true;
+  EXPECT_EQ(v.Insert(terms[2], &added), 2u);
+  EXPECT_FALSE(added);
+  EXPECT_EQ(v.Insert("new"), 3000u);
+
+  Vocabulary t;
+  t.Insert("kept");
+  t.AppendUnindexed("kept too");
+  t.AppendUnindexed("gone 1");
+  t.Insert("gone");
+  t.AppendUnindexed("gone 2");
+  t.Truncate(2);
+  EXPECT_TRUE(t.has_unindexed());
+  t.IndexAll();
+  EXPECT_EQ(t.size(), 2u);
+  EXPECT_EQ(t.Find("kept too"), 1u);
+  EXPECT_EQ(t.Find("gone 1"), Vocabulary::kNotFound);
+  EXPECT_EQ(t.Find("gone"), Vocabulary::kNotFound);
+  t.AppendUnindexed("x 1");
+  t.Truncate(2);
+  EXPECT_FALSE(t.has_unindexed());
 }
 
 }  // namespace

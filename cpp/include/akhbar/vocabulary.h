@@ -64,6 +64,15 @@ class Vocabulary {
   // than inserting the terms one by one. Throws as Insert (the terms before the one that failed are in).
   void InsertAll(const Vocabulary& other, std::vector<std::uint32_t>* ids);
 
+  // Appends `term` with the next id but no table slot: Find, Insert and InsertAll do not see it until IndexAll.
+  // For a caller that keeps its own exact index of these terms (the exact bigram map of a fit) and knows each
+  // to be new: every term, appended so or inserted, must differ from every other. Throws as Insert.
+  std::uint32_t AppendUnindexed(std::string_view term);
+  // Gives every term appended by AppendUnindexed its table slot (the table grown as Insert would have grown
+  // it). Throws std::bad_alloc, leaving the terms unindexed.
+  void IndexAll();
+  bool has_unindexed() const noexcept { return unindexed_count_ != 0; }
+
   // The term with id `id` (< size()). The view is valid until the next insertion.
   std::string_view Term(std::uint32_t id) const noexcept {
     return std::string_view(arena_.data() + offsets_[id], offsets_[id + 1] - offsets_[id]);
@@ -115,6 +124,9 @@ class Vocabulary {
   internal::PodArray<char> arena_;
   internal::PodArray<std::uint32_t> offsets_ = internal::PodArray<std::uint32_t>(1, 0);
   Table table_;  // (hash32 << 32) | (id + 1), 0 = empty; size 0 or even
+  // The terms AppendUnindexed added since the last IndexAll: bit id % 64 of word id / 64.
+  std::vector<std::uint64_t> unindexed_;
+  std::size_t unindexed_count_ = 0;
 };
 
 }  // namespace akhbar
