@@ -1192,6 +1192,88 @@ class RelatedArticles:
 
         return commit
 
+    def remove(self, ids: Iterable | None = None, *, positions: Iterable[int] | None = None) -> RelatedArticles:
+        """Removes articles from the index, given by their ``ids`` or by their ``positions``: the others keep their
+        order, and their positions close up (``position_of`` follows). To keep a window of recent news, remove
+        what fell out of it, e.g. ``index.remove([i for i, d in zip(index.ids, index.dates) if d and d <
+        "2013-06-01"])``. As with ``add``, the vectoriser is not refitted (the weights stay those of the first
+        ``fit``) and the boilerplate lines stay. All or nothing: an id not in the index (KeyError) or a position
+        out of range (IndexError) leaves it unchanged; so does removing every article (ValueError: build a new
+        index instead). The search index is rebuilt while queries go on (O(n): 0.6-1.0 s on egy2013's 55k articles,
+        so remove in batches, e.g. once a day). Returns the index."""
+        with self._changing():
+            commit = self._prepare_remove(ids, positions)
+            with self._lock.writing():
+                commit()
+        return self
+
+    def _prepare_remove(self, ids, positions):
+        """remove(): the articles to keep worked out and their index built, the index unchanged; returns the
+        function that changes it."""
+        self._check_built()
+        if (ids is None) == (positions is None):
+            raise TypeError("remove takes the articles' ids, or positions= (one of the two)")
+        n = len(self)
+        drop = np.zeros(n, dtype=bool)
+        if ids is not None:
+            if self._id_map is None:
+                raise ValueError("the index has no ids: remove articles by positions= instead")
+            if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+                raise TypeError(f"ids must be a list of ids, not {type(ids).__name__} (for one id: [id])")
+            missing = []
+            for v in ids:
+                if v in self:
+                    drop[self._id_map[v]] = True
+                else:
+                    missing.append(v)
+            if missing:
+                raise KeyError(f"{len(missing)} of the ids given are not in the index (first: {missing[0]!r}); "
+                               "nothing was removed")
+        else:
+            if not isinstance(positions, Iterable) or isinstance(positions, (str, bytes)):
+                raise TypeError(f"positions must be a list of ints, not {type(positions).__name__}")
+            for p in positions:
+                if isinstance(p, (bool, np.bool_)) or not isinstance(p, (numbers.Integral, np.integer)):
+                    raise TypeError(f"positions must be ints, not {type(p).__name__} {p!r}")
+                if not -n <= int(p) < n:
+                    raise IndexError(f"position {int(p)} is out of range for an index of {n} articles; nothing was "
+                                     "removed")
+                drop[int(p) % n] = True
+        keep = np.flatnonzero(~drop)
+        if len(keep) == n:
+            return lambda: None
+        if len(keep) == 0:
+            raise ValueError("remove would leave the index empty: build a new index with fit instead")
+        X = self._X[keep]
+        X.indices = X.indices.astype(np.int32, copy=False)
+        X.data = X.data.astype(np.float32, copy=False)
+        indptr64 = X.indptr.astype(np.int64)
+        new: dict[str, Any] = {}
+        if self._signatures is not None:
+            new["_signatures"] = self._signatures[keep]
+        for name in ("_ids", "_titles", "_sources", "_dates"):
+            values = getattr(self, name)
+            if values is not None:
+                new[name] = [values[i] for i in keep]
+        if self._dates64 is not None:
+            new["_dates64"] = self._dates64[keep]
+        id_map = None if self._ids is None else {v: k for k, v in enumerate(new["_ids"])}
+        # With a search index in use, the new one is built here, while queries go on, not by the next query.
+        folded = None
+        if self._topk is not None:
+            folded = (_core.CosineTopK(indptr64, X.indices, X.data, X.shape[1], 0.02, 64, 0), len(keep))
+
+        def commit() -> None:
+            # The ids first: an id in the index (id in index, position_of) is an article that every part of it has.
+            if id_map is not None:
+                self._id_map = id_map
+            for name, value in new.items():
+                setattr(self, name, value)
+            self._grow = {}  # (the arrays are new: nothing of the growth buffers is theirs)
+            self._set_matrix(X, indptr64, folded=folded)
+
+        return commit
+
     def _grown_matrix(self, X_new: sp.csr_matrix) -> dict[str, np.ndarray]:
         """The arrays of the matrix with X_new's rows after it (data, indices, indptr and indptr64), each the start
         of a growing buffer (not taken yet)."""

@@ -1057,3 +1057,72 @@ def test_a_process_forked_during_an_add_can_change_its_index(sample):
         release.set()
         adder.join()
     assert len(ix) == 61
+
+
+def test_removing_articles_answers_as_an_index_of_the_others(sample):
+    # A stream of news keeps a window of recent articles: remove() drops articles, the others keep their order and
+    # close up. It must answer as an index built from the kept rows of the same fit (same weights).
+    cols = {name: [a[name] for a in sample] for name in ("text", "id", "title", "source", "date")}
+    ix = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(
+        cols["text"], ids=cols["id"], titles=cols["title"], sources=cols["source"], dates=cols["date"])
+    ix.related(0, k=3)  # (a search index in use: remove builds the new one)
+    gone = sorted(set(cols["id"][::3]) | {cols["id"][-1]})
+    keep = [i for i, v in enumerate(cols["id"]) if v not in set(gone)]
+    before = ix.matrix
+    assert ix.remove(list(reversed(gone)) + gone[:2]) is ix  # (any order; a repeat is harmless)
+    assert len(ix) == len(keep) and ix.ids == [cols["id"][i] for i in keep]
+    assert ix.titles == [cols["title"][i] for i in keep] and ix.dates == [cols["date"][i] for i in keep]
+    assert gone[0] not in ix and ix.position_of(cols["id"][keep[5]]) == 5
+    assert ix._topk is not None and ix._topk[1] == len(ix)
+    assert before.shape[0] == len(sample)  # (a matrix taken before is not changed)
+    want = akhbar.RelatedArticles.from_vectorizer(
+        ix.vectorizer, before[keep], texts=[cols["text"][i] for i in keep], ids=[cols["id"][i] for i in keep],
+        titles=[cols["title"][i] for i in keep], sources=[cols["source"][i] for i in keep],
+        dates=[cols["date"][i] for i in keep], progress=False)
+    want._set_matrix(before[keep])  # (the kept rows exactly: from_vectorizer normalises them again, to 1 ulp)
+    assert (ix.matrix != want.matrix).nnz == 0
+    np.testing.assert_array_equal(ix._signatures, want._signatures)
+    for q in (0, 7, len(ix) - 1):
+        assert ix.related(q, k=6) == want.related(q, k=6)
+        assert ix.related(q, k=4, exclude_same_source=True, within_days=30) == want.related(
+            q, k=4, exclude_same_source=True, within_days=30)
+    np.testing.assert_array_equal(ix.all_related(k=5)[0], want.all_related(k=5)[0])
+    assert ix.near_duplicates() == want.near_duplicates() and ix.clusters() == want.clusters()
+    # Then adds, positions, saving: as any index.
+    ix.add([cols["text"][-1]], ids=[cols["id"][-1]], titles=[cols["title"][-1]], sources=[cols["source"][-1]],
+           dates=[cols["date"][-1]])
+    assert ix.position_of(cols["id"][-1]) == len(keep)
+    assert ix.related(cols["id"][-1], k=1)[0].id != cols["id"][-1]
+    ix.remove(positions=[0, -1])
+    assert len(ix) == len(keep) - 1 and ix.ids[0] == cols["id"][keep[1]] and cols["id"][-1] not in ix
+    loaded = akhbar.RelatedArticles.from_bytes(ix.to_bytes())
+    assert loaded.ids == ix.ids and loaded.related(3, k=5) == ix.related(3, k=5)
+
+
+def test_a_remove_that_cannot_be_done_changes_nothing():
+    ix = _small_index()
+    state = (ix.ids, ix.matrix, ix.related(0, k=3))
+    with pytest.raises(KeyError, match="1 of the ids given are not in the index .*'z'"):
+        ix.remove(["a", "z"])
+    with pytest.raises(IndexError, match="position 4 is out of range"):
+        ix.remove(positions=[1, 4])
+    with pytest.raises(ValueError, match="leave the index empty"):
+        ix.remove(list("abcd"))
+    with pytest.raises(TypeError, match="ids must be a list of ids, not str"):
+        ix.remove("a")
+    with pytest.raises(TypeError, match="positions must be ints, not float"):
+        ix.remove(positions=[1.0])
+    with pytest.raises(TypeError, match="positions must be ints, not bool"):
+        ix.remove(positions=[True])
+    with pytest.raises(TypeError, match="one of the two"):
+        ix.remove()
+    with pytest.raises(TypeError, match="one of the two"):
+        ix.remove(["a"], positions=[0])
+    assert (ix.ids, ix.related(0, k=3)) == (state[0], state[2]) and (ix.matrix != state[1]).nnz == 0
+    ix.remove([])  # (nothing to remove)
+    assert len(ix) == 4
+    no_ids = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(_DOCS)
+    with pytest.raises(ValueError, match="no ids: remove articles by positions="):
+        no_ids.remove(["a"])
+    no_ids.remove(positions=[2])  # (the article on the economy: the two on the boy stay, at 0 and 1)
+    assert len(no_ids) == 3 and [m.index for m in no_ids.related(0, k=2)] == [1]
