@@ -192,7 +192,7 @@ struct AnalyzerMemo::Impl {
     const std::size_t count = unigrams.size();
     if (nmin == 1) ids->assign(unigrams.begin(), unigrams.end());
     if (nmin <= 2 && nmax >= 2 && count >= 2) {
-      if (!pairs) pairs = std::make_unique<internal::PairCache>(16);
+      if (!pairs) pairs = std::make_unique<internal::PairCache>(16, 16);
       for (std::size_t j = 0; j + 1 < count; ++j) {
         const std::uint32_t a = unigrams[j], b = unigrams[j + 1];
         std::uint32_t id;

@@ -297,13 +297,13 @@ class TokenMemo {
 
 // A direct-mapped cache (a, b) -> id: the vectorisers' per-thread memo of word bigrams by the ids of their two
 // words, so a repeated bigram is found without building and hashing its text. It starts small and grows fourfold,
-// up to 2^max_log2 entries, each time its misses (Puts) pass a quarter of its entries, so a small model's memo
-// stays small. (A fit of egy2013's word (1, 2)-grams puts 2.4M distinct bigrams through it: at a fixed 2^18
-// entries fit_transform took 1.89 s, growing to 2^21 (24 MB) 1.72-1.79 s with the same peak memory; 2^22 raised
-// the peak by 20 MB, and 2^24 was no faster.)
+// up to 2^max_log2 entries, each time its misses (Puts) pass a quarter of its entries, so that a small model's
+// memo stays small. (A one-thread fit of word (1, 2)-grams counts bigrams by an exact map instead: ExactBigrams.
+// Grown to 2^21, it made that fit 6% faster before the map, but transforms in small calls 1.5-2.5x slower: they
+// cache unknown bigrams too, and forget those at the end of every call, a pass over the whole cache.)
 class PairCache {
  public:
-  explicit PairCache(int log2_entries = 16, int max_log2 = 21)
+  explicit PairCache(int log2_entries = 16, int max_log2 = 18)
       : shift_(64 - log2_entries), max_log2_(max_log2), entries_(std::size_t{1} << log2_entries) {}
 
   // True and *id if (a, b) is cached (a != 0xFFFFFFFF).
@@ -322,6 +322,11 @@ class PairCache {
   // Starts loading the slot of (a, b) into the cache (a Get some pairs later).
   void Prefetch(std::uint32_t a, std::uint32_t b) const noexcept { PrefetchLine(&entries_[Slot(a, b)]); }
   void Clear() { std::fill(entries_.begin(), entries_.end(), Entry()); }
+  // Forgets the pair (a, b), if cached.
+  void Forget(std::uint32_t a, std::uint32_t b) noexcept {
+    Entry& e = entries_[Slot(a, b)];
+    if (e.a == a && e.b == b) e = Entry();
+  }
   // Forgets the pairs whose id is `first` or more.
   void EraseIdsFrom(std::uint32_t first) {
     for (Entry& e : entries_) {
@@ -337,12 +342,10 @@ class PairCache {
   std::size_t Slot(std::uint32_t a, std::uint32_t b) const noexcept {
     return static_cast<std::size_t>((((static_cast<std::uint64_t>(a) << 32) | b) * 0x9E3779B97F4A7C15ULL) >> shift_);
   }
-  // Starts again empty, the old table freed first: a cache may forget, and the peak memory stays that of the
-  // new table alone.
+  // Starts again empty (a cache may forget). On std::bad_alloc it stays as it was.
   void Grow() {
     const int log2 = std::min(66 - shift_, max_log2_);
-    std::vector<Entry>().swap(entries_);
-    entries_.resize(std::size_t{1} << log2);
+    std::vector<Entry>(std::size_t{1} << log2).swap(entries_);
     shift_ = 64 - log2;
     puts_ = 0;
   }

@@ -712,7 +712,17 @@ class TermStream {
     if (!memo_ || std::uncaught_exceptions() != exceptions_) return;
     if (state_ != 0) {
       const bool defer = unkept_ && defer_batch_ != 0;
-      if (unkept_) {
+      if (unkept_ && local_from_ == kNoLocal) {
+        // Only kNotFound is not kept (the vocabulary may learn the term later): the words and pairs this stream
+        // found missing are forgotten, not looked for in every resolution and the whole pair cache (that pass
+        // was half the time of a transform of one article with a (1, 2)-gram model).
+        for (const std::uint32_t k : not_found_keys_) {
+          if (k < resolved_.size()) resolved_[k] = 0;
+        }
+        if (pairs_) {
+          for (const auto& [a, b] : not_found_pairs_) pairs_->Forget(a, b);
+        }
+      } else if (unkept_) {
         if (!defer) {
           for (std::size_t k = 0; k < resolved_.size(); ++k) {
             if (resolved_[k] && target_[k] >= local_from_) resolved_[k] = 0;
@@ -814,7 +824,10 @@ class TermStream {
   void Record(const Side& s, std::uint32_t id) {
     s.target[s.index] = id;
     s.resolved[s.index] = 1;
-    if (id >= local_from_ && s.own) unkept_ = true;
+    if (id >= local_from_ && s.own) {
+      unkept_ = true;
+      if (local_from_ == kNoLocal) not_found_keys_.push_back(s.index);
+    }
   }
   // Sizes the own memo's resolution arrays to its terms (the base's are sized once, at the start).
   void SizeOwnResolution() {
@@ -898,7 +911,10 @@ class TermStream {
       const std::uint32_t id = resolve_(std::string_view(joined_).substr(p.offset, end - p.offset), p.hash);
       ids_[first + p.index] = id;
       pairs_->Put(keys_[p.index], keys_[p.index + 1], id);
-      if (id >= local_from_) unkept_ = true;  // (with a base, pairs_ is not kept anyway)
+      if (id >= local_from_) {  // (with a base, pairs_ is not kept anyway)
+        unkept_ = true;
+        if (local_from_ == kNoLocal) not_found_pairs_.emplace_back(keys_[p.index], keys_[p.index + 1]);
+      }
     }
   }
 
@@ -1112,6 +1128,8 @@ class TermStream {
     memo_->Clear();
     target_.clear();
     resolved_.clear();
+    not_found_keys_.clear();
+    not_found_pairs_.clear();
     if (pairs_) pairs_->Clear();
   }
 
@@ -1130,6 +1148,9 @@ class TermStream {
   std::uint64_t defer_batch_;
   std::uint32_t defer_part_;
   bool unkept_ = false;  // an id not to be kept in the memo was resolved
+  // With no local ids (local_from_ kNoLocal), the own memo's keys and the pairs resolved to kNotFound.
+  std::vector<std::uint32_t> not_found_keys_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> not_found_pairs_;
   int exceptions_;
   std::string scratch_, joined_, word_buffer_, chunk_utf8_;
   std::vector<std::uint32_t> word_starts_;
@@ -1498,6 +1519,12 @@ void Vectorizer::AbortFit() {
   std::unique_ptr<Checkpoint> c = std::move(checkpoint_);
   if (!c) {
     fitted_ = false;
+    // (An unfitted model's vocabulary holds nothing of use, but nothing in it may be out of Find's reach: the
+    // bigrams of an exact map that was not flushed.)
+    if (terms_.has_unindexed()) {
+      terms_.Clear();
+      vocabulary_state_ = NewModelState();
+    }
     return;
   }
   terms_.Truncate(c->n_terms);

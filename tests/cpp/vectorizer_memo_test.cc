@@ -229,6 +229,31 @@ TEST(MemoFitTest, TransformDuringABatchFitIsRefused) {
   }
 }
 
+// A transform forgets the words and word pairs it found missing from the vocabulary (it keeps the others'
+// resolutions for the next call): after a partial fit learns them, they count.
+TEST(MemoFitTest, TermsMissingFromATransformCountOnceLearned) {
+  AnalyzerOptions ao;
+  ao.ngram_max = 2;
+  const auto analyzer = std::make_shared<const Analyzer>(ao);
+  const std::vector<std::string> first = {"الرئيس في القاهرة", "مدرسة الاطفال", "وصل الوفد"};
+  const std::vector<std::string> more = {"كلمات جديدة تماما هنا", "وصل الوفد الى القاهرة", "مدرسة الرئيس"};
+  std::vector<std::string> all = first;
+  all.insert(all.end(), more.begin(), more.end());
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.dtype = DType::kInt64;
+  for (const int threads : {1, 2}) {
+    Vectorizer v(o, analyzer);
+    v.Fit(TextBatch(first), threads);
+    for (int k = 0; k < 2; ++k) v.Transform(TextBatch(more), threads);  // (misses, resolved and forgotten)
+    v.PartialFit(TextBatch(more), threads);
+    Vectorizer want(o, analyzer);
+    want.Fit(TextBatch(all), threads);
+    const SparseMatrix got = v.Transform(TextBatch(more), threads), expected = want.Transform(TextBatch(more), 1);
+    for (std::int64_t r = 0; r < got.n_rows; ++r) EXPECT_EQ(Row(v, got, r), Row(want, expected, r)) << r;
+  }
+}
+
 // A refit that fails leaves the model unfitted, not with its old features over an emptied vocabulary.
 TEST(MemoFitTest, FailedRefitLeavesTheModelUnfitted) {
   const auto analyzer = std::make_shared<const Analyzer>();
@@ -553,6 +578,13 @@ TEST(MemoFitTest, ExactBigramsGiveTheModelOfEveryOtherPath) {
   v.AddBatch(TextBatch(b3), 1);
   v.EndFit();
   EXPECT_EQ(v.Serialize(), want_bytes);
+  // An aborted fit leaves no term out of Find's reach.
+  Vectorizer aborted(o, analyzer);
+  aborted.BeginFit(true, false);
+  aborted.AddBatch(TextBatch(b1), 1);
+  aborted.AbortFit();
+  const Vocabulary& terms = aborted.terms();
+  for (std::uint32_t id = 0; id < terms.size(); ++id) ASSERT_EQ(terms.Find(terms.Term(id)), id);
 }
 
 TEST(PairCacheTest, GrowsToItsBoundAndNeverAnswersWrong) {
