@@ -94,6 +94,22 @@ struct KeyMasks {
 };
 inline constexpr KeyMasks kKeyMasks{};
 
+// Empties the open-addressing table *entries into `capacity` (a power of two) slots of `empty`, and sets the mask
+// and the shift that take a 64-bit hash's top bits to a slot.
+template <typename Entry>
+void ResetTable(PodArray<Entry, true>* entries, std::size_t capacity, const Entry& empty, std::size_t* mask,
+                int* shift) {
+  PodArray<Entry, true>(capacity, empty).swap(*entries);
+  *mask = capacity - 1;
+  *shift = 64;
+  for (std::size_t c = capacity; c > 1; c >>= 1) --*shift;
+}
+
+// The slot of the pair (a, b) in a table of 2^(64 - shift) slots.
+inline std::size_t PairSlot(std::uint32_t a, std::uint32_t b, int shift) noexcept {
+  return static_cast<std::size_t>((((static_cast<std::uint64_t>(a) << 32) | b) * 0x9E3779B97F4A7C15ULL) >> shift);
+}
+
 // An exact map (byte string, kind < 8) -> two 32-bit values: the vectorisers' per-thread memo of text
 // chunks -> term ids, so that the analysis of a chunk (normalisation, tokenisation, stop words, stemming,
 // n-grams, vocabulary lookups) runs once per distinct chunk. Open addressing with linear probing, 32-byte
@@ -266,10 +282,7 @@ class TokenMemo {
   }
 
   void Reset(std::size_t capacity) {
-    PodArray<Entry, true>(capacity, Entry{{kEmpty, 0, 0}, 0, 0}).swap(entries_);
-    mask_ = capacity - 1;
-    shift_ = 64;
-    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+    ResetTable(&entries_, capacity, Entry{{kEmpty, 0, 0}, 0, 0}, &mask_, &shift_);
     size_ = 0;
   }
   void Grow() {
@@ -339,9 +352,7 @@ class PairCache {
   struct Entry {
     std::uint32_t a = 0xFFFFFFFFu, b = 0, id = 0;
   };
-  std::size_t Slot(std::uint32_t a, std::uint32_t b) const noexcept {
-    return static_cast<std::size_t>((((static_cast<std::uint64_t>(a) << 32) | b) * 0x9E3779B97F4A7C15ULL) >> shift_);
-  }
+  std::size_t Slot(std::uint32_t a, std::uint32_t b) const noexcept { return PairSlot(a, b, shift_); }
   // Starts again empty (a cache may forget). On std::bad_alloc it stays as it was.
   void Grow() {
     const int log2 = std::min(66 - shift_, max_log2_);
@@ -392,14 +403,9 @@ class BigramMap {
   struct Entry {
     std::uint32_t a, b, id;
   };
-  std::size_t Home(std::uint32_t a, std::uint32_t b) const noexcept {
-    return static_cast<std::size_t>((((static_cast<std::uint64_t>(a) << 32) | b) * 0x9E3779B97F4A7C15ULL) >> shift_);
-  }
+  std::size_t Home(std::uint32_t a, std::uint32_t b) const noexcept { return PairSlot(a, b, shift_); }
   void Reset(std::size_t capacity) {
-    PodArray<Entry, true>(capacity, Entry{kNone, 0, 0}).swap(entries_);
-    mask_ = capacity - 1;
-    shift_ = 64;
-    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+    ResetTable(&entries_, capacity, Entry{kNone, 0, 0}, &mask_, &shift_);
     size_ = 0;
   }
   void Grow() {
