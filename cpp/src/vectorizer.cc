@@ -920,7 +920,7 @@ class TermStream {
 
   // Appends the ids of the document's word bigrams by the ids of their words (the unigram ids that Unigrams
   // just appended) in the exact map: a bigram it lacks is new, appended to the vocabulary without a lookup.
-  void ExactBigrams() {
+  void BigramsByWordIds() {
     internal::BigramMap& map = exact_->map;
     const std::size_t count = keys_.size(), nb = count - 1;
     const std::size_t first = ids_.size();
@@ -1069,7 +1069,7 @@ class TermStream {
     if (min_n == 1) Unigrams();
     if (min_n <= 2 && max_n >= 2 && count >= 2) {
       if (min_n == 1 && exact_ != nullptr && exact_->on) {
-        ExactBigrams();
+        BigramsByWordIds();
       } else {
         Bigrams();
       }
