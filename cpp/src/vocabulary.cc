@@ -191,6 +191,15 @@ std::uint32_t Vocabulary::InsertFolded(std::string_view term, std::uint32_t h32,
       }
     }
   }
+  const std::uint32_t id = AppendText(term);
+  table_[slot] = (static_cast<std::uint64_t>(h32) << 32) | (id + 1u);
+  // (Terms appended unindexed take no slot until IndexAll, which grows the table for them.)
+  if ((size() - unindexed_count_) * 5 > table_.size() * 4) Rehash(std::min(table_.size() * 2, kMaxSlots));
+  if (added) *added = true;
+  return id;
+}
+
+std::uint32_t Vocabulary::AppendText(std::string_view term) {
   if (size() >= kMaxTerms || arena_.size() + term.size() > kMaxBytes) {
     throw InvalidArgument("vocabulary too large (" + std::to_string(size()) + " terms, " +
                           std::to_string(arena_.size()) +
@@ -202,24 +211,13 @@ std::uint32_t Vocabulary::InsertFolded(std::string_view term, std::uint32_t h32,
   offsets_.reserve_more(1);
   arena_.append(term.data(), term.size());
   offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
-  table_[slot] = (static_cast<std::uint64_t>(h32) << 32) | (id + 1u);
-  // (Terms appended unindexed take no slot until IndexAll, which grows the table for them.)
-  if ((size() - unindexed_count_) * 5 > table_.size() * 4) Rehash(std::min(table_.size() * 2, kMaxSlots));
-  if (added) *added = true;
   return id;
 }
 
 std::uint32_t Vocabulary::AppendUnindexed(std::string_view term) {
-  if (size() >= kMaxTerms || arena_.size() + term.size() > kMaxBytes) {
-    throw InvalidArgument("vocabulary too large (" + std::to_string(size()) + " terms, " +
-                          std::to_string(arena_.size()) +
-                          " bytes of text): use min_df, max_features or HashingVectorizer");
-  }
-  const auto id = static_cast<std::uint32_t>(size());
-  if (unindexed_.size() <= id / 64) unindexed_.resize(std::max<std::size_t>(id / 64 + 1, 2 * unindexed_.size()), 0);
-  offsets_.reserve_more(1);  // (as in InsertFolded: the text and the offsets always agree)
-  arena_.append(term.data(), term.size());
-  offsets_.push_back(static_cast<std::uint32_t>(arena_.size()));
+  const std::size_t word = size() / 64;
+  if (unindexed_.size() <= word) unindexed_.resize(std::max<std::size_t>(word + 1, 2 * unindexed_.size()), 0);
+  const std::uint32_t id = AppendText(term);
   unindexed_[id / 64] |= std::uint64_t{1} << (id % 64);
   ++unindexed_count_;
   return id;

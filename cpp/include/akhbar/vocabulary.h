@@ -116,6 +116,8 @@ class Vocabulary {
   std::uint32_t Candidate(std::uint64_t hash) const noexcept;
   std::uint32_t CandidateFolded(std::uint32_t h32) const noexcept;
   std::uint32_t InsertFolded(std::string_view term, std::uint32_t h32, bool* added);
+  // Appends `term`'s text with the next id (no table slot); throws as Insert past the limits.
+  std::uint32_t AppendText(std::string_view term);
   bool Matches(std::uint32_t id, std::string_view term) const noexcept;
 
   // Text and offsets in PodArrays: growing them never holds two copies of a large vocabulary's text at once.
