@@ -351,6 +351,11 @@ class _Appendable:
         self.buffer, self.taken = view.base, len(view)
 
 
+def _search_index(indptr64: np.ndarray, indices: np.ndarray, data: np.ndarray, n_columns: int):
+    """The C++ top-k search index over a CSR matrix's arrays (read in place: they must outlive it)."""
+    return _core.CosineTopK(indptr64, indices, data, n_columns, 0.02, 64, 0)
+
+
 def _merge_top(I1: np.ndarray, S1: np.ndarray, I2: np.ndarray, S2: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The best k of two searches' results for the same queries (indices -1 where none), each row best first with
     ties by smaller index, as one search over both parts would give them."""
@@ -702,7 +707,7 @@ class RelatedArticles:
         main = self._topk
         if main is None or main[1] != len(self):
             X = self._X
-            main = (_core.CosineTopK(self._indptr64, X.indices, X.data, X.shape[1], 0.02, 64, 0), len(self))
+            main = (_search_index(self._indptr64, X.indices, X.data, X.shape[1]), len(self))
             self._topk = main
         return main[0]
 
@@ -715,8 +720,8 @@ class RelatedArticles:
             X = self._X
             lo, hi = int(self._indptr64[begin]), int(self._indptr64[-1])
             columns, local = np.unique(X.indices[lo:hi], return_inverse=True)
-            delta = (_core.CosineTopK(self._indptr64[begin:] - lo, local.astype(np.int32), X.data[lo:hi],
-                                      max(len(columns), 1), 0.02, 64, 0), begin, columns)
+            delta = (_search_index(self._indptr64[begin:] - lo, local.astype(np.int32), X.data[lo:hi],
+                                   max(len(columns), 1)), begin, columns)
             self._delta = delta
         return delta[0], delta[2]
 
@@ -1159,8 +1164,7 @@ class RelatedArticles:
         main = self._topk
         folded = None
         if main is not None and self._fold_due(n_old + n_new, main[1]):
-            folded = (_core.CosineTopK(grown["indptr64"], grown["indices"], grown["data"], X.shape[1], 0.02, 64, 0),
-                      n_old + n_new)
+            folded = (_search_index(grown["indptr64"], grown["indices"], grown["data"], X.shape[1]), n_old + n_new)
         new = {"_signatures": None if sig is None else
                self._grow.setdefault("signatures", _Appendable()).extended(self._signatures, sig)}
         for name in ("_ids", "_titles", "_sources", "_dates"):
@@ -1261,7 +1265,7 @@ class RelatedArticles:
         # With a search index in use, the new one is built here, while queries go on, not by the next query.
         folded = None
         if self._topk is not None:
-            folded = (_core.CosineTopK(indptr64, X.indices, X.data, X.shape[1], 0.02, 64, 0), len(keep))
+            folded = (_search_index(indptr64, X.indices, X.data, X.shape[1]), len(keep))
 
         def commit() -> None:
             # The ids first: an id in the index (id in index, position_of) is an article that every part of it has.
