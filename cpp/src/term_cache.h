@@ -367,7 +367,9 @@ class PairCache {
 };
 
 // An exact map (a, b) -> id of word bigrams by the vocabulary ids of their two words: open addressing with
-// linear probing, 12-byte entries, load <= 3/4, grown by doubling.
+// linear probing, 12-byte entries, load <= 3/4. Grows fourfold up to 2^22 slots (48 MB), then by doubling: egy2013's
+// 2.4M bigrams took six doublings from 2^16 slots, each moving every entry into a new table (its (1, 2)-gram fit
+// 2.5% faster, interleaved runs).
 class BigramMap {
  public:
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;  // (no word id: a vocabulary holds < 2^32 - 1 terms)
@@ -411,7 +413,7 @@ class BigramMap {
   void Grow() {
     PodArray<Entry, true> old;
     old.swap(entries_);
-    Reset(old.size() * 2);
+    Reset(old.size() * (old.size() < (std::size_t{1} << 22) ? 4 : 2));
     for (const Entry& e : old) {
       if (e.a == kNone) continue;
       std::size_t s = Home(e.a, e.b);
