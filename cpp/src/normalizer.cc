@@ -38,6 +38,7 @@ enum Class : std::uint8_t {
   kDigitSep,  // U+066B, U+066C (only with ascii_digits)
   kDeleted,   // empty mapping
   kPhrase,    // a ligature of several words (U+FDFA ﷺ, U+FDFB ﷻ): its mapping holds spaces
+  kJoiner,    // ZWJ under remove_invisible: deleted (as kDeleted) except between two emoji (EmojiJoinerKept)
 };
 constexpr std::uint8_t kClassMask = 0x0F;
 constexpr std::uint8_t kIcuFlag = 0x10;       // the text may not be (or the output may not stay) NFC here
@@ -77,6 +78,12 @@ bool IsInvisible(UChar32 c) {
   return u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || c == 0x180E ||
          (c < 0x1C && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') || c == 0x7F ||
          (c >= 0x80 && c <= 0x9F && c != 0x85);
+}
+
+// What a ZWJ may join to the emoji after it: a pictograph, or an emoji modifier (the skin tone that ends 👩🏽 in
+// 👩🏽‍💻). (A variation selector between them is invisible, and deleted first.)
+bool IsEmojiElement(std::int32_t c) {
+  return c >= 0 && (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) || u_hasBinaryProperty(c, UCHAR_EMOJI_MODIFIER));
 }
 
 // The line breaks of Python's str.splitlines (and Unicode's mandatory breaks): LF, CR, VT, FF, the file, group
@@ -308,7 +315,7 @@ std::shared_ptr<const Normalizer::Tables> Normalizer::BuildTables(const Normaliz
     } else if (o.ascii_digits && (c == 0x066B || c == 0x066C)) {
       cls = kDigitSep;
     } else if (mapped.empty()) {
-      cls = kDeleted;
+      cls = c == 0x200D ? kJoiner : kDeleted;
     } else if (!IsSpace(c) && !IsNewline(c) && mapped.find(U' ') != std::u32string::npos) {
       cls = kPhrase;
     } else if (std::all_of(mapped.begin(), mapped.end(), [](char32_t m) { return IsFiller(static_cast<UChar32>(m)); })) {
@@ -331,7 +338,7 @@ std::shared_ptr<const Normalizer::Tables> Normalizer::BuildTables(const Normaliz
 
     const std::size_t input_bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
     const std::uint8_t k = cls & kClassMask;
-    const bool context = k == kSpace || k == kNewline || k == kDigitSep || k == kPhrase ||
+    const bool context = k == kSpace || k == kNewline || k == kDigitSep || k == kPhrase || k == kJoiner ||
                          (k == kTatweel && o.repair_obfuscation) || (cls & kIcuFlag);
     const bool collapse = c == ' ' && k == kSpace;  // the UTF-8 hot loop collapses spaces in a branch instead
     t.utf8.entry[c] = MakeEntry(bytes, mapped.size(), cls, context || bytes.size() > input_bytes, t.utf8.pool);
@@ -701,7 +708,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
               } else if (k == kFiller || k == kDigitSep) {  // (٫ and ٬ between letters separate no digits)
                 has_filler = after_filler = true;
                 ends_with_tatweel = false;
-              } else if (k != kDeleted && !filler_mark) {
+              } else if (k != kDeleted && k != kJoiner && !filler_mark) {
                 next = ec;
                 break;
               }
@@ -754,7 +761,8 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
           while (after < n) {
             int la;
             const std::uint32_t c = decode(after, &la);
-            const bool deleted = c < 0x10000 && (EntryClass(entries[c]) & kClassMask) == kDeleted;
+            const std::uint8_t k = c < 0x10000 ? EntryClass(entries[c]) & kClassMask : kPlain;
+            const bool deleted = k == kDeleted || k == kJoiner;
             if (!deleted && !text_class::IsMark(c)) break;
             if (c >= 0x10000) {
               if (!put_supplementary(c, after)) return give_up();
@@ -778,6 +786,21 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
           reserve((n - i) + kSlack);
           continue;
         }
+        case kJoiner:
+          // An emoji ZWJ sequence (👨‍👩‍👧, a family; 👩‍💻, a profession) stays one: its ZWJs are kept, as UAX #29
+          // keeps the sequence one word (WB3c), so that the tokeniser gives it whole. Any other ZWJ is deleted.
+          if (w != base && IsEmojiElement(Out::Last(base, w))) {
+            const std::uint32_t next = next_kept(i + len);
+            if (next != kNone && u_hasBinaryProperty(static_cast<UChar32>(next), UCHAR_EXTENDED_PICTOGRAPHIC)) {
+              reserve(4 + kSlack);
+              w += Out::Put(0x200D, w);
+              if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);
+              blank = false;
+              i += len;
+              continue;
+            }
+          }
+          break;
         case kDigitSep:
           if (!blank && w[-1] >= '0' && w[-1] <= '9') {
             // Between digits: the next code point with a non-empty mapping must start with a digit.

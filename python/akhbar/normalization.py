@@ -43,7 +43,8 @@ class Normalizer:
       ``fold_persian`` (ک ی ے ە ۀ ہ ھ to Arabic letters), ``fold_hamza_carriers`` (ؤ to و, ئ to ي; off).
     - ``ascii_digits``: Arabic-Indic digits and separators to ASCII.
     - ``remove_invisible``: delete Unicode's default-ignorable code points (ZWNJ, ZWJ, bidi controls, BOM, soft
-      hyphen, variation selectors, tag characters, Hangul fillers...) and control characters.
+      hyphen, variation selectors, tag characters, Hangul fillers...) and control characters; a ZWJ between two
+      emoji stays (a family or profession emoji is one).
     - ``normalize_whitespace``: every Unicode space to one plain space, runs collapsed, ends trimmed;
       ``keep_newlines`` keeps a line break in a run as ``"\\n"`` (off).
     - ``repair_obfuscation``: ``أعقـ.ـاب`` to ``اعقاب``.

@@ -235,6 +235,36 @@ TEST(NormalizerInvisible, EveryInvisibleIsDeleted) {
   }
 }
 
+// A ZWJ between two emoji makes one emoji of them (a family, a profession) and stays, mapped to itself; any other
+// ZWJ is deleted like every invisible character, also one before a pictograph that follows a letter, or one
+// whose emoji are parted by a space.
+TEST(NormalizerInvisible, ZwjJoiningEmojiStays) {
+  const Normalizer n;
+  const std::string man = Cp(0x1F468), woman = Cp(0x1F469), girl = Cp(0x1F467), zwj = Cp(0x200D);
+  const std::string family = man + zwj + woman + zwj + girl;
+  std::vector<std::uint32_t> source;
+  EXPECT_EQ(n.Normalize("عائلة " + family, &source), "عائله " + family);
+  ASSERT_EQ(source.size(), 11u);
+  EXPECT_EQ(source[7], 15u);  // the first ZWJ: its byte offset ("عائلة " is 11 bytes, the man 4)
+  EXPECT_EQ(source[9], 22u);
+  // A skin tone, then a laptop; a heart whose variation selector goes (the ZWJs around it stay).
+  const std::string coder = woman + Cp(0x1F3FD) + zwj + Cp(0x1F4BB);
+  EXPECT_EQ(n.Normalize(coder), coder);
+  EXPECT_EQ(n.Normalize(woman + zwj + Cp(0x2764) + Cp(0xFE0F) + zwj + man), woman + zwj + Cp(0x2764) + zwj + man);
+  // Two ZWJs in a row: one stays.
+  EXPECT_EQ(n.Normalize(man + zwj + zwj + woman), man + zwj + woman);
+  for (const std::string& text : {man + zwj, zwj + man, man + zwj + " " + woman, man + " " + zwj + woman,
+                                  "\xD8\xA8" + zwj + man, man + zwj + "\xD8\xA8", Cp(0x1F1EA) + Cp(0x1F1EC) + zwj + man}) {
+    EXPECT_EQ(n.Normalize(text).find(zwj), std::string::npos) << text;
+  }
+  for (const std::string& text : {family, coder, man + zwj + zwj + woman, man + zwj + " " + woman}) {
+    EXPECT_EQ(n.Normalize(n.Normalize(text)), n.Normalize(text)) << text;  // idempotent
+  }
+  NormalizerOptions keep;
+  keep.remove_invisible = false;
+  EXPECT_EQ(Normalizer(keep).Normalize("\xD8\xA8" + zwj + man), "\xD8\xA8" + zwj + man);
+}
+
 TEST(NormalizerPresentation, EveryFormBecomesBaseLetters) {
   const Normalizer n;
   for (char32_t c = 0xFE80; c <= 0xFEFC; ++c) {  // letters and lam-alef

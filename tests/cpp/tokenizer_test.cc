@@ -94,7 +94,7 @@ TEST(TokenizerTest, PunctTokensWhenAsked) {
 
 // An emoji lost its skin-tone modifier (in no token's span) and a flag was two tokens, one per regional
 // indicator. A symbol's token now takes what UAX #29 keeps with it: marks and modifiers, a flag's pair, and a ZWJ
-// with the pictograph it joins (kept by the normaliser with remove_invisible=false only).
+// with the pictograph it joins (the normaliser keeps a ZWJ between two emoji).
 TEST(TokenizerTest, PunctTokensKeepEmojiSequencesWhole) {
   TokenizerOptions o;
   o.punct = true;
@@ -103,15 +103,14 @@ TEST(TokenizerTest, PunctTokensKeepEmojiSequencesWhole) {
   const std::string man = "\xF0\x9F\x91\xA8", woman = "\xF0\x9F\x91\xA9", zwj = "\xE2\x80\x8D";
   const std::string text = "\xD9\x85\xD8\xB5\xD8\xB1 " + thumbs + " " + egypt + saudi + " " + man + zwj + woman + " !";
   std::vector<Token> tokens = Tokenizer(o).Tokenize(text);
-  ASSERT_EQ(tokens.size(), 7u);
+  ASSERT_EQ(tokens.size(), 6u);
   EXPECT_EQ(tokens[1].text, thumbs);
   EXPECT_EQ(text.substr(tokens[1].start, tokens[1].end - tokens[1].start), thumbs);
   EXPECT_EQ(tokens[2].text, egypt);  // two flags side by side: two tokens, each a pair
   EXPECT_EQ(tokens[3].text, saudi);
-  // The default normaliser removes the ZWJ (an invisible character): two pictographs, two tokens.
-  EXPECT_EQ(tokens[4].text, man);
-  EXPECT_EQ(tokens[5].text, woman);
-  EXPECT_EQ(tokens[6].text, "!");
+  EXPECT_EQ(tokens[4].text, man + zwj + woman);
+  EXPECT_EQ(text.substr(tokens[4].start, tokens[4].end - tokens[4].start), man + zwj + woman);
+  EXPECT_EQ(tokens[5].text, "!");
   o.normalizer.remove_invisible = false;
   tokens = Tokenizer(o).Tokenize(text);
   ASSERT_EQ(tokens.size(), 6u);
@@ -126,6 +125,13 @@ TEST(TokenizerTest, PunctTokensKeepEmojiSequencesWhole) {
   ASSERT_EQ(tokens.size(), 4u);
   EXPECT_EQ(tokens[0].text, "\xF0\x9F\x87\xAA");
   EXPECT_EQ(tokens[2].text, man + zwj);
+  // A ZWJ that joins no two emoji is deleted by default: each pictograph its own token.
+  o.normalizer.remove_invisible = true;
+  tokens = Tokenizer(o).Tokenize(man + zwj + " " + woman + "\xD8\xA8" + zwj + man);
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(tokens[0].text, man);
+  EXPECT_EQ(tokens[1].text, woman);
+  EXPECT_EQ(tokens[3].text, man);
 }
 
 // A URL was case-folded whole, which makes a shortened link (bit.ly/3AbC) another link. Only the scheme and the

@@ -48,6 +48,17 @@ def test_punct_tokens_only_when_asked():
     assert [(t.text, t.kind) for t in tokens] == [("نعم", "word"), ("،", "punct"), ("لا", "word"), ("!", "punct")]
 
 
+def test_an_emoji_zwj_sequence_is_one_punct_token():
+    # A family (man ZWJ woman ZWJ girl) and a coder with a skin tone: UAX #29 keeps each whole, and so does the
+    # default normaliser, which deletes every other ZWJ (here the one inside the word).
+    text = "عائلة \U0001F468\u200d\U0001F469\u200d\U0001F467 مبر\u200dمج \U0001F469\U0001F3FD\u200d\U0001F4BB"
+    tokens = akhbar.Tokenizer(punct=True).tokens(text)
+    assert [t.kind for t in tokens] == ["word", "punct", "word", "punct"]
+    assert tokens[1].text == text[tokens[1].start : tokens[1].end] == "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+    assert tokens[2].text == "مبرمج" and text[tokens[2].start : tokens[2].end] == "مبر\u200dمج"
+    assert tokens[3].text == "\U0001F469\U0001F3FD\u200d\U0001F4BB"
+
+
 def test_offsets_are_code_points_of_the_original():
     text = "😀 في أعقـ.ـاب القِمَّةِ وiPhone"
     tokens = akhbar.Tokenizer().tokens(text)

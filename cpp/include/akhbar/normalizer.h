@@ -83,7 +83,8 @@ struct NormalizerOptions {
   bool ascii_digits = true;
   // Deletes Unicode's default-ignorable code points (ZWNJ, ZWJ, ZWSP, word joiner, bidi marks, embeddings,
   // overrides and isolates, BOM, soft hyphen, Arabic letter mark, U+206A-U+206F, variation selectors, tag
-  // characters, Hangul fillers...) and control characters other than tab and line breaks.
+  // characters, Hangul fillers...) and control characters other than tab and line breaks. A ZWJ between two
+  // emoji (a pictograph or skin tone before it, a pictograph after it) stays: 👨‍👩‍👧 is one family emoji.
   bool remove_invisible = true;
   // Every Unicode space and line break becomes one plain space; runs collapse; ends are trimmed.
   bool normalize_whitespace = true;
