@@ -86,23 +86,25 @@ std::vector<SectionRef> ReadSections(std::string_view file, std::string_view kin
     Reader r(payload.substr(pos));
     SectionRef ref;
     ref.name = std::string(r.GetString("section name"));
-    if (!names.insert(ref.name).second) throw FormatError("corrupt data: section '" + ref.name + "' twice");
+    if (!names.insert(ref.name).second) throw FormatError("corrupt data: section " + QuotedName(ref.name) + " twice");
     const auto code = r.Get<std::uint8_t>("section type");
     if (code > static_cast<std::uint8_t>(DType::kUint8)) {
-      throw FormatError("corrupt data: section '" + ref.name + "' has unknown type " + std::to_string(code));
+      throw FormatError("corrupt data: section " + QuotedName(ref.name) + " has unknown type " + std::to_string(code));
     }
     ref.dtype = static_cast<DType>(code);
     const std::size_t item = ItemSize(ref.dtype);
     ref.count = r.Get<std::uint64_t>("section size");
     const auto pad = r.Get<std::uint64_t>("section padding");
     if (pad >= kSectionAlignment || pad > r.remaining()) {
-      throw FormatError("corrupt data: section '" + ref.name + "' padding " + std::to_string(pad));
+      throw FormatError("corrupt data: section " + QuotedName(ref.name) + " padding " + std::to_string(pad));
     }
     pos += r.position() + pad;
-    if ((base + pos) % kSectionAlignment != 0) throw FormatError("corrupt data: section '" + ref.name + "' misaligned");
+    if ((base + pos) % kSectionAlignment != 0) {
+      throw FormatError("corrupt data: section " + QuotedName(ref.name) + " misaligned");
+    }
     if (ref.count > (payload.size() - pos) / item) {
-      throw FormatError("truncated data: section '" + ref.name + "' claims " + std::to_string(ref.count) + " items, " +
-                        std::to_string(payload.size() - pos) + " bytes left");
+      throw FormatError("truncated data: section " + QuotedName(ref.name) + " claims " + std::to_string(ref.count) +
+                        " items, " + std::to_string(payload.size() - pos) + " bytes left");
     }
     ref.offset = base + pos;
     pos += ref.count * item;

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
+#include <random>
 
 namespace akhbar {
 
@@ -57,6 +58,22 @@ std::uint32_t ReadPayloadVersion(Reader& r, const char* what, std::uint32_t supp
   return version;
 }
 
+std::string QuotedName(std::string_view name) {
+  std::string out = "'";
+  for (const char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7F && c != '\\' && c != '\'') {
+      out.push_back(ch);
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out + "'";
+}
+
 std::string Seal(std::string_view kind, std::string_view payload, std::uint32_t version) {
   Writer w;
   w.bytes().append(kMagic, sizeof kMagic);
@@ -95,7 +112,7 @@ std::string_view Unseal(std::string_view data, std::string_view expected_kind, s
     throw FormatError("corrupt data: checksum mismatch (the file was damaged or modified)");
   }
   if (kind != expected_kind) {
-    throw FormatError("this file holds a '" + std::string(kind) + "', not a '" + std::string(expected_kind) + "'");
+    throw FormatError("this file holds a " + QuotedName(kind) + ", not a " + QuotedName(expected_kind));
   }
   if (version) *version = v;
   return data.substr(payload_at, payload_len);
@@ -110,12 +127,19 @@ std::string ReadFile(const std::string& path) {
 }
 
 void WriteFile(const std::string& path, std::string_view data) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw IoError("cannot open '" + tmp + "' for writing");
-    f.write(data.data(), static_cast<std::streamsize>(data.size()));
-    if (!f) throw IoError("error writing '" + tmp + "'");
+  // A new temporary name per call, created exclusively: writers of one path at once do not share it, and no
+  // file but `path` is overwritten or removed.
+  std::random_device random;
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, ".%08x%08x.tmp", static_cast<unsigned>(random()),
+                static_cast<unsigned>(random()));
+  const std::string tmp = path + suffix;
+  std::FILE* f = std::fopen(tmp.c_str(), "wbx");
+  if (f == nullptr) throw IoError("cannot open '" + tmp + "' for writing");
+  const bool written = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+  if (std::fclose(f) != 0 || !written) {
+    std::remove(tmp.c_str());
+    throw IoError("error writing '" + tmp + "'");
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());

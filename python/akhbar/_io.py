@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
 import sys
 import threading
 import warnings
@@ -29,14 +30,18 @@ def _in_package(module: object) -> bool:
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
     """Writes ``data`` to ``path`` through a temporary file and a rename, so that a reader never sees a partial
-    file and a failed write leaves the old file in place."""
-    tmp = os.fspath(path) + ".tmp"
+    file and a failed write leaves the old file in place. The temporary file's name is new (``path`` + a random
+    suffix, created exclusively): writers of one path at once do not share it, and no file of the user's is
+    overwritten or removed but ``path``."""
+    tmp = f"{os.fspath(path)}.{secrets.token_hex(6)}.tmp"
+    created = False  # (if the exclusive open fails, the file is not ours to remove)
     try:
-        with open(tmp, "wb") as f:
+        with open(tmp, "xb") as f:
+            created = True
             f.write(data)
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
+        if created and os.path.exists(tmp):
             os.remove(tmp)
         raise
 

@@ -67,16 +67,6 @@ def _resolve_n_jobs(n_jobs: Any) -> int:
     return _core._resolve_threads(n_jobs, "n_jobs", "one thread")
 
 
-def _dtype_name(dtype: Any, allowed: tuple[str, ...], who: str) -> str:
-    try:
-        name = np.dtype(dtype).name
-    except TypeError:
-        raise TypeError(f"dtype must be a numpy dtype, not {dtype!r}") from None
-    if name not in allowed:
-        raise ValueError(f"{who} supports dtype {', '.join(allowed)}; got {name}")
-    return name
-
-
 def _df_bound(name: str, value: Any) -> tuple[float, bool]:
     """(value, is_fraction) with scikit-learn's rule: an int is a document count, a float a fraction."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -120,6 +110,12 @@ def _to_csr(parts: tuple) -> sp.csr_matrix:
     return X
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python number or bool it holds (json refuses numpy's: np.arange in a grid search
+    gives them); anything else as is."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _jsonable(params: dict[str, Any], who: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in params.items():
@@ -134,13 +130,15 @@ def _jsonable(params: dict[str, Any], who: str) -> dict[str, Any]:
         if k == "dtype" and v is not None:  # (None stays None: CountVectorizer counts in ints with it)
             v = {"__dtype__": np.dtype(v).name}
         elif isinstance(v, (set, frozenset)):
-            v = {"__set__": sorted(v)}
+            v = {"__set__": sorted(map(_plain, v))}
         elif isinstance(v, tuple):
-            v = {"__tuple__": list(v)}
+            v = {"__tuple__": [_plain(x) for x in v]}
         elif isinstance(v, Mapping):
             v = {"__mapping__": [[str(t), int(i)] for t, i in v.items()]}
-        elif v is not None and not isinstance(v, (bool, int, float, str, list)):
-            v = list(v)
+        elif isinstance(v, np.generic):
+            v = v.item()
+        elif v is not None and not isinstance(v, (bool, int, float, str)):
+            v = [_plain(x) for x in v]
         out[k] = v
     return out
 
@@ -596,9 +594,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         astype). float16 is refused: scipy.sparse has no such matrices (before scipy 1.15 it made them, and
         failed on them later, in toarray)."""
         if self.dtype is None:
-            # Counts, as scikit-learn's (whose matrix then takes scipy's int from the counts), not numpy's
-            # dtype(None), float64.
-            return "int64"
+            # Counts, as scikit-learn's, whose matrix then takes the dtype of its C int counts (int32), not
+            # numpy's dtype(None), float64.
+            return np.dtype(np.intc).name
         try:
             dtype = np.dtype(self.dtype)
         except TypeError:
@@ -628,8 +626,10 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         return X if X.dtype == dtype else X.astype(dtype)
 
     def _counts_as_bool(self) -> bool:
+        """dtype=bool: scikit-learn counts in bools, every count 1, for TfidfVectorizer too (whose weights it then
+        makes in float64)."""
         try:
-            return self._casts_dtype and self.dtype is not None and np.dtype(self.dtype) == np.bool_
+            return self.dtype is not None and np.dtype(self.dtype) == np.bool_
         except TypeError:
             return False  # (refused by _dtype)
 
@@ -656,6 +656,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
                 seen.add(t)
         if not terms:
             raise ValueError("empty vocabulary passed to fit")
+        for i, t in enumerate(terms):  # (before any use of the terms: the warning below splits them)
+            if not isinstance(t, (str, bytes)):
+                raise TypeError(f"vocabulary[{i}] must be str or bytes, not {type(t).__name__}")
         return terms
 
     def _warn_unmatchable_vocabulary(self) -> None:
@@ -1340,7 +1343,9 @@ class TfidfVectorizer(_VocabularyVectorizer):
         with self._guard().writing():
             model = self._model if fitted else self._vocabulary_model()
             n = model.n_features
-            if idf.ndim != 1 or idf.size != n:
+            if idf.ndim != 1:
+                raise ValueError(f"idf_ must be a 1-D array, got shape {idf.shape}")
+            if idf.size != n:
                 raise ValueError(f"idf length = {idf.size} must be equal to vocabulary size = {n}")
             model.set_idf(idf)
             if fitted:
@@ -1364,7 +1369,8 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
     Arabic analyser. Stateless: no vocabulary to fit or store; ``fit`` only checks the parameters.
 
     Parameters: ``n_features`` (2**20), ``binary``, ``norm`` (``"l2"``), ``alternate_sign`` (True), ``dtype``
-    (float64 or float32), ``analyzer``, ``tokenizer``, ``preprocessor``, ``stop_words``, ``ngram_range``,
+    (float64 or float32; an int or bool dtype as scikit-learn's: its counts, signed, or with bool every hashed
+    term 1, in that dtype if ``norm`` is None, else normalised in float64), ``analyzer``, ``tokenizer``, ``preprocessor``, ``stop_words``, ``ngram_range``,
     ``n_jobs``, ``progress`` and analyser options, as ``CountVectorizer``.
     """
 
@@ -1424,11 +1430,37 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
             "binary": bool_arg("binary", self.binary),
             "norm": _norm(self.norm),
             "alternate_sign": bool_arg("alternate_sign", self.alternate_sign),
-            "dtype": _dtype_name(self.dtype, ("float32", "float64"), "HashingVectorizer"),
+            "dtype": self._core_dtype(),
             "ngram_min": lo,
             "ngram_max": hi,
         }
+        if self._output_dtype().kind == "b":  # (scikit-learn's bool sums: any term, whatever its sign, is True)
+            options["binary"], options["alternate_sign"] = True, False
         return _core.HashingVectorizer(options, self._analyzer_dict())
+
+    def _output_dtype(self) -> np.dtype:
+        try:
+            dtype = np.dtype(self.dtype)
+        except TypeError:
+            raise TypeError(f"dtype must be a numpy dtype, not {self.dtype!r}") from None
+        if dtype.kind not in "biuf" or dtype == np.float16 or dtype.itemsize > 8:
+            raise ValueError(f"HashingVectorizer supports dtype float32, float64 and the int and bool dtypes; got "
+                             f"{dtype.name}")
+        if dtype.kind == "u" and self.alternate_sign is not False:
+            raise ValueError(f"dtype {dtype.name} cannot hold the negative signs of alternate_sign=True")
+        return dtype
+
+    def _core_dtype(self) -> str:
+        """The dtype the core computes in: the float one asked for, else float64 (exact for counts)."""
+        dtype = self._output_dtype()
+        return dtype.name if dtype.kind == "f" else "float64"
+
+    def _cast(self, X: sp.csr_matrix) -> sp.csr_matrix:
+        """An int or bool dtype's counts in that dtype, when they are not normalised (as scikit-learn's)."""
+        dtype = self._output_dtype()
+        if dtype.kind == "f" or self.norm is not None:
+            return X
+        return X.astype(dtype)
 
     def fit(self, X: Any = None, y: Any = None):
         """Checks the parameters (there is nothing to learn), warning of those the analyser does not use, as
@@ -1454,7 +1486,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
                 impl.transform_texts(rows, batch, start, n_jobs)
             else:
                 impl.transform_terms(rows, batch, start, n_jobs, mode == "tokens", self._producer(mode))
-        return _to_csr(impl.finish(rows, n_jobs))
+        return self._cast(_to_csr(impl.finish(rows, n_jobs)))
 
     def fit_transform(self, raw_documents: Iterable[str], y: Any = None) -> sp.csr_matrix:
         """``fit``, then ``transform``."""

@@ -247,7 +247,7 @@ PyTerms ConvertTerms(py::handle docs, std::size_t start, const char* producer) {
       py::object t = seq[k];
       const std::string label = std::string(producer) + " output for document " + std::to_string(start + i) + ", item " +
                                 std::to_string(k);
-      Utf8Text u = ToUtf8(t, label.c_str(), false);
+      Utf8Text u = ToUtf8(t, label.c_str(), false, /*offer_replace=*/false);
       if (u.from_bytes || !u.storage.empty()) {
         throw py::type_error(label + " must be str, not " + Py_TYPE(t.ptr())->tp_name);
       }
@@ -318,7 +318,7 @@ void BindVectorize(py::module_& m) {
       .def("set_vocabulary",
            [](Vectorizer& v, const py::list& terms) {
              py::list keep;
-             std::vector<Utf8Text> u = ToUtf8List(terms, "vocabulary", false, keep);
+             std::vector<Utf8Text> u = ToUtf8List(terms, "vocabulary", false, keep, /*offer_replace=*/false);
              std::vector<std::string_view> views;
              for (const auto& t : u) views.push_back(t.utf8);
              v.SetVocabulary(views);
@@ -483,7 +483,7 @@ void BindVectorize(py::module_& m) {
       });
 
   m.def("murmurhash3_32", [](py::handle term) {
-    const Utf8Text u = ToUtf8(term, "term", false);
+    const Utf8Text u = ToUtf8(term, "term", false, /*offer_replace=*/false);
     return MurmurHash3Signed(u.utf8);
   });
 }

@@ -3,15 +3,20 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "akhbar/error.h"
 #include "akhbar/hashing_vectorizer.h"
+#include "akhbar/serialize.h"
 #include "corpus.h"
 
 namespace akhbar {
@@ -354,6 +359,57 @@ TEST_F(VectorizerCorpusTest, SerializeRoundTripAndCorruption) {
     flipped[pos] = static_cast<char>(flipped[pos] ^ 0x10);
     EXPECT_THROW(Vectorizer::Deserialize(flipped, analyzer), FormatError) << pos;
   }
+}
+
+// A kind name that is no text under a valid checksum: the error quotes its bytes as \xNN (Python could not
+// decode the raw bytes in the message: a UnicodeDecodeError came out instead of akhbar.FormatError).
+TEST(SerializeTest, ADamagedKindNameIsQuotedInTheError) {
+  std::string sealed = Seal("vectorizer", "payload");
+  const std::size_t at = sealed.find("vectorizer");
+  ASSERT_NE(at, std::string::npos);
+  sealed[at] = '\xFF';
+  sealed[at + 1] = '\'';
+  const std::uint32_t crc = Crc32(std::string_view(sealed).substr(0, sealed.size() - 4));
+  std::memcpy(&sealed[sealed.size() - 4], &crc, 4);
+  try {
+    Unseal(sealed, "vectorizer");
+    FAIL() << "no FormatError";
+  } catch (const FormatError& e) {
+    EXPECT_STREQ(e.what(), "this file holds a '\\xff\\x27ctorizer', not a 'vectorizer'");
+  }
+}
+
+// Writers of one path at once: each through a temporary file of its own (they shared path + ".tmp", and removed
+// or renamed one another's), and a file of the user's named so is left alone.
+TEST(SerializeTest, WritersOfOnePathAtOnceAllSucceed) {
+  const std::string dir = ::testing::TempDir() + "akhbar_write_file_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/model.akhbar";
+  WriteFile(path + ".tmp", "the user's");
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < 50; ++k) {
+        try {
+          WriteFile(path, std::string(1000 + t, static_cast<char>('a' + t)));
+        } catch (const IoError&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  const std::string written = ReadFile(path);
+  ASSERT_GE(written.size(), 1000u);
+  EXPECT_EQ(written, std::string(written.size(), static_cast<char>('a' + (written.size() - 1000))));
+  EXPECT_EQ(ReadFile(path + ".tmp"), "the user's");
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 2u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(HashingVectorizerTest, MurmurHashMatchesReferenceValues) {

@@ -6,9 +6,11 @@ import gzip
 import itertools
 import json
 import pickle
+import struct
 import threading
 import time
 import warnings
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -553,6 +555,87 @@ def test_save_load_bytes_pickle(docs, tmp_path):
         TfidfVectorizer.from_bytes(h.to_bytes())
 
 
+def test_a_damaged_kind_name_is_a_format_error():
+    # A kind name that is no UTF-8 under a valid checksum: the message quotes its bytes (a UnicodeDecodeError
+    # came out of the C++ message instead of akhbar.FormatError).
+    for cls, model in ((HashingVectorizer, HashingVectorizer()), (CountVectorizer, CountVectorizer().fit(["كتاب"]))):
+        d = bytearray(model.to_bytes())
+        at = d.index(b"vectorizer")
+        d[at] = 0xFF
+        d[-4:] = struct.pack("<I", zlib.crc32(bytes(d[:-4])))
+        with pytest.raises(akhbar.FormatError, match=r"holds a '.*\\xffectorizer', not a"):
+            cls.from_bytes(bytes(d))
+
+
+def test_numpy_parameters_save(docs):
+    # A grid search over np.arange gives numpy scalars: fit took them, to_bytes raised TypeError ("not iterable").
+    for params in ({"min_df": np.int64(2), "max_df": np.float32(0.9), "binary": np.True_},
+                   {"ngram_range": (np.int64(1), np.int64(2)), "max_features": np.int32(50), "n_jobs": np.int64(1)},
+                   {"weighting": "bm25", "k1": np.float32(1.5), "stop_words": ["في", np.str_("من")]}):
+        v = TfidfVectorizer(**params).fit(docs[:40])
+        restored = TfidfVectorizer.from_bytes(v.to_bytes())
+        assert restored.get_params() == v.get_params()
+        assert (restored.transform(docs[:5]) != v.transform(docs[:5])).nnz == 0
+    h = HashingVectorizer(n_features=np.int64(1024), alternate_sign=np.False_)
+    assert HashingVectorizer.from_bytes(h.to_bytes()).get_params() == h.get_params()
+
+
+def test_tfidf_bool_dtype_counts_in_bools_as_scikit_learn():
+    docs = ["a a b", "b c c c", "a"]
+    for params in ({"norm": None}, {}, {"sublinear_tf": True, "max_features": 2}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = TfidfVectorizer(analyzer=str.split, dtype=bool, **params).fit_transform(docs)
+            theirs = sklearn_text.TfidfVectorizer(analyzer=str.split, dtype=bool, **params).fit_transform(docs)
+        assert ours.dtype == theirs.dtype == np.float64
+        np.testing.assert_allclose(ours.toarray(), theirs.toarray(), rtol=1e-12)
+
+
+def test_a_vocabulary_of_non_str_is_a_type_error_without_a_fit():
+    # transform, get_feature_names_out and the idf_ setter need no fit with a vocabulary: they raised AttributeError.
+    calls = [
+        lambda: CountVectorizer(vocabulary=[1, 2]).transform(["a b"]),
+        lambda: CountVectorizer(vocabulary=["a", None]).get_feature_names_out(),
+        lambda: CountVectorizer(vocabulary=[1, 2]).inverse_transform(np.ones((1, 2))),
+        lambda: setattr(TfidfVectorizer(vocabulary=[1, 2]), "idf_", [1.0, 1.0]),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match=r"vocabulary\[\d\] must be str or bytes, not (int|NoneType)"):
+            call()
+
+
+def test_hashing_int_and_bool_dtypes_as_scikit_learn():
+    docs = ["a a b", "b c c c", "a b", ""]
+    for dtype, norm, alternate_sign, binary in itertools.product(
+        (np.int64, np.int32, bool, np.float32), ("l2", None), (True, False), (False, True)
+    ):
+        params = {"analyzer": str.split, "n_features": 4, "dtype": dtype, "norm": norm,
+                  "alternate_sign": alternate_sign, "binary": binary}
+        ours = HashingVectorizer(**params).fit_transform(docs)
+        theirs = sklearn_text.HashingVectorizer(**params).fit_transform(docs)
+        assert ours.dtype == theirs.dtype, params
+        np.testing.assert_allclose(ours.toarray().astype(float), theirs.toarray().astype(float), atol=1e-6)
+    with pytest.raises(ValueError, match="cannot hold the negative signs"):
+        HashingVectorizer(dtype=np.uint8).transform(["a"])
+    with pytest.raises(ValueError, match="supports dtype float32, float64 and the int and bool dtypes; got float16"):
+        HashingVectorizer(dtype=np.float16).transform(["a"])
+
+
+def test_saves_of_one_path_at_once_all_succeed(tmp_path):
+    # Every writer had the temporary file path + ".tmp": concurrent saves removed one another's (FileNotFoundError),
+    # and a file of the user's with that name was overwritten and deleted.
+    v = TfidfVectorizer().fit(["كتاب جديد", "قلم جديد"])
+    path = tmp_path / "model.akhbar"
+    mine = tmp_path / "model.akhbar.tmp"
+    mine.write_bytes(b"the user's")
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            list(pool.map(lambda _: v.save(path), range(16)))
+    assert TfidfVectorizer.load(path).vocabulary_ == v.vocabulary_
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.akhbar", "model.akhbar.tmp"]
+    assert mine.read_bytes() == b"the user's"
+
+
 def _my_analyzer(doc):
     return doc.split()
 
@@ -1022,10 +1105,10 @@ def test_count_dtype_none_counts_in_ints():
     theirs = sklearn_text.CountVectorizer(analyzer=str.split, dtype=None).fit_transform(docs)
     ours = CountVectorizer(analyzer=str.split, dtype=None)
     X = ours.fit_transform(docs)
-    assert X.dtype == np.int64 and theirs.dtype.kind == "i" and (X != theirs).nnz == 0
-    assert ours.transform(docs).dtype == np.int64
+    assert X.dtype == theirs.dtype == np.intc and (X != theirs).nnz == 0
+    assert ours.transform(docs).dtype == np.intc
     saved = CountVectorizer(dtype=None).fit(docs).to_bytes()
-    assert CountVectorizer.from_bytes(saved).transform(docs).dtype == np.int64
+    assert CountVectorizer.from_bytes(saved).transform(docs).dtype == np.intc
 
 
 def test_bool_dtype_ranks_max_features_as_scikit_learn():

@@ -120,6 +120,10 @@ class Reader {
 // unless it is from `oldest` (0: `supported` alone) to `supported`.
 std::uint32_t ReadPayloadVersion(Reader& r, const char* what, std::uint32_t supported, std::uint32_t oldest = 0);
 
+// A name read from a file (kind, section), quoted for an error message: printable ASCII as is, any other byte
+// as \xNN (a damaged file's bytes are no UTF-8 text, and Python could not decode the message).
+std::string QuotedName(std::string_view name);
+
 // Wraps `payload` in the envelope for object `kind`.
 std::string Seal(std::string_view kind, std::string_view payload, std::uint32_t version = kFormatVersion);
 
