@@ -109,11 +109,33 @@ std::size_t MatchUrl(std::string_view s, std::size_t i) {
   }
   const std::size_t body = j;
   std::size_t last_keep = j;  // end after the last character that is not trimmed
+  int open = 0;               // brackets opened in the URL and not closed yet
+  bool in_host = true;        // before the path, query or fragment
+  bool ascii_host = false;    // the host has an ASCII letter or digit
   while (j < s.size()) {
     const Decoded d = At(s, j);
     if (d.cls == Cls::kSpace || EndsUrl(d.cp)) break;
+    // A closing bracket that closes nothing in the URL closes the text around it: "(المصدر: http://x.com)وأضاف"
+    // (Wikipedia's /wiki/Foo_(bar) keeps its pair).
+    bool closes = false;  // (then not trimmed: the pair is the URL's)
+    if (d.cp == '(' || d.cp == '[' || d.cp == '{') {
+      ++open;
+    } else if (d.cp == ')' || d.cp == ']' || d.cp == '}') {
+      if (open == 0) break;
+      --open;
+      closes = true;
+    }
+    if (in_host) {
+      if (d.cp == '/' || d.cp == '?' || d.cp == '#') {
+        in_host = false;
+      } else if (d.cp < 0x80) {
+        ascii_host = ascii_host || IsAsciiAlnum(static_cast<unsigned char>(d.cp));
+      } else if (ascii_host && d.cls == Cls::kArabic) {
+        break;  // an Arabic word glued to a Latin host ("http://x.comقال"); an Arabic host is a host of its own
+      }
+    }
     j += static_cast<std::size_t>(d.len);
-    if (!TrimmedFromUrl(d.cp)) last_keep = j;
+    if (closes || !TrimmedFromUrl(d.cp)) last_keep = j;
   }
   return last_keep == body ? i : last_keep;
 }
@@ -322,6 +344,25 @@ std::size_t SymbolEnd(std::string_view s, std::size_t pos, const Decoded& d) {
 
 }  // namespace
 
+// Whether the code point before `pos` is an ASCII letter, digit or underscore: then a '@' or '#' at `pos` starts no
+// mention or hashtag (foo@bar.com with e-mails off, C#), as on social media. (After an Arabic letter one does:
+// the letter may be a proclitic, ل#مصر.)
+bool AfterAsciiWordChar(std::string_view s, std::size_t pos) {
+  if (pos == 0) return false;
+  const auto c = static_cast<unsigned char>(s[pos - 1]);
+  return IsAsciiAlnum(c) || c == '_';
+}
+
+std::size_t Tokenizer::TagEnd(std::string_view s, std::size_t pos) const {
+  if (pos >= s.size() || !((s[pos] == '#' && options_.hashtags) || (s[pos] == '@' && options_.mentions)) ||
+      AfterAsciiWordChar(s, pos)) {
+    return pos;
+  }
+  bool letters = false;
+  const std::size_t e = MatchWordChars(s, pos + 1, &letters);
+  return e > pos + 1 && (letters || s[pos] == '@') ? e : pos;
+}
+
 template <typename Fn>
 void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
   const std::size_t n = s.size();
@@ -352,10 +393,9 @@ void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
         continue;
       }
     }
-    if ((d.cp == '#' && options_.hashtags) || (d.cp == '@' && options_.mentions)) {
-      bool letters = false;
-      const std::size_t e = MatchWordChars(s, pos + 1, &letters);
-      if (e > pos + 1 && (letters || d.cp == '@')) {
+    if (d.cp == '#' || d.cp == '@') {
+      const std::size_t e = TagEnd(s, pos);
+      if (e > pos) {
         fn(RawToken{pos, e, d.cp == '#' ? TokenKind::kHashtag : TokenKind::kMention, false});
         pos = e;
         continue;
@@ -458,8 +498,8 @@ void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
       continue;
     }
     TokenKind kind = any_letter ? TokenKind::kWord : TokenKind::kNumber;
-    if (split_at != 0 && prev_group == 0 && options_.split_clitics) {
-      // Arabic followed by Latin or digits: a proclitic?
+    if ((split_at != 0 || TagEnd(s, end) > end) && prev_group == 0 && options_.split_clitics) {
+      // Arabic followed by Latin or digits, or by a hashtag or mention (ل#مصر, ك@user): a proclitic?
       std::string_view part = s.substr(start, end - start);
       while (part.size() >= 2 && part.substr(part.size() - 2) == "\xD9\x80") part.remove_suffix(2);  // tatweel
       if (IsProclitic(part)) kind = TokenKind::kClitic;

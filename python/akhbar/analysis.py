@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from akhbar import _core
-from akhbar._io import bool_arg, str_list, warn_user
+from akhbar._io import bool_arg, refuse_frame, str_list, warn_user
 from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS
 from akhbar.normalization import Normalizer, _check_errors
 
@@ -413,6 +413,7 @@ class Analyzer:
         as joblib's, -1 all cores, -2 all but one; 0 is refused). The result is the same for any thread count.
         Ctrl-C interrupts it."""
         _check_errors(errors)
+        refuse_frame(texts, "texts")
         return self._impl.analyze_batch(texts, n_threads, errors)
 
     def clear_cache(self) -> None:

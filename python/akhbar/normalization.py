@@ -9,7 +9,7 @@ from typing import Iterable, Mapping, overload
 import numpy as np
 
 from akhbar import _core
-from akhbar._io import bool_arg
+from akhbar._io import bool_arg, refuse_frame
 
 #: The default value of every normaliser option (see ``Normalizer`` for their meaning); read-only.
 DEFAULT_OPTIONS: Mapping[str, bool] = types.MappingProxyType(dict(_core.Normalizer.default_options()))
@@ -89,6 +89,7 @@ class Normalizer:
         joblib's, -1 all cores, -2 all but one; 0 is refused).
         The result is the same for any thread count. Ctrl-C interrupts it."""
         _check_errors(errors)
+        refuse_frame(texts, "texts")
         return self._impl.normalize_batch(texts, n_threads, errors)
 
     def __repr__(self) -> str:

@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <string>
@@ -83,7 +84,15 @@ Utf8Text ToUtf8(py::handle obj, const char* name, bool replace, bool offer_repla
     text.repaired_to_input.push_back(static_cast<std::uint32_t>(raw.size()));  // the end maps to the end
     return text;
   }
-  throw py::type_error(std::string(name) + " must be str or bytes, not " + Py_TYPE(obj.ptr())->tp_name);
+  throw py::type_error(NotText(name, obj));
+}
+
+std::string NotText(const std::string& name, py::handle obj) {
+  // None, NaN and pandas.NA: a missing value of a column of texts.
+  const std::string type = Py_TYPE(obj.ptr())->tp_name;
+  const bool missing = obj.is_none() || type == "NAType" ||
+                       (PyFloat_Check(obj.ptr()) && std::isnan(PyFloat_AS_DOUBLE(obj.ptr())));
+  return name + " must be str or bytes, not " + type + (missing ? " (a missing value? fill it, e.g. with '')" : "");
 }
 
 std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep,

@@ -67,6 +67,9 @@ struct Utf8Text {
 // Converts `obj` (str or bytes) to UTF-8. `name` names the argument in errors. Raises TypeError for other
 // types and ValueError (with the position) for invalid UTF-8 or lone surrogates unless `replace`.
 // The returned view stays valid while `obj` is alive.
+// "<name> must be str or bytes, not <type>", with a hint for a missing value (None, NaN, pandas.NA).
+std::string NotText(const std::string& name, py::handle obj);
+
 // `offer_replace`: an error message suggests errors='replace' (for calls that take it).
 Utf8Text ToUtf8(py::handle obj, const char* name, bool replace, bool offer_replace = true);
 

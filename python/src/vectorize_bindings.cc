@@ -120,8 +120,7 @@ class PyDocuments {
     for (std::size_t i = 0; i < list.size(); ++i) {
       PyObject* o = list[i].ptr();
       if (!PyUnicode_Check(o) && !PyBytes_Check(o)) {
-        throw py::type_error("raw_documents[" + std::to_string(start + i) + "] must be str or bytes, not " +
-                             Py_TYPE(o)->tp_name);
+        throw py::type_error(NotText("raw_documents[" + std::to_string(start + i) + "]", o));
       }
 #if PY_VERSION_HEX < 0x030C0000
       // Worker threads read the storage without the GIL: have it ready now.

@@ -73,6 +73,15 @@ INSTANTIATE_TEST_SUITE_P(
              {{"زوروا", "word"}, {"https://www.youm7.com/News/2013/2/1", "url"}}},
         Case{"WwwUrl", "(www.ahram.org.eg)", {{"www.ahram.org.eg", "url"}}},
         Case{"UrlEndsAtArabicComma", "http://t.co/x1،قال", {{"http://t.co/x1", "url"}, {"قال", "word"}}},
+        Case{"UrlEndsAtAnUnopenedBracket", "(المصدر: http://x.com/a)وأضاف",
+             {{"المصدر", "word"}, {"http://x.com/a", "url"}, {"واضاف", "word"}}},
+        Case{"UrlKeepsItsBracketPair", "(https://en.wikipedia.org/wiki/Nile_(river)).",
+             {{"https://en.wikipedia.org/wiki/Nile_(river)", "url"}}},
+        Case{"UrlHostEndsAtAGluedArabicWord", "http://x.comقال", {{"http://x.com", "url"}, {"قال", "word"}}},
+        Case{"UrlPathKeepsArabic", "https://ar.wikipedia.org/wiki/مصر", {{"https://ar.wikipedia.org/wiki/مصر", "url"}}},
+        Case{"CliticOnHashtagAndMention", "ل#مصر ك@user",
+             {{"ل", "clitic"}, {"#مصر", "hashtag"}, {"ك", "clitic"}, {"@user", "mention"}}},
+        Case{"NoTagAfterALatinLetter", "C#7 a@b", {{"c", "word"}, {"7", "number"}, {"a", "word"}, {"b", "word"}}},
         Case{"Email", "راسلونا: info@ahram.org.eg.", {{"راسلونا", "word"}, {"info@ahram.org.eg", "email"}}},
         Case{"GuillemetsSplit", "«مرسي»قال", {{"مرسي", "word"}, {"قال", "word"}}},
         Case{"CurlyQuotesSplit", "“الوطن”و", {{"الوطن", "word"}, {"و", "word"}}},
@@ -177,6 +186,11 @@ TEST(TokenizerTest, SpecialTokensCanBeSwitchedOff) {
   EXPECT_EQ(Kinds(t, "#قمة @cnn وiPhone"),
             (Expected{{"قمه", "word"}, {"cnn", "word"}, {"و", "word"}, {"iphone", "word"}}));
   EXPECT_EQ(Kinds(t, "a@b.com"), (Expected{{"a", "word"}, {"b.com", "word"}}));
+  // E-mails off, mentions on: an address is no mention (it gave foo, the mention @bar, com).
+  TokenizerOptions no_emails;
+  no_emails.emails = false;
+  EXPECT_EQ(Kinds(Tokenizer(no_emails), "foo@bar.com @cnn"),
+            (Expected{{"foo", "word"}, {"bar.com", "word"}, {"@cnn", "mention"}}));
 }
 
 // Long runs of characters that may begin an e-mail address ("....", "----", separators in web text): each

@@ -274,13 +274,16 @@ def test_module_defaults_are_read_only_and_frames_are_refused():
     # A DataFrame iterates over its column names: a model of those was built without a word.
     frame = pd.DataFrame({"text": ["كتب الولد الدرس", "ذهب الولد"], "id": ["a", "b"]})
     for fit in (akhbar.TfidfVectorizer().fit_transform, akhbar.CountVectorizer().fit,
-                akhbar.RelatedArticles(progress=False).fit):
+                akhbar.RelatedArticles(progress=False).fit, akhbar.Analyzer().analyze_batch,
+                akhbar.Normalizer().normalize_batch, akhbar.Stemmer("light").stem_batch):
         with pytest.raises(TypeError, match="DataFrame"):
             fit(frame)
     assert akhbar.TfidfVectorizer().fit_transform(frame["text"]).shape[0] == 2  # (a column is fine)
     for missing in (np.nan, None, pd.NA):
-        with pytest.raises(TypeError, match="missing value"):
-            akhbar.RelatedArticles(progress=False).fit(["نص", missing])
+        for call in (akhbar.RelatedArticles(progress=False).fit, akhbar.Analyzer().analyze_batch,
+                     akhbar.Normalizer().normalize_batch, akhbar.TfidfVectorizer().fit):
+            with pytest.raises(TypeError, match="missing value"):
+                call(["نص", missing])
     with pytest.raises(TypeError, match=r"texts\[1\] must be str, not int$"):
         akhbar.RelatedArticles(progress=False).fit(["نص", 3])
     # get_stop_words takes list names as arguments too.

@@ -116,6 +116,8 @@ class Tokenizer {
  private:
   template <typename Fn>
   void ScanImpl(std::string_view s, Fn&& fn) const;
+  // The end of the hashtag or mention at `pos` (one the options ask for), or `pos` if none starts there.
+  std::size_t TagEnd(std::string_view s, std::size_t pos) const;
 
   TokenizerOptions options_;
   std::unique_ptr<Normalizer> normalizer_;
