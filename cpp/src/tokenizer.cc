@@ -498,7 +498,7 @@ void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
       continue;
     }
     TokenKind kind = any_letter ? TokenKind::kWord : TokenKind::kNumber;
-    if ((split_at != 0 || TagEnd(s, end) > end) && prev_group == 0 && options_.split_clitics) {
+    if (prev_group == 0 && options_.split_clitics && (split_at != 0 || TagEnd(s, end) > end)) {
       // Arabic followed by Latin or digits, or by a hashtag or mention (ل#مصر, ك@user): a proclitic?
       std::string_view part = s.substr(start, end - start);
       while (part.size() >= 2 && part.substr(part.size() - 2) == "\xD9\x80") part.remove_suffix(2);  // tatweel
