@@ -38,7 +38,7 @@ enum Class : std::uint8_t {
   kDigitSep,  // U+066B, U+066C (only with ascii_digits)
   kDeleted,   // empty mapping
   kPhrase,    // a ligature of several words (U+FDFA ﷺ, U+FDFB ﷻ): its mapping holds spaces
-  kJoiner,    // ZWJ under remove_invisible: deleted (as kDeleted) except between two emoji (EmojiJoinerKept)
+  kJoiner,    // ZWJ under remove_invisible: deleted (as kDeleted) but between two emoji (see Pass)
 };
 constexpr std::uint8_t kClassMask = 0x0F;
 constexpr std::uint8_t kIcuFlag = 0x10;       // the text may not be (or the output may not stay) NFC here
@@ -83,7 +83,8 @@ bool IsInvisible(UChar32 c) {
 // What a ZWJ may join to the emoji after it: a pictograph, or an emoji modifier (the skin tone that ends 👩🏽 in
 // 👩🏽‍💻). (A variation selector between them is invisible, and deleted first.)
 bool IsEmojiElement(std::int32_t c) {
-  return c >= 0 && (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) || u_hasBinaryProperty(c, UCHAR_EMOJI_MODIFIER));
+  return c >= 0 &&
+         (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) || u_hasBinaryProperty(c, UCHAR_EMOJI_MODIFIER));
 }
 
 // The line breaks of Python's str.splitlines (and Unicode's mandatory breaks): LF, CR, VT, FF, the file, group

@@ -344,6 +344,8 @@ std::size_t SymbolEnd(std::string_view s, std::size_t pos, const Decoded& d) {
 
 }  // namespace
 
+namespace {
+
 // Whether the code point before `pos` is an ASCII letter, digit or underscore: then a '@' or '#' at `pos` starts no
 // mention or hashtag (foo@bar.com with e-mails off, C#), as on social media. (After an Arabic letter one does:
 // the letter may be a proclitic, ل#مصر.)
@@ -352,6 +354,8 @@ bool AfterAsciiWordChar(std::string_view s, std::size_t pos) {
   const auto c = static_cast<unsigned char>(s[pos - 1]);
   return IsAsciiAlnum(c) || c == '_';
 }
+
+}  // namespace
 
 std::size_t Tokenizer::TagEnd(std::string_view s, std::size_t pos) const {
   if (pos >= s.size() || !((s[pos] == '#' && options_.hashtags) || (s[pos] == '@' && options_.mentions)) ||
