@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import zlib
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -54,16 +55,18 @@ def load_articles(path: str) -> list[dict]:
 
 def _load_articles(path: str) -> tuple[list[dict], list[int]]:
     """load_articles, and the line of the file each article starts on."""
+    # utf-8-sig: a byte-order mark (which spreadsheets write) is not part of the first column's name.
     if path == "-":
-        handle: Any = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+        # (Read whole: an invalid byte's offset is then the stream's, not that of a decoder's chunk.)
+        handle: Any = io.StringIO(sys.stdin.buffer.read().decode("utf-8-sig"), newline=None)
         name = "stdin.jsonl"
     else:
         p = Path(path)
         if not p.exists():
             raise SystemExit(f"akhbar: error: {path}: no such file")
-        name = p.name[:-3] if p.name.endswith(".gz") else p.name
-        # utf-8-sig: a byte-order mark (which spreadsheets write) is not part of the first column's name.
-        handle = gzip.open(p, "rt", encoding="utf-8-sig", newline="") if p.name.endswith(".gz") else open(
+        gz = _is_gzip_name(p.name)
+        name = p.name[:-3] if gz else p.name
+        handle = gzip.open(p, "rt", encoding="utf-8-sig", newline="") if gz else open(
             p, encoding="utf-8-sig", newline="")
     with handle:
         rows, lines = [], []
@@ -75,7 +78,10 @@ def _load_articles(path: str) -> tuple[list[dict], list[int]]:
             while True:
                 try:
                     if not rows:
-                        reader.fieldnames  # noqa: B018 - (reads the header line first)
+                        repeated = [f for f, n in Counter(reader.fieldnames or ()).items() if n > 1]
+                        if repeated:  # (DictReader keeps the last such column: the others would be lost)
+                            raise SystemExit(f"akhbar: error: {path}: the header names the column {repeated[0]!r} "
+                                             "more than once")
                     counted.start = None
                     r = next(reader)
                 except StopIteration:
@@ -109,6 +115,24 @@ def _load_articles(path: str) -> tuple[list[dict], list[int]]:
     if not rows:
         raise SystemExit(f"akhbar: error: {path} holds no articles")
     return rows, lines
+
+
+def _is_gzip_name(name: str) -> bool:
+    return name.lower().endswith(".gz")
+
+
+def _invalid_utf8_at(path: str) -> tuple[int, int] | None:
+    """(byte offset, line) of the first byte of the file at ``path`` (decompressed) that is not UTF-8, or None:
+    a decoding error reads its text in chunks, and gives the offset in its chunk."""
+    try:
+        with (gzip.open(path, "rb") if _is_gzip_name(path) else open(path, "rb")) as f:
+            data = f.read()
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return e.start, data.count(b"\n", 0, e.start) + 1
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
 
 
 def _in_file_terms(message: str, path: str, lines: list[int]) -> str:
@@ -145,13 +169,20 @@ def _build(args: argparse.Namespace):
     texts = [r["text"] for r in rows]
     if args.index_titles:  # (as the quality benchmark indexes them: a title's words count with the text's)
         texts = [f"{r['title']}\n{t}" if r.get("title") else t for r, t in zip(rows, texts)]
+    sources = _column(rows, "source", args.input, lines)
+    dates = _column(rows, "date", args.input, lines)
+    # (Checked before the work: the index would be built for nothing.)
+    if getattr(args, "exclude_same_source", False) and sources is None:
+        raise SystemExit("akhbar: error: --exclude-same-source needs a 'source' for the articles")
+    if getattr(args, "within_days", None) is not None and dates is None:
+        raise SystemExit("akhbar: error: --within-days needs a 'date' for the articles")
     try:
         index.fit(
             texts,
             ids=_column(rows, "id", args.input, lines),
             titles=_column(rows, "title", args.input, lines),
-            sources=_column(rows, "source", args.input, lines),
-            dates=_column(rows, "date", args.input, lines),
+            sources=sources,
+            dates=dates,
         )
     except (ValueError, TypeError) as e:
         message = _in_file_terms(str(e), args.input, lines)
@@ -229,8 +260,6 @@ def _related(args: argparse.Namespace) -> int:
     rows, index = _build(args)
     ref = _Refs(index, rows)
     records = []
-    if args.within_days is not None and index.dates is None:
-        raise ValueError("--within-days needs a 'date' for the articles")
     # (An article without a date has no articles within some days of it.)
     I, S = index.all_related(k=args.top, min_score=args.min_score, exclude_same_source=args.exclude_same_source,
                              within_days=args.within_days)
@@ -417,8 +446,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 1
     except UnicodeDecodeError as e:  # (a ValueError)
-        raise SystemExit(f"akhbar: error: {getattr(args, 'input', 'input')}: not UTF-8 text ({e.reason} at byte "
-                         f"{e.start}); save it as UTF-8 (from Windows-1256: iconv -f cp1256 -t utf-8)") from None
+        path = getattr(args, "input", "input")
+        where = f"at byte {e.start}"
+        found = _invalid_utf8_at(path) if path != "-" else None
+        if found is not None:
+            where = f"at byte {found[0]}, line {found[1]}"
+        raise SystemExit(f"akhbar: error: {path}: not UTF-8 text ({e.reason} {where}); save it as UTF-8 (from "
+                         "Windows-1256: iconv -f cp1256 -t utf-8)") from None
     except (ValueError, TypeError, OSError) as e:
         raise SystemExit(f"akhbar: error: {e}") from None
     except MemoryError:

@@ -182,6 +182,12 @@ class _ParamsMixin:
         params.update(self._analyzer_options)
         return params
 
+    def _stores_callables(self) -> bool:
+        """Whether a parameter (now, or at the last fit) is a callable, which to_bytes refuses (pickle stores it by
+        reference; akhbar's own Analyzer is stored as its options)."""
+        params = [self.get_params(), getattr(self, "_fit_params", None) or {}]
+        return any(callable(v) and not isinstance(v, type) and type(v) is not Analyzer for p in params for v in p.values())
+
     def set_params(self, **params: Any):
         """Sets parameters (constructor parameters or analyser options); returns self. On a fitted vectoriser
         they take effect at the next ``fit``: until then ``transform``, ``partial_fit``, pickling and ``save``

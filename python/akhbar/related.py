@@ -214,6 +214,14 @@ def _int_arg(name: str, value: Any, lo: int, hi: int = 2**31 - 1) -> int:
     return int(value)
 
 
+def _jaccard_threshold(name: str, value: Any) -> float:
+    """A near-duplicate threshold: a Jaccard similarity in (0, 1]."""
+    value = _real_arg(name, value, 0.0, 1.0)
+    if value == 0.0:
+        raise ValueError(f"{name} must be in (0, 1], not 0")
+    return value
+
+
 def _real_arg(name: str, value: Any, lo: float = -math.inf, hi: float = math.inf) -> float:
     """`value` as a finite float in [lo, hi] (NaN compares false both ways, and so passed some checks)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
@@ -1305,9 +1313,7 @@ class RelatedArticles:
         self._check_built()
         if self._signatures is None:
             raise ValueError("near_duplicates needs the texts: build the index with fit(), or from_vectorizer(texts=)")
-        threshold = _real_arg("threshold", threshold, 0.0, 1.0)
-        if threshold == 0.0:
-            raise ValueError("threshold must be in (0, 1], not 0")
+        threshold = _jaccard_threshold("threshold", threshold)
         bands, rows = _core.optimal_lsh_params(min(threshold, 0.99), self._hasher.num_perm)
         a, b, j = _core.find_near_duplicates(self._signatures, threshold, bands, rows, self.n_jobs)
         return [(int(x), int(y), float(s)) for x, y, s in zip(a, b, j)]
@@ -1322,6 +1328,8 @@ class RelatedArticles:
         self._check_built()
         threshold = _real_arg("threshold", threshold)
         min_size = _int_arg("min_size", min_size, 1)
+        if near_duplicate_threshold is not None:  # (named as the caller named it)
+            near_duplicate_threshold = _jaccard_threshold("near_duplicate_threshold", near_duplicate_threshold)
         edges_a, edges_b = [], []
         if near_duplicate_threshold is not None and self._signatures is None:
             warn_user("clusters without near-duplicate edges: they need the texts (build the index with fit(), or "
@@ -1343,7 +1351,8 @@ class RelatedArticles:
         v = self.vectorizer
         cls = type(v)
         info = {"class": f"{cls.__module__}:{cls.__qualname__}"}
-        if hasattr(v, "to_bytes") and hasattr(cls, "from_bytes"):
+        # (An akhbar vectoriser with a callable parameter, tokenizer=str.split, cannot be stored as akhbar's: pickled.)
+        if hasattr(v, "to_bytes") and hasattr(cls, "from_bytes") and not getattr(v, "_stores_callables", bool)():
             info["format"] = "akhbar"
             return info, v.to_bytes()
         info["format"] = "pickle"
@@ -1520,8 +1529,8 @@ class RelatedArticles:
         if fmt == "pickle":
             if not allow_pickle:
                 raise FormatError(
-                    "this index stores a vectoriser that is not akhbar's with pickle, and unpickling can run code: "
-                    "pass allow_pickle=True to load it if you trust the file"
+                    "this index stores its vectoriser (not akhbar's, or with a callable parameter) with pickle, and "
+                    "unpickling can run code: pass allow_pickle=True to load it if you trust the file"
                 )
             try:
                 return pickle.loads(blob)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
 import re
 import subprocess
@@ -80,7 +82,7 @@ def test_related_csv_input_and_output(tmp_path, articles):
     assert all(source[int(r["article_index"])] != source[int(r["related_index"])] for r in rows)
     bare = tmp_path / "bare.csv"
     bare.write_text("text\nنص اول\nنص ثان\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match="needs sources"):
+    with pytest.raises(SystemExit, match="--exclude-same-source needs a 'source' for the articles"):
         main(["related", str(bare), "--exclude-same-source", "-q"])
 
 
@@ -237,6 +239,40 @@ def test_input_that_is_not_utf8_is_named(tmp_path):
     src.write_bytes("text\nالأهلي يفوز\n".encode("cp1256"))
     with pytest.raises(SystemExit, match=r"cp1256.csv: not UTF-8 text .* save it as UTF-8"):
         main(["related", str(src), "-q"])
+
+
+def test_a_bad_byte_far_into_a_file_is_named_where_it_is(tmp_path, jsonl):
+    # The offset was the one inside the decoder's chunk (4977 for a byte at 217969), with no line.
+    data = bytearray(jsonl.read_bytes())
+    lines = data.split(b"\n")
+    at = len(b"\n".join(lines[:99])) + 1 + lines[99].index(b'"text": "') + 9  # (line 100's text starts there)
+    data[at:at] = b"\xff"
+    for name, raw in (("bad.jsonl", bytes(data)), ("BAD.JSONL.GZ", gzip.compress(bytes(data)))):
+        src = tmp_path / name
+        src.write_bytes(raw)
+        with pytest.raises(SystemExit, match=rf"{name}: not UTF-8 text \(invalid .* at byte {at}, line 100\)"):
+            main(["related", str(src), "-q"])
+
+
+def test_input_names_stdin_and_headers_that_lose_nothing(tmp_path, jsonl, monkeypatch, capsys):
+    # An upper-case .GZ was read as plain text; a byte-order mark on stdin was refused (not in a file); a CSV header
+    # that names a column twice lost all but the last of them.
+    upper = tmp_path / "NEWS.JSONL.GZ"
+    upper.write_bytes(gzip.compress(jsonl.read_bytes()))
+    assert main(["related", str(upper), "-q", "-k", "1"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf" + jsonl.read_bytes())))
+    assert main(["related", "-", "-q", "-k", "1"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 120
+    twice = tmp_path / "twice.csv"
+    twice.write_text("text,text\nنص اول,نص ثان\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="twice.csv: the header names the column 'text' more than once"):
+        main(["related", str(twice), "-q"])
+    bare = tmp_path / "bare.csv"
+    bare.write_text("text\nنص اول\nنص ثان\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="--within-days needs a 'date' for the articles"):
+        main(["related", str(bare), "--within-days", "2"])  # (before the index is built: no progress bar)
+    assert capsys.readouterr().err == ""
 
 
 def test_a_reader_that_stops_early_gets_no_error(jsonl):
