@@ -592,15 +592,18 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
   // remove_invisible deletes it), or kNone at the end of the text: what the context rules look at after a code
   // point.
   constexpr std::uint32_t kNone = 0xFFFFFFFFu;
-  auto next_kept = [&](std::size_t j) {
+  // (*at: where it is, or n.)
+  auto next_kept = [&](std::size_t j, std::size_t* at = nullptr) {
     while (j < n) {
       int lj;
       const std::uint32_t c = decode(j, &lj);
       if (c >= 0x10000 ? !(remove_invisible && IsInvisible(static_cast<UChar32>(c))) : EntryBytes(entries[c]) != 0) {
+        if (at != nullptr) *at = j;
         return c;
       }
       j += static_cast<std::size_t>(lj);
     }
+    if (at != nullptr) *at = n;
     return kNone;
   };
   auto last_is_arabic_letter = [&]() {
@@ -637,6 +640,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
   };
 
   std::size_t scan_end = 0;  // no obfuscation scan before this unit (a failed scan covered it)
+  std::size_t joiner_end = 0;  // a ZWJ before this unit joins no emoji (a lookahead that found none covered it)
   std::size_t i = 0;
   try {
     for (;;) {
@@ -694,6 +698,10 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
               int lj;
               const std::uint32_t c = decode(j, &lj);
               const bool filler_mark = after_filler && text_class::IsMark(c);
+              if (c >= 0x10000 && remove_invisible && IsInvisible(static_cast<UChar32>(c))) {
+                j += static_cast<std::size_t>(lj);  // (deleted, as a BMP invisible is: a tag character)
+                continue;
+              }
               if (c >= 0x10000) {  // (no table entry: a symbol such as an emoji pads as any other)
                 if (!filler_mark && !IsFiller(static_cast<UChar32>(c))) break;
                 has_filler = after_filler = true;
@@ -731,8 +739,8 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
                     if (k == kTatweel) after_filler = false;
                     emit(ec, i);
                   }
-                } else {
-                  after_filler = true;
+                } else if (!(remove_invisible && IsInvisible(static_cast<UChar32>(c)))) {
+                  after_filler = true;  // (an astral filler; an invisible one is dropped, as deleted)
                 }
                 i += static_cast<std::size_t>(li);
               }
@@ -790,9 +798,12 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
         case kJoiner:
           // An emoji ZWJ sequence (👨‍👩‍👧, a family; 👩‍💻, a profession) stays one: its ZWJs are kept, as UAX #29
           // keeps the sequence one word (WB3c), so that the tokeniser gives it whole. Any other ZWJ is deleted.
-          if (w != base && IsEmojiElement(Out::Last(base, w))) {
-            const std::uint32_t next = next_kept(i + len);
+          // (The lookahead passes over the deleted code points after it, other ZWJs among them: each ZWJ of a run
+          // that it covered would find the same code point. A run of them after an emoji was quadratic.)
+          if (i >= joiner_end && w != base && IsEmojiElement(Out::Last(base, w))) {
+            const std::uint32_t next = next_kept(i + len, &joiner_end);
             if (next != kNone && u_hasBinaryProperty(static_cast<UChar32>(next), UCHAR_EXTENDED_PICTOGRAPHIC)) {
+              joiner_end = 0;
               reserve(4 + kSlack);
               w += Out::Put(0x200D, w);
               if constexpr (kSource) *sw++ = static_cast<std::uint32_t>(i);

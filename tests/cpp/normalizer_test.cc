@@ -151,6 +151,11 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"ObfuscationHyphen", "مظـ-ـاهرة", "مظاهره", kDefault},
         Case{"ObfuscationLongFiller", "ثـــ..ـ*ـورة", "ثوره", kDefault},
         Case{"ObfuscationWithHaraka", "ثـَ.ـورة", "ثوره", kDefault},
+        // Invisible characters past the BMP (tag characters, variation selectors 17-256) are deleted in a padding run
+        // as the BMP's are: they stopped the scan, and the filler stayed.
+        Case{"ObfuscationWithTagCharacter", "بـ.\U000E0041ـب بـ\U000E0100.ـب بـ.ـ\U000E0041ب", "بب بب بب", kDefault},
+        Case{"ObfuscationWithTagCharacterKeepsTatweel", "بـ.\U000E0041ـب", "بــب",
+             With({{&NormalizerOptions::remove_tatweel, false}, {&NormalizerOptions::unicode, false}})},
         Case{"ObfuscationKeepsTatweel", "أعقـ.ـاب", "اعقــاب", With({{&NormalizerOptions::remove_tatweel, false}})},
         Case{"ObfuscationOff", "أعقـ.ـاب", "اعقـ.ـاب", With({{&NormalizerOptions::repair_obfuscation, false},
                                                             {&NormalizerOptions::remove_tatweel, false}})},
@@ -264,6 +269,18 @@ TEST(NormalizerInvisible, ZwjJoiningEmojiStays) {
   NormalizerOptions keep;
   keep.remove_invisible = false;
   EXPECT_EQ(Normalizer(keep).Normalize("\xD8\xA8" + zwj + man), "\xD8\xA8" + zwj + man);
+}
+
+// A run of ZWJs after an emoji that joins nothing: each ZWJ looked ahead to the end of the run (400k took minutes).
+// Linear now: the lookahead of one covers the others. The result is unchanged.
+TEST(NormalizerInvisible, ARunOfZwjsAfterAnEmojiIsScannedOnce) {
+  const Normalizer n;
+  const std::string emoji = Cp(0x1F600);
+  std::string run;
+  for (int k = 0; k < 400000; ++k) run += Cp(0x200D) + (k % 2 ? Cp(0x200B) : "");
+  EXPECT_EQ(n.Normalize(emoji + run), emoji);
+  EXPECT_EQ(n.Normalize(emoji + run + "x"), emoji + "x");
+  EXPECT_EQ(n.Normalize(emoji + run + emoji), emoji + Cp(0x200D) + emoji);
 }
 
 TEST(NormalizerPresentation, EveryFormBecomesBaseLetters) {

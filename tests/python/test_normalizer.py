@@ -318,7 +318,7 @@ PRESENTATION = (
     + ["\ufdf2", "\ufdfa", "\ufdfc", "\ufdfd"]
 )
 SPACES = list(" \t\n\r\u00a0\u202f\u2003\u3000\u2028\u0085\x0b\x1f")
-INVISIBLE = list("\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2066\u2069\ufeff\u00ad\u061c\x01\x7f")
+INVISIBLE = list("\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2066\u2069\ufeff\u00ad\u061c\x01\x7f\U000e0041\U000e0100")
 OTHER = list('.-*_"«»()،؛؟!:,٫٬%') + list("0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹") + list("aZéßİΣＡｚ１") + ["ـ", "😀"]
 ALPHABET = ARABIC_LETTERS + HARAKAT + PRESENTATION + SPACES + INVISIBLE + OTHER
 
