@@ -60,6 +60,14 @@ class Normalizer:
         self._impl = _core.Normalizer(options)
         self._options = dict(self._impl.options())
 
+    def __setattr__(self, name: str, value: object) -> None:
+        # (n.fold_alef = False was taken, and changed nothing.)
+        if name in ("_impl", "_options") and name not in self.__dict__:
+            object.__setattr__(self, name, value)
+            return
+        hint = f": pass it when making one, Normalizer({name}=...)" if name in DEFAULT_OPTIONS else ""
+        raise AttributeError(f"a Normalizer is immutable; cannot set {name!r}{hint}")
+
     @property
     def options(self) -> dict[str, bool]:
         """Every option's value (a copy)."""

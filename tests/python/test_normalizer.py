@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import os
@@ -542,3 +543,14 @@ def test_a_mark_after_a_hangul_vowel_is_not_absorbed_by_the_alef_before_it():
     text = "\u1100\u1161" + "\u1161" * 200_000
     out, offsets = Normalizer().normalize_with_offsets(text)
     assert out == "\uac00" + "\u1161" * 200_000 and len(offsets) == len(out) and offsets[-1] == 0
+
+
+def test_a_normalizer_refuses_new_option_values():
+    # n.fold_alef = False was taken silently, and changed nothing.
+    n = Normalizer()
+    with pytest.raises(AttributeError, match=r"immutable; cannot set 'fold_alef': pass it when making one"):
+        n.fold_alef = False
+    with pytest.raises(AttributeError, match="immutable"):
+        n._impl = None
+    assert n.normalize("أ") == "ا"
+    assert copy.deepcopy(n) == n and pickle.loads(pickle.dumps(n)) == n
