@@ -408,10 +408,15 @@ struct Utf8Out {
   }
   // The last code point of the non-empty output [base, w).
   static std::int32_t Last(const Unit* base, const Unit* w) {
-    const Unit* p = w - 1;
-    while (p > base && (static_cast<unsigned char>(*p) & 0xC0) == 0x80) --p;
+    const Unit* p = Back(base, w);
     int len;
     return utf8::Decode(std::string_view(p, static_cast<std::size_t>(w - p)), 0, &len);
+  }
+  // Where that last code point starts.
+  static const Unit* Back(const Unit* base, const Unit* w) {
+    const Unit* p = w - 1;
+    while (p > base && (static_cast<unsigned char>(*p) & 0xC0) == 0x80) --p;
+    return p;
   }
 };
 
@@ -430,6 +435,9 @@ struct Utf16Out {
     const std::uint32_t c = w[-1];
     if (c < 0xDC00 || c > 0xDFFF || w - 1 == base) return static_cast<std::int32_t>(c);
     return static_cast<std::int32_t>(0x10000 + ((w[-2] - 0xD800u) << 10) + (c - 0xDC00));
+  }
+  static const Unit* Back(const Unit* base, const Unit* w) {
+    return w[-1] >= 0xDC00 && w[-1] <= 0xDFFF && w - 1 != base ? w - 2 : w - 1;
   }
 };
 
@@ -606,10 +614,17 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
     if (at != nullptr) *at = n;
     return kNone;
   };
+  // Whether the last code point written is an Arabic letter, past the Arabic marks it keeps when diacritics are
+  // kept (at most 4: a letter has no more, and the look back stays bounded).
   auto last_is_arabic_letter = [&]() {
-    if (w == base) return false;
-    const std::int32_t c = Out::Last(base, w);
-    return c >= 0 && c < 0x10000 && (EntryClass(entries[c]) & kArabicLetter);
+    const Unit* end = w;
+    for (int marks = 0; end != base; ++marks) {
+      const std::int32_t c = Out::Last(base, end);
+      if (c >= 0 && c < 0x10000 && (EntryClass(entries[c]) & kArabicLetter)) return true;
+      if (marks == 4 || c < 0 || !IsArabicMark(c)) return false;
+      end = Out::Back(base, end);
+    }
+    return false;
   };
   auto give_up = [&]() {
     out.resize(start);
@@ -691,7 +706,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
             // holds a filler, its last kept code point is a tatweel and the next mapping starts with a letter.
             // Marks after a filler are the filler's: NFC splits some symbols into a symbol and a mark (U+2ADC,
             // U+1D15E), which must pad as the whole symbol did before it.
-            bool has_filler = false, ends_with_tatweel = false, after_filler = false;
+            bool has_filler = false, ends_with_tatweel = false, after_filler = false, after_tatweel = false;
             std::size_t j = i;
             std::uint64_t next = 0;
             while (j < n) {
@@ -712,11 +727,13 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
               const std::uint64_t ec = entries[c];
               const std::uint8_t k = EntryClass(ec) & kClassMask;
               if (k == kTatweel) {
-                ends_with_tatweel = true;
+                ends_with_tatweel = after_tatweel = true;
                 after_filler = false;
               } else if (k == kFiller || k == kDigitSep) {  // (٫ and ٬ between letters separate no digits)
                 has_filler = after_filler = true;
-                ends_with_tatweel = false;
+                ends_with_tatweel = after_tatweel = false;
+              } else if (after_tatweel && text_class::IsMark(c)) {
+                // A tatweel's haraka (kept with remove_diacritics=False): the tatweel's, in the run.
               } else if (k != kDeleted && k != kJoiner && !filler_mark) {
                 next = ec;
                 break;
@@ -737,6 +754,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
                     after_filler = true;
                   } else {
                     if (k == kTatweel) after_filler = false;
+                    if ((EntryClass(ec) & kIcuFlag) && !may_change_nfc()) return give_up();  // (a kept haraka)
                     emit(ec, i);
                   }
                 } else if (!(remove_invisible && IsInvisible(static_cast<UChar32>(c)))) {

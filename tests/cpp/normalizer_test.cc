@@ -151,6 +151,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"ObfuscationHyphen", "مظـ-ـاهرة", "مظاهره", kDefault},
         Case{"ObfuscationLongFiller", "ثـــ..ـ*ـورة", "ثوره", kDefault},
         Case{"ObfuscationWithHaraka", "ثـَ.ـورة", "ثوره", kDefault},
+        // With diacritics kept, a haraka on the letter or on the tatweel stopped the repair (the letter had to be the
+        // last code point written, and the haraka ended the padding run).
+        Case{"ObfuscationKeepsHarakatOnLetterAndTatweel", "أعقَـ.ـاب أعقـَ.ـاب قَّـ.ـتل", "اعقَاب اعقَاب قَّتل",
+             With({{&NormalizerOptions::remove_diacritics, false}})},
         // Invisible characters past the BMP (tag characters, variation selectors 17-256) are deleted in a padding run
         // as the BMP's are: they stopped the scan, and the filler stayed.
         Case{"ObfuscationWithTagCharacter", "بـ.\U000E0041ـب بـ\U000E0100.ـب بـ.ـ\U000E0041ب", "بب بب بب", kDefault},
