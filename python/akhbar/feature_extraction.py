@@ -186,7 +186,9 @@ class _ParamsMixin:
         """Whether a parameter (now, or at the last fit) is a callable, which to_bytes refuses (pickle stores it by
         reference; akhbar's own Analyzer is stored as its options)."""
         params = [self.get_params(), getattr(self, "_fit_params", None) or {}]
-        return any(callable(v) and not isinstance(v, type) and type(v) is not Analyzer for p in params for v in p.values())
+        return any(
+            callable(v) and not isinstance(v, type) and type(v) is not Analyzer for p in params for v in p.values()
+        )
 
     def set_params(self, **params: Any):
         """Sets parameters (constructor parameters or analyser options); returns self. On a fitted vectoriser
@@ -1376,8 +1378,9 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
 
     Parameters: ``n_features`` (2**20), ``binary``, ``norm`` (``"l2"``), ``alternate_sign`` (True), ``dtype``
     (float64 or float32; an int or bool dtype as scikit-learn's: its counts, signed, or with bool every hashed
-    term 1, in that dtype if ``norm`` is None, else normalised in float64), ``analyzer``, ``tokenizer``, ``preprocessor``, ``stop_words``, ``ngram_range``,
-    ``n_jobs``, ``progress`` and analyser options, as ``CountVectorizer``.
+    term 1, in that dtype if ``norm`` is None, else normalised in float64), ``analyzer``, ``tokenizer``,
+    ``preprocessor``, ``stop_words``, ``ngram_range``, ``n_jobs``, ``progress`` and analyser options, as
+    ``CountVectorizer``.
     """
 
     _requires_fit = False
