@@ -973,7 +973,11 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
   }
   std::string result;
   std::vector<std::uint32_t> pass_source;
-  constexpr int kMaxRounds = 8;
+  // Rounds: up to 8, and on to 64 while each round still shortens the text. A mark that folds into its letter
+  // past a 30-mark window (see kMaxNonStarters) is absorbed only once the marks before it are: one such mark a
+  // round, so that 8 rounds left some for the next call, whose result differed (found by the fuzzer: an alef,
+  // then 30 marks among which hamzas). Each round costs a pass over the text: the cap keeps that linear.
+  constexpr int kMaxRounds = 8, kMaxShrinkingRounds = 64;
   constexpr int kMaxNonStarters = 30;
   constexpr std::size_t kMaxPieceSplit = 16;  // code points of a segment that map_segment may cut
   // A mark that composes with a letter whose composition folds back to that letter (ا + U+0654 -> أ -> ا) is
@@ -1106,7 +1110,10 @@ std::string Normalizer::NormalizeSlow(std::string_view text, std::vector<std::ui
     if (source) {
       for (auto& s : pass_source) s = to_input[nfc_map[s]];
     }
-    if (!unstable || result == current || round == kMaxRounds - 1) break;
+    const bool shrinking = result.size() < current.size();
+    if (!unstable || result == current || round == kMaxShrinkingRounds - 1 || (round >= kMaxRounds - 1 && !shrinking)) {
+      break;
+    }
     // Marks survive in the result: normalise it again until nothing changes.
     if (source) {
       std::vector<std::uint32_t> next_map(result.size());
