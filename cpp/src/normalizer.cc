@@ -41,6 +41,8 @@ enum Class : std::uint8_t {
   kJoiner,    // ZWJ under remove_invisible: deleted (as kDeleted) but between two emoji (see Pass)
 };
 constexpr std::uint8_t kClassMask = 0x0F;
+// Classes whose code point context rules pass over as deleted (a ZWJ among them: it is kept only between emoji).
+constexpr bool IsDeletedClass(std::uint8_t k) { return k == kDeleted || k == kJoiner; }
 constexpr std::uint8_t kIcuFlag = 0x10;       // the text may not be (or the output may not stay) NFC here
 constexpr std::uint8_t kStartsLetter = 0x20;  // the mapping starts with an Arabic letter
 constexpr std::uint8_t kStartsDigit = 0x40;   // the mapping starts with an ASCII digit
@@ -600,12 +602,16 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
   // remove_invisible deletes it), or kNone at the end of the text: what the context rules look at after a code
   // point.
   constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  // A code point past the BMP (no table entry) that remove_invisible deletes: a tag character, a variation selector.
+  auto deleted_astral = [&](std::uint32_t c) {
+    return c >= 0x10000 && remove_invisible && IsInvisible(static_cast<UChar32>(c));
+  };
   // (*at: where it is, or n.)
   auto next_kept = [&](std::size_t j, std::size_t* at = nullptr) {
     while (j < n) {
       int lj;
       const std::uint32_t c = decode(j, &lj);
-      if (c >= 0x10000 ? !(remove_invisible && IsInvisible(static_cast<UChar32>(c))) : EntryBytes(entries[c]) != 0) {
+      if (c >= 0x10000 ? !deleted_astral(c) : EntryBytes(entries[c]) != 0) {
         if (at != nullptr) *at = j;
         return c;
       }
@@ -639,7 +645,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
   // A code point past the BMP (no table entry), from input offset `at`: deleted if invisible, else case-folded
   // as the table folds; flagged if NFC may change the text. False: the pass must give up (fast mode).
   auto put_supplementary = [&](std::uint32_t cp, std::size_t at) {
-    if (remove_invisible && IsInvisible(static_cast<UChar32>(cp))) {
+    if (deleted_astral(cp)) {
       // Deleted (tag characters, variation selectors...): what stood around it may compose now (e, a tag,
       // U+0301), so NFC must look again.
       return !unicode || may_change_nfc();
@@ -713,7 +719,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
               int lj;
               const std::uint32_t c = decode(j, &lj);
               const bool filler_mark = after_filler && text_class::IsMark(c);
-              if (c >= 0x10000 && remove_invisible && IsInvisible(static_cast<UChar32>(c))) {
+              if (deleted_astral(c)) {
                 j += static_cast<std::size_t>(lj);  // (deleted, as a BMP invisible is: a tag character)
                 continue;
               }
@@ -734,7 +740,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
                 ends_with_tatweel = after_tatweel = false;
               } else if (after_tatweel && text_class::IsMark(c)) {
                 // A tatweel's haraka (kept with remove_diacritics=False): the tatweel's, in the run.
-              } else if (k != kDeleted && k != kJoiner && !filler_mark) {
+              } else if (!IsDeletedClass(k) && !filler_mark) {
                 next = ec;
                 break;
               }
@@ -757,7 +763,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
                     if ((EntryClass(ec) & kIcuFlag) && !may_change_nfc()) return give_up();  // (a kept haraka)
                     emit(ec, i);
                   }
-                } else if (!(remove_invisible && IsInvisible(static_cast<UChar32>(c)))) {
+                } else if (!deleted_astral(c)) {
                   after_filler = true;  // (an astral filler; an invisible one is dropped, as deleted)
                 }
                 i += static_cast<std::size_t>(li);
@@ -788,8 +794,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
           while (after < n) {
             int la;
             const std::uint32_t c = decode(after, &la);
-            const std::uint8_t k = c < 0x10000 ? EntryClass(entries[c]) & kClassMask : kPlain;
-            const bool deleted = k == kDeleted || k == kJoiner;
+            const bool deleted = c < 0x10000 && IsDeletedClass(EntryClass(entries[c]) & kClassMask);
             if (!deleted && !text_class::IsMark(c)) break;
             if (c >= 0x10000) {
               if (!put_supplementary(c, after)) return give_up();

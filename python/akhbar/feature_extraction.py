@@ -116,13 +116,19 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _unsavable_callable(value: Any) -> bool:
+    """A callable parameter, which to_bytes cannot store (pickle stores it by reference). akhbar's own Analyzer is
+    stored as its options, and a class (a dtype) is no callable parameter."""
+    return callable(value) and not isinstance(value, type) and type(value) is not Analyzer
+
+
 def _jsonable(params: dict[str, Any], who: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in params.items():
         if type(v) is Analyzer:  # (akhbar's own analyser is its options: saved as those)
             out[k] = {"__analyzer__": _jsonable(v._kwargs, who)}
             continue
-        if callable(v) and not isinstance(v, type):
+        if _unsavable_callable(v):
             raise ValueError(
                 f"cannot save {who} with a callable {k}: save/to_bytes store plain parameters only; "
                 "pickle the vectoriser instead (pickle stores the callable by reference)"
@@ -183,12 +189,9 @@ class _ParamsMixin:
         return params
 
     def _stores_callables(self) -> bool:
-        """Whether a parameter (now, or at the last fit) is a callable, which to_bytes refuses (pickle stores it by
-        reference; akhbar's own Analyzer is stored as its options)."""
+        """Whether a parameter (now, or at the last fit) is a callable that to_bytes refuses (_unsavable_callable)."""
         params = [self.get_params(), getattr(self, "_fit_params", None) or {}]
-        return any(
-            callable(v) and not isinstance(v, type) and type(v) is not Analyzer for p in params for v in p.values()
-        )
+        return any(_unsavable_callable(v) for p in params for v in p.values())
 
     def set_params(self, **params: Any):
         """Sets parameters (constructor parameters or analyser options); returns self. On a fitted vectoriser
