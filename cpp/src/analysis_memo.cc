@@ -100,13 +100,10 @@ struct AnalyzerMemo::Impl {
 
   // Queues the terms of chunk (valid UTF-8, no ASCII whitespace) in `pending`.
   void Fill(std::string_view chunk) {
-    analyzer.Tokens(chunk, &tokens);
     if (analyzer.word_level()) {
-      for (const RawToken& t : tokens.tokens) {
-        std::string_view term;
-        if (analyzer.TokenTerm(tokens.Surface(t), t.kind, &scratch, &term)) pending.Add(term, terms);
-      }
+      analyzer.ChunkTerms(chunk, &tokens, &scratch, [this](std::string_view term) { pending.Add(term, terms); });
     } else {
+      analyzer.Tokens(chunk, &tokens);
       for (const RawToken& t : tokens.tokens) {
         analyzer.WbNgrams(tokens.Surface(t), &word_buffer, &word_starts,
                           [this](std::string_view g) { pending.Add(g, terms); });

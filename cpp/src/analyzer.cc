@@ -135,6 +135,113 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
     }
   }
   stemmer_ = std::make_unique<Stemmer>(ParseStemMethod(options_.stemmer), protected_words);
+  if (mode_ == Mode::kWord) SetUpSimpleWords();
+}
+
+void Analyzer::SetUpSimpleWords() {
+  const Normalizer& norm = tokenizer_->normalizer();
+  TextTokens tokens;
+  auto utf8_of = [](char32_t c) {
+    std::string s;
+    utf8::Append(c, s);
+    return s;
+  };
+  // A letter is simple if it normalises alone to one Arabic letter (not the tatweel) and a run of it is one
+  // word token. (Normalisation is a map of code points, except NFC, which composes letters with marks only,
+  // the obfuscation repair, which needs a tatweel or a mark or a character between letters, and the rules for
+  // emoji and invisible characters: none of them applies to a run of letters. The tests check every pair.)
+  for (char32_t c = 0x600; c <= 0x6FF; ++c) {
+    const std::string alone = norm.Normalize(utf8_of(c));
+    int len = 0;
+    const std::int32_t m = alone.empty() ? -1 : utf8::Decode(alone, 0, &len);
+    if (m < 0x621 || m > 0x64A || m == 0x640 || static_cast<std::size_t>(len) != alone.size()) continue;
+    const std::string run = utf8_of(c) + utf8_of(c) + utf8_of(c);
+    Tokens(run, &tokens);
+    if (tokens.normalized != alone + alone + alone || tokens.tokens.size() != 1 ||
+        tokens.tokens[0].kind != TokenKind::kWord || tokens.tokens[0].begin != 0 ||
+        tokens.tokens[0].end != tokens.normalized.size()) {
+      continue;
+    }
+    simple_[c - 0x600] = static_cast<char16_t>(m);
+  }
+  // The harakat and the tatweel, when the options delete them: deleted inside a word whatever surrounds them
+  // (they compose with nothing: NFC composes Arabic letters with U+0653..U+0655 only).
+  const std::string beh = utf8_of(0x628), beh_norm = norm.Normalize(beh);
+  if (simple_[0x628 - 0x600] == 0) return;
+  for (char32_t c = 0x640; c <= 0x652; ++c) {
+    if (c > 0x640 && c < 0x64B) continue;
+    if (!norm.Normalize(utf8_of(c)).empty()) continue;
+    Tokens(beh + utf8_of(c) + beh, &tokens);
+    if (tokens.normalized != beh_norm + beh_norm || tokens.tokens.size() != 1 ||
+        tokens.tokens[0].kind != TokenKind::kWord) {
+      continue;
+    }
+    simple_[c - 0x600] = kDeletedInWord;
+  }
+  // Edge candidates: the punctuation that news text puts before or after a word. Each must stay itself, be
+  // a punctuation token of its own (no term) beside letters, and leave the letters' word whole.
+  const std::string word = beh + beh, word_norm = beh_norm + beh_norm;
+  static constexpr char32_t kCandidates[] = {'.', ',', ':', ';', '!', '?', '"', '(', ')', '[', ']',
+                                             0xAB, 0xBB, 0x60C, 0x61B, 0x61F, 0x2018, 0x2019, 0x201C, 0x201D};
+  TermScratch scratch;
+  for (const char32_t p : kCandidates) {
+    const std::string mark = utf8_of(p);
+    if (norm.Normalize(mark) != mark) continue;
+    const std::string text = mark + mark + word + mark + mark;
+    Tokens(text, &tokens);
+    if (tokens.normalized != mark + mark + word_norm + mark + mark) continue;
+    bool ok = true;
+    std::size_t words = 0;
+    for (const RawToken& t : tokens.tokens) {
+      std::string_view term;
+      if (t.kind == TokenKind::kWord) {
+        ok = ok && t.begin == 2 * mark.size() && t.end == 2 * mark.size() + word_norm.size();
+        ++words;
+      } else {
+        ok = ok && t.kind == TokenKind::kPunct && !TokenTerm(tokens.Surface(t), t.kind, &scratch, &term);
+      }
+    }
+    if (ok && words == 1) edges_.set(p);
+  }
+}
+
+bool Analyzer::SimpleWord(std::string_view chunk, std::string* word) const {
+  const auto* s = reinterpret_cast<const unsigned char*>(chunk.data());
+  const std::size_t n = chunk.size();
+  auto arabic = [](unsigned char b) { return b >= 0xD8 && b <= 0xDB; };  // lead bytes of U+0600..U+06FF
+  // (Valid UTF-8: a lead byte gives the sequence's length.)
+  auto edge_at = [&](std::size_t i, std::size_t* len) {
+    const unsigned char b = s[i];
+    char32_t c;
+    if (b < 0x80) {
+      c = b, *len = 1;
+    } else if (b < 0xE0) {
+      c = (static_cast<char32_t>(b & 0x1F) << 6) | (s[i + 1] & 0x3F), *len = 2;
+    } else if (b < 0xF0) {
+      c = (static_cast<char32_t>(b & 0x0F) << 12) | (static_cast<char32_t>(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+      *len = 3;
+    } else {
+      return false;
+    }
+    return IsEdge(c);
+  };
+  std::size_t i = 0, len = 0;
+  while (i < n && !arabic(s[i]) && edge_at(i, &len)) i += len;
+  // The letters, mapped (2 bytes each, as the letters they map to).
+  word->resize(n);
+  char* const begin = word->data();
+  char* out = begin;
+  for (; i < n && arabic(s[i]); i += 2) {
+    const char16_t m = simple_[((s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F)) - 0x600];
+    if (m == kDeletedInWord && out != begin) continue;  // (a mark before any letter: the long way)
+    if (m == 0 || m == kDeletedInWord) break;
+    *out++ = static_cast<char>(0xC0 | (m >> 6));
+    *out++ = static_cast<char>(0x80 | (m & 0x3F));
+  }
+  if (out == begin) return false;
+  word->resize(static_cast<std::size_t>(out - begin));
+  while (i < n && edge_at(i, &len)) i += len;
+  return i == n;
 }
 
 Analyzer::~Analyzer() = default;

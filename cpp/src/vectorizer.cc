@@ -987,9 +987,9 @@ class TermStream {
 
   // Resolves every chunk to its keys in the memo, in order: spans_[j] is (key, 1) for a chunk with one key,
   // else (offset, count) in memo_->keys; for a chunk found in the base memo, the count carries kFromBase and
-  // the key or offset is the base's. On a miss, `fill()` passes the terms of the chunk, analysed into tokens_,
-  // to AddPending; they are interned in the memo once every chunk has been looked up (InternPending), so
-  // that the cache misses of interning many new terms overlap instead of following one another.
+  // the key or offset is the base's. On a miss, `fill(chunk)` passes the terms of the chunk to AddPending;
+  // they are interned in the memo once every chunk has been looked up (InternPending), so that the cache
+  // misses of interning many new terms overlap instead of following one another.
   template <typename Fill>
   void ResolveChunks(Fill&& fill) {
     const std::size_t nc = chunks_.size();
@@ -1012,8 +1012,7 @@ class TermStream {
       if (!found) {
         const std::string_view chunk = ChunkText(j);
         const std::uint32_t first = pending_terms_.size();
-        analyzer_->Tokens(chunk, &tokens_);
-        fill();
+        fill(chunk);
         e->value = static_cast<std::uint32_t>(new_chunks_.size());
         e->aux = kPendingChunk;
         new_chunks_.push_back({static_cast<std::uint32_t>(j), first, pending_terms_.size() - first, 0});
@@ -1047,13 +1046,8 @@ class TermStream {
   }
 
   void WordDocument() {
-    ResolveChunks([this] {
-      for (const RawToken& t : tokens_.tokens) {
-        std::string_view term;
-        if (analyzer_->TokenTerm(tokens_.Surface(t), t.kind, &term_scratch_, &term)) {
-          AddPending(term);
-        }
-      }
+    ResolveChunks([this](std::string_view chunk) {
+      analyzer_->ChunkTerms(chunk, &tokens_, &term_scratch_, [this](std::string_view term) { AddPending(term); });
     });
     keys_.resize(SpanKeyCount());  // written in place (a push_back per word was a call each)
     std::uint32_t* out = keys_.data();
@@ -1092,7 +1086,8 @@ class TermStream {
   }
 
   void CharWbDocument() {
-    ResolveChunks([&] {
+    ResolveChunks([&](std::string_view chunk) {
+      analyzer_->Tokens(chunk, &tokens_);
       for (const RawToken& t : tokens_.tokens) {
         analyzer_->WbNgrams(tokens_.Surface(t), &word_buffer_, &word_starts_, [this](std::string_view g) {
           AddPending(g);

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
 #include "akhbar/error.h"
+#include "akhbar/utf8.h"
 #include "corpus.h"
 
 namespace akhbar {
@@ -130,6 +132,106 @@ TEST(AnalyzerTest, ForEachTermBatchAndThreadsAgree) {
       }
     }
   }
+}
+
+// A chunk's terms the long way: Tokens, then TokenTerm for each token.
+Terms LongWay(const Analyzer& a, const std::string& chunk) {
+  TextTokens tokens;
+  TermScratch scratch;
+  Terms out;
+  a.Tokens(chunk, &tokens);
+  for (const RawToken& t : tokens.tokens) {
+    std::string_view term;
+    if (a.TokenTerm(tokens.Surface(t), t.kind, &scratch, &term)) out.emplace_back(term);
+  }
+  return out;
+}
+
+Terms ChunkWay(const Analyzer& a, const std::string& chunk) {
+  TextTokens tokens;
+  TermScratch scratch;
+  Terms out;
+  a.ChunkTerms(chunk, &tokens, &scratch, [&](std::string_view t) { out.emplace_back(t); });
+  return out;
+}
+
+TEST(AnalyzerTest, ChunkTermsQuickPathAgreesWithTheTokeniser) {
+  // Every code point of the Arabic block, the edge candidates and characters that look like them or that the
+  // tokeniser or normaliser treat specially next to letters.
+  std::vector<std::string> alphabet;
+  auto add = [&](char32_t c) {
+    std::string s;
+    utf8::Append(c, s);
+    alphabet.push_back(s);
+  };
+  for (char32_t c = 0x600; c <= 0x6FF; ++c) add(c);
+  for (char32_t c : {U'.', U',', U':', U';', U'!', U'?', U'"', U'(', U')', U'[', U']', U'\'', U'-', U'#', U'@', U'_',
+                     U'/', U'%', U'0', U'9', U'a', U'Z', U'\u00AB', U'\u00BB', U'\u00A0', U'\u00E9', U'\u0301',
+                     U'\u2018', U'\u2019', U'\u201C', U'\u201D', U'\u2026', U'\u200B', U'\u200C', U'\u200D',
+                     U'\u200F', U'\uFEFB', U'\uFDF2', U'\uFE8D', U'\U0001F600', U'\u08A0', U'\u0750'}) {
+    add(c);
+  }
+  std::vector<AnalyzerOptions> option_sets(8);
+  option_sets[1].normalizer.remove_diacritics = false;
+  option_sets[2].normalizer.remove_tatweel = false;
+  option_sets[3].normalizer.unicode = false;
+  option_sets[3].normalizer.repair_obfuscation = false;
+  option_sets[4].stemmer = "snowball";
+  option_sets[5].normalizer.fold_hamza_carriers = true;
+  option_sets[5].normalizer.fold_persian = false;
+  option_sets[6].stemmer = "none";
+  option_sets[6].stop_words = false;
+  option_sets[7].normalizer.fold_alef = false;
+  option_sets[7].normalizer.fold_teh_marbuta = false;
+  option_sets[7].normalizer.fold_alef_maksura = false;
+  std::mt19937 rng(7);
+  for (std::size_t o = 0; o < option_sets.size(); ++o) {
+    const Analyzer a(option_sets[o]);
+    std::size_t quick = 0;
+    std::string word;
+    auto check = [&](const std::string& chunk) {
+      quick += a.SimpleWord(chunk, &word);
+      ASSERT_EQ(ChunkWay(a, chunk), LongWay(a, chunk)) << "options " << o << ", chunk '" << chunk << "'";
+    };
+    // Every pair (for two option sets: the pairs are 90 000), and each symbol between and around letters.
+    const std::string beh = "\xD8\xA8", alef = "\xD8\xA7";
+    for (const auto& x : alphabet) {
+      for (const std::string& chunk : {x, beh + x + beh, x + beh + alef + x, alef + x + x + beh, beh + x}) check(chunk);
+      if (o < 2) {
+        for (const auto& y : alphabet) check(x + y);
+      }
+    }
+    // Random chunks, mostly letters.
+    std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1), letter(0x21, 0x4A), len(1, 9);
+    for (int r = 0; r < 4000; ++r) {
+      std::string chunk;
+      for (std::size_t k = len(rng); k > 0; --k) {
+        if (rng() % 3 == 0) {
+          chunk += alphabet[pick(rng)];
+        } else {
+          chunk += alphabet[letter(rng)];
+        }
+      }
+      check(chunk);
+    }
+    // The quick path did take chunks (of letters, of letters with marks or punctuation around them).
+    EXPECT_GT(quick, 1000u) << "options " << o;
+  }
+  // Its sets come from the normaliser and the tokeniser: a letter before a mark the options keep, a tatweel
+  // kept, punctuation inside a word take the long way.
+  AnalyzerOptions keep;
+  keep.normalizer.remove_diacritics = false;
+  keep.normalizer.remove_tatweel = false;
+  const Analyzer kept(keep), plain;
+  std::string word;
+  EXPECT_TRUE(plain.SimpleWord("\xC2\xAB\xD8\xA3\xD8\xB9\xD9\x82\xD9\x8E\xD8\xA7\xD8\xA8\xD8\x8C", &word));  // «أعقَاب،
+  EXPECT_EQ(word, "\xD8\xA7\xD8\xB9\xD9\x82\xD8\xA7\xD8\xA8");  // اعقاب
+  EXPECT_FALSE(kept.SimpleWord("\xD8\xA3\xD8\xB9\xD9\x82\xD9\x8E\xD8\xA7\xD8\xA8", &word));
+  EXPECT_FALSE(kept.SimpleWord("\xD8\xB9\xD9\x80\xD8\xA8", &word));            // عـب
+  EXPECT_FALSE(plain.SimpleWord("\xD8\xB9.\xD8\xA8", &word));                     // ع.ب
+  EXPECT_FALSE(plain.SimpleWord("\xD9\x8E\xD8\xB9\xD8\xA8", &word));            // a haraka first
+  EXPECT_FALSE(plain.SimpleWord("\xD9\xA1\xD9\xA2", &word));                      // ١٢ (digits)
+  EXPECT_FALSE(plain.SimpleWord("(((", &word));
 }
 
 }  // namespace

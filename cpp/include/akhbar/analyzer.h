@@ -4,6 +4,8 @@
 #define AKHBAR_ANALYZER_H_
 
 #include <algorithm>
+#include <array>
+#include <bitset>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -78,6 +80,7 @@ struct TextTokens {
 // Working memory of Analyzer::TokenTerm (one per thread).
 struct TermScratch {
   std::string a, b, c;
+  std::string word;  // ChunkTerms: the word of a simple chunk
 };
 
 // A configured analyser. Immutable after construction; every method is const and thread-safe.
@@ -125,6 +128,25 @@ class Analyzer {
   // `scratch`, valid until either changes. A pure function of (surface, kind). O(length).
   bool TokenTerm(std::string_view surface, TokenKind kind, TermScratch* scratch, std::string_view* term) const;
 
+  // "word": calls fn(term) for each term of `chunk`, valid UTF-8 without ASCII whitespace (a piece of text
+  // between whitespace, as the memos cut texts), in order: those of Tokens(chunk) through TokenTerm.
+  // `tokens` and `scratch` are working memory; a term views them, valid until the next call.
+  //
+  // The commonest chunk, a word of Arabic letters with punctuation before or after it (`الحكومة،`), takes a
+  // quick path (SimpleWord) instead of the normaliser and the tokeniser: 6 in 10 of the distinct chunks of
+  // egy2013.
+  template <typename Fn>
+  void ChunkTerms(std::string_view chunk, TextTokens* tokens, TermScratch* scratch, Fn&& fn) const;
+
+  // "word": true if `chunk` (as for ChunkTerms) is one word of simple letters between edge punctuation; then
+  // *word is the word as normalised, and TokenTerm(*word, kWord) is the chunk's one term (or none). A simple
+  // letter is a code point of U+0600..U+06FF that the normaliser maps alone to an Arabic letter whatever
+  // surrounds it, and that the tokeniser keeps inside a word (with, after a letter, the harakat and tatweel
+  // that the options delete); an edge is a punctuation mark that the tokeniser
+  // sets apart from the letters before and after it. Both sets are found from the normaliser and the
+  // tokeniser themselves when the analyser is made (SetUpSimpleWords), for its options.
+  bool SimpleWord(std::string_view chunk, std::string* word) const;
+
   // "char_wb": calls fn for every n-gram of `word` (no whitespace in it), in scikit-learn's order. `buffer`
   // is working memory. O(length * ngram span).
   void WordNgrams(std::string_view word, std::string* buffer, const std::function<void(std::string_view)>& fn) const;
@@ -140,6 +162,8 @@ class Analyzer {
 
  private:
   enum class Mode { kWord, kChar, kCharWb };
+  void SetUpSimpleWords();
+  bool IsEdge(char32_t c) const noexcept { return c < edges_.size() && edges_[c]; }
   template <typename Fn>
   void WordTerms(std::string_view text, std::string* norm, Fn&& fn) const;
 
@@ -151,7 +175,26 @@ class Analyzer {
   // Snowball: the tokeniser keeps ة and ى, and terms are folded afterwards as the options ask.
   bool fold_teh_marbuta_ = false;
   bool fold_alef_maksura_ = false;
+  // SimpleWord's sets: simple_[c - 0x600] is the letter that code point c normalises to, kDeletedInWord for
+  // a mark or tatweel that normalisation deletes after a letter, 0 for the others; edges_[c] tells whether c
+  // is an edge.
+  static constexpr char16_t kDeletedInWord = 0xFFFF;
+  std::array<char16_t, 256> simple_{};
+  std::bitset<0x2100> edges_;
 };
+
+template <typename Fn>
+void Analyzer::ChunkTerms(std::string_view chunk, TextTokens* tokens, TermScratch* scratch, Fn&& fn) const {
+  std::string_view term;
+  if (SimpleWord(chunk, &scratch->word)) {
+    if (TokenTerm(scratch->word, TokenKind::kWord, scratch, &term)) fn(term);
+    return;
+  }
+  Tokens(chunk, tokens);
+  for (const RawToken& t : tokens->tokens) {
+    if (TokenTerm(tokens->Surface(t), t.kind, scratch, &term)) fn(term);
+  }
+}
 
 // scikit-learn's _char_wb_ngrams for one word: n-grams of each length of " " + word + " ", a short word
 // counted once.
