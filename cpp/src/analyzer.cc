@@ -111,12 +111,15 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
   TokenizerOptions topt;
   topt.normalizer = options_.normalizer;
   if (mode_ == Mode::kWord && options_.stemmer == "snowball") {
-    // Snowball's Arabic stemmer reads ة and ى (المدرسة -> مدرس, but المدرسه -> مدرسه): tokenise without these
-    // folds and apply them to each term afterwards.
+    // Snowball's Arabic stemmer reads ة and ى (المدرسة -> مدرس, but المدرسه -> مدرسه) and the hamza on an
+    // alef (وأضاف -> اضاف, but واضاف -> واضاف): tokenise without these folds and apply them to each term
+    // afterwards.
     fold_teh_marbuta_ = options_.normalizer.fold_teh_marbuta;
     fold_alef_maksura_ = options_.normalizer.fold_alef_maksura;
+    fold_alef_ = options_.normalizer.fold_alef;
     topt.normalizer.fold_teh_marbuta = false;
     topt.normalizer.fold_alef_maksura = false;
+    topt.normalizer.fold_alef = false;
   }
   tokenizer_ = std::make_unique<Tokenizer>(topt);
   const Normalizer norm(options_.normalizer);  // stop and protected words as the user's options fold them
@@ -253,38 +256,48 @@ const StopWords& Analyzer::stop_words() const noexcept { return stop_words_; }
 const Stemmer& Analyzer::stemmer() const noexcept { return *stemmer_; }
 
 // Folds ة to ه and ى to ي in place (both pairs have the same UTF-8 length) if asked.
-static void PostFold(std::string* s, bool teh, bool maksura) {
+// The folds of ة, ى and the alef forms (as the normaliser's fold_teh_marbuta, fold_alef_maksura and fold_alef
+// give them) that Snowball's terms get after stemming. All are two-byte letters folded to two-byte letters.
+static bool PostFolds(const char* p, bool teh, bool maksura, bool alef) {
+  const auto a = static_cast<unsigned char>(p[0]), b = static_cast<unsigned char>(p[1]);
+  if (a == 0xD8) return (teh && b == 0xA9) || (alef && (b == 0xA2 || b == 0xA3 || b == 0xA5));  // ة آ أ إ
+  if (a == 0xD9) return (maksura && b == 0x89) || (alef && b >= 0xB1 && b <= 0xB3);  // ى ٱ ٲ ٳ
+  return teh && a == 0xDB && b == 0x83;  // ۃ
+}
+
+static void PostFold(std::string* s, bool teh, bool maksura, bool alef) {
   for (std::size_t i = 0; i + 1 < s->size(); ++i) {
     char* p = &(*s)[i];
-    if (teh && p[0] == '\xD8' && p[1] == '\xA9') {
-      p[0] = '\xD9';
-      p[1] = '\x87';
-    } else if (maksura && p[0] == '\xD9' && p[1] == '\x89') {
-      p[1] = '\x8A';
-    }
+    if (!PostFolds(p, teh, maksura, alef)) continue;
+    const unsigned char a = static_cast<unsigned char>(p[0]), b = static_cast<unsigned char>(p[1]);
+    const bool to_heh = (a == 0xD8 && b == 0xA9) || a == 0xDB;
+    const bool to_yeh = a == 0xD9 && b == 0x89;
+    p[0] = to_heh || to_yeh ? '\xD9' : '\xD8';
+    p[1] = to_heh ? '\x87' : to_yeh ? '\x8A' : '\xA7';  // ه ي ا
+    ++i;
   }
 }
 
-static bool NeedsPostFold(std::string_view s) {
+bool Analyzer::NeedsPostFold(std::string_view s) const {
   for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-    if ((s[i] == '\xD8' && s[i + 1] == '\xA9') || (s[i] == '\xD9' && s[i + 1] == '\x89')) return true;
+    if (PostFolds(&s[i], fold_teh_marbuta_, fold_alef_maksura_, fold_alef_)) return true;
   }
   return false;
 }
 
 bool Analyzer::TokenTerm(std::string_view term, TokenKind kind, TermScratch* scratch, std::string_view* out) const {
-  const bool post_fold = fold_teh_marbuta_ || fold_alef_maksura_;
+  const bool post_fold = fold_teh_marbuta_ || fold_alef_maksura_ || fold_alef_;
   std::string& folded = scratch->a;
   if (post_fold && kind == TokenKind::kWord && NeedsPostFold(term)) {
     // Check stop and protected words on the folded form; stem the unfolded one; fold the stem.
     folded.assign(term);
-    PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
+    PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_, fold_alef_);
     if (!stop_words_.empty() && stop_words_.Contains(folded)) return false;
     if (std::string_view stem; stemmer_->method() != StemMethod::kNone && stemmer_->ProtectedStem(folded, &stem)) {
       folded.assign(stem);
     } else {
       folded.assign(stemmer_->StemView(term, &scratch->b));
-      PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
+      PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_, fold_alef_);
       if (folded.empty()) return false;
     }
     *out = folded;
@@ -292,7 +305,7 @@ bool Analyzer::TokenTerm(std::string_view term, TokenKind kind, TermScratch* scr
   }
   if (post_fold && kind != TokenKind::kWord && NeedsPostFold(term)) {
     folded.assign(term);
-    PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_);
+    PostFold(&folded, fold_teh_marbuta_, fold_alef_maksura_, fold_alef_);
     term = folded;
   }
   switch (kind) {

@@ -64,7 +64,14 @@ def _check_unknown(kind: str, given: Iterable[str], valid: Iterable[str]) -> Non
 
 
 def _words(name: str, value: Any) -> list[str]:
-    return str_list(value, name)
+    words = str_list(value, name)
+    for i, w in enumerate(words):
+        try:
+            w.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise ValueError(f"{name}[{i}] holds a lone surrogate ({w[e.start]!r} at index {e.start}), which is not "
+                             "text") from None
+    return words
 
 
 def _name(option: str, value: Any, choices: Iterable[str], none_ok: bool = False) -> None:
@@ -99,8 +106,8 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
         or not all(isinstance(n, numbers.Integral) and not isinstance(n, (bool, np.bool_)) for n in ngram)
     ):
         raise TypeError(f"ngram_range must be a pair of ints (min_n, max_n), not {ngram!r}")
-    if not 1 <= ngram[0] <= ngram[1] or ngram[1] >= 2**31:
-        raise ValueError(f"ngram_range must satisfy 1 <= min_n <= max_n, not {tuple(ngram)!r}")
+    if not 1 <= ngram[0] <= ngram[1] < 2**31:
+        raise ValueError(f"ngram_range must satisfy 1 <= min_n <= max_n < 2**31, not {tuple(ngram)!r}")
     out["ngram_min"], out["ngram_max"] = int(ngram[0]), int(ngram[1])
 
     stop = o["stop_words"]
@@ -109,6 +116,8 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
         lists = (lists,)
     lists = _words("stop_word_lists", lists)
     add = _words("add_stop_words", o["add_stop_words"])
+    if isinstance(stop, np.bool_):
+        stop = bool(stop)
     if stop is None or stop is False:
         out["stop_words"] = False
     elif stop is True:
@@ -157,6 +166,63 @@ def warn_stop_words(options: dict[str, Any]) -> None:
         more = f" and {len(never) - 5} more" if len(never) > 5 else ""
         warn_user(f"stop word(s) {shown}{more} can never match: the analyser compares stop words with its tokens, "
                   "and each of these is not one token as written")
+
+
+#: The options of word analysis, which the character analysers do not use.
+WORD_OPTIONS = ("stop_words", "stop_word_lists", "add_stop_words", "remove_stop_words", "stemmer", "protected_words",
+                "add_protected_words", "keep_numbers", "keep_urls", "keep_clitics")
+
+
+def warn_unused_options(given: Mapping[str, Any], options: dict[str, Any]) -> None:
+    """Warns of the options in ``given`` (keyword arguments as the user gave them) that the analyser with the
+    canonical ``options`` does not use, as scikit-learn warns of ``stop_words`` with a character analyser: the
+    word options with ``analyzer="char"`` or ``"char_wb"``, ``stop_word_lists`` and ``remove_stop_words`` when
+    ``stop_words`` replaces the lists or turns them off, protected words with no stemmer, and protected words
+    that can never match (not one word token once normalised and tokenised, such as ``"عبد الفتاح"``)."""
+    def unused(name: str, reason: str) -> None:
+        warn_user(f"The parameter '{name}' will not be used since {reason}")
+
+    def changed(name: str) -> bool:  # (given a value other than the default; values are valid)
+        if name not in given:
+            return False
+        value = given[name]
+        if name == "stop_word_lists" and isinstance(value, str):
+            value = (value,)
+        default = ANALYZER_DEFAULTS[name]
+        if name == "stop_words":  # (None and False take nothing away from a character analyser)
+            return not (value is None or isinstance(value, (bool, np.bool_)))
+        if isinstance(default, tuple):
+            return list(value) != list(default)
+        if isinstance(default, bool):
+            return bool(value) != default
+        return value != default
+
+    if options["analyzer"] != "word":
+        for name in WORD_OPTIONS:
+            if changed(name):
+                unused(name, "'analyzer' != 'word'")
+        return
+    stop = given.get("stop_words", True)
+    if changed("stop_word_lists") and not (stop is True or isinstance(stop, np.bool_) and stop):
+        unused("stop_word_lists", f"stop_words={stop!r} " +
+               ("names the list" if isinstance(stop, str) else "turns stop words off" if not stop else
+                "replaces the lists"))
+    if changed("remove_stop_words") and not options["stop_words"]:
+        unused("remove_stop_words", "stop_words is False or None")
+    protected = [*(given.get("protected_words") or ()), *options["add_protected_words"]]
+    if not protected:
+        return
+    if options["stemmer"] == "none":
+        for name in ("protected_words", "add_protected_words"):
+            if changed(name):
+                unused(name, "stemmer is 'none'")
+        return
+    never = _unmatchable_stop_words(tuple(protected), tuple((k, options[k]) for k in _NORMALIZER_DEFAULTS))
+    if never:
+        shown = ", ".join(f"{w!r} (tokens {t})" for w, t in never[:5])
+        more = f" and {len(never) - 5} more" if len(never) > 5 else ""
+        warn_user(f"protected word(s) {shown}{more} can never match: the stemmer leaves alone the word tokens "
+                  "equal to a protected word, and each of these is not one token as written")
 
 
 @functools.lru_cache(maxsize=64)
@@ -380,7 +446,9 @@ class Analyzer:
 
     def __init__(self, **options: Any) -> None:
         self._init(options)
-        warn_stop_words(self._options)
+        if self._options["analyzer"] == "word":
+            warn_stop_words(self._options)
+        warn_unused_options(self._kwargs, self._options)
 
     def _init(self, options: dict[str, Any]) -> None:
         # The caller's collections are copied (iterators read once): a list changed later, or a generator already
@@ -396,7 +464,10 @@ class Analyzer:
 
     @property
     def stop_words(self) -> frozenset[str]:
-        """The normalised stop words this analyser drops (empty if ``stop_words`` is off)."""
+        """The normalised stop words this analyser drops (empty if ``stop_words`` is off, and for the character
+        analysers, which drop none)."""
+        if self._options["analyzer"] != "word":
+            return frozenset()
         return frozenset(self._impl.stop_words())
 
     def analyze(self, text: str | bytes, errors: str = "strict") -> list[str]:

@@ -40,6 +40,7 @@ from akhbar.analysis import (
     get_stop_words,
     tokenize,
     warn_stop_words,
+    warn_unused_options,
 )
 from akhbar.errors import FormatError
 from akhbar.normalization import DEFAULT_OPTIONS as NORMALIZER_DEFAULTS
@@ -437,8 +438,12 @@ class _DocumentsMixin:
                 unused("tokenizer", "'analyzer' != 'word'")
             if stop_words_given:
                 unused("stop_words", "'analyzer' != 'word'")
+            if mode == "text":  # (the analyser's own word options, given as keyword arguments)
+                warn_unused_options(self._analyzer_options, self._analyzer_dict())
         elif mode == "text":
-            warn_stop_words(self._analyzer_dict())
+            options = self._analyzer_dict()
+            warn_stop_words(options)
+            warn_unused_options({**self._analyzer_options, "stop_words": self.stop_words}, options)
         self._param_warnings()
 
     def _param_warnings(self) -> None:

@@ -246,6 +246,65 @@ def test_protected_names_hold_with_any_letter_folding(folding):
     assert {"القاهرة", "القاهره"} <= set(akhbar.analysis.default_protected_words())
 
 
+def test_snowball_analyser_stems_as_snowball_reads_the_word(shared_data):
+    # The analyser folded أ before Snowball, which strips و and ف only before a hamza on the alef: وأضاف gave
+    # واضاف beside أضاف's اضاف. Now ة, ى and the alef forms are folded after stemming, so that every word
+    # gets Snowball's stem of the word as written (its folds afterwards).
+    a = akhbar.Analyzer(stemmer="snowball")
+    assert a("وأضاف أضاف وأكد أكد بشأن المدرسة") == ["اضاف", "اضاف", "اكد", "اكد", "بشء", "مدرس"]
+    bare = akhbar.Analyzer(stemmer="snowball", stop_words=False, protected_words=[], keep_numbers=False,
+                           keep_urls=False)
+    keep = akhbar.Tokenizer(fold_alef=False, fold_alef_maksura=False, fold_teh_marbuta=False)
+    stem = akhbar.Stemmer("snowball", protected=[]).stem
+    fold = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا", "ة": "ه", "ۃ": "ه", "ى": "ي"})
+    with gzip.open(shared_data / "egy2013" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for _, line in zip(range(300), f)]
+    checked = 0
+    for text in texts:
+        words = [t.text for t in keep.tokens(text) if t.kind == "word"]
+        want = [w for w in (stem(w).translate(fold) for w in words) if w]
+        assert [t for t in bare(text) if t[0] not in "#@"] == want  # (hashtags and mentions: always terms)
+        checked += len(words)
+    assert checked > 50_000
+
+
+def test_options_that_take_no_effect_warn():
+    # Given with a character analyser, or beside an option that overrides them, they were dropped silently.
+    with pytest.warns(UserWarning) as record:
+        a = akhbar.Analyzer(analyzer="char_wb", stop_words=["x"], stemmer="snowball", add_protected_words=["y"])
+    assert {str(w.message).split("'")[1] for w in record} == {"stop_words", "stemmer", "add_protected_words"}
+    assert a.stop_words == frozenset() and a("x") == [" ", "x", " "]
+    with pytest.warns(UserWarning, match="stop_word_lists.*replaces the lists"):
+        akhbar.Analyzer(stop_words=["x"], stop_word_lists=("arabic", "english"))
+    with pytest.warns(UserWarning, match="stop_word_lists.*names the list"):
+        akhbar.Analyzer(stop_words="english", stop_word_lists=("arabic", "english"))
+    with pytest.warns(UserWarning, match="remove_stop_words"):
+        akhbar.Analyzer(stop_words=False, remove_stop_words=["في"])
+    with pytest.warns(UserWarning, match="'عبد الفتاح'.*can never match"):
+        akhbar.Analyzer(add_protected_words=["عبد الفتاح", "بايدن"])
+    with pytest.warns(UserWarning, match="add_protected_words.*stemmer is 'none'"):
+        akhbar.Analyzer(stemmer="none", add_protected_words=["عبد"])
+    with pytest.warns(UserWarning, match="'stemmer' will not be used"):
+        akhbar.CountVectorizer(analyzer="char", stemmer="snowball").fit(["abc"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        akhbar.Analyzer()
+        akhbar.Analyzer(analyzer="char_wb", stop_words=None, stemmer="light", keep_numbers=np.True_)
+        akhbar.Analyzer(stop_words=np.True_, stop_word_lists=["english"], add_protected_words=["بايدن"])
+        akhbar.TfidfVectorizer(analyzer="char_wb").fit(["abc"])
+
+
+def test_option_errors_name_the_option_the_user_gave():
+    with pytest.raises(ValueError, match=r"^stop_words\[1\] holds a lone surrogate"):
+        akhbar.Analyzer(stop_words=["a", "x\ud800"])
+    with pytest.raises(ValueError, match=r"^add_stop_words\[1\] holds a lone surrogate"):
+        akhbar.Analyzer(stop_words=["a", "b"], add_stop_words=["ok", "x\ud800"])
+    with pytest.raises(ValueError, match=r"max_n < 2\*\*31"):
+        akhbar.Analyzer(ngram_range=(1, 2**31))
+    assert akhbar.Analyzer(stop_words=np.True_) == akhbar.Analyzer()
+    assert akhbar.Analyzer(stop_words=np.False_)("في") == ["في"]
+
+
 def test_stemmer_protected_words_and_batch():
     assert akhbar.Stemmer("snowball").stem("بايدن") == "بايدن"
     assert akhbar.Stemmer("snowball", protected=[]).stem("بايدن") == "بايد"

@@ -172,9 +172,11 @@ class Analyzer {
   std::unique_ptr<Tokenizer> tokenizer_;  // holds the normaliser
   StopWords stop_words_;
   std::unique_ptr<Stemmer> stemmer_;
-  // Snowball: the tokeniser keeps ة and ى, and terms are folded afterwards as the options ask.
+  // Snowball: the tokeniser keeps ة, ى and the alef forms, and terms are folded afterwards as the options ask.
+  bool NeedsPostFold(std::string_view term) const;
   bool fold_teh_marbuta_ = false;
   bool fold_alef_maksura_ = false;
+  bool fold_alef_ = false;
   // SimpleWord's sets: simple_[c - 0x600] is the letter that code point c normalises to, kDeletedInWord for
   // a mark or tatweel that normalisation deletes after a letter, 0 for the others; edges_[c] tells whether c
   // is an edge.
