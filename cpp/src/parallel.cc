@@ -11,9 +11,13 @@
 namespace akhbar {
 
 int ResolveThreads(int requested) noexcept {
-  if (requested > 0) return requested;
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw == 0 ? 1 : static_cast<int>(hw);
+  const unsigned hw_threads = std::thread::hardware_concurrency();
+  const int hw = hw_threads == 0 ? 1 : static_cast<int>(std::min(hw_threads, 1u << 20));
+  if (requested <= 0) return hw;
+  // Past four threads a core, more only cost: each thread takes a part of the work with working memory of its
+  // own (a memo, counting arrays), and no result depends on the count (n_jobs=100000 on 200 documents took
+  // 3.9 s and 870 MB).
+  return std::min(requested, kThreadsPerCore * hw);
 }
 
 void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,

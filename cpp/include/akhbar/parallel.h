@@ -9,7 +9,9 @@
 
 namespace akhbar {
 
-// Number of threads to use for `requested` (<= 0 means all hardware threads), at least 1.
+// Number of threads to use for `requested` (<= 0 means all hardware threads), at least 1 and at most
+// kThreadsPerCore per hardware thread.
+inline constexpr int kThreadsPerCore = 4;
 int ResolveThreads(int requested) noexcept;
 
 // Calls fn(begin, end) for consecutive chunks of [0, n) of at most `chunk` indices, on up to `n_threads`
