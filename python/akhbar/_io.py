@@ -28,18 +28,50 @@ def _in_package(module: object) -> bool:
     return isinstance(module, str) and (module == "akhbar" or module.startswith("akhbar."))
 
 
+#: The first bytes of every file in akhbar's format (cpp/include/akhbar/serialize.h).
+MAGIC = b"AKHBAR\x00\x01"
+
+
+def path_arg(path: object, name: str = "path") -> str | bytes | os.PathLike:
+    """``path`` if it is a str, bytes or os.PathLike; TypeError otherwise. (open() takes an int, a bool
+    included, as a file descriptor, and closes it: ``load(0)`` read stdin, ``load(True)`` closed stdout.)"""
+    if isinstance(path, (bool, int, np.integer)) or not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"{name} must be a str or os.PathLike, not {type(path).__name__}")
+    return path
+
+
+def read_model_file(path: object) -> bytes:
+    """The bytes of the akhbar file at ``path``. A file that does not start as one raises FormatError before
+    more of it is read (a device such as /dev/zero, or a large foreign file, was read whole first)."""
+    from akhbar.errors import FormatError
+
+    with open(path_arg(path), "rb") as f:
+        head = f.read(len(MAGIC))
+        if head != MAGIC:
+            raise FormatError(f"{os.fsdecode(path)!r} is not an akhbar file (bad magic bytes)")
+        return head + f.read()
+
+
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
     """Writes ``data`` to ``path`` through a temporary file and a rename, so that a reader never sees a partial
     file and a failed write leaves the old file in place. The temporary file's name is new (``path`` + a random
     suffix, created exclusively): writers of one path at once do not share it, and no file of the user's is
-    overwritten or removed but ``path``."""
-    tmp = f"{os.fspath(path)}.{secrets.token_hex(6)}.tmp"
+    overwritten or removed but ``path``. A symbolic link at ``path`` stays one: the file it points to is
+    replaced; the file replaced keeps its permissions (a private 0600 model stays private)."""
+    target = os.fsdecode(path_arg(path))
+    if os.path.islink(target):
+        target = os.path.realpath(target)
+    tmp = f"{target}.{secrets.token_hex(6)}.tmp"
     created = False  # (if the exclusive open fails, the file is not ours to remove)
     try:
         with open(tmp, "xb") as f:
             created = True
             f.write(data)
-        os.replace(tmp, path)
+        try:
+            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        except FileNotFoundError:
+            pass
+        os.replace(tmp, target)
     except BaseException:
         if created and os.path.exists(tmp):
             os.remove(tmp)

@@ -9,6 +9,7 @@ results: given the same terms, the matrices and the feature order are scikit-lea
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
 import inspect
 import itertools
@@ -28,6 +29,7 @@ from akhbar._io import (
     ReadOnly,
     ReadWriteLock,
     bool_arg,
+    read_model_file,
     refuse_frame,
     warn_user,
     write_atomic,
@@ -111,10 +113,26 @@ def _to_csr(parts: tuple) -> sp.csr_matrix:
     return X
 
 
+def _check_not_iterator(name: str, value: Any) -> None:
+    """TypeError for an iterator (a generator) given as a collection parameter: each fit, save and copy reads the
+    parameter again, and an iterator is empty after the first (a model saved after one fit lost its protected
+    words, and the next fit ran without them)."""
+    if isinstance(value, abc.Iterator):
+        raise TypeError(f"{name} must be a collection (a list, tuple or set), not an iterator "
+                        f"({type(value).__name__}), which is empty once read")
+
+
 def _plain(value: Any) -> Any:
     """A numpy scalar as the Python number or bool it holds (json refuses numpy's: np.arange in a grid search
-    gives them); anything else as is."""
+    gives them); bytes (a vocabulary's terms may be) tagged as their hex; anything else as is."""
+    if isinstance(value, bytes):
+        return {"__bytes__": value.hex()}
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _unplain(value: Any) -> Any:
+    """The inverse of _plain."""
+    return bytes.fromhex(value["__bytes__"]) if isinstance(value, dict) and "__bytes__" in value else value
 
 
 def _unsavable_callable(value: Any) -> bool:
@@ -137,11 +155,11 @@ def _jsonable(params: dict[str, Any], who: str) -> dict[str, Any]:
         if k == "dtype" and v is not None:  # (None stays None: CountVectorizer counts in ints with it)
             v = {"__dtype__": np.dtype(v).name}
         elif isinstance(v, (set, frozenset)):
-            v = {"__set__": sorted(map(_plain, v))}
+            v = {"__set__": [_plain(x) for x in sorted(v, key=lambda x: (type(x).__name__, x))]}
         elif isinstance(v, tuple):
             v = {"__tuple__": [_plain(x) for x in v]}
         elif isinstance(v, Mapping):
-            v = {"__mapping__": [[str(t), int(i)] for t, i in v.items()]}
+            v = {"__mapping__": [[_plain(t), int(i)] for t, i in v.items()]}
         elif isinstance(v, np.generic):
             v = v.item()
         elif v is not None and not isinstance(v, (bool, int, float, str)):
@@ -159,11 +177,13 @@ def _from_jsonable(params: dict[str, Any]) -> dict[str, Any]:
             elif "__dtype__" in v:
                 v = np.dtype(v["__dtype__"]).type
             elif "__set__" in v:
-                v = set(v["__set__"])
+                v = set(map(_unplain, v["__set__"]))
             elif "__tuple__" in v:
-                v = tuple(v["__tuple__"])
+                v = tuple(map(_unplain, v["__tuple__"]))
             elif "__mapping__" in v:
-                v = {t: i for t, i in v["__mapping__"]}
+                v = {_unplain(t): i for t, i in v["__mapping__"]}
+        elif isinstance(v, list):
+            v = [_unplain(x) for x in v]
         out[k] = v
     return out
 
@@ -242,14 +262,18 @@ class _ParamsMixin:
     _requires_fit = True
 
     def _check_analyzer_options(self) -> None:
-        for key in self._analyzer_options:
+        """The analyser options' names (at construction too, as a constructor without them would refuse an unknown
+        keyword), and options read more than once that an iterator would give only once."""
+        for key, value in self._analyzer_options.items():
             if key in _SKLEARN_ONLY:
                 raise TypeError(f"akhbar's {type(self).__name__} does not take {key!r}: {_SKLEARN_ONLY[key]}")
             if key not in _ANALYZER_PASSTHROUGH:
-                raise TypeError(
-                    f"unknown parameter {key!r} for {type(self).__name__}; analyser options: "
-                    f"{', '.join(_ANALYZER_PASSTHROUGH)}"
-                )
+                close = difflib.get_close_matches(key, self._param_names() + list(_ANALYZER_PASSTHROUGH), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise TypeError(f"{type(self).__name__} got an unknown parameter {key!r}{hint}; its parameters: "
+                                f"{', '.join(self._param_names())}; analyser options: {', '.join(_ANALYZER_PASSTHROUGH)}")
+            _check_not_iterator(key, value)
+        _check_not_iterator("stop_words", getattr(self, "stop_words", None))
 
 
 def _decode(doc: str | bytes) -> str:
@@ -433,6 +457,14 @@ class _DocumentsMixin:
                 unused("ngram_range", "'analyzer' is callable")
             if stop_words_given:
                 unused("stop_words", "'analyzer' is callable")
+            for name in self._analyzer_options:  # (a callable analyser, akhbar's Analyzer too, has its own)
+                unused(name, "'analyzer' is callable")
+        elif mode == "tokens":
+            # A tokenizer's tokens are used as given: of the analyser's options, only the stop-word edits and the
+            # normaliser's (to a stop-word list name's words) apply.
+            for name in self._analyzer_options:
+                if name not in NORMALIZER_DEFAULTS and name not in ("add_stop_words", "remove_stop_words"):
+                    unused(name, "a 'tokenizer' gives the tokens")
         elif self.analyzer != "word":
             if self.tokenizer is not None:
                 unused("tokenizer", "'analyzer' != 'word'")
@@ -992,7 +1024,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         params = self.get_params()
         if not strict:
             return b""
-        info = {"class": type(self).__name__, _FORMAT_VERSION_KEY: 1, "params": _jsonable(params, type(self).__name__)}
+        # (The class of akhbar's that this one is or derives from: a subclass loads through its own from_bytes.)
+        name = next(c.__name__ for c in type(self).__mro__ if c in (CountVectorizer, TfidfVectorizer))
+        info = {"class": name, _FORMAT_VERSION_KEY: 1, "params": _jsonable(params, type(self).__name__)}
         fitted = self._fit_params_if_changed()
         if fitted is not None:
             info["fit_params"] = _jsonable(fitted, type(self).__name__)
@@ -1010,6 +1044,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         """The fitted model and its parameters in akhbar's versioned binary format (``from_bytes`` reads it).
         Callable parameters cannot be stored this way: pickle such a vectoriser instead."""
         self._check_fitted()
+        self._fitted()._check_run_params()  # (as from_bytes checks them: a file saved must load)
         with self._guard().reading():
             return self._model.to_bytes(self._metadata(strict=True))
 
@@ -1028,12 +1063,15 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             info = json.loads(meta.decode())
             if not isinstance(info, dict) or not isinstance(info.get("class"), str):
                 raise FormatError("corrupt data: the vectoriser's metadata is not what to_bytes writes")
+            _check_params_version(info)
             name, params = info["class"], _from_jsonable(info["params"])
             fitted = _from_jsonable(info["fit_params"]) if "fit_params" in info else None
             klass = {"CountVectorizer": CountVectorizer, "TfidfVectorizer": TfidfVectorizer}.get(name)
             if klass is None:
                 raise FormatError(f"this data holds a {name!r}, not a CountVectorizer or TfidfVectorizer")
-            if cls is not _VocabularyVectorizer and not issubclass(klass, cls):
+            if issubclass(cls, klass):  # (a subclass of the class stored: the caller's)
+                klass = cls
+            elif cls is not _VocabularyVectorizer and not issubclass(klass, cls):
                 raise FormatError(f"this data holds a {name}, not a {cls.__name__}")
             obj = _restore(klass, params, None, fitted, model)
             obj._check_stored_params()
@@ -1052,8 +1090,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     @classmethod
     def load(cls, path: str | os.PathLike):
         """Reads a vectoriser written by ``save``. Raises ``akhbar.FormatError`` as ``from_bytes`` does."""
-        with open(path, "rb") as f:
-            return cls.from_bytes(f.read())
+        return cls.from_bytes(read_model_file(path))
 
     def __reduce__(self):
         if not self._is_fitted():
@@ -1101,6 +1138,14 @@ def _stored_params():
         raise
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as e:
         raise FormatError(f"corrupt data: the vectoriser's parameters are invalid ({type(e).__name__}: {e})") from None
+
+
+def _check_params_version(info: dict[str, Any]) -> None:
+    """FormatError unless the stored parameters are in the version this akhbar writes (every file has it)."""
+    version = info.get(_FORMAT_VERSION_KEY)
+    if version != 1:
+        raise FormatError(f"the vectoriser's parameters are stored in version {version!r}, which this akhbar does not "
+                          "read (it reads version 1): a newer akhbar wrote them, or the data is damaged")
 
 
 def _check_model_options(expected: dict[str, Any], actual: dict[str, Any]) -> None:
@@ -1201,6 +1246,7 @@ class CountVectorizer(_VocabularyVectorizer):
         self.progress = progress
         self._analyzer_options = analyzer_options
         self._model = None
+        self._check_analyzer_options()
 
     def _fix_vocabulary(self) -> None:
         # As scikit-learn's CountVectorizer: with a fixed vocabulary there is nothing to learn, so it can count
@@ -1289,6 +1335,7 @@ class TfidfVectorizer(_VocabularyVectorizer):
         self.progress = progress
         self._analyzer_options = analyzer_options
         self._model = None
+        self._check_analyzer_options()
 
     def _weighting(self) -> str:
         if self.weighting not in ("tfidf", "bm25"):
@@ -1303,6 +1350,10 @@ class TfidfVectorizer(_VocabularyVectorizer):
         return name if name in self._dtypes else "float64"  # (with a warning at fit: _param_warnings)
 
     def _param_warnings(self) -> None:
+        if self.weighting != "bm25":
+            for param, default in (("k1", 1.2), ("b", 0.75)):
+                if getattr(self, param) != default:
+                    warn_user(f"The parameter '{param}' will not be used since weighting != 'bm25'")
         name = self._asked_dtype()
         if name not in self._dtypes:
             warn_user(f"Only float32 and float64 are supported as dtype of TfidfVectorizer; got {name}, float64 will "
@@ -1351,6 +1402,8 @@ class TfidfVectorizer(_VocabularyVectorizer):
         if not (self._fitted().use_idf if fitted else self.use_idf):
             raise ValueError("idf_ cannot be set when use_idf=False")
         try:
+            if value is None or isinstance(value, (str, bytes)):  # (None would be a NaN, a str its digits)
+                raise TypeError
             idf = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
             raise TypeError(f"idf_ must be a 1-D array of numbers, not {type(value).__name__}") from None
@@ -1423,6 +1476,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
         self.n_jobs = n_jobs
         self.progress = progress
         self._analyzer_options = analyzer_options
+        self._check_analyzer_options()
 
     def _impl(self):
         """The C++ vectoriser for the current parameters (rebuilt only when they change: building the analyser
@@ -1514,6 +1568,8 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def to_bytes(self) -> bytes:
         """The parameters in akhbar's versioned binary format (``from_bytes`` reads it)."""
+        self._check_run_params()  # (from_bytes checks them, and every other parameter through _impl: a file
+        # saved must load)
         meta = json.dumps(
             {"class": "HashingVectorizer", _FORMAT_VERSION_KEY: 1, "params": _jsonable(self.get_params(), "HashingVectorizer")}
         ).encode()
@@ -1533,6 +1589,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
             info = json.loads(meta.decode())
             if not isinstance(info, dict) or info.get("class") != "HashingVectorizer":
                 raise FormatError("corrupt data: this is no HashingVectorizer's metadata")
+            _check_params_version(info)
             obj = cls(**_from_jsonable(info["params"]))
             obj._check_run_params()
             _check_model_options(obj._impl().options(), model.options())  # (_impl checks every parameter)
@@ -1541,8 +1598,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
     @classmethod
     def load(cls, path: str | os.PathLike) -> HashingVectorizer:
         """Reads a HashingVectorizer written by ``save``."""
-        with open(path, "rb") as f:
-            return cls.from_bytes(f.read())
+        return cls.from_bytes(read_model_file(path))
 
     def __reduce__(self):
         return (_restore_hashing, (type(self), self.get_params()))

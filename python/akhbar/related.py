@@ -32,6 +32,8 @@ from akhbar._io import (
     ReadOnly,
     ReadWriteLock,
     bool_arg,
+    path_arg,
+    read_model_file,
     str_list,
     warn_user,
     write_atomic,
@@ -101,6 +103,14 @@ def _progress_bar(progress: bool, **kwargs: Any):
     from tqdm.auto import tqdm
 
     return tqdm(disable=None if progress else True, leave=False, **kwargs)
+
+
+def _is_akhbar_vectorizer_class(cls: type) -> bool:
+    try:
+        from akhbar import feature_extraction as fe
+    except ImportError:
+        return False
+    return cls in (fe.CountVectorizer, fe.TfidfVectorizer, fe.HashingVectorizer)
 
 
 def _default_vectorizer(options: dict[str, Any]):
@@ -1352,7 +1362,9 @@ class RelatedArticles:
         cls = type(v)
         info = {"class": f"{cls.__module__}:{cls.__qualname__}"}
         # (An akhbar vectoriser with a callable parameter, tokenizer=str.split, cannot be stored as akhbar's: pickled.)
-        if hasattr(v, "to_bytes") and hasattr(cls, "from_bytes") and not getattr(v, "_stores_callables", bool)():
+        # (akhbar's format for akhbar's own classes only: a subclass of one is the user's code, which only pickle
+        # brings back; stored as its base, it could not be read.)
+        if _is_akhbar_vectorizer_class(cls) and not v._stores_callables():
             info["format"] = "akhbar"
             return info, v.to_bytes()
         info["format"] = "pickle"
@@ -1422,16 +1434,12 @@ class RelatedArticles:
         saving anew (``save`` writes another file and renames it), never by writing over it in place, which
         changes the arrays under the loaded index. ``allow_pickle`` and ``n_jobs`` as for ``from_bytes``."""
         n_jobs = _jobs_arg(n_jobs, "all cores")
-        if isinstance(path, (bool, int, np.integer)) or not isinstance(path, (str, bytes, os.PathLike)):
-            # (open() takes an int as a file descriptor, and closes it)
-            raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
-        with open(path, "rb") as f:
-            if mmap:
-                if os.fstat(f.fileno()).st_size == 0:
-                    raise FormatError(f"'{os.fspath(path)}' is empty, not an akhbar index")
-                buffer = _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_READ)
-            else:
-                buffer = f.read()
+        if not mmap:
+            return cls._from_buffer(read_model_file(path), allow_pickle, n_jobs)
+        with open(path_arg(path), "rb") as f:
+            if os.fstat(f.fileno()).st_size == 0:
+                raise FormatError(f"'{os.fsdecode(path)}' is empty, not an akhbar index")
+            buffer = _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_READ)
         return cls._from_buffer(buffer, allow_pickle, n_jobs)
 
     @classmethod
