@@ -120,14 +120,36 @@ void MinHasher::SignatureOfHashes(const std::vector<std::uint64_t>& hashes, std:
     if (!filled[bin] || value < out[bin]) out[bin] = value;
     filled[bin] = true;
   }
-  // Rotation: an empty bin takes the value of the next non-empty bin (circularly), shifted by the distance.
   std::vector<std::uint32_t> original(out, out + bins);
+  if (options_.densification == Densification::kRotation) {
+    // An empty bin takes the value of the next non-empty bin (circularly), shifted by the distance.
+    for (std::uint32_t i = 0; i < bins; ++i) {
+      if (filled[i]) continue;
+      std::uint32_t d = 1;
+      while (!filled[(i + d) % bins]) ++d;
+      const std::uint32_t v = original[(i + d) % bins] + d * 0x9E3779B1u;
+      out[i] = std::min<std::uint32_t>(v, kEmptySignature - 1);
+    }
+    return;
+  }
+  // An empty bin takes the value of the first non-empty bin among bins h(i, 1), h(i, 2), ...: the same
+  // sequence for every text. For two texts, the first bin of it that either fills holds the smaller minimum
+  // of their union, and they agree there exactly when both hold it: with probability their Jaccard similarity.
+  // (Expected probes: bins / filled bins. A sequence that finds none in 64 rounds of `bins` probes, which has
+  // a vanishing probability, ends at the next non-empty bin.)
+  const std::uint64_t probe_salt = Mix64(options_.seed ^ 0xD1B54A32D192ED03ULL);
   for (std::uint32_t i = 0; i < bins; ++i) {
     if (filled[i]) continue;
-    std::uint32_t d = 1;
-    while (!filled[(i + d) % bins]) ++d;
-    const std::uint32_t v = original[(i + d) % bins] + d * 0x9E3779B1u;
-    out[i] = std::min<std::uint32_t>(v, kEmptySignature - 1);
+    std::uint32_t from = bins;
+    for (std::uint64_t t = 1; t <= 64ULL * bins && from == bins; ++t) {
+      const std::uint64_t y = Mix64(probe_salt ^ ((static_cast<std::uint64_t>(i) << 32) | t));
+      const auto j = static_cast<std::uint32_t>(((y >> 32) * bins) >> 32);
+      if (filled[j]) from = j;
+    }
+    for (std::uint32_t d = 1; from == bins; ++d) {
+      if (filled[(i + d) % bins]) from = (i + d) % bins;
+    }
+    out[i] = original[from];
   }
 }
 

@@ -1387,6 +1387,7 @@ class RelatedArticles:
             "sources": self._sources,
             "dates": self._dates,
             "source_codes": self._source_codes,
+            "densification": self._hasher.densification,
             "boilerplate": None if self._boilerplate is None else [list(t) for t in self._boilerplate.lines()],
             "has_signatures": self._signatures is not None,
         }
@@ -1497,6 +1498,14 @@ class RelatedArticles:
         if width is not None and width != n_cols:
             raise FormatError(f"corrupt index: the matrix has {n_cols} columns but its vectoriser {width} features")
         self = cls(vectorizer, progress=False, **options)
+        # The signatures' empty bins as they were filled when they were computed: by rotation before optimal
+        # densification came (a file without the key), so that the articles added later agree with them.
+        densification = meta.get("densification", "rotation")
+        if densification not in ("optimal", "rotation"):
+            raise FormatError(f"corrupt index metadata: densification {densification!r}")
+        if densification != self._hasher.densification:
+            h = self._hasher
+            self._hasher = _core.MinHasher(h.num_perm, h.shingle_size, h.seed, densification)
         X = sp.csr_matrix((data, indices, indptr), shape=(n, n_cols), copy=False)
         self._X = X
         self._indptr64 = indptr

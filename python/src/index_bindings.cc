@@ -179,14 +179,24 @@ void BindIndex(py::module_& m) {
       });
 
   py::class_<MinHasher>(m, "MinHasher")
-      .def(py::init([](int num_perm, int shingle_size, std::uint64_t seed) {
+      .def(py::init([](int num_perm, int shingle_size, std::uint64_t seed, const std::string& densification) {
              MinHashOptions o;
              o.num_perm = num_perm;
              o.shingle_size = shingle_size;
              o.seed = seed;
+             if (densification == "rotation") {
+               o.densification = Densification::kRotation;
+             } else if (densification != "optimal") {
+               throw py::value_error("densification must be 'optimal' or 'rotation', not '" + densification + "'");
+             }
              return new MinHasher(o);
            }),
-           py::arg("num_perm") = 128, py::arg("shingle_size") = 3, py::arg("seed") = 1)
+           py::arg("num_perm") = 128, py::arg("shingle_size") = 3, py::arg("seed") = 1,
+           py::arg("densification") = "optimal")
+      .def_property_readonly("densification",
+                             [](const MinHasher& h) {
+                               return h.options().densification == Densification::kRotation ? "rotation" : "optimal";
+                             })
       .def_property_readonly("num_perm", [](const MinHasher& h) { return h.options().num_perm; })
       .def_property_readonly("shingle_size", [](const MinHasher& h) { return h.options().shingle_size; })
       .def_property_readonly("seed", [](const MinHasher& h) { return h.options().seed; })

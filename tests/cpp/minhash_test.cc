@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -57,6 +58,51 @@ TEST(MinHash, EstimateTracksExactJaccard) {
     total_error += std::fabs(est - exact);
   }
   EXPECT_LT(total_error / trials, 0.05);
+}
+
+// Short texts (titles, alerts: a few shingles, most bins empty): optimal densification keeps the estimate
+// unbiased with an error close to independent permutations'; rotation underestimated them.
+TEST(MinHash, ShortTextsEstimateWithOptimalDensification) {
+  std::mt19937 rng(11);
+  std::vector<std::uint64_t> universe(4000);
+  for (auto& x : universe) x = (static_cast<std::uint64_t>(rng()) << 32) | rng();
+  MinHashOptions o;
+  const MinHasher optimal(o);
+  o.densification = Densification::kRotation;
+  const MinHasher rotation(o);
+  for (const int size : {3, 6, 12, 25}) {
+    double error[2] = {0, 0}, bias[2] = {0, 0};
+    const int trials = 400;
+    for (int t = 0; t < trials; ++t) {
+      // Two sets of `size` shingles sharing the first `shared`.
+      std::shuffle(universe.begin(), universe.end(), rng);
+      const int shared = 1 + static_cast<int>(rng() % static_cast<unsigned>(size));
+      std::vector<std::uint64_t> a(universe.begin(), universe.begin() + size);
+      std::vector<std::uint64_t> b(universe.begin(), universe.begin() + shared);
+      b.insert(b.end(), universe.begin() + size, universe.begin() + size + (size - shared));
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      const double exact = ExactJaccard(a, b);
+      int k = 0;
+      for (const MinHasher* h : {&optimal, &rotation}) {
+        std::vector<std::uint32_t> sa(o.num_perm), sb(o.num_perm);
+        h->SignatureOfHashes(a, sa.data());
+        h->SignatureOfHashes(b, sb.data());
+        const double est = EstimateJaccard(sa.data(), sb.data(), o.num_perm);
+        error[k] += std::fabs(est - exact) / trials;
+        bias[k] += (est - exact) / trials;
+        ++k;
+      }
+    }
+    // Independent permutations give a mean error of about 0.035 here.
+    EXPECT_LT(error[0], 0.04) << size << " shingles";
+    EXPECT_LT(std::fabs(bias[0]), 0.01) << size << " shingles";
+    EXPECT_GT(error[1], error[0]) << size << " shingles";
+  }
+  // Both fill every bin of a non-empty text from its own minima: a one-shingle text has one value throughout.
+  std::vector<std::uint32_t> one(o.num_perm);
+  optimal.SignatureOfHashes({42}, one.data());
+  EXPECT_EQ(std::count(one.begin(), one.end(), one[0]), o.num_perm);
 }
 
 TEST(MinHash, OptimalParamsFitThreshold) {

@@ -1143,3 +1143,32 @@ def test_a_remove_that_cannot_be_done_changes_nothing():
         no_ids.remove(["a"])
     no_ids.remove(positions=[2])  # (the article on the economy: the two on the boy stay, at 0 and 1)
     assert len(no_ids) == 3 and [m.index for m in no_ids.related(0, k=2)] == [1]
+
+
+def test_an_index_saved_with_rotation_densification_keeps_it():
+    # Signatures fill their empty bins by optimal densification now; an index saved before (its metadata has no
+    # "densification") keeps rotation, so that the articles added to it agree with those it holds.
+    import json
+
+    from akhbar import _core
+
+    texts = ["ذهب الولد الى المدرسة صباحا", "ذهب الولد الى المدرسة مساء", "اجتمع الرئيس مع الحكومة"]
+    index = akhbar.RelatedArticles(progress=False).fit(texts)
+    assert index._hasher.densification == "optimal"
+    data = index.to_bytes()
+    sections = []
+    for name, dtype, offset, count in _core.read_sections(data, _core.RELATED_INDEX_KIND):
+        raw = data[offset: offset + count * (1 if dtype == "bytes" else np.dtype(dtype).itemsize)]
+        if name == "meta":
+            meta = json.loads(raw)
+            del meta["densification"]
+            raw = json.dumps(meta).encode()
+        code = {"bytes": 0, "<i4": 1, "<i8": 2, "<f4": 3, "<u4": 4, "u1": 5}[dtype]
+        sections.append((name, code, np.frombuffer(raw, dtype=np.uint8 if code == 0 else dtype)))
+    old = akhbar.RelatedArticles.from_bytes(_core.write_sections(_core.RELATED_INDEX_KIND, sections))
+    assert old._hasher.densification == "rotation"
+    old.add(texts[:1])
+    rotation = _core.MinHasher(128, 3, 1, "rotation").signatures(texts[:1], 1)
+    assert (old._signatures[-1] == rotation[0]).all()
+    assert not (index._hasher.signatures(texts[:1], 1)[0] == rotation[0]).all()
+    assert akhbar.RelatedArticles.from_bytes(old.to_bytes())._hasher.densification == "rotation"
