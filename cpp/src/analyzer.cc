@@ -125,7 +125,26 @@ Analyzer::Analyzer(const AnalyzerOptions& options) : options_(options) {
   const Normalizer norm(options_.normalizer);  // stop and protected words as the user's options fold them
   for (const auto& name : options_.stop_word_lists) BuiltinStopWords(name);  // validates names even if off
   if (options_.stop_words) {
-    stop_words_ = StopWords(norm, options_.stop_word_lists, options_.add_stop_words, options_.remove_stop_words);
+    // A stop word that is one number as written ("12,500", "١٢٬٥٠٠") is matched by that number's term, which has
+    // no thousands separators (12500): both forms go in.
+    std::vector<std::string> add = options_.add_stop_words, remove = options_.remove_stop_words;
+    for (auto* words : {&add, &remove}) {
+      TermScratch scratch;
+      std::vector<RawToken> tokens;
+      for (std::size_t i = 0, n = words->size(); i < n; ++i) {
+        utf8::CheckValid((*words)[i]);
+        std::string normalized = tokenizer_->normalizer().Normalize((*words)[i]);
+        tokens.clear();
+        tokenizer_->ScanText((*words)[i], &normalized, &tokens);
+        std::string_view term;
+        if (tokens.size() == 1 && tokens[0].kind == TokenKind::kNumber && tokens[0].begin == 0 &&
+            tokens[0].end == normalized.size() && TokenTerm(normalized, TokenKind::kNumber, &scratch, &term) &&
+            term != normalized) {
+          words->emplace_back(term);
+        }
+      }
+    }
+    stop_words_ = StopWords(norm, options_.stop_word_lists, add, remove);
   } else {
     for (const auto& w : options_.add_stop_words) utf8::CheckValid(w);
     for (const auto& w : options_.remove_stop_words) utf8::CheckValid(w);

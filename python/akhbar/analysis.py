@@ -237,7 +237,8 @@ def _unmatchable_stop_words(
         tokens = tokenizer.tokens(w)
         # (A URL keeps the case of its path; the analyser matches URL stop words with it folded, as written.)
         texts = [t.text.lower() if t.kind == "url" and options["fold_latin"] else t.text for t in tokens]
-        if texts != [normalize(w)]:
+        # (A number is matched by its term, without thousands separators: "12,500" matches 12500.)
+        if texts != [normalize(w)] and not (len(tokens) == 1 and tokens[0].kind == "number"):
             never.append((w, [t.text for t in tokens]))
     return never
 
