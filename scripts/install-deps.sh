@@ -12,14 +12,22 @@ done
 pkgs=(g++ libicu-dev libeigen3-dev libstemmer-dev python3-dev python3-venv)
 # GoogleTest, Google Benchmark, nlohmann-json + zlib (read the shared corpora), clang + compiler-rt (libFuzzer).
 if [ $want_test = 1 ] || [ $want_bench = 1 ]; then
-  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev clang libclang-rt-14-dev)
+  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev clang)
 fi
-missing=()
-for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
+updated=0
+install_missing() {
+  local missing=() p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  local SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  [ $updated = 1 ] || $SUDO apt-get update -qq
+  updated=1
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+}
+install_missing "${pkgs[@]}"
+# compiler-rt for the clang just installed: its package carries clang's major version (Debian 12: 14, 13: 19).
+if [ $want_test = 1 ] || [ $want_bench = 1 ]; then
+  install_missing "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
 fi
 cd "$(dirname "$0")/.."
 source scripts/python.sh
