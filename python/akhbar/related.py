@@ -21,7 +21,7 @@ import numbers
 import os
 import pickle
 import types
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -213,6 +213,14 @@ def _column(values: Any, n: int, name: str, kind: type | None = str) -> list | N
             else:
                 _check_text(v, f"{name}[{i}]")
     return out
+
+
+def _name_arg(name: str, value: Any, choices: tuple[str, ...]) -> None:
+    """TypeError unless `value` is a str, ValueError unless it is one of `choices`."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {', '.join(map(repr, choices))} (a str), not {type(value).__name__}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
 
 
 def _int_arg(name: str, value: Any, lo: int, hi: int = 2**31 - 1) -> int:
@@ -1135,25 +1143,52 @@ class RelatedArticles:
         titles: Sequence[str] | None = None,
         sources: Sequence[str] | None = None,
         dates: Sequence | None = None,
+        on_duplicate: str = "error",
     ) -> RelatedArticles:
         """Adds articles to a built index; later queries see them. The vectoriser is not refitted: the new
         articles are weighted with the vocabulary and IDF of the first ``fit`` (words it never saw are ignored,
         and document frequencies do not change), so scores differ slightly from a rebuild with ``fit`` on all
         texts. Boilerplate lines found at ``fit`` are stripped from them too. Queries on other threads go on
-        while the articles are analysed, and wait only while they are put in place. Returns the index."""
+        while the articles are analysed, and wait only while they are put in place. Returns the index.
+
+        ``on_duplicate``: what an article whose id the index already has does (a feed that gives an article again,
+        or its update): ``"error"`` (ValueError, nothing added), ``"skip"`` (left out; the others are added), or
+        ``"replace"`` (its text and metadata replace the indexed article's, which keeps its position; the index
+        is then rebuilt as by ``remove``, O(n): replace in batches). An id repeated within ``ids`` is an error
+        whatever it says. All or nothing, as always."""
+        _name_arg("on_duplicate", on_duplicate, ("error", "skip", "replace"))
+        texts = _texts_list(texts)
+        # (Iterators read once here: the columns are read more than once below.)
+        ids, titles, sources, dates = (list(v) if isinstance(v, Iterator) else v for v in (ids, titles, sources, dates))
         with self._changing():
+            if on_duplicate != "error" and ids is not None and self._id_map is not None:
+                self._check_built()
+                meta = self._metadata(len(texts), ids, titles, sources, dates)
+                known = [v in self._id_map for v in meta["_ids"]]
+                if any(known) and on_duplicate == "replace":
+                    commit = self._prepare_replace(texts, ids, titles, sources, dates)
+                    with self._lock.writing():
+                        commit()
+                    return self
+                if any(known):  # "skip"
+                    keep = [i for i, k in enumerate(known) if not k]
+                    if not keep:
+                        return self
+                    texts, ids, titles, sources, dates = (
+                        None if v is None else [v[i] for i in keep]
+                        for v in (texts, meta["_ids"], meta["_titles"], meta["_sources"], meta["_dates"]))
             commit = self._prepare_add(texts, ids, titles, sources, dates)
             with self._lock.writing():
                 commit()
         return self
 
-    def _prepare_add(self, texts, ids, titles, sources, dates):
-        """add(): everything checked and computed, the index unchanged; returns the function that changes it."""
+    def _new_articles(self, texts, ids, titles, sources, dates) -> dict[str, Any]:
+        """What add() and replace work out for new articles, the index unchanged: their checked metadata
+        (``meta``), their sources' codes with the new ones (``codes``, ``source_codes``), their rows (``X``) and
+        their signatures (``sig``, or None)."""
         self._check_built()
         texts = _texts_list(texts)
-        n_old, n_new = len(self), len(texts)
-        # Everything is checked and computed first, and the index changed only at the end: a failed add leaves
-        # it as it was.
+        n_new = len(texts)
         for name, values, own in (("ids", ids, self._ids), ("titles", titles, self._titles),
                                   ("sources", sources, self._sources), ("dates", dates, self._dates)):
             if own is not None and values is None:
@@ -1161,16 +1196,71 @@ class RelatedArticles:
             if own is None and values is not None:
                 raise ValueError(f"the index was built without {name}; {name}= cannot be given to add()")
         meta = self._metadata(n_new, ids, titles, sources, dates)
-        if meta["_ids"] is not None:
-            for i, v in enumerate(meta["_ids"]):
-                if v in self._id_map:
-                    raise ValueError(f"ids[{i}] = {v!r} is already in the index")
         source_codes = dict(self._source_codes)  # (put in place with the rest, as fit does)
         codes = self._codes(meta["_sources"], n_new, grow=True, codes=source_codes)
         if self._boilerplate is not None:
             texts = self._boilerplate.strip_batch(texts, codes, self.n_jobs)
-        X_new = self._transform(texts)
+        X = self._transform(texts)
         sig = self._hasher.signatures(texts, self.n_jobs) if self._signatures is not None else None
+        return {"meta": meta, "codes": codes, "source_codes": source_codes, "X": X, "sig": sig}
+
+    def _prepare_replace(self, texts, ids, titles, sources, dates):
+        """add(on_duplicate="replace") with ids the index has: the index rebuilt with those articles' rows and
+        metadata in their places and the others after it, the index unchanged; returns the function that changes
+        it."""
+        new = self._new_articles(texts, ids, titles, sources, dates)
+        meta, n_old = new["meta"], len(self)
+        # Row k of the stacked [old; new] rows that each article of the result takes.
+        order = np.arange(n_old, dtype=np.int64)
+        appended = []
+        for j, v in enumerate(meta["_ids"]):
+            p = self._id_map.get(v)
+            if p is None:
+                appended.append(n_old + j)
+            else:
+                order[p] = n_old + j
+        order = np.concatenate([order, np.array(appended, dtype=np.int64)])
+        X = sp.vstack([self._X, new["X"]], format="csr")[order]
+        X.indices = X.indices.astype(np.int32, copy=False)
+        X.data = X.data.astype(np.float32, copy=False)
+        indptr64 = X.indptr.astype(np.int64)
+        fields: dict[str, Any] = {}
+        if new["sig"] is not None:
+            fields["_signatures"] = np.concatenate([self._signatures, new["sig"]])[order]
+        for name in ("_ids", "_titles", "_sources", "_dates"):
+            if meta[name] is not None:
+                both = getattr(self, name) + meta[name]
+                fields[name] = [both[k] for k in order]
+        if meta["_dates64"] is not None:
+            fields["_dates64"] = np.concatenate([self._dates64, meta["_dates64"]])[order]
+        id_map = {v: k for k, v in enumerate(fields["_ids"])}
+        folded = None
+        if self._topk is not None:  # (as remove: built here, while queries go on)
+            folded = (_search_index(indptr64, X.indices, X.data, X.shape[1]), len(order))
+
+        def commit() -> None:
+            self._source_codes = new["source_codes"]
+            self._id_map = id_map
+            for name, value in fields.items():
+                setattr(self, name, value)
+            self._grow = {}  # (the arrays are new: nothing of the growth buffers is theirs)
+            self._set_matrix(X, indptr64, folded=folded)
+
+        return commit
+
+    def _prepare_add(self, texts, ids, titles, sources, dates):
+        """add(): everything checked and computed, the index unchanged; returns the function that changes it."""
+        # Everything is checked and computed first, and the index changed only at the end: a failed add leaves
+        # it as it was. (The ids already in the index first: before the work.)
+        self._check_built()
+        if ids is not None and self._id_map is not None:
+            for i, v in enumerate(_id_column(ids, len(_texts_list(texts))) or ()):
+                if v in self._id_map:
+                    raise ValueError(f"ids[{i}] = {v!r} is already in the index (on_duplicate='skip' leaves such "
+                                     "articles out, 'replace' replaces them)")
+        new = self._new_articles(texts, ids, titles, sources, dates)
+        meta, codes, source_codes, X_new, sig = new["meta"], new["codes"], new["source_codes"], new["X"], new["sig"]
+        n_old, n_new = len(self), X_new.shape[0]
         grown = self._grown_matrix(X_new)
         X = sp.csr_matrix((grown["data"], grown["indices"], grown["indptr"]),
                           shape=(n_old + n_new, self._X.shape[1]), copy=False)

@@ -1172,3 +1172,44 @@ def test_an_index_saved_with_rotation_densification_keeps_it():
     assert (old._signatures[-1] == rotation[0]).all()
     assert not (index._hasher.signatures(texts[:1], 1)[0] == rotation[0]).all()
     assert akhbar.RelatedArticles.from_bytes(old.to_bytes())._hasher.densification == "rotation"
+
+
+def test_add_on_duplicate_skips_or_replaces():
+    texts = ["ذهب الولد الى المدرسة صباحا", "اجتمع الرئيس مع الحكومة اليوم", "ارتفاع اسعار الذهب في السوق",
+             "الرئيس يلتقي الوزير في القاهرة", "المدرسة تفتح ابوابها للطلاب"]
+    ids = ["a", "b", "c", "d", "e"]
+    index = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(
+        texts, ids=ids, titles=list("ABCDE"), dates=["2013-01-0%d" % (i + 1) for i in range(5)])
+    index.related("a")  # (a search index in use: the change must build the new one)
+    with pytest.raises(ValueError, match="already in the index.*on_duplicate"):
+        index.add(["نص"], ids=["b"], titles=["B2"], dates=["2013-02-01"])
+    with pytest.raises(ValueError, match="on_duplicate must be one of"):
+        index.add(["نص"], ids=["z"], titles=["Z"], dates=["2013-02-01"], on_duplicate="update")
+    # skip: the articles with known ids are left out, the others added.
+    index.add(iter(["نص جديد", "الرئيس يلتقي الوزير"]), ids=iter(["b", "f"]), titles=["B2", "F"],
+              dates=["2013-02-01", "2013-02-02"], on_duplicate="skip")
+    assert index.ids == ids + ["f"] and index.titles == list("ABCDEF")
+    assert index.add(["x"], ids=["a"], titles=["x"], dates=[None], on_duplicate="skip") is index and len(index) == 6
+    # replace: text and metadata replaced in place, new ids added after; as an index built on the final texts.
+    index.add(["ارتفاع اسعار الذهب في القاهرة", "اجتمع الوزير مع الطلاب"], ids=["c", "g"], titles=["C2", "G"],
+              dates=["2013-03-01", "2013-03-02"], on_duplicate="replace")
+    final = texts[:2] + ["ارتفاع اسعار الذهب في القاهرة"] + texts[3:] + ["الرئيس يلتقي الوزير",
+                                                                        "اجتمع الوزير مع الطلاب"]
+    assert index.ids == ["a", "b", "c", "d", "e", "f", "g"] and index.position_of("c") == 2
+    assert index.titles == ["A", "B", "C2", "D", "E", "F", "G"] and index.dates[2] == "2013-03-01T00:00:00"
+    rebuilt = akhbar.RelatedArticles.from_vectorizer(index.vectorizer, index.vectorizer.transform(final),
+                                                     texts=final, ids=index.ids)
+    assert abs(index.matrix - rebuilt.matrix).max() < 1e-6
+    assert (index._signatures == rebuilt._signatures).all()
+    for q in index.ids:
+        assert [(m.id, round(m.score, 5)) for m in index.related(q)] == \
+            [(m.id, round(m.score, 5)) for m in rebuilt.related(q)]
+    assert index.near_duplicates(0.5) == rebuilt.near_duplicates(0.5)
+    # All or nothing: a bad date among the replacements leaves the index as it was.
+    before = index.to_bytes()
+    with pytest.raises(ValueError, match="dates"):
+        index.add(["x", "y"], ids=["a", "h"], titles=["x", "y"], dates=["2013-04-01", "not a date"],
+                  on_duplicate="replace")
+    assert index.to_bytes() == before
+    loaded = akhbar.RelatedArticles.from_bytes(before)
+    assert loaded.ids == index.ids and loaded.related("c") == index.related("c")
