@@ -1179,7 +1179,7 @@ def test_add_on_duplicate_skips_or_replaces():
              "الرئيس يلتقي الوزير في القاهرة", "المدرسة تفتح ابوابها للطلاب"]
     ids = ["a", "b", "c", "d", "e"]
     index = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(
-        texts, ids=ids, titles=list("ABCDE"), dates=["2013-01-0%d" % (i + 1) for i in range(5)])
+        texts, ids=ids, titles=list("ABCDE"), dates=[f"2013-01-0{i + 1}" for i in range(5)])
     index.related("a")  # (a search index in use: the change must build the new one)
     with pytest.raises(ValueError, match="already in the index.*on_duplicate"):
         index.add(["نص"], ids=["b"], titles=["B2"], dates=["2013-02-01"])
