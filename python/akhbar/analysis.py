@@ -153,19 +153,24 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
 def warn_stop_words(options: dict[str, Any]) -> None:
     """Warns of the stop words given (canonical ``options``, as ``analyzer_options`` returns them) that can
     never take effect: added with stop words off, or not one token once normalised and tokenised (``"a b"``,
-    ``"وiPhone"``, ``"ﷺ"``, ``"12,500"``, whose term is ``12500``): a stop word is compared with single tokens."""
+    ``"وiPhone"``, ``"ﷺ"``): a stop word is compared with single tokens (a number with its term: ``"12,500"``
+    matches 12500)."""
     add = options["add_stop_words"]
     if not add:
         return
     if not options["stop_words"]:
         warn_user("add_stop_words has no effect with stop_words=False or None")
         return
-    never = _unmatchable_stop_words(tuple(add), tuple((k, options[k]) for k in _NORMALIZER_DEFAULTS))
+    _warn_unmatchable(add, options, "stop word(s)", "the analyser compares stop words with its tokens")
+
+
+def _warn_unmatchable(words: list[str], options: dict[str, Any], what: str, why: str) -> None:
+    """Warns of the `words` that are not one token once normalised and tokenised with `options`."""
+    never = _unmatchable_stop_words(tuple(words), tuple((k, options[k]) for k in _NORMALIZER_DEFAULTS))
     if never:
         shown = ", ".join(f"{w!r} (tokens {t})" for w, t in never[:5])
         more = f" and {len(never) - 5} more" if len(never) > 5 else ""
-        warn_user(f"stop word(s) {shown}{more} can never match: the analyser compares stop words with its tokens, "
-                  "and each of these is not one token as written")
+        warn_user(f"{what} {shown}{more} can never match: {why}, and each of these is not one token as written")
 
 
 #: The options of word analysis, which the character analysers do not use.
@@ -217,12 +222,8 @@ def warn_unused_options(given: Mapping[str, Any], options: dict[str, Any]) -> No
             if changed(name):
                 unused(name, "stemmer is 'none'")
         return
-    never = _unmatchable_stop_words(tuple(protected), tuple((k, options[k]) for k in _NORMALIZER_DEFAULTS))
-    if never:
-        shown = ", ".join(f"{w!r} (tokens {t})" for w, t in never[:5])
-        more = f" and {len(never) - 5} more" if len(never) > 5 else ""
-        warn_user(f"protected word(s) {shown}{more} can never match: the stemmer leaves alone the word tokens "
-                  "equal to a protected word, and each of these is not one token as written")
+    _warn_unmatchable(protected, options, "protected word(s)",
+                      "the stemmer leaves alone the word tokens equal to a protected word")
 
 
 @functools.lru_cache(maxsize=64)

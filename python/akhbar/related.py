@@ -1221,9 +1221,6 @@ class RelatedArticles:
                 order[p] = n_old + j
         order = np.concatenate([order, np.array(appended, dtype=np.int64)])
         X = sp.vstack([self._X, new["X"]], format="csr")[order]
-        X.indices = X.indices.astype(np.int32, copy=False)
-        X.data = X.data.astype(np.float32, copy=False)
-        indptr64 = X.indptr.astype(np.int64)
         fields: dict[str, Any] = {}
         if new["sig"] is not None:
             fields["_signatures"] = np.concatenate([self._signatures, new["sig"]])[order]
@@ -1233,20 +1230,8 @@ class RelatedArticles:
                 fields[name] = [both[k] for k in order]
         if meta["_dates64"] is not None:
             fields["_dates64"] = np.concatenate([self._dates64, meta["_dates64"]])[order]
-        id_map = {v: k for k, v in enumerate(fields["_ids"])}
-        folded = None
-        if self._topk is not None:  # (as remove: built here, while queries go on)
-            folded = (_search_index(indptr64, X.indices, X.data, X.shape[1]), len(order))
-
-        def commit() -> None:
-            self._source_codes = new["source_codes"]
-            self._id_map = id_map
-            for name, value in fields.items():
-                setattr(self, name, value)
-            self._grow = {}  # (the arrays are new: nothing of the growth buffers is theirs)
-            self._set_matrix(X, indptr64, folded=folded)
-
-        return commit
+        fields["_source_codes"] = new["source_codes"]
+        return self._prepare_rebuild(X, fields)
 
     def _prepare_add(self, texts, ids, titles, sources, dates):
         """add(): everything checked and computed, the index unchanged; returns the function that changes it."""
@@ -1356,10 +1341,6 @@ class RelatedArticles:
             return lambda: None
         if len(keep) == 0:
             raise ValueError("remove would leave the index empty: build a new index with fit instead")
-        X = self._X[keep]
-        X.indices = X.indices.astype(np.int32, copy=False)
-        X.data = X.data.astype(np.float32, copy=False)
-        indptr64 = X.indptr.astype(np.int64)
         new: dict[str, Any] = {}
         if self._signatures is not None:
             new["_signatures"] = self._signatures[keep]
@@ -1369,17 +1350,26 @@ class RelatedArticles:
                 new[name] = [values[i] for i in keep]
         if self._dates64 is not None:
             new["_dates64"] = self._dates64[keep]
-        id_map = None if self._ids is None else {v: k for k, v in enumerate(new["_ids"])}
+        return self._prepare_rebuild(self._X[keep], new)
+
+    def _prepare_rebuild(self, X: sp.csr_matrix, fields: dict[str, Any]):
+        """remove() and add(on_duplicate="replace"): the index of the matrix X, whose articles have the given fields
+        (``_ids``, ``_titles``, ... as new lists; ``_source_codes``), prepared; returns the function that puts it
+        in place."""
+        X.indices = X.indices.astype(np.int32, copy=False)
+        X.data = X.data.astype(np.float32, copy=False)
+        indptr64 = X.indptr.astype(np.int64)
+        id_map = None if fields.get("_ids") is None else {v: k for k, v in enumerate(fields["_ids"])}
         # With a search index in use, the new one is built here, while queries go on, not by the next query.
         folded = None
         if self._topk is not None:
-            folded = (_search_index(indptr64, X.indices, X.data, X.shape[1]), len(keep))
+            folded = (_search_index(indptr64, X.indices, X.data, X.shape[1]), X.shape[0])
 
         def commit() -> None:
             # The ids first: an id in the index (id in index, position_of) is an article that every part of it has.
             if id_map is not None:
                 self._id_map = id_map
-            for name, value in new.items():
+            for name, value in fields.items():
                 setattr(self, name, value)
             self._grow = {}  # (the arrays are new: nothing of the growth buffers is theirs)
             self._set_matrix(X, indptr64, folded=folded)
