@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import json
@@ -285,15 +286,19 @@ def test_a_reader_that_stops_early_gets_no_error(jsonl):
         assert p.stderr.read() == b""
 
 
+def _related_fails(tmp_path, name: str, content: str, message: str, *options: str) -> None:
+    """`related` on a file `name` holding `content` stops with an error matching `message`."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SystemExit, match=message):
+        main(["related", str(path), "-q", *options])
+
+
 def test_input_errors_name_the_line_of_the_file(tmp_path):
     # Errors about the articles were the Python API's, counted from 0 (`ids[2] = 'a' repeats ids[0]`); a CSV
     # quote left open read the rest of the file into one text, and a row with more fields than the header (an
     # unquoted comma) lost them: both silently.
-    def fails(name: str, content: str, message: str, *options: str) -> None:
-        path = tmp_path / name
-        path.write_text(content, encoding="utf-8")
-        with pytest.raises(SystemExit, match=message):
-            main(["related", str(path), "-q", *options])
+    fails = functools.partial(_related_fails, tmp_path)
 
     fails("dup.jsonl", '\n{"id": "a", "text": "نص اول"}\n{"id": "b", "text": "نص"}\n\n{"id": "a", "text": "نص"}\n',
           r"dup\.jsonl: the id on line 5 = 'a' repeats the id on line 2$")
@@ -408,11 +413,7 @@ def test_input_format_from_the_content_json_arrays_and_stdin(tmp_path, jsonl, mo
 
 def test_csv_header_problems_are_named_as_such(tmp_path):
     # A header without a 'text' column was reported as "the article on line 2 has no 'text'".
-    def fails(name: str, content: str, message: str, *options: str) -> None:
-        path = tmp_path / name
-        path.write_text(content, encoding="utf-8")
-        with pytest.raises(SystemExit, match=message):
-            main(["related", str(path), "-q", *options])
+    fails = functools.partial(_related_fails, tmp_path)
 
     fails("semi.csv", "id;text\n1;نص\n",
           r"semi\.csv: no 'text' column; the header has: 'id;text' \(separated by ';'\? .*comma-separated")
