@@ -1059,6 +1059,8 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data must be bytes, not {type(data).__name__}")
         model, meta = _core.Vectorizer.from_bytes(bytes(data))
+        if not model.fitted:  # (to_bytes writes fitted models only: a C++ program may save another)
+            raise FormatError("this data holds a vectoriser that was never fitted, which to_bytes does not write")
         with _stored_params():
             info = json.loads(meta.decode())
             if not isinstance(info, dict) or not isinstance(info.get("class"), str):

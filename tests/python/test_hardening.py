@@ -396,6 +396,10 @@ def test_damaged_metadata_raises_format_error():
     vec = akhbar.TfidfVectorizer().fit(DOCS)
     with pytest.raises(TypeError, match="1-D array of numbers"):
         vec.idf_ = None
+    # A model that was never fitted (a C++ program may save one; to_bytes does not) loaded as unfitted.
+    unfitted = akhbar._core.Vectorizer(vec._model.options(), vec._analyzer_dict())
+    with pytest.raises(akhbar.FormatError, match="never fitted"):
+        akhbar.TfidfVectorizer.from_bytes(unfitted.to_bytes(data[:0]))
 
 
 def test_a_huge_n_jobs_runs_as_a_few_threads_a_core():
