@@ -133,9 +133,11 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     for name in lists:
         if name not in STOP_WORD_LISTS:
             raise ValueError(f"unknown stop-word list {name!r}; built-in lists: {', '.join(STOP_WORD_LISTS)}")
-    out["stop_word_lists"] = lists
-    out["add_stop_words"] = add
-    out["remove_stop_words"] = _words("remove_stop_words", o["remove_stop_words"])
+    # (Collections of words in one canonical order, each word once: their order and repeats mean nothing, and
+    # analysers given the same words in another order compared unequal.)
+    out["stop_word_lists"] = sorted(set(lists))
+    out["add_stop_words"] = sorted(set(add))
+    out["remove_stop_words"] = sorted(set(_words("remove_stop_words", o["remove_stop_words"])))
 
     _name("stemmer", o["stemmer"], STEMMERS, none_ok=True)
     stemmer = "none" if o["stemmer"] is None else o["stemmer"]
@@ -144,7 +146,8 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     out["protected_words"] = (
         list(_core.default_protected_words()) if protected is None else _words("protected_words", protected)
     )
-    out["add_protected_words"] = _words("add_protected_words", o["add_protected_words"])
+    out["protected_words"] = sorted(set(out["protected_words"]))
+    out["add_protected_words"] = sorted(set(_words("add_protected_words", o["add_protected_words"])))
     for k in ("keep_numbers", "keep_urls", "keep_clitics"):
         out[k] = bool_arg(k, o[k])
     return out
@@ -301,6 +304,12 @@ class Tokenizer:
         changed = {k: v for k, v in self._options.items() if TOKENIZER_DEFAULTS[k] != v}
         return "Tokenizer(" + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) + ")"
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tokenizer) and other._options == self._options
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._options.items())))
+
     def __reduce__(self):
         return (_rebuild_tokenizer, (self._options,))
 
@@ -402,6 +411,12 @@ class Stemmer:
 
     def __repr__(self) -> str:
         return f"Stemmer({self.method!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stemmer) and (other.method, other.protected) == (self.method, self.protected)
+
+    def __hash__(self) -> int:
+        return hash((self.method, self.protected))
 
     def __reduce__(self):
         return (_rebuild_stemmer, (self.method, sorted(self.protected)))
