@@ -20,6 +20,7 @@ namespace {
 
 const std::vector<std::string>& Texts() {
   static const std::vector<std::string>* texts = [] {
+    akhbar::testing::RequireCorpus("egy2013");
     auto* out = new std::vector<std::string>;
     for (auto& a : akhbar::testing::LoadArticles("egy2013", 2000)) out->push_back(std::move(a.text));
     return out;

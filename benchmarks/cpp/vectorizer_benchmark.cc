@@ -19,6 +19,7 @@ namespace {
 
 const std::vector<std::string_view>& Texts() {
   static const auto* texts = [] {
+    testing::RequireCorpus("egy2013");
     const char* env = std::getenv("AKHBAR_BENCH_DOCS");
     const std::size_t n = env ? std::strtoul(env, nullptr, 10) : 10000;
     static const std::vector<testing::Article> articles = testing::LoadArticles("egy2013", n);

@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <cstdlib>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -18,6 +19,13 @@ std::string SharedDataDir() {
 bool HaveCorpus(const std::string& name) {
   std::ifstream f(SharedDataDir() + "/" + name + "/articles.jsonl.gz");
   return f.good();
+}
+
+void RequireCorpus(const std::string& name) {
+  if (HaveCorpus(name)) return;
+  std::fprintf(stderr, "shared corpus %s absent: no %s/%s/articles.jsonl.gz (set AKHBAR_SHARED_DATA)\n", name.c_str(),
+               SharedDataDir().c_str(), name.c_str());
+  std::exit(2);
 }
 
 std::vector<Article> LoadArticles(const std::string& name, std::size_t limit) {

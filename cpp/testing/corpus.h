@@ -19,6 +19,10 @@ std::string SharedDataDir();
 // True if `name`/articles.jsonl.gz exists under SharedDataDir().
 bool HaveCorpus(const std::string& name);
 
+// For a program that cannot run without corpus `name` (a benchmark): if it is missing, says so on stderr and
+// exits with status 2 (an uncaught exception from a static initialiser aborted instead).
+void RequireCorpus(const std::string& name);
+
 // The first `limit` articles (all if 0) of corpus `name` ("egy2013", "jawhara"). Throws std::runtime_error
 // if the file is missing or unreadable.
 std::vector<Article> LoadArticles(const std::string& name, std::size_t limit = 0);
