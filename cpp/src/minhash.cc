@@ -160,7 +160,13 @@ void MinHasher::Signature(std::string_view text, std::uint32_t* out) const {
 void MinHasher::Signatures(const std::vector<std::string_view>& texts, int n_threads, std::uint32_t* out) const {
   const std::size_t m = static_cast<std::size_t>(options_.num_perm);
   ParallelFor(texts.size(), n_threads, 64, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) Signature(texts[i], out + i * m);
+    for (std::size_t i = b; i < e; ++i) {
+      try {
+        Signature(texts[i], out + i * m);
+      } catch (const InvalidUtf8& error) {
+        throw InvalidUtf8In("text", i, error);
+      }
+    }
   });
 }
 
@@ -192,6 +198,7 @@ LshParams OptimalLshParams(double threshold, int num_perm, double fp_weight, dou
   if (!(threshold > 0.0 && threshold < 1.0)) {
     throw InvalidArgument("threshold must be between 0 and 1 (exclusive), not " + std::to_string(threshold));
   }
+  if (num_perm < 1) throw InvalidArgument("num_perm must be positive, not " + std::to_string(num_perm));
   LshParams best{1, 1};
   double best_error = INFINITY;
   for (int b = 1; b <= num_perm; ++b) {

@@ -31,19 +31,23 @@ void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,
     return;
   }
   std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
+  // The error of the first chunk (by index) that throws, whatever the timing: a chunk after one that threw is
+  // not started, every chunk before it still runs (and may throw first).
+  std::atomic<std::size_t> error_chunk{n_chunks};
   std::exception_ptr first_error;
   std::mutex error_mutex;
   auto worker = [&] {
     for (;;) {
       const std::size_t c = next.fetch_add(1);
-      if (c >= n_chunks || failed.load(std::memory_order_relaxed)) return;
+      if (c >= n_chunks || c > error_chunk.load()) return;
       try {
         fn(c * chunk, std::min(n, (c + 1) * chunk));
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
-        if (!first_error) first_error = std::current_exception();
-        failed = true;
+        if (c < error_chunk.load()) {
+          first_error = std::current_exception();
+          error_chunk = c;
+        }
       }
     }
   };

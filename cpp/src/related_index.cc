@@ -15,34 +15,34 @@ std::size_t PayloadOffset(std::string_view kind) { return 8 + 4 + 4 + kind.size(
 
 }  // namespace
 
-std::size_t ItemSize(DType t) {
+std::size_t ItemSize(SectionType t) {
   switch (t) {
-    case DType::kBytes:
-    case DType::kUint8:
+    case SectionType::kBytes:
+    case SectionType::kUint8:
       return 1;
-    case DType::kInt32:
-    case DType::kUint32:
-    case DType::kFloat32:
+    case SectionType::kInt32:
+    case SectionType::kUint32:
+    case SectionType::kFloat32:
       return 4;
-    case DType::kInt64:
+    case SectionType::kInt64:
       return 8;
   }
   throw FormatError("unknown section type " + std::to_string(static_cast<int>(t)));
 }
 
-const char* DTypeName(DType t) noexcept {
+const char* SectionTypeName(SectionType t) noexcept {
   switch (t) {
-    case DType::kBytes:
+    case SectionType::kBytes:
       return "bytes";
-    case DType::kUint8:
+    case SectionType::kUint8:
       return "u1";
-    case DType::kInt32:
+    case SectionType::kInt32:
       return "<i4";
-    case DType::kUint32:
+    case SectionType::kUint32:
       return "<u4";
-    case DType::kFloat32:
+    case SectionType::kFloat32:
       return "<f4";
-    case DType::kInt64:
+    case SectionType::kInt64:
       return "<i8";
   }
   return "?";
@@ -88,10 +88,10 @@ std::vector<SectionRef> ReadSections(std::string_view file, std::string_view kin
     ref.name = std::string(r.GetString("section name"));
     if (!names.insert(ref.name).second) throw FormatError("corrupt data: section " + QuotedName(ref.name) + " twice");
     const auto code = r.Get<std::uint8_t>("section type");
-    if (code > static_cast<std::uint8_t>(DType::kUint8)) {
+    if (code > static_cast<std::uint8_t>(SectionType::kUint8)) {
       throw FormatError("corrupt data: section " + QuotedName(ref.name) + " has unknown type " + std::to_string(code));
     }
-    ref.dtype = static_cast<DType>(code);
+    ref.dtype = static_cast<SectionType>(code);
     const std::size_t item = ItemSize(ref.dtype);
     ref.count = r.Get<std::uint64_t>("section size");
     const auto pad = r.Get<std::uint64_t>("section padding");

@@ -248,6 +248,21 @@ void CosineTopK::Search(const CsrView& queries, std::size_t begin, std::size_t e
                           std::to_string(n_cols_));
   }
   if (begin > end || end > queries.n_rows) throw InvalidArgument("query row range out of bounds");
+  // The query rows searched, as CheckCsr checks a corpus (a column past the corpus's read outside its arrays):
+  // O(their stored values), which the search reads anyway.
+  if (end > begin && queries.indptr == nullptr) throw InvalidArgument("queries: indptr is missing");
+  for (std::size_t r = begin; r < end; ++r) {
+    if (queries.indptr[r] < 0 || queries.indptr[r + 1] < queries.indptr[r]) {
+      throw InvalidArgument("queries: indptr decreases at row " + std::to_string(r));
+    }
+    for (std::int64_t p = queries.indptr[r]; p < queries.indptr[r + 1]; ++p) {
+      const std::int32_t c = queries.indices[p];
+      if (c < 0 || static_cast<std::size_t>(c) >= n_cols_) {
+        throw InvalidArgument("queries: column index " + std::to_string(c) + " at position " + std::to_string(p) +
+                              " is outside [0, " + std::to_string(n_cols_) + ")");
+      }
+    }
+  }
   const std::size_t k = static_cast<std::size_t>(options.k);
   const int threads = ResolveThreads(n_threads);
   const std::size_t rows = end - begin;
@@ -302,7 +317,7 @@ struct AllPairsTopK::State {
 
 AllPairsTopK::AllPairsTopK(const CosineTopK& index, const CsrView& corpus, int k, float min_score, int n_threads)
     : index_(index), corpus_(corpus), k_(k), min_score_(min_score), threads_(ResolveThreads(n_threads)),
-      state_(new State) {
+      state_(std::make_unique<State>()) {
   // No more threads (each with a heap per row) than chunks of rows for them to take.
   threads_ = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads_), index.n_rows() / 32 + 1));
   if (k <= 0) throw InvalidArgument("k must be positive, not " + std::to_string(k));
@@ -318,7 +333,7 @@ AllPairsTopK::AllPairsTopK(const CosineTopK& index, const CsrView& corpus, int k
   }
 }
 
-AllPairsTopK::~AllPairsTopK() { delete state_; }
+AllPairsTopK::~AllPairsTopK() = default;
 
 void AllPairsTopK::Process(std::size_t begin, std::size_t end) {
   if (begin != next_row_ || end < begin || end > index_.n_rows()) {

@@ -225,8 +225,15 @@ void DocumentBatch::ForEachTerm(std::size_t i, const Analyzer* analyzer, int ngr
   switch (kind_) {
     case Kind::kTexts: {
       if (analyzer == nullptr) throw InvalidArgument("text documents need an analyser");
-      const std::string_view text = source_ ? source_(i, scratch) : texts_[i];
-      analyzer->ForEachTerm(text, fn);
+      if (source_) {  // (a source names its own errors)
+        analyzer->ForEachTerm(source_(i, scratch), fn);
+        return;
+      }
+      try {
+        analyzer->ForEachTerm(texts_[i], fn);
+      } catch (const InvalidUtf8& e) {
+        throw InvalidUtf8In("document", i, e);
+      }
       return;
     }
     case Kind::kTerms:
@@ -762,6 +769,19 @@ class TermStream {
 
   // The ids of the terms of document i, in order (valid until the next call).
   const std::vector<std::uint32_t>& Document(const DocumentBatch& docs, std::size_t i) {
+    // (A source names its own errors, and so does DocumentBatch::ForEachTerm, the path of other documents.)
+    if (docs.HasSource() || docs.kind() != DocumentBatch::Kind::kTexts || !analyzer_ || !analyzer_->token_level()) {
+      return AnalyseDocument(docs, i);
+    }
+    try {
+      return AnalyseDocument(docs, i);
+    } catch (const InvalidUtf8& e) {
+      throw InvalidUtf8In("document", i, e);
+    }
+  }
+
+ private:
+  const std::vector<std::uint32_t>& AnalyseDocument(const DocumentBatch& docs, std::size_t i) {
     ids_.clear();
     if (docs.kind() != DocumentBatch::Kind::kTexts || !analyzer_ || !analyzer_->token_level()) {
       docs.ForEachTerm(i, analyzer_, token_nmin_, token_nmax_, scratch_,

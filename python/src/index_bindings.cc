@@ -362,7 +362,7 @@ void BindIndex(py::module_& m) {
             expect *= info.shape[d];
           }
           if (!contiguous) throw py::value_error("section '" + name + "' is not a contiguous buffer");
-          in.push_back({name, static_cast<DType>(code), std::string_view(static_cast<const char*>(info.ptr), bytes)});
+          in.push_back({name, static_cast<SectionType>(code), std::string_view(static_cast<const char*>(info.ptr), bytes)});
         }
         std::string file;
         {
@@ -390,7 +390,7 @@ void BindIndex(py::module_& m) {
           if (utf8::Validate(r.name) != utf8::kValid) {
             throw FormatError("corrupt data: section name " + QuotedName(r.name) + " is not text");
           }
-          out.append(py::make_tuple(r.name, DTypeName(r.dtype), r.offset, r.count));
+          out.append(py::make_tuple(r.name, SectionTypeName(r.dtype), r.offset, r.count));
         }
         return out;
       },

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "akhbar/error.h"
+#include "akhbar/related_index.h"  // (with vectorizer.h below: their enums once clashed)
+#include "akhbar/vectorizer.h"
 #include "akhbar/utf8.h"
 #include "corpus.h"
 
@@ -110,6 +112,17 @@ TEST(AnalyzerTest, InvalidOptions) {
   o.stop_word_lists = {"klingon"};
   EXPECT_THROW(Analyzer{o}, InvalidArgument);
   EXPECT_THROW(Analyzer().Analyze("\xC3"), InvalidUtf8);
+}
+
+TEST(AnalyzerTest, BatchErrorsNameTheText) {
+  const std::vector<std::string_view> texts = {"نص", "نص", std::string_view("ab\xC3", 3)};
+  try {
+    Analyzer().AnalyzeBatch(texts, 2);
+    FAIL() << "ill-formed text taken";
+  } catch (const InvalidUtf8& e) {
+    EXPECT_EQ(e.byte_offset(), 2u);
+    EXPECT_EQ(std::string(e.what()).rfind("text 2: ", 0), 0u) << e.what();
+  }
 }
 
 TEST(AnalyzerTest, ForEachTermBatchAndThreadsAgree) {

@@ -105,6 +105,28 @@ TEST(MinHash, ShortTextsEstimateWithOptimalDensification) {
   EXPECT_EQ(std::count(one.begin(), one.end(), one[0]), o.num_perm);
 }
 
+// The error of a batch names the first ill-formed text by index, whatever the thread count and timing.
+TEST(MinHash, SignaturesNameTheFirstBadText) {
+  const MinHasher h;
+  std::vector<std::string> texts(300, "ذهب الولد الى المدرسة");
+  texts[63] = std::string(20000, 'a') + "\xFF";  // late in a slow chunk
+  texts[64] = "\xFF";                          // first thing of the next chunk
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  std::vector<std::uint32_t> out(texts.size() * 128);
+  for (const int threads : {1, 2, 4}) {
+    for (int run = 0; run < 5; ++run) {
+      try {
+        h.Signatures(views, threads, out.data());
+        FAIL() << "ill-formed text taken";
+      } catch (const InvalidUtf8& e) {
+        EXPECT_EQ(e.byte_offset(), 20000u);
+        EXPECT_EQ(std::string(e.what()).rfind("text 63: ", 0), 0u) << e.what();
+      }
+    }
+  }
+  EXPECT_THROW(OptimalLshParams(0.5, 0), InvalidArgument);
+}
+
 TEST(MinHash, OptimalParamsFitThreshold) {
   for (double t : {0.5, 0.8, 0.9}) {
     const LshParams p = OptimalLshParams(t, 128);

@@ -201,6 +201,15 @@ TEST(TopK, RejectsBadInput) {
   std::vector<std::int32_t> i(5);
   std::vector<float> s(5);
   EXPECT_THROW(index.Search(ok.view(), 0, 5, so, 1, i.data(), s.data()), InvalidArgument);
+  // Queries are checked as the corpus is (a column past the corpus's read outside its arrays); only the rows
+  // searched.
+  so.k = 2;
+  Matrix bad = RandomMatrix(5, 4, 0.9, 2);
+  bad.indices[bad.indptr[3]] = 1000000;
+  EXPECT_THROW(index.Search(bad.view(), 3, 4, so, 1, i.data(), s.data()), InvalidArgument);
+  EXPECT_NO_THROW(index.Search(bad.view(), 0, 3, so, 1, i.data(), s.data()));
+  // A refused all-pairs search frees what it took (LeakSanitizer found 72 bytes a refusal).
+  EXPECT_THROW(AllPairsTopK(index, ok.view(), 0, 0.0f, 1), InvalidArgument);
 }
 
 }  // namespace

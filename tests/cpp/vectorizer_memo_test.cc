@@ -152,7 +152,9 @@ TEST_P(MemoTest, InvalidUtf8ReportsTheOffsetInTheDocument) {
     v.Fit(DocumentBatch::FromTexts(views), 1);
     FAIL() << "the vectoriser accepted ill-formed UTF-8";
   } catch (const InvalidUtf8& e) {
-    EXPECT_EQ(std::string(e.what()), want);
+    // The analyser's error, with the document it is in.
+    EXPECT_EQ(std::string(e.what()), "document 1: " + want);
+    EXPECT_EQ(e.byte_offset(), 18u);
   }
   // The failed fit leaves nothing behind: fitting again equals a fresh vectoriser.
   const std::vector<std::string> good = {"الرئيس في القاهرة", "القاهرة \xD8\xA7 الرئيس", "في في",

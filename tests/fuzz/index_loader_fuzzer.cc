@@ -30,9 +30,9 @@ void TryRead(std::string_view file) {
   for (const auto& r : refs) {
     const std::size_t bytes = r.count * akhbar::ItemSize(r.dtype);
     if (r.offset > file.size() || bytes > file.size() - r.offset || r.offset % akhbar::kSectionAlignment) std::abort();
-    if (r.name == "indptr" && r.dtype == akhbar::DType::kInt64) indptr = &r;
-    if (r.name == "indices" && r.dtype == akhbar::DType::kInt32) indices = &r;
-    if (r.name == "data" && r.dtype == akhbar::DType::kFloat32) data = &r;
+    if (r.name == "indptr" && r.dtype == akhbar::SectionType::kInt64) indptr = &r;
+    if (r.name == "indices" && r.dtype == akhbar::SectionType::kInt32) indices = &r;
+    if (r.name == "data" && r.dtype == akhbar::SectionType::kFloat32) data = &r;
   }
   if (!indptr || !indices || !data || indptr->count == 0 || indices->count != data->count) return;
   // Copies, as numpy would view them (aligned).

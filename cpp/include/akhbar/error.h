@@ -33,6 +33,11 @@ class InvalidUtf8 : public InvalidArgument {
   std::size_t byte_offset_;
 };
 
+// `e`, an error of text number `index` of a batch, with "<what> <index>: " before its message (the same offset).
+inline InvalidUtf8 InvalidUtf8In(const char* what, std::size_t index, const InvalidUtf8& e) {
+  return InvalidUtf8(e.byte_offset(), std::string(what) + " " + std::to_string(index) + ": " + e.what());
+}
+
 // A file could not be opened, read or written.
 class IoError : public Error {
  public:

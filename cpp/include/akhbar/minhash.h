@@ -53,18 +53,19 @@ class MinHasher {
   std::vector<std::string> Words(std::string_view text) const;
 
   // The distinct 64-bit hashes of the shingles of `text`, sorted. A text with fewer words than shingle_size
-  // has one shingle of all its words; a text without words has none. O(n log n).
+  // has one shingle of all its words; a text without words has none. Throws InvalidUtf8 for ill-formed input.
+  // O(n log n).
   std::vector<std::uint64_t> ShingleHashes(std::string_view text) const;
 
   // Writes the num_perm values of the signature of `text` to `out` (all kEmptySignature for a text without
-  // words). O(n + num_perm).
+  // words). Throws InvalidUtf8 for ill-formed input. O(n + num_perm).
   void Signature(std::string_view text, std::uint32_t* out) const;
 
   // Signature of a set of shingle hashes (as ShingleHashes returns). O(hashes + num_perm).
   void SignatureOfHashes(const std::vector<std::uint64_t>& hashes, std::uint32_t* out) const;
 
   // Signatures of many texts into out[i * num_perm ...], on n_threads threads (<= 0: all). Identical output
-  // for any thread count.
+  // for any thread count; InvalidUtf8 names the first ill-formed text ("text 37: ...").
   void Signatures(const std::vector<std::string_view>& texts, int n_threads, std::uint32_t* out) const;
 
  private:

@@ -15,8 +15,8 @@ inline constexpr int kThreadsPerCore = 4;
 int ResolveThreads(int requested) noexcept;
 
 // Calls fn(begin, end) for consecutive chunks of [0, n) of at most `chunk` indices, on up to `n_threads`
-// threads (the calling thread included). The first exception thrown by any call is rethrown here after all
-// threads stop; remaining chunks are skipped once one call has thrown. fn must be safe to call concurrently
+// threads (the calling thread included). The exception of the first chunk (by index) that throws is rethrown
+// here after all threads stop, the same for any thread count; a chunk after one that threw is not started. fn must be safe to call concurrently
 // on disjoint ranges.
 void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,
                  const std::function<void(std::size_t begin, std::size_t end)>& fn);

@@ -16,25 +16,25 @@
 namespace akhbar {
 
 // Item types of a section.
-enum class DType : std::uint8_t { kBytes = 0, kInt32 = 1, kInt64 = 2, kFloat32 = 3, kUint32 = 4, kUint8 = 5 };
+enum class SectionType : std::uint8_t { kBytes = 0, kInt32 = 1, kInt64 = 2, kFloat32 = 3, kUint32 = 4, kUint8 = 5 };
 
 // Size in bytes of one item of `t`; throws FormatError for an unknown code.
-std::size_t ItemSize(DType t);
+std::size_t ItemSize(SectionType t);
 
 // numpy's name of `t` ("u1", "<i4", ...).
-const char* DTypeName(DType t) noexcept;
+const char* SectionTypeName(SectionType t) noexcept;
 
 // A section to write: `data` holds count * ItemSize(dtype) bytes.
 struct SectionIn {
   std::string name;
-  DType dtype = DType::kBytes;
+  SectionType dtype = SectionType::kBytes;
   std::string_view data;
 };
 
 // Where a section lies in a file.
 struct SectionRef {
   std::string name;
-  DType dtype = DType::kBytes;
+  SectionType dtype = SectionType::kBytes;
   std::uint64_t offset = 0;  // from the start of the file; a multiple of kSectionAlignment
   std::uint64_t count = 0;   // items
 };

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace akhbar {
@@ -117,7 +118,7 @@ class AllPairsTopK {
   float min_score_;
   int threads_;
   std::size_t next_row_ = 0;
-  State* state_;
+  std::unique_ptr<State> state_;  // (freed when the constructor throws, too)
 };
 
 // Brute-force reference of CosineTopK::Search for tests: O(n_queries * n_rows * row length).

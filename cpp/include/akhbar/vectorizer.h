@@ -115,6 +115,8 @@ class DocumentBatch {
   static DocumentBatch FromTokens(std::vector<std::string_view> tokens, std::vector<std::size_t> offsets);
 
   Kind kind() const noexcept { return kind_; }
+  // Whether the texts come from a TextSource (which names the document in its own errors).
+  bool HasSource() const noexcept { return static_cast<bool>(source_); }
   std::size_t size() const noexcept { return size_; }
 
   // Calls fn(term) for every term of document i. Text needs `analyzer` (InvalidArgument if null); tokens
