@@ -204,6 +204,8 @@ TEST(TopK, RejectsBadInput) {
   // Queries are checked as the corpus is (a column past the corpus's read outside its arrays); only the rows
   // searched.
   so.k = 2;
+  i.resize(10);
+  s.resize(10);
   Matrix bad = RandomMatrix(5, 4, 0.9, 2);
   bad.indices[bad.indptr[3]] = 1000000;
   EXPECT_THROW(index.Search(bad.view(), 3, 4, so, 1, i.data(), s.data()), InvalidArgument);
