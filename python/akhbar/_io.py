@@ -79,8 +79,9 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
 
 
 def refuse_frame(value: object, name: str) -> None:
-    """TypeError for a pandas DataFrame given as documents: its iteration gives its column names."""
-    if hasattr(value, "columns") and hasattr(value, "iloc"):
+    """TypeError for a data frame given as documents: a pandas DataFrame's iteration gives its column names, a
+    polars DataFrame's its columns."""
+    if hasattr(value, "columns") and (hasattr(value, "iloc") or type(value).__name__ == "DataFrame"):
         raise TypeError(f"{name} is a DataFrame, whose iteration gives its column names: pass one column (df['text'])")
 
 
@@ -95,10 +96,14 @@ def str_list(value: object, name: str) -> list[str]:
         raise TypeError(f"{name} must be an iterable of str, not {type(value).__name__}") from None
     for i, item in enumerate(items):
         if not isinstance(item, str):
-            absent = item is None or (isinstance(item, float) and math.isnan(item)) or type(item).__name__ == "NAType"
-            missing = " (a missing value? fill it, e.g. with '')" if absent else ""
-            raise TypeError(f"{name}[{i}] must be str, not {type(item).__name__}{missing}")
+            raise TypeError(f"{name}[{i}] must be str, not {type(item).__name__}{missing_hint(item)}")
     return items
+
+
+def missing_hint(item: object) -> str:
+    """A hint for an element that is not text because it is a missing value (None, NaN, pandas.NA), or ""."""
+    absent = item is None or (isinstance(item, float) and math.isnan(item)) or type(item).__name__ == "NAType"
+    return " (a missing value? fill it, e.g. with '')" if absent else ""
 
 
 class ReadOnly:

@@ -29,6 +29,7 @@ from akhbar._io import (
     ReadOnly,
     ReadWriteLock,
     bool_arg,
+    missing_hint,
     read_model_file,
     refuse_frame,
     warn_user,
@@ -209,6 +210,16 @@ class _ParamsMixin:
         params.update(self._analyzer_options)
         return params
 
+    def _extra_state(self) -> dict[str, Any] | None:
+        """The attributes that are neither parameters nor akhbar's own (a subclass's fitted extras, a user's
+        note), which pickle and copies keep as scikit-learn's estimators do (they were lost); None if there are
+        none. (What a subclass's __getstate__ gives, if it has one.)"""
+        if getattr(type(self), "__getstate__", None) is not getattr(object, "__getstate__", None):
+            return self.__getstate__()
+        names = set(self._param_names()) | {"fixed_vocabulary_"}  # (the parameters, and what fit sets)
+        extra = {k: v for k, v in self.__dict__.items() if not k.startswith("_") and k not in names}
+        return extra or None
+
     def _stores_callables(self) -> bool:
         """Whether a parameter (now, or at the last fit) is a callable that to_bytes refuses (_unsavable_callable)."""
         params = [self.get_params(), getattr(self, "_fit_params", None) or {}]
@@ -224,6 +235,9 @@ class _ParamsMixin:
                 setattr(self, key, value)
             elif key in _ANALYZER_PASSTHROUGH:
                 self._analyzer_options[key] = value
+            elif key in _SKLEARN_ONLY:  # (scikit-learn's ValueError, with what the constructor says of it)
+                raise ValueError(f"Invalid parameter {key!r} for estimator {type(self).__name__}: akhbar's "
+                                 f"{type(self).__name__} does not take it: {_SKLEARN_ONLY[key]}")
             else:
                 raise ValueError(
                     f"Invalid parameter {key!r} for estimator {type(self).__name__}. Valid parameters are: "
@@ -237,6 +251,8 @@ class _ParamsMixin:
             for p in inspect.signature(type(self).__init__).parameters.values()
             if p.default is not inspect.Parameter.empty
         }
+        # (Analyser options left at their defaults are not shown either: stemmer='light' looked changed.)
+        defaults.update({k: ANALYZER_DEFAULTS[k] for k in self._analyzer_options if k in ANALYZER_DEFAULTS})
         shown = []
         for k, v in self.get_params().items():
             d = defaults.get(k, inspect.Parameter.empty)
@@ -244,9 +260,17 @@ class _ParamsMixin:
                 same = d is not inspect.Parameter.empty and (d is v or bool(d == v))
             except Exception:
                 same = False
+            if not same and isinstance(d, tuple) and isinstance(v, list):
+                same = list(d) == v
             if not same:
                 shown.append(f"{k}={v!r}")
-        return f"{type(self).__name__}({', '.join(shown)})"
+        text = f"{type(self).__name__}({', '.join(shown)})"
+        # As scikit-learn's: at most about 700 characters, the middle elided (a vocabulary of 30,000 terms gave
+        # 395,000 characters, and a notebook's display of a pipeline 700 KB).
+        if len(text) > _REPR_MAX:
+            half = _REPR_MAX // 2
+            text = text[:half] + " ... " + text[-half:]
+        return text
 
     def __sklearn_tags__(self):
         from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
@@ -290,11 +314,13 @@ class _BuiltAnalyzer:
     stop: a collection as given, or a list name matched normalised with `options`). Picklable, as scikit-learn's
     functools.partial."""
 
-    def __init__(self, fn, preprocessor, ngrams, stop, options) -> None:
+    def __init__(self, fn, preprocessor, ngrams, stop, options, decode=None) -> None:
         self.fn, self.preprocessor, self.ngrams, self.stop, self.options = fn, preprocessor, ngrams, stop, options
+        self.decode = decode  # (a subclass's own decode; None: UTF-8)
 
     def __call__(self, doc: str | bytes) -> list[str]:
-        doc = _decode(doc)
+        decode = self.__dict__.get("decode")  # (absent from one pickled before it existed)
+        doc = _decode(doc) if decode is None else decode(doc)
         if self.preprocessor is not None:
             doc = self.preprocessor(doc)
         if self.ngrams is None:
@@ -354,6 +380,20 @@ def _stop_test(stop: Any, options: dict[str, Any] | None) -> Callable[[str], boo
     return test
 
 
+_REPR_MAX = 700  # (scikit-learn's N_CHAR_MAX)
+
+
+class _NotFittedError(ValueError, AttributeError):
+    """scikit-learn's NotFittedError where scikit-learn is not installed: a ValueError and an AttributeError as
+    its is, so that hasattr(v, "vocabulary_") is False before a fit (it raised)."""
+
+
+def _own_blocks_of(cls: type) -> frozenset[str]:
+    """The building blocks (decode, build_preprocessor, build_tokenizer, build_analyzer) that `cls` overrides."""
+    return frozenset(name for name in ("decode", "build_preprocessor", "build_tokenizer", "build_analyzer")
+                     if getattr(cls, name) is not getattr(_DocumentsMixin, name))
+
+
 class _DocumentsMixin:
     """Turns an iterable of documents into batches for the C++ core, in one of three modes: text for akhbar's
     analyser, terms from a callable analyzer, tokens from a callable tokenizer (word n-grams built in C++)."""
@@ -377,7 +417,7 @@ class _DocumentsMixin:
     def build_preprocessor(self) -> Callable[[str | bytes], str]:
         """What a document becomes before it is tokenised, as scikit-learn's: the ``preprocessor`` (if any),
         then, for akhbar's own analyser, its normaliser (where scikit-learn lower-cases)."""
-        normalizer = _normalizer_of(self._analyzer_options) if self._mode() == "text" else None
+        normalizer = _normalizer_of(self._analyzer_options) if self._base_mode() == "text" else None
         return _BuiltPreprocessor(self.preprocessor, normalizer)
 
     def build_tokenizer(self) -> Callable[[str], list[str]]:
@@ -394,7 +434,7 @@ class _DocumentsMixin:
         ``add_stop_words`` as given (``True``: these alone, as scikit-learn's default has none), a list name
         normalised; character n-grams and a callable ``analyzer``: none."""
         sw = self.stop_words
-        mode = self._mode()
+        mode = self._base_mode()
         if sw is None or sw is False or mode == "terms" or self.analyzer != "word":
             return None
         if mode == "tokens" and not isinstance(sw, str):
@@ -404,20 +444,30 @@ class _DocumentsMixin:
     def build_analyzer(self) -> Callable[[str | bytes], list[str]]:
         """A callable that gives a document's terms as ``fit`` counts them, as scikit-learn's: akhbar's analyser
         with these options (after the ``preprocessor``), the callable ``analyzer``, or the ``tokenizer``'s
-        tokens without stop words, in word n-grams."""
-        mode = self._mode()
+        tokens without stop words, in word n-grams. A subclass's own ``decode``, ``build_preprocessor`` or
+        ``build_tokenizer`` takes the place of that step (scikit-learn's "customizing the vectorizer classes"),
+        and fit and transform then count what ``build_analyzer`` gives (its own too)."""
+        mode = self._base_mode()
+        own = self._own_blocks()
+        decode = self.decode if "decode" in own else None
         if mode == "terms":
-            return _BuiltAnalyzer(self.analyzer, None, None, None, None)
+            return _BuiltAnalyzer(self.analyzer, None, None, None, None, decode)
         lo, hi = _ngram_range(self.ngram_range)
-        if mode == "text":
+        preprocessor = self.build_preprocessor() if "build_preprocessor" in own else self.preprocessor
+        tokenizer = self.build_tokenizer() if "build_tokenizer" in own else self.tokenizer
+        if tokenizer is None:  # (akhbar's analyser, after the preprocessor if any)
             analyzer = Analyzer(analyzer=self.analyzer, ngram_range=(lo, hi), stop_words=self.stop_words,
                                 **self._analyzer_options)
-            if self.preprocessor is None:
+            if preprocessor is None and decode is None:
                 return analyzer
-            return _BuiltAnalyzer(analyzer, self.preprocessor, None, None, None)
+            return _BuiltAnalyzer(analyzer, preprocessor, None, None, None, decode)
         stop = self.stop_words if isinstance(self.stop_words, str) else self._token_stop_words()
         options = self._analyzer_options if isinstance(self.stop_words, str) else None
-        return _BuiltAnalyzer(self.tokenizer, self.preprocessor, (lo, hi), stop, options)
+        return _BuiltAnalyzer(tokenizer, preprocessor, (lo, hi), stop, options, decode)
+
+    def _own_blocks(self) -> frozenset[str]:
+        """The building blocks a subclass overrides (scikit-learn's way of customising a vectoriser)."""
+        return _own_blocks_of(type(self))
 
     def _check_run_params(self) -> None:
         """n_jobs and progress, which steer a run and which no model stores, checked as a run checks them."""
@@ -425,6 +475,18 @@ class _DocumentsMixin:
         bool_arg("progress", self.progress)
 
     def _mode(self) -> str:
+        """How documents reach the C++ core: "text" (akhbar's analyser in C++), "terms" (from a callable: the
+        ``analyzer``, or ``build_analyzer()`` when a subclass overrides a building block) or "tokens" (from the
+        ``tokenizer``, n-grams in C++)."""
+        mode = self._base_mode()
+        return "terms" if self._own_blocks() else mode
+
+    def _terms_of(self) -> Callable[[str], Any]:
+        """The callable that gives a document's terms in "terms" mode (with a subclass's building blocks,
+        build_analyzer's, made for each batch)."""
+        return self.build_analyzer() if self._own_blocks() else self.analyzer
+
+    def _base_mode(self) -> str:
         if not callable(self.analyzer) and not isinstance(self.analyzer, str):
             raise TypeError(
                 f"analyzer must be 'word', 'char', 'char_wb' or a callable, not {type(self.analyzer).__name__}"
@@ -446,7 +508,7 @@ class _DocumentsMixin:
         def unused(name: str, reason: str) -> None:
             warn_user(f"The parameter '{name}' will not be used since {reason}")
 
-        mode = self._mode()
+        mode = self._base_mode()
         stop_words_given = not (self.stop_words is None or self.stop_words is True or self.stop_words is False)
         if mode == "terms":
             for name in ("tokenizer", "preprocessor"):
@@ -470,9 +532,9 @@ class _DocumentsMixin:
                 unused("tokenizer", "'analyzer' != 'word'")
             if stop_words_given:
                 unused("stop_words", "'analyzer' != 'word'")
-            if mode == "text":  # (the analyser's own word options, given as keyword arguments)
+            if mode == "text" and not self._own_blocks():  # (the analyser's word options, given as keywords)
                 warn_unused_options(self._analyzer_options, self._analyzer_dict())
-        elif mode == "text":
+        elif mode == "text" and not self._own_blocks():
             options = self._analyzer_dict()
             warn_stop_words(options)
             warn_unused_options({**self._analyzer_options, "stop_words": self.stop_words}, options)
@@ -554,16 +616,25 @@ class _DocumentsMixin:
             if bar is not None:
                 bar.close()
 
-    def _prepare(self, mode: str, batch: list) -> list:
+    def _prepare(self, mode: str, batch: list, start: int = 0) -> list:
+        # Callables get str or bytes only (a NaN reached a tokenizer, which failed in the user's code): the error
+        # the C++ core gives akhbar's analyser, by the document's index.
+        if mode != "text" or self.preprocessor is not None:
+            for i, d in enumerate(batch):
+                if not isinstance(d, (str, bytes)):
+                    raise TypeError(f"raw_documents[{start + i}] must be str or bytes, not {type(d).__name__}"
+                                    f"{missing_hint(d)}")
         # Callables get str, as scikit-learn's: UTF-8 bytes are decoded first (its decode_error="strict").
-        if (mode != "text" or self.preprocessor is not None) and any(isinstance(d, bytes) for d in batch):
+        own_decode = mode == "terms" and "decode" in self._own_blocks()  # (a subclass's decode gets the bytes)
+        if (mode != "text" or self.preprocessor is not None) and not own_decode and any(isinstance(d, bytes)
+                                                                                      for d in batch):
             batch = [d.decode("utf-8") if isinstance(d, bytes) else d for d in batch]
         if mode == "text":
             if self.preprocessor is not None:
                 batch = [self.preprocessor(d) for d in batch]
             return batch
         if mode == "terms":
-            return [t if isinstance(t, list) else list(t) for t in map(self.analyzer, batch)]
+            return [t if isinstance(t, list) else list(t) for t in map(self._terms_of(), batch)]
         pre = self.preprocessor
         tok = self.tokenizer
         if self.__dict__.get("_fitted_params"):  # a transform: the test (and what it learned) is kept
@@ -772,7 +843,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     def _feed(self, model, raw_documents, n_jobs: int) -> None:
         mode = self._mode()
         for start, batch in self._batches(raw_documents):
-            batch = self._prepare(mode, batch)
+            batch = self._prepare(mode, batch, start)
             if mode == "text":
                 model.add_texts(batch, start, n_jobs)
             else:
@@ -912,7 +983,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         model = self._model
         rows = _core._VectorizerRows()
         for start, batch in self._batches(raw_documents):
-            batch = self._prepare(mode, batch)
+            batch = self._prepare(mode, batch, start)
             if mode == "text":
                 model.transform_texts(rows, batch, start, n_jobs)
             else:
@@ -937,22 +1008,31 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         if not self._is_fitted():
             try:
                 from sklearn.exceptions import NotFittedError
-            except ImportError:  # pragma: no cover - scikit-learn is optional
-                NotFittedError = ValueError  # noqa: N806
+            except ImportError:  # scikit-learn is optional
+                NotFittedError = _NotFittedError  # noqa: N806
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments "
                 "before using this estimator."
             )
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The feature names (terms) in column order, as a numpy object array."""
+        """The feature names (terms) in column order, as a numpy object array. With a fixed ``vocabulary``, also
+        before a fit, as scikit-learn's."""
+        if not self._is_fitted() and getattr(self, "vocabulary", None) is not None:
+            return np.array(self._fixed_names(), dtype=object)
         self._check_fitted()
         return self._feature_names().copy()
+
+    def _fixed_names(self) -> list[str]:
+        """The terms of the fixed vocabulary in column order, as the model names them (bytes decoded)."""
+        return [t.decode("utf-8", "replace") if isinstance(t, bytes) else t for t in self._fixed_vocabulary()]
 
     @property
     def vocabulary_(self) -> dict[str, int]:
         """A dict term -> column (built on first access from the C++ vocabulary; read-only: ``dict(...)`` of it
-        is an editable copy)."""
+        is an editable copy). With a fixed ``vocabulary``, also before a fit, as scikit-learn's."""
+        if not self._is_fitted() and self.vocabulary is not None:
+            return _FittedVocabulary(zip(self._fixed_names(), itertools.count()))
         self._check_fitted()
         return self._cached(
             "vocabulary", lambda: _FittedVocabulary(zip(self._model.feature_names(), itertools.count()))
@@ -1027,6 +1107,8 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         # (The class of akhbar's that this one is or derives from: a subclass loads through its own from_bytes.)
         name = next(c.__name__ for c in type(self).__mro__ if c in (CountVectorizer, TfidfVectorizer))
         info = {"class": name, _FORMAT_VERSION_KEY: 1, "params": _jsonable(params, type(self).__name__)}
+        if self._own_blocks():  # (its terms come from its own methods: only such a class may load it)
+            info["own_blocks"] = sorted(self._own_blocks())
         fitted = self._fit_params_if_changed()
         if fitted is not None:
             info["fit_params"] = _jsonable(fitted, type(self).__name__)
@@ -1075,6 +1157,12 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
                 klass = cls
             elif cls is not _VocabularyVectorizer and not issubclass(klass, cls):
                 raise FormatError(f"this data holds a {name}, not a {cls.__name__}")
+            stored_blocks = info.get("own_blocks", [])
+            if sorted(_own_blocks_of(klass)) != stored_blocks:
+                raise FormatError(
+                    f"this vectoriser was fitted by a {name} subclass that analyses with its own "
+                    f"{', '.join(stored_blocks) or 'nothing'}, and {klass.__name__} analyses with its own "
+                    f"{', '.join(sorted(_own_blocks_of(klass))) or 'nothing'}: load it with the class that saved it")
             obj = _restore(klass, params, None, fitted, model)
             obj._check_stored_params()
             return obj
@@ -1096,10 +1184,10 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def __reduce__(self):
         if not self._is_fitted():
-            return (_restore, (type(self), self.get_params(), None))
+            return (_restore, (type(self), self.get_params(), None), self._extra_state())
         with self._guard().reading():
             state = self._model.to_bytes(b"")
-        return (_restore, (type(self), self.get_params(), state, self._fit_params_if_changed()))
+        return (_restore, (type(self), self.get_params(), state, self._fit_params_if_changed()), self._extra_state())
 
 
 class _FittedVocabulary(ReadOnly, dict):
@@ -1554,7 +1642,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
         mode = self._mode()
         rows = _core._HashingRows()
         for start, batch in self._batches(raw_documents):
-            batch = self._prepare(mode, batch)
+            batch = self._prepare(mode, batch, start)
             if mode == "text":
                 impl.transform_texts(rows, batch, start, n_jobs)
             else:
@@ -1603,7 +1691,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
         return cls.from_bytes(read_model_file(path))
 
     def __reduce__(self):
-        return (_restore_hashing, (type(self), self.get_params()))
+        return (_restore_hashing, (type(self), self.get_params()), self._extra_state())
 
 
 def _restore_hashing(cls, params):

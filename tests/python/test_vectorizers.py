@@ -1292,3 +1292,88 @@ def test_built_analysers_pickle():
         v = CountVectorizer(**kwargs)
         for built in (v.build_analyzer(), v.build_preprocessor()):
             assert pickle.loads(pickle.dumps(built))("قال إن x y") == built("قال إن x y")
+
+
+# ------------------------------------------------------------------------- scikit-learn users' customisations
+class _OnlyTerm(TfidfVectorizer):
+    def build_analyzer(self):
+        return lambda doc: ["ONLY", doc[:1]]
+
+
+class _SkOnlyTerm(sklearn_text.TfidfVectorizer):
+    def build_analyzer(self):
+        return lambda doc: ["ONLY", doc[:1]]
+
+
+class _SplitTokens(CountVectorizer):
+    def build_tokenizer(self):
+        return str.split
+
+
+class _Cp1256(CountVectorizer):
+    def decode(self, doc):
+        return doc.decode("cp1256") if isinstance(doc, bytes) else doc
+
+
+class _WithExtras(TfidfVectorizer):
+    def fit(self, raw_documents, y=None):
+        super().fit(raw_documents)
+        self.n_docs_seen_ = len(raw_documents)
+        return self
+
+
+def test_subclass_building_blocks_are_used_as_scikit_learn_uses_them(docs, tmp_path):
+    # scikit-learn's "customizing the vectorizer classes": a subclass's build_analyzer, build_tokenizer,
+    # build_preprocessor or decode was ignored by fit and transform, which counted akhbar's analyser's terms.
+    ours, theirs = _OnlyTerm().fit(docs), _SkOnlyTerm().fit(docs)
+    assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    assert abs(ours.transform(docs) - theirs.transform(docs)).max() < 1e-6
+    split = _SplitTokens(ngram_range=(1, 2)).fit(docs)
+    sk_split = sklearn_text.CountVectorizer(tokenizer=str.split, lowercase=False, token_pattern=None,
+                                            ngram_range=(1, 2)).fit(docs)
+    assert list(split.get_feature_names_out()) == list(sk_split.get_feature_names_out())
+    assert list(_Cp1256(stemmer="none").fit(["ذهب الولد".encode("cp1256")]).get_feature_names_out()) == ["الولد", "ذهب"]
+    # Saved, it loads through its own class only (akhbar's would analyse otherwise).
+    ours.save(tmp_path / "only.akhbar")
+    assert (_OnlyTerm.load(tmp_path / "only.akhbar").transform(docs) != ours.transform(docs)).nnz == 0
+    with pytest.raises(akhbar.FormatError, match="own build_analyzer.*load it with the class that saved it"):
+        TfidfVectorizer.load(tmp_path / "only.akhbar")
+
+
+def test_pickles_and_copies_keep_a_subclass_s_attributes(docs):
+    import copy
+
+    v = _WithExtras().fit(docs)
+    v.note = "x"
+    for c in (pickle.loads(pickle.dumps(v)), copy.deepcopy(v), copy.copy(v)):
+        assert (c.n_docs_seen_, c.note) == (len(docs), "x")
+        assert (c.transform(docs) != v.transform(docs)).nnz == 0
+
+
+def test_scikit_learn_conventions_without_surprises(docs, monkeypatch):
+    # A fixed vocabulary names the features before a fit, as scikit-learn's TfidfVectorizer does.
+    v = TfidfVectorizer(vocabulary=["ولد", "مدرس"])
+    assert list(v.get_feature_names_out()) == ["ولد", "مدرس"] and v.vocabulary_ == {"ولد": 0, "مدرس": 1}
+    # repr: defaults of the analyser's options not shown; at most about 700 characters, as scikit-learn's.
+    assert repr(TfidfVectorizer(stemmer="light", fold_alef=True, min_df=2)) == "TfidfVectorizer(min_df=2)"
+    assert len(repr(TfidfVectorizer(vocabulary=[f"w{i}" for i in range(30000)]))) < 720
+    # A missing value reached a callable tokenizer, which failed in the user's code.
+    with pytest.raises(TypeError, match=r"raw_documents\[1\] must be str or bytes, not float \(a missing value"):
+        TfidfVectorizer(tokenizer=str.split).fit(["نص", float("nan")])
+    # A refused scikit-learn parameter says why through set_params too (a grid search's way).
+    with pytest.raises(ValueError, match="Invalid parameter 'lowercase'.*folds case"):
+        TfidfVectorizer().set_params(lowercase=False)
+    # A data frame of another library (polars') iterates over its columns: refused as a pandas one is.
+    class DataFrame:
+        columns = ["text"]
+
+        def __iter__(self):
+            return iter([docs])
+
+    with pytest.raises(TypeError, match="is a DataFrame"):
+        TfidfVectorizer().fit(DataFrame())
+    # Without scikit-learn, hasattr(v, "vocabulary_") was an error, not False.
+    monkeypatch.setitem(__import__("sys").modules, "sklearn.exceptions", None)
+    assert not hasattr(TfidfVectorizer(), "vocabulary_") and not hasattr(CountVectorizer(), "idf_")
+    with pytest.raises(ValueError, match="not fitted"):
+        TfidfVectorizer().transform(docs)
