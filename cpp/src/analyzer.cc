@@ -231,15 +231,18 @@ bool Analyzer::SimpleWord(std::string_view chunk, std::string* word) const {
   const auto* s = reinterpret_cast<const unsigned char*>(chunk.data());
   const std::size_t n = chunk.size();
   auto arabic = [](unsigned char b) { return b >= 0xD8 && b <= 0xDB; };  // lead bytes of U+0600..U+06FF
-  // (Valid UTF-8: a lead byte gives the sequence's length.)
+  auto cont = [](unsigned char b) { return (b & 0xC0) == 0x80; };
+  // (A lead byte gives the sequence's length. Ill-formed input takes the long way, which throws InvalidUtf8.)
   auto edge_at = [&](std::size_t i, std::size_t* len) {
     const unsigned char b = s[i];
     char32_t c;
     if (b < 0x80) {
       c = b, *len = 1;
     } else if (b < 0xE0) {
+      if (i + 1 >= n || !cont(s[i + 1])) return false;
       c = (static_cast<char32_t>(b & 0x1F) << 6) | (s[i + 1] & 0x3F), *len = 2;
     } else if (b < 0xF0) {
+      if (i + 2 >= n || !cont(s[i + 1]) || !cont(s[i + 2])) return false;
       c = (static_cast<char32_t>(b & 0x0F) << 12) | (static_cast<char32_t>(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
       *len = 3;
     } else {
@@ -253,7 +256,7 @@ bool Analyzer::SimpleWord(std::string_view chunk, std::string* word) const {
   word->resize(n);
   char* const begin = word->data();
   char* out = begin;
-  for (; i < n && arabic(s[i]); i += 2) {
+  for (; i + 1 < n && arabic(s[i]) && cont(s[i + 1]); i += 2) {
     const char16_t m = simple_[((s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F)) - 0x600];
     if (m == kDeletedInWord && out != begin) continue;  // (a mark before any letter: the long way)
     if (m == 0 || m == kDeletedInWord) break;

@@ -245,6 +245,11 @@ TEST(AnalyzerTest, ChunkTermsQuickPathAgreesWithTheTokeniser) {
   EXPECT_FALSE(plain.SimpleWord("\xD9\x8E\xD8\xB9\xD8\xA8", &word));            // a haraka first
   EXPECT_FALSE(plain.SimpleWord("\xD9\xA1\xD9\xA2", &word));                      // ١٢ (digits)
   EXPECT_FALSE(plain.SimpleWord("(((", &word));
+  // Ill-formed input is no simple word: ChunkTerms takes the long way, which throws.
+  for (const char* bad : {"\xD8", "\xD8\xB9\xD8", "\xD8\x41", "\xD8\xB9\xC2", "\xD8\xB9\xE2\x80"}) {
+    EXPECT_FALSE(plain.SimpleWord(bad, &word)) << bad;
+    EXPECT_THROW(ChunkWay(plain, bad), InvalidUtf8) << bad;
+  }
 }
 
 }  // namespace
