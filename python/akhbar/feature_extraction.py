@@ -454,7 +454,9 @@ class _DocumentsMixin:
             return _BuiltAnalyzer(self.analyzer, None, None, None, None, decode)
         lo, hi = _ngram_range(self.ngram_range)
         preprocessor = self.build_preprocessor() if "build_preprocessor" in own else self.preprocessor
-        tokenizer = self.build_tokenizer() if "build_tokenizer" in own else self.tokenizer
+        tokenizer = None  # (the character analysers have none, as scikit-learn's)
+        if self.analyzer == "word":
+            tokenizer = self.build_tokenizer() if "build_tokenizer" in own else self.tokenizer
         if tokenizer is None:  # (akhbar's analyser, after the preprocessor if any)
             analyzer = Analyzer(analyzer=self.analyzer, ngram_range=(lo, hi), stop_words=self.stop_words,
                                 **self._analyzer_options)
