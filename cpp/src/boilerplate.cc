@@ -134,6 +134,7 @@ Boilerplate Boilerplate::Find(const std::vector<std::string_view>& texts, const 
 }
 
 std::string Boilerplate::Strip(std::string_view text, std::int32_t source) const {
+  utf8::CheckValid(text);  // (as Find: ill-formed text was passed through, or named by its offset in a line)
   if (keys_.empty()) return std::string(text);
   std::string out;
   out.reserve(text.size());
@@ -162,7 +163,13 @@ std::vector<std::string> Boilerplate::StripBatch(const std::vector<std::string_v
   }
   std::vector<std::string> out(texts.size());
   ParallelFor(texts.size(), n_threads, 256, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) out[i] = Strip(texts[i], sources[i]);
+    for (std::size_t i = b; i < e; ++i) {
+      try {
+        out[i] = Strip(texts[i], sources[i]);
+      } catch (const InvalidUtf8& error) {
+        throw InvalidUtf8In("text", i, error);
+      }
+    }
   });
   return out;
 }

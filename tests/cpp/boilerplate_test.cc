@@ -88,6 +88,24 @@ TEST(Boilerplate, ThresholdsAndErrors) {
   EXPECT_EQ(Boilerplate::Find(views, sources, short_lines).lines().size(), 0u);
   EXPECT_THROW(Boilerplate::Find(views, {0, 1}), InvalidArgument);
   EXPECT_EQ(Boilerplate().Strip("a\nb", 0), "a\nb");
+  // Ill-formed text is refused as Find refuses it (an empty set passed it through), by its offset in the text.
+  const Boilerplate found = Boilerplate::Find(views, sources);
+  for (const Boilerplate* b : {&found, static_cast<const Boilerplate*>(nullptr)}) {
+    const Boilerplate empty;
+    const Boilerplate& set = b ? *b : empty;
+    try {
+      set.Strip("a\nb\xFF", 0);
+      FAIL() << "ill-formed text taken";
+    } catch (const InvalidUtf8& e) {
+      EXPECT_EQ(e.byte_offset(), 3u);
+    }
+    try {
+      set.StripBatch({"a", "b", "c\xC3"}, {0, 0, 0}, 2);
+      FAIL() << "ill-formed text taken";
+    } catch (const InvalidUtf8& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("text 2: ", 0), 0u) << e.what();
+    }
+  }
 }
 
 // A story a source published five times is not five articles whose every line is chrome: copies count once,

@@ -56,10 +56,11 @@ class Boilerplate {
   // Strip's source for a text of unknown source (a query): the lines that are boilerplate of any source go.
   static constexpr std::int32_t kAnySource = INT32_MIN;
 
-  // `text` without its boilerplate lines for `source` (other lines kept verbatim, joined by "\n").
+  // `text` without its boilerplate lines for `source` (other lines kept verbatim, joined by "\n"). Throws
+  // InvalidUtf8 for ill-formed text, as Find does.
   std::string Strip(std::string_view text, std::int32_t source) const;
 
-  // Strip over many texts on n_threads threads.
+  // Strip over many texts on n_threads threads; InvalidUtf8 names the first ill-formed text ("text 3: ...").
   std::vector<std::string> StripBatch(const std::vector<std::string_view>& texts,
                                       const std::vector<std::int32_t>& sources, int n_threads = 1) const;
 
