@@ -473,11 +473,7 @@ void Analyzer::AnalyzeInto(std::string_view text, TermList* out) const {
 
 std::vector<TermList> Analyzer::AnalyzeBatch(const std::vector<std::string_view>& texts, int n_threads) const {
   for (std::size_t i = 0; i < texts.size(); ++i) {  // the first invalid text by index, for any thread count
-    try {
-      utf8::CheckValid(texts[i]);
-    } catch (const InvalidUtf8& e) {
-      throw InvalidUtf8In("text", i, e);
-    }
+    ForText("text", i, [&] { utf8::CheckValid(texts[i]); });
   }
   std::vector<TermList> out(texts.size());
   ParallelFor(texts.size(), n_threads, 64, [&](std::size_t begin, std::size_t end) {

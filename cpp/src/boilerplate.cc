@@ -163,13 +163,7 @@ std::vector<std::string> Boilerplate::StripBatch(const std::vector<std::string_v
   }
   std::vector<std::string> out(texts.size());
   ParallelFor(texts.size(), n_threads, 256, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      try {
-        out[i] = Strip(texts[i], sources[i]);
-      } catch (const InvalidUtf8& error) {
-        throw InvalidUtf8In("text", i, error);
-      }
-    }
+    for (std::size_t i = b; i < e; ++i) out[i] = ForText("text", i, [&] { return Strip(texts[i], sources[i]); });
   });
   return out;
 }

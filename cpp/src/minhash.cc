@@ -160,13 +160,7 @@ void MinHasher::Signature(std::string_view text, std::uint32_t* out) const {
 void MinHasher::Signatures(const std::vector<std::string_view>& texts, int n_threads, std::uint32_t* out) const {
   const std::size_t m = static_cast<std::size_t>(options_.num_perm);
   ParallelFor(texts.size(), n_threads, 64, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      try {
-        Signature(texts[i], out + i * m);
-      } catch (const InvalidUtf8& error) {
-        throw InvalidUtf8In("text", i, error);
-      }
-    }
+    for (std::size_t i = b; i < e; ++i) ForText("text", i, [&] { Signature(texts[i], out + i * m); });
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include "akhbar/error.h"
 #include "akhbar/serialize.h"
+#include "akhbar/utf8.h"
 
 namespace akhbar {
 
@@ -86,6 +87,10 @@ std::vector<SectionRef> ReadSections(std::string_view file, std::string_view kin
     Reader r(payload.substr(pos));
     SectionRef ref;
     ref.name = std::string(r.GetString("section name"));
+    // (Names are text: a damaged one read into Python's str raised UnicodeDecodeError, not a format error.)
+    if (utf8::Validate(ref.name) != utf8::kValid) {
+      throw FormatError("corrupt data: section name " + QuotedName(ref.name) + " is not text");
+    }
     if (!names.insert(ref.name).second) throw FormatError("corrupt data: section " + QuotedName(ref.name) + " twice");
     const auto code = r.Get<std::uint8_t>("section type");
     if (code > static_cast<std::uint8_t>(SectionType::kUint8)) {

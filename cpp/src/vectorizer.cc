@@ -229,11 +229,7 @@ void DocumentBatch::ForEachTerm(std::size_t i, const Analyzer* analyzer, int ngr
         analyzer->ForEachTerm(source_(i, scratch), fn);
         return;
       }
-      try {
-        analyzer->ForEachTerm(texts_[i], fn);
-      } catch (const InvalidUtf8& e) {
-        throw InvalidUtf8In("document", i, e);
-      }
+      ForText("document", i, [&] { analyzer->ForEachTerm(texts_[i], fn); });
       return;
     }
     case Kind::kTerms:
@@ -773,11 +769,7 @@ class TermStream {
     if (docs.HasSource() || docs.kind() != DocumentBatch::Kind::kTexts || !analyzer_ || !analyzer_->token_level()) {
       return AnalyseDocument(docs, i);
     }
-    try {
-      return AnalyseDocument(docs, i);
-    } catch (const InvalidUtf8& e) {
-      throw InvalidUtf8In("document", i, e);
-    }
+    return ForText("document", i, [&]() -> const std::vector<std::uint32_t>& { return AnalyseDocument(docs, i); });
   }
 
  private:

@@ -10,9 +10,7 @@
 #include "akhbar/error.h"
 #include "akhbar/minhash.h"
 #include "akhbar/related_index.h"
-#include "akhbar/serialize.h"
 #include "akhbar/topk.h"
-#include "akhbar/utf8.h"
 #include "common.h"
 
 namespace akhbar {
@@ -385,13 +383,7 @@ void BindIndex(py::module_& m) {
           refs = ReadSections(file, kind);
         }
         py::list out;
-        for (const auto& r : refs) {
-          // (A damaged name is no text: Python's str would raise UnicodeDecodeError, not a format error.)
-          if (utf8::Validate(r.name) != utf8::kValid) {
-            throw FormatError("corrupt data: section name " + QuotedName(r.name) + " is not text");
-          }
-          out.append(py::make_tuple(r.name, SectionTypeName(r.dtype), r.offset, r.count));
-        }
+        for (const auto& r : refs) out.append(py::make_tuple(r.name, SectionTypeName(r.dtype), r.offset, r.count));
         return out;
       },
       py::arg("buffer"), py::arg("kind"));

@@ -38,6 +38,16 @@ inline InvalidUtf8 InvalidUtf8In(const char* what, std::size_t index, const Inva
   return InvalidUtf8(e.byte_offset(), std::string(what) + " " + std::to_string(index) + ": " + e.what());
 }
 
+// fn() for text number `index` of a batch: its InvalidUtf8 rethrown as InvalidUtf8In(what, index, ...).
+template <typename Fn>
+decltype(auto) ForText(const char* what, std::size_t index, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const InvalidUtf8& e) {
+    throw InvalidUtf8In(what, index, e);
+  }
+}
+
 // A file could not be opened, read or written.
 class IoError : public Error {
  public:
