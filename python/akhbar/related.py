@@ -38,6 +38,7 @@ from akhbar._io import (
     warn_user,
     write_atomic,
 )
+from akhbar.analysis import _name
 from akhbar.errors import FormatError
 
 __all__ = ["DEFAULT_VECTORIZER_OPTIONS", "Match", "RelatedArticles"]
@@ -213,14 +214,6 @@ def _column(values: Any, n: int, name: str, kind: type | None = str) -> list | N
             else:
                 _check_text(v, f"{name}[{i}]")
     return out
-
-
-def _name_arg(name: str, value: Any, choices: tuple[str, ...]) -> None:
-    """TypeError unless `value` is a str, ValueError unless it is one of `choices`."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be one of {', '.join(map(repr, choices))} (a str), not {type(value).__name__}")
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
 
 
 def _int_arg(name: str, value: Any, lo: int, hi: int = 2**31 - 1) -> int:
@@ -1156,7 +1149,7 @@ class RelatedArticles:
         ``"replace"`` (its text and metadata replace the indexed article's, which keeps its position; the index
         is then rebuilt as by ``remove``, O(n): replace in batches). An id repeated within ``ids`` is an error
         whatever it says. All or nothing, as always."""
-        _name_arg("on_duplicate", on_duplicate, ("error", "skip", "replace"))
+        _name("on_duplicate", on_duplicate, ("error", "skip", "replace"))
         texts = _texts_list(texts)
         # (Iterators read once here: the columns are read more than once below.)
         ids, titles, sources, dates = (list(v) if isinstance(v, Iterator) else v for v in (ids, titles, sources, dates))
