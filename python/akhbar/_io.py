@@ -52,21 +52,31 @@ def read_model_file(path: object) -> bytes:
         return head + f.read()
 
 
-def write_atomic(path: str | os.PathLike, data: bytes) -> None:
-    """Writes ``data`` to ``path`` through a temporary file and a rename, so that a reader never sees a partial
-    file and a failed write leaves the old file in place. The temporary file's name is new (``path`` + a random
+@contextmanager
+def atomic_file(path: str | os.PathLike):
+    """A new binary file that replaces ``path`` when the ``with`` block ends normally, through a temporary file
+    and a rename: a reader never sees a partial file, and a failed or interrupted write (an exception, Ctrl-C)
+    leaves the old file in place and no temporary one. The temporary file's name is new (``path`` + a random
     suffix, created exclusively): writers of one path at once do not share it, and no file of the user's is
     overwritten or removed but ``path``. A symbolic link at ``path`` stays one: the file it points to is
     replaced; the file replaced keeps its permissions (a private 0600 model stays private)."""
     target = os.fsdecode(path_arg(path))
+    if os.path.exists(target) and not os.path.isfile(target):  # a device or pipe (/dev/stdout): written as it is
+        with open(target, "wb") as f:
+            yield f
+        return
     if os.path.islink(target):
         target = os.path.realpath(target)
     tmp = f"{target}.{secrets.token_hex(6)}.tmp"
     created = False  # (if the exclusive open fails, the file is not ours to remove)
     try:
-        with open(tmp, "xb") as f:
-            created = True
-            f.write(data)
+        try:
+            f = open(tmp, "xb")
+        except OSError as e:  # (named by the user's path, not the temporary file's)
+            raise type(e)(e.errno, e.strerror, os.fsdecode(path)) from None
+        created = True
+        with f:
+            yield f
         try:
             os.chmod(tmp, os.stat(target).st_mode & 0o7777)
         except FileNotFoundError:
@@ -76,6 +86,12 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
         if created and os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Writes ``data`` to ``path`` as ``atomic_file`` does."""
+    with atomic_file(path) as f:
+        f.write(data)
 
 
 def refuse_frame(value: object, name: str) -> None:

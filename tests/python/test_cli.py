@@ -512,3 +512,52 @@ def test_clusters_near_duplicate_threshold_sources_and_dates(jsonl, tmp_path, ar
         main(["clusters", str(tmp_path / "missing.jsonl"), "--near-duplicate-threshold", "0"])
     err = capsys.readouterr().err
     assert "--near-duplicate-threshold" in err and "no such file" not in err
+
+
+@pytest.mark.parametrize("name", ["related.jsonl", "related.csv.gz"])
+def test_an_interrupted_run_leaves_no_partial_output(jsonl, tmp_path, monkeypatch, name):
+    # Ctrl-C midway through the output left the first part of it under the output's name, over an older file.
+    import akhbar.cli as cli
+
+    out = tmp_path / name
+    out.write_bytes(b"older output\n")
+    out.chmod(0o640)
+    real, written = cli._pair_record, []
+
+    def record(*args):
+        if len(written) == 30:
+            raise KeyboardInterrupt
+        written.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(cli, "_pair_record", record)
+    assert main(["related", str(jsonl), "-k", "3", "-o", str(out), "-q"]) == 130
+    assert len(written) == 30
+    assert out.read_bytes() == b"older output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["news.jsonl", name])
+    monkeypatch.setattr(cli, "_pair_record", real)
+    assert main(["related", str(jsonl), "-k", "3", "-o", str(out), "-q"]) == 0
+    assert (out.stat().st_mode & 0o777) == 0o640  # (a finished run replaces it, keeping its permissions)
+    data = out.read_bytes()
+    if name.endswith(".gz"):
+        assert gzip.GzipFile(fileobj=io.BytesIO(data)).read().startswith(b"\xef\xbb\xbfarticle_index,")
+        assert b"\xffrelated.csv\x00" in data[:40]  # (the header names the file itself, not its temporary name)
+    else:
+        assert len(data.splitlines()) == 3 * 120
+
+
+def test_output_to_a_missing_directory_names_the_path_given(jsonl, tmp_path, capsys):
+    out = tmp_path / "missing" / "related.jsonl"
+    with pytest.raises(SystemExit) as e:
+        main(["related", str(jsonl), "-o", str(out), "-q"])
+    assert str(out) in str(e.value.code) and ".tmp" not in str(e.value.code)
+
+
+def test_output_to_a_device_is_written_in_place(jsonl, tmp_path):
+    # (/dev/stdout and named pipes are not files to replace by a rename.)
+    code = ("import sys\nfrom akhbar.cli import main\n"
+            "sys.exit(main(['related', sys.argv[1], '-k', '2', '-q', '-o', '/dev/stdout', '--format', 'jsonl']))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(jsonl)], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 2 * 120
