@@ -4,6 +4,8 @@
 
 #include "akhbar/error.h"
 #include "akhbar/parallel.h"
+#include "akhbar/serialize.h"
+#include "saved_analyzer.h"
 #include "akhbar/utf8.h"
 
 namespace akhbar {
@@ -481,5 +483,122 @@ std::vector<TermList> Analyzer::AnalyzeBatch(const std::vector<std::string_view>
   });
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Options as bytes
+
+namespace {
+
+constexpr std::uint32_t kOptionsVersion = 1;
+
+// Calls f(name, a.field, b.field) for every option, in the order of the saved record (append new ones at the end,
+// with a new kOptionsVersion).
+template <typename Options, typename F>
+void ForEachOption(Options& a, Options& b, F&& f) {
+  f("normalizer.unicode", a.normalizer.unicode, b.normalizer.unicode);
+  f("normalizer.remove_diacritics", a.normalizer.remove_diacritics, b.normalizer.remove_diacritics);
+  f("normalizer.remove_tatweel", a.normalizer.remove_tatweel, b.normalizer.remove_tatweel);
+  f("normalizer.fold_alef", a.normalizer.fold_alef, b.normalizer.fold_alef);
+  f("normalizer.fold_alef_maksura", a.normalizer.fold_alef_maksura, b.normalizer.fold_alef_maksura);
+  f("normalizer.fold_teh_marbuta", a.normalizer.fold_teh_marbuta, b.normalizer.fold_teh_marbuta);
+  f("normalizer.fold_persian", a.normalizer.fold_persian, b.normalizer.fold_persian);
+  f("normalizer.fold_hamza_carriers", a.normalizer.fold_hamza_carriers, b.normalizer.fold_hamza_carriers);
+  f("normalizer.ascii_digits", a.normalizer.ascii_digits, b.normalizer.ascii_digits);
+  f("normalizer.remove_invisible", a.normalizer.remove_invisible, b.normalizer.remove_invisible);
+  f("normalizer.normalize_whitespace", a.normalizer.normalize_whitespace, b.normalizer.normalize_whitespace);
+  f("normalizer.keep_newlines", a.normalizer.keep_newlines, b.normalizer.keep_newlines);
+  f("normalizer.repair_obfuscation", a.normalizer.repair_obfuscation, b.normalizer.repair_obfuscation);
+  f("normalizer.fold_latin", a.normalizer.fold_latin, b.normalizer.fold_latin);
+  f("analyzer", a.analyzer, b.analyzer);
+  f("ngram_min", a.ngram_min, b.ngram_min);
+  f("ngram_max", a.ngram_max, b.ngram_max);
+  f("stop_words", a.stop_words, b.stop_words);
+  f("stop_word_lists", a.stop_word_lists, b.stop_word_lists);
+  f("add_stop_words", a.add_stop_words, b.add_stop_words);
+  f("remove_stop_words", a.remove_stop_words, b.remove_stop_words);
+  f("stemmer", a.stemmer, b.stemmer);
+  f("protected_words", a.protected_words, b.protected_words);
+  f("add_protected_words", a.add_protected_words, b.add_protected_words);
+  f("keep_numbers", a.keep_numbers, b.keep_numbers);
+  f("keep_urls", a.keep_urls, b.keep_urls);
+  f("keep_clitics", a.keep_clitics, b.keep_clitics);
+}
+
+void PutOption(Writer& w, bool v) { w.Put<std::uint8_t>(v); }
+void PutOption(Writer& w, int v) { w.Put<std::int32_t>(v); }
+void PutOption(Writer& w, const std::string& v) { w.PutString(v); }
+void PutOption(Writer& w, const std::vector<std::string>& v) {
+  w.Put<std::uint64_t>(v.size());
+  for (const auto& s : v) w.PutString(s);
+}
+
+void GetOption(Reader& r, const char* what, bool* v) {
+  const auto b = r.Get<std::uint8_t>(what);
+  if (b > 1) throw FormatError(std::string("corrupt data: analyser option ") + what + " is not a flag");
+  *v = b != 0;
+}
+void GetOption(Reader& r, const char* what, int* v) { *v = r.Get<std::int32_t>(what); }
+void GetOption(Reader& r, const char* what, std::string* v) { *v = std::string(r.GetString(what)); }
+void GetOption(Reader& r, const char* what, std::vector<std::string>* v) {
+  const std::uint64_t n = r.GetCount(what, sizeof(std::uint64_t));
+  v->clear();
+  v->reserve(n);
+  for (std::uint64_t i = 0; i < n; ++i) v->emplace_back(r.GetString(what));
+}
+
+}  // namespace
+
+std::string SerializeAnalyzerOptions(const AnalyzerOptions& options) {
+  Writer w;
+  w.Put<std::uint32_t>(kOptionsVersion);
+  ForEachOption(options, options, [&w](const char*, const auto& value, const auto&) { PutOption(w, value); });
+  return std::move(w.bytes());
+}
+
+AnalyzerOptions DeserializeAnalyzerOptions(std::string_view bytes) {
+  Reader r(bytes);
+  ReadPayloadVersion(r, "analyser options", kOptionsVersion);
+  AnalyzerOptions o;
+  ForEachOption(o, o, [&r](const char* name, auto& value, auto&) { GetOption(r, name, &value); });
+  r.ExpectEnd("analyser options");
+  return o;
+}
+
+std::string AnalyzerOptionsDifference(const AnalyzerOptions& a, const AnalyzerOptions& b) {
+  std::string first;
+  ForEachOption(a, b, [&first](const char* name, const auto& x, const auto& y) {
+    if (first.empty() && !(x == y)) first = name;
+  });
+  return first;
+}
+
+namespace internal {
+
+void PutAnalyzer(Writer& w, const Analyzer* analyzer) {
+  w.Put<std::uint8_t>(analyzer != nullptr);
+  if (analyzer != nullptr) w.PutString(SerializeAnalyzerOptions(analyzer->options()));
+}
+
+std::shared_ptr<const Analyzer> GetAnalyzer(Reader& r, std::shared_ptr<const Analyzer> given) {
+  const auto flag = r.Get<std::uint8_t>("analyser flag");
+  if (flag > 1) throw FormatError("corrupt data: analyser flag");
+  if (flag == 0) return given;
+  const AnalyzerOptions stored = DeserializeAnalyzerOptions(r.GetString("analyser options"));
+  if (given != nullptr) {
+    const std::string differs = AnalyzerOptionsDifference(given->options(), stored);
+    if (!differs.empty()) {
+      throw InvalidArgument("the analyser given differs in its option " + differs +
+                            " from the one the model was fitted with (pass none to use the stored one)");
+    }
+    return given;
+  }
+  try {
+    return std::make_shared<const Analyzer>(stored);
+  } catch (const InvalidArgument& e) {
+    throw FormatError(std::string("corrupt data: analyser options: ") + e.what());
+  }
+}
+
+}  // namespace internal
 
 }  // namespace akhbar

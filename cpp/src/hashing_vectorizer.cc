@@ -9,6 +9,7 @@
 #include "akhbar/error.h"
 #include "akhbar/parallel.h"
 #include "akhbar/serialize.h"
+#include "saved_analyzer.h"
 #include "sparse_util.h"
 
 namespace akhbar {
@@ -17,7 +18,7 @@ namespace {
 
 inline std::uint32_t Rotl(std::uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
 
-constexpr std::uint32_t kPayloadVersion = 1;
+constexpr std::uint32_t kPayloadVersion = 2;  // 2: the analyser's options (internal::PutAnalyzer)
 constexpr char kKind[] = "hashing_vectorizer";
 
 void Validate(const HashingOptions& o) {
@@ -160,6 +161,7 @@ std::string HashingVectorizer::Serialize(std::string_view metadata) const {
   w.Put<std::int32_t>(options_.token_ngram_min);
   w.Put<std::int32_t>(options_.token_ngram_max);
   w.PutString(metadata);
+  internal::PutAnalyzer(w, analyzer_.get());
   return Seal(kKind, w.bytes());
 }
 
@@ -167,7 +169,7 @@ std::unique_ptr<HashingVectorizer> HashingVectorizer::Deserialize(std::string_vi
                                                                   std::shared_ptr<const Analyzer> analyzer,
                                                                   std::string* metadata) {
   Reader r(Unseal(bytes, kKind));
-  ReadPayloadVersion(r, "hashing vectorizer", kPayloadVersion);
+  const std::uint32_t version = ReadPayloadVersion(r, "hashing vectorizer", kPayloadVersion, 1);
   HashingOptions o;
   o.n_features = r.Get<std::int64_t>("n_features");
   const auto flag = [&](const char* what) {
@@ -191,6 +193,7 @@ std::unique_ptr<HashingVectorizer> HashingVectorizer::Deserialize(std::string_vi
   }
   const std::string_view meta = r.GetString("metadata");
   if (metadata) metadata->assign(meta.data(), meta.size());
+  if (version >= 2) analyzer = internal::GetAnalyzer(r, std::move(analyzer));
   r.ExpectEnd("hashing vectorizer state");
   return std::make_unique<HashingVectorizer>(o, std::move(analyzer));
 }

@@ -22,6 +22,7 @@
 #include "akhbar/serialize.h"
 #include "akhbar/utf8.h"
 #include "chunks.h"
+#include "saved_analyzer.h"
 #include "sparse_util.h"
 #include "term_cache.h"
 
@@ -1991,9 +1992,9 @@ std::size_t Vectorizer::MemoryBytes() const noexcept {
 
 namespace {
 
-// Version 2 adds whether the idf weights were given (SetIdf); a model without given weights is written as
-// version 1, which older akhbar reads.
-constexpr std::uint32_t kPayloadVersion = 2;
+// Version 2 added whether the idf weights were given (SetIdf), written only when they were (version 1 without);
+// version 3 writes that flag always, and the analyser's options after the metadata (internal::PutAnalyzer).
+constexpr std::uint32_t kPayloadVersion = 3;
 constexpr char kKind[] = "vectorizer";
 
 template <typename E>
@@ -2010,7 +2011,7 @@ bool GetBool(Reader& r, const char* what) { return GetEnum<std::uint8_t>(r, what
 std::string Vectorizer::Serialize(std::string_view metadata) const {
   if (in_fit_) throw InvalidArgument("cannot save a vectoriser in the middle of a batch fit");
   Writer w;
-  w.Put<std::uint32_t>(idf_given_ ? kPayloadVersion : 1);
+  w.Put<std::uint32_t>(kPayloadVersion);
   const VectorizerOptions& o = options_;
   w.Put<std::uint8_t>(static_cast<std::uint8_t>(o.weighting));
   w.Put<std::uint8_t>(static_cast<std::uint8_t>(o.dtype));
@@ -2037,8 +2038,9 @@ std::string Vectorizer::Serialize(std::string_view metadata) const {
   w.Put<std::uint64_t>(total_length_);
   w.PutArray(feature_term_);
   w.PutArray(idf_);
-  if (idf_given_) w.Put<std::uint8_t>(1);
+  w.Put<std::uint8_t>(idf_given_);
   w.PutString(metadata);
+  internal::PutAnalyzer(w, analyzer_.get());
   return Seal(kKind, w.bytes());
 }
 
@@ -2097,12 +2099,15 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
   v->idf_ = r.GetArray<double>("idf", v->feature_term_.size());
   const bool want_idf = v->fitted_ && o.use_idf && o.weighting != Weighting::kCount;
   if (v->idf_.size() != (want_idf ? v->feature_term_.size() : 0)) throw FormatError("corrupt data: idf does not match the features");
-  if (version >= 2) {
+  if (version >= 2) {  // (version 2 wrote the flag only when set)
     v->idf_given_ = GetBool(r, "idf given");
-    if (!v->idf_given_ || !want_idf) throw FormatError("corrupt data: a version 2 model without given idf weights");
+    if ((version == 2 && !v->idf_given_) || (v->idf_given_ && !want_idf)) {
+      throw FormatError("corrupt data: given idf weights in a model that has none");
+    }
   }
   const std::string_view meta = r.GetString("metadata");
   if (metadata) metadata->assign(meta.data(), meta.size());
+  if (version >= 3) v->analyzer_ = internal::GetAnalyzer(r, std::move(v->analyzer_));
   r.ExpectEnd("vectorizer state");
   v->CheckLoadedState();
   v->vocabulary_state_ = NewModelState();

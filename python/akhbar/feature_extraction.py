@@ -1249,6 +1249,14 @@ def _check_model_options(expected: dict[str, Any], actual: dict[str, Any]) -> No
             )
 
 
+def _check_model_analyzer(model, options: dict[str, Any] | None) -> None:
+    """FormatError unless the loaded C++ model's analyser (stored with it since akhbar's vectoriser payload 3) is
+    the one its stored parameters give."""
+    differs = model.analyzer_difference(options)
+    if differs:
+        raise FormatError(f"corrupt data: the stored parameters give another analyser than the model's ({differs})")
+
+
 def _snapshot(params: dict[str, Any]) -> dict[str, Any]:
     """A copy of parameters that later changes to the objects given (a stop-word list edited in place) do not
     reach; callables and other objects that cannot be copied are kept as they are."""
@@ -1268,7 +1276,9 @@ def _restore(cls, params: dict[str, Any], state: bytes | None, fitted: dict[str,
     if model is None and state is not None:
         model, _ = _core.Vectorizer.from_bytes(state)
     if model is not None:
-        model.set_analyzer(obj._analyzer_dict())
+        options = obj._analyzer_dict()
+        _check_model_analyzer(model, options)
+        model.set_analyzer(options)
         obj._set_fitted_model(model)
         if fitted is not None:
             obj.set_params(**params)
@@ -1685,6 +1695,7 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
             obj = cls(**_from_jsonable(info["params"]))
             obj._check_run_params()
             _check_model_options(obj._impl().options(), model.options())  # (_impl checks every parameter)
+            _check_model_analyzer(model, obj._analyzer_dict())
             return obj
 
     @classmethod

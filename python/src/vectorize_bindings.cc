@@ -27,6 +27,15 @@ std::shared_ptr<const Analyzer> MakeAnalyzer(py::handle options) {
   return std::make_shared<const Analyzer>(AnalyzerOptionsFromDict(options.cast<py::dict>()));
 }
 
+// The first option in which a model's analyser (a loaded model's: the one it was saved with) differs from the
+// analyser `options` (None: no analyser) would make, "analyzer" if only one of them is an analyser, or "" if
+// they agree or the model has none (a file of a version that stored none).
+std::string AnalyzerDifference(const Analyzer* model, py::handle options) {
+  if (model == nullptr) return "";
+  if (options.is_none()) return "analyzer";
+  return AnalyzerOptionsDifference(model->options(), AnalyzerOptionsFromDict(options.cast<py::dict>()));
+}
+
 DType ParseDType(const std::string& s) {
   if (s == "float64") return DType::kFloat64;
   if (s == "float32") return DType::kFloat32;
@@ -323,6 +332,8 @@ void BindVectorize(py::module_& m) {
              v.SetVocabulary(views);
            })
       .def("set_analyzer", [](Vectorizer& v, py::handle options) { v.SetAnalyzer(MakeAnalyzer(options)); })
+      .def("analyzer_difference",
+           [](const Vectorizer& v, py::handle options) { return AnalyzerDifference(v.analyzer(), options); })
       .def("begin_fit", &Vectorizer::BeginFit, py::arg("reset"), py::arg("keep_rows"))
       .def("abort_fit", &Vectorizer::AbortFit)
       .def("add_texts",
@@ -443,6 +454,8 @@ void BindVectorize(py::module_& m) {
            }),
            py::arg("options"), py::arg("analyzer_options") = py::none())
       .def("set_analyzer", [](HashingVectorizer& v, py::handle options) { v.SetAnalyzer(MakeAnalyzer(options)); })
+      .def("analyzer_difference",
+           [](const HashingVectorizer& v, py::handle options) { return AnalyzerDifference(v.analyzer(), options); })
       .def("options",
            [](const HashingVectorizer& v) {
              const HashingOptions& o = v.options();

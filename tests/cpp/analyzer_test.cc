@@ -252,5 +252,39 @@ TEST(AnalyzerTest, ChunkTermsQuickPathAgreesWithTheTokeniser) {
   }
 }
 
+
+// The options' record (kept in saved vectorisers) gives back every option; a damaged one is a FormatError.
+TEST(AnalyzerOptionsTest, RoundTripAndDifference) {
+  AnalyzerOptions o;
+  o.normalizer.keep_newlines = true;
+  o.normalizer.fold_latin = false;
+  o.analyzer = "char_wb";
+  o.ngram_min = 2;
+  o.ngram_max = 4;
+  o.stop_word_lists = {"arabic", "english"};
+  o.remove_stop_words = {"في"};
+  o.stemmer = "snowball";
+  o.protected_words = {};
+  o.keep_clitics = true;
+  const std::string bytes = SerializeAnalyzerOptions(o);
+  const AnalyzerOptions back = DeserializeAnalyzerOptions(bytes);
+  EXPECT_EQ(AnalyzerOptionsDifference(back, o), "");
+  EXPECT_EQ(SerializeAnalyzerOptions(back), bytes);
+  EXPECT_EQ(AnalyzerOptionsDifference(AnalyzerOptions(), o), "normalizer.keep_newlines");
+  AnalyzerOptions p = o;
+  p.add_protected_words = {"بايدن"};
+  EXPECT_EQ(AnalyzerOptionsDifference(o, p), "add_protected_words");
+  p = o;
+  p.keep_clitics = false;
+  EXPECT_EQ(AnalyzerOptionsDifference(o, p), "keep_clitics");
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+    EXPECT_THROW(DeserializeAnalyzerOptions(bytes.substr(0, cut)), FormatError) << cut;
+  }
+  EXPECT_THROW(DeserializeAnalyzerOptions(bytes + "x"), FormatError);
+  std::string flag = bytes;
+  flag[4] = 2;  // (the first option, a flag)
+  EXPECT_THROW(DeserializeAnalyzerOptions(flag), FormatError);
+}
+
 }  // namespace
 }  // namespace akhbar

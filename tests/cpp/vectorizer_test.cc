@@ -107,8 +107,8 @@ TEST(VectorizerTest, TfidfMatchesTheFormula) {
   EXPECT_NEAR(v.idf()[0], idf(3), 1e-12);
 }
 
-// Given idf weights (scikit-learn's idf_ setter) weight the transform, survive saving (payload version 2; a
-// model without them is written as version 1, as before) and last until a fit computes them again.
+// Given idf weights (scikit-learn's idf_ setter) weight the transform, survive saving and last until a fit
+// computes them again.
 TEST(VectorizerTest, GivenIdfWeightsTransformAndAreSaved) {
   VectorizerOptions o;
   o.norm = Norm::kNone;
@@ -359,6 +359,69 @@ TEST_F(VectorizerCorpusTest, SerializeRoundTripAndCorruption) {
     flipped[pos] = static_cast<char>(flipped[pos] ^ 0x10);
     EXPECT_THROW(Vectorizer::Deserialize(flipped, analyzer), FormatError) << pos;
   }
+}
+
+// A model is saved with its analyser's options (payload version 3): it loads with the analyser it was fitted
+// with, and an analyser given that differs is refused, naming the option. Before, a C++ program had to give the
+// same options again, and a different analyser went unnoticed (its terms silently missed the vocabulary).
+TEST(VectorizerTest, SavedWithItsAnalyzer) {
+  AnalyzerOptions ao;
+  ao.stemmer = "none";
+  ao.normalizer.fold_alef = false;
+  ao.add_stop_words = {"قال"};
+  ao.add_protected_words = {"الاهرام"};
+  auto analyzer = std::make_shared<const Analyzer>(ao);
+  const std::vector<std::string_view> texts = {"قال الرئيس إن المدارس مغلقة", "أحمد قال للمدارس", "المدارس والمدرسة"};
+  VectorizerOptions o;
+  Vectorizer v(o, analyzer);
+  const SparseMatrix m = v.FitTransform(DocumentBatch::FromTexts(texts), 1);
+  const std::string bytes = v.Serialize("meta");
+
+  std::string meta;
+  const std::unique_ptr<Vectorizer> back = Vectorizer::Deserialize(bytes, nullptr, &meta);
+  EXPECT_EQ(meta, "meta");
+  ASSERT_NE(back->analyzer(), nullptr);
+  EXPECT_EQ(AnalyzerOptionsDifference(back->analyzer()->options(), ao), "");
+  EXPECT_TRUE(SameMatrix(back->Transform(DocumentBatch::FromTexts(texts), 1), m));
+  EXPECT_EQ(back->Serialize("meta"), bytes);
+  EXPECT_EQ(Vectorizer::Deserialize(bytes, analyzer)->analyzer(), analyzer.get());  // (the one given, if equal)
+
+  AnalyzerOptions other = ao;
+  other.normalizer.fold_alef = true;
+  try {
+    Vectorizer::Deserialize(bytes, std::make_shared<const Analyzer>(other));
+    FAIL() << "a different analyser was taken";
+  } catch (const InvalidArgument& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("normalizer.fold_alef"));
+  }
+
+  // A model without an analyser (terms given) stores none, and takes the one given.
+  Vectorizer terms(o, nullptr);
+  terms.Fit(kToy.Batch(), 1);
+  EXPECT_EQ(Vectorizer::Deserialize(terms.Serialize(), nullptr)->analyzer(), nullptr);
+  EXPECT_EQ(Vectorizer::Deserialize(terms.Serialize(), analyzer)->analyzer(), analyzer.get());
+
+  // A file of version 1 (before given idf weights and analysers) loads with the analyser given.
+  std::string payload(Unseal(bytes, "vectorizer"));
+  const std::size_t tail = 1 + 12 + 1 + 8 + SerializeAnalyzerOptions(ao).size();  // idf flag, "meta", analyser
+  ASSERT_GT(payload.size(), tail);
+  std::string v1 = payload.substr(0, payload.size() - tail) + std::string("\4\0\0\0\0\0\0\0meta", 12);
+  const std::uint32_t one = 1;
+  std::memcpy(v1.data(), &one, 4);
+  const std::unique_ptr<Vectorizer> old = Vectorizer::Deserialize(Seal("vectorizer", v1), analyzer, &meta);
+  EXPECT_EQ(meta, "meta");
+  EXPECT_EQ(old->analyzer(), analyzer.get());
+  EXPECT_TRUE(SameMatrix(old->Transform(DocumentBatch::FromTexts(texts), 1), m));
+
+  HashingOptions ho;
+  HashingVectorizer h(ho, analyzer);
+  const std::unique_ptr<HashingVectorizer> hback = HashingVectorizer::Deserialize(h.Serialize(), nullptr);
+  ASSERT_NE(hback->analyzer(), nullptr);
+  EXPECT_EQ(AnalyzerOptionsDifference(hback->analyzer()->options(), ao), "");
+  EXPECT_TRUE(SameMatrix(hback->Transform(DocumentBatch::FromTexts(texts), 1),
+                         h.Transform(DocumentBatch::FromTexts(texts), 1)));
+  EXPECT_THROW(HashingVectorizer::Deserialize(h.Serialize(), std::make_shared<const Analyzer>(other)),
+               InvalidArgument);
 }
 
 // A kind name that is no text under a valid checksum: the error quotes its bytes as \xNN (Python could not

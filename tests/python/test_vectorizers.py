@@ -679,9 +679,9 @@ def test_future_payload_version_names_the_version(docs):
     data = bytearray(TfidfVectorizer().fit(docs[:5]).to_bytes())
     kind_len = int.from_bytes(data[12:16], "little")
     payload_at = 16 + kind_len + 8
-    data[payload_at : payload_at + 4] = (3).to_bytes(4, "little")
+    data[payload_at : payload_at + 4] = (4).to_bytes(4, "little")
     data[-4:] = zlib.crc32(bytes(data[:-4])).to_bytes(4, "little")
-    with pytest.raises(akhbar.FormatError, match="unsupported vectorizer payload version 3"):
+    with pytest.raises(akhbar.FormatError, match="unsupported vectorizer payload version 4"):
         TfidfVectorizer.from_bytes(bytes(data))
 
 
@@ -905,8 +905,8 @@ class _Saved:
         for name, fmt in self.FIELDS:
             self.f[name] = get(fmt)
         self.f.update(arena=blob(), offsets=arr("I"), df=arr("I"), tf=arr("Q"), n_docs=get("Q"),
-                      total_length=get("Q"), features=arr("I"), idf=arr("d"), meta=blob())
-        assert pos == len(payload)
+                      total_length=get("Q"), features=arr("I"), idf=arr("d"), idf_given=get("B"), meta=blob())
+        self.f["analyzer"] = payload[pos:]  # (payload version 3: the analyser's options, kept as they are)
 
     def bytes(self, **changes) -> bytes:
         st, f = self._st, {**self.f, **changes}
@@ -917,7 +917,7 @@ class _Saved:
 
         out += st.pack("<Q", len(f["arena"])) + f["arena"] + arr(f["offsets"], "I") + arr(f["df"], "I")
         out += arr(f["tf"], "Q") + st.pack("<QQ", f["n_docs"], f["total_length"]) + arr(f["features"], "I")
-        out += arr(f["idf"], "d") + st.pack("<Q", len(f["meta"])) + f["meta"]
+        out += arr(f["idf"], "d") + st.pack("<BQ", f["idf_given"], len(f["meta"])) + f["meta"] + f["analyzer"]
         sealed = self.head + st.pack("<Q", len(out)) + out
         return sealed + st.pack("<I", self._zlib.crc32(sealed) & 0xFFFFFFFF)
 
@@ -1377,3 +1377,21 @@ def test_scikit_learn_conventions_without_surprises(docs, monkeypatch):
     assert not hasattr(TfidfVectorizer(), "vocabulary_") and not hasattr(CountVectorizer(), "idf_")
     with pytest.raises(ValueError, match="not fitted"):
         TfidfVectorizer().transform(docs)
+
+
+def test_metadata_of_another_analyser_than_the_model_s_is_a_format_error():
+    # The model did not store its analyser: a file whose parameters named another stemmer or other folds loaded,
+    # and transformed with an analyser whose terms were not the vocabulary's.
+    docs = ["قال الرئيس إن المدارس مغلقة", "أحمد قال للمدارس", "المدارس والمدرسة"]
+    saved = _Saved(TfidfVectorizer().fit(docs).to_bytes())
+    assert TfidfVectorizer.from_bytes(saved.meta()).vocabulary_ == TfidfVectorizer().fit(docs).vocabulary_
+    for params in ({"stemmer": "snowball"}, {"fold_alef": False}, {"stop_words": None}, {"add_protected_words": ["x"]}):
+        with pytest.raises(akhbar.FormatError, match="another analyser than the model's"):
+            TfidfVectorizer.from_bytes(saved.meta(params=params))
+    hashing = HashingVectorizer(n_features=1024, stemmer="none")
+    raw = hashing.to_bytes()
+    info = json.loads(raw[raw.index(b'{"class"') : raw.rindex(b"}") + 1])
+    for params in ({"stemmer": "light"}, {"keep_numbers": False}):
+        forged = json.dumps({**info, "params": {**info["params"], **params}}).encode()
+        with pytest.raises(akhbar.FormatError, match=r"another analyser than the model's \((stemmer|keep_numbers)\)"):
+            HashingVectorizer.from_bytes(hashing._impl().to_bytes(forged))

@@ -56,6 +56,13 @@ struct AnalyzerOptions {
   bool keep_clitics = false;
 };
 
+// The options as bytes (a record that saved models keep beside their state), and back: DeserializeAnalyzerOptions
+// throws FormatError for bytes that SerializeAnalyzerOptions did not write. AnalyzerOptionsDifference names the
+// first option in which two sets differ ("normalizer.fold_alef", "stemmer", ...), or is empty if they are equal.
+std::string SerializeAnalyzerOptions(const AnalyzerOptions& options);
+AnalyzerOptions DeserializeAnalyzerOptions(std::string_view bytes);
+std::string AnalyzerOptionsDifference(const AnalyzerOptions& a, const AnalyzerOptions& b);
+
 // The terms of one text, concatenated: term i is bytes[ends[i-1] .. ends[i]) (ends[-1] = 0).
 struct TermList {
   std::string bytes;

@@ -57,7 +57,10 @@ class HashingVectorizer {
   void TransformBatch(const DocumentBatch& docs, int n_threads, Rows* rows) const;
   SparseMatrix Finish(Rows&& rows, int n_threads) const;
 
-  // Options and `metadata` in the akhbar envelope (kind "hashing_vectorizer"); Deserialize throws FormatError.
+  // Options, `metadata` and the analyser's options in the akhbar envelope (kind "hashing_vectorizer").
+  // Deserialize throws FormatError (damaged data); the analyser is `analyzer` if not null, which must have
+  // the stored options (InvalidArgument naming the first that differs), else one made from them (a file of
+  // version 1 stored none: `analyzer` is used as given).
   std::string Serialize(std::string_view metadata = {}) const;
   static std::unique_ptr<HashingVectorizer> Deserialize(std::string_view bytes, std::shared_ptr<const Analyzer> analyzer,
                                                         std::string* metadata = nullptr);

@@ -297,10 +297,14 @@ class Vectorizer {
   // tests and diagnostics).
   std::vector<std::size_t> CachedChunkCounts() const;
 
-  // Versioned binary state (akhbar envelope, kind "vectorizer"): options, vocabulary, statistics, features and
-  // `metadata` (opaque caller bytes, e.g. Python parameters). The analyser is not included: Load takes it.
+  // Versioned binary state (akhbar envelope, kind "vectorizer"): options, vocabulary, statistics, features,
+  // `metadata` (opaque caller bytes, e.g. Python parameters) and the analyser's options (if it has an analyser).
   std::string Serialize(std::string_view metadata = {}) const;
-  // Throws FormatError (truncated, corrupt, unknown version) with the reason.
+  // Throws FormatError (truncated, corrupt, unknown version) with the reason. The model's analyser is
+  // `analyzer` if not null, which must have the stored options (InvalidArgument naming the first that
+  // differs), else one made from the stored options: Deserialize(bytes, nullptr) gives back a model that
+  // analyses as the saved one did. (Files of akhbar before version 3 of this record stored no options: their
+  // model has `analyzer` as given.)
   static std::unique_ptr<Vectorizer> Deserialize(std::string_view bytes, std::shared_ptr<const Analyzer> analyzer,
                                                  std::string* metadata = nullptr);
 
