@@ -3,13 +3,14 @@
 #include <libstemmer.h>
 
 #include <algorithm>
+#include <functional>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <string>
 #include <new>
 
 #include "akhbar/error.h"
-#include "akhbar/normalizer.h"
 #include "akhbar/parallel.h"
 #include "akhbar/utf8.h"
 
@@ -38,9 +39,20 @@ constexpr Affix kSuffixes[] = {{"ها", 2}, {"ان", 2}, {"ات", 2}, {"ون", 2
 // the stem is the one it gives the word as it was (tested against libstemmer on words of every kind).
 constexpr std::size_t kLongWord = 64;
 
+// The characters Snowball's Normalize_pre deletes: the 8 diacritics U+064B-U+0652 and tatweel.
+bool IsHarakaOrTatweel(char32_t cp) { return (cp >= 0x064B && cp <= 0x0652) || cp == 0x0640; }
+bool HasHarakaOrTatweel(std::string_view w) {
+  // (UTF-8 D9 80 and D9 8B-92; a D9 byte is always a lead byte)
+  for (std::size_t i = w.find('\xD9'); i != std::string_view::npos && i + 1 < w.size(); i = w.find('\xD9', i + 1)) {
+    const auto b = static_cast<unsigned char>(w[i + 1]);
+    if (b == 0x80 || (b >= 0x8B && b <= 0x92)) return true;
+  }
+  return false;
+}
+
 // Normalize_pre's mapping of `cp`: appended to `out` (nothing for a deleted character).
 void AppendSnowballPre(char32_t cp, std::string& out) {
-  if ((cp >= 0x064B && cp <= 0x0652) || cp == 0x0640) return;
+  if (IsHarakaOrTatweel(cp)) return;
   if (cp >= 0x0660 && cp <= 0x0669) {
     out.push_back(static_cast<char>('0' + (cp - 0x0660)));
     return;
@@ -144,16 +156,40 @@ std::vector<std::string> DefaultProtectedWords() {
       "بغداد", "بيروت", "طهران", "أنقرة", "موسكو", "باريس", "لندن", "برلين", "الرياض", "الدوحة", "دبي",
       "حماس", "فتح", "الإخوان", "طالبان", "داعش", "الناتو", "اليونسكو", "يونيسيف",
   };
-  // Each name as spelled, then as the default normaliser writes it (أ إ آ -> ا, ة -> ه, ى -> ي), which is also
-  // how news sites often write it: with folding off, both spellings stay protected. Built once (every
-  // AnalyzerOptions starts with a copy).
+  // Each name as spelled, then in every other spelling of the letters that the default normaliser folds and
+  // news sites write either way: an alef with or without its hamza or madda (أ إ آ / ا), ة or ه, and a final ي or
+  // ى (السيسي, السيسى). The default normaliser's form is one of them; with some folding off, the others stay
+  // protected. Built once (every AnalyzerOptions starts with a copy).
   static const std::vector<std::string> words = [] {
-    const Normalizer fold;
+    const auto replace_all = [](std::string s, std::string_view from, std::string_view to) {
+      for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+        s.replace(at, from.size(), to);
+      }
+      return s;
+    };
+    const auto fold_alef = [&](std::string s) {
+      for (const std::string_view a : {"أ", "إ", "آ"}) s = replace_all(std::move(s), a, "ا");
+      return s;
+    };
+    const auto swap_final_yeh = [](std::string s) {
+      static constexpr std::string_view kYeh = "ي", kMaksura = "ى";
+      if (EndsWith(s, kYeh)) return s.replace(s.size() - kYeh.size(), kYeh.size(), kMaksura);
+      if (EndsWith(s, kMaksura)) return s.replace(s.size() - kMaksura.size(), kMaksura.size(), kYeh);
+      return s;
+    };
     std::vector<std::string> out;
     for (const char* name : kNames) {
-      out.emplace_back(name);
-      std::string folded = fold.Normalize(name);
-      if (folded != out.back()) out.push_back(std::move(folded));
+      const std::size_t first = out.size();
+      std::vector<std::string> forms{name};
+      for (const auto& step : std::initializer_list<std::function<std::string(std::string)>>{
+               fold_alef, [&](std::string s) { return replace_all(std::move(s), "ة", "ه"); }, swap_final_yeh}) {
+        for (std::size_t i = 0, n = forms.size(); i < n; ++i) forms.push_back(step(forms[i]));
+      }
+      for (auto& f : forms) {
+        if (std::find(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), f) == out.end()) {
+          out.push_back(std::move(f));
+        }
+      }
     }
     return out;
   }();
@@ -186,24 +222,25 @@ Stemmer::Stemmer(StemMethod method, const std::vector<std::string>& protected_wo
     if (protected_.Insert(w)) stands_for_.push_back(static_cast<std::int64_t>(stands_for_.size()));
   }
   // Each protected word behind the proclitics a news text glues to names: a conjunction (و ف), a preposition
-  // (ب ك ل), or both; ل before the article is written لل (ل + القاهره = للقاهره). A form that is already there
-  // (a protected word itself, or a form of an earlier one) keeps what it stands for.
-  static constexpr std::string_view kArticle = "ال";
+  // (ب ك ل), or both. ل before the article drops the article's alef (ل + القاهره = للقاهره), and its lam too
+  // before a word's own lam (ل + اللاذقيه = للاذقيه); as alef folding makes some names start with ال without
+  // an article (ألمانيا -> المانيا, لألمانيا -> لالمانيا), ل + the word as it is is a form as well. A form that is
+  // already there (a protected word itself, or a form of an earlier one) keeps what it stands for.
+  static constexpr std::string_view kArticle = "ال", kLam = "ل";
   const std::size_t n_words = stands_for_.size();
   for (std::size_t k = 0; k < n_words; ++k) {
     const std::string w = protected_.words()[k];
     if (w.empty()) continue;  // (its "forms" would be the bare proclitics, stemmed to nothing)
     const bool article = w.size() > kArticle.size() && w.compare(0, kArticle.size(), kArticle) == 0;
+    const bool lam_after = article && w.compare(kArticle.size(), kLam.size(), kLam) == 0;
+    const auto add = [&](std::string form) {
+      if (protected_.Insert(form)) stands_for_.push_back(static_cast<std::int64_t>(k));
+    };
     for (const std::string_view conj : {"", "و", "ف"}) {
       for (const std::string_view prep : {"", "ب", "ك", "ل"}) {
         if (conj.empty() && prep.empty()) continue;
-        std::string form(conj);
-        if (prep == "ل" && article) {
-          form.append("لل").append(w, kArticle.size());
-        } else {
-          form.append(prep).append(w);
-        }
-        if (protected_.Insert(form)) stands_for_.push_back(static_cast<std::int64_t>(k));
+        if (prep == kLam && article) add(std::string(conj).append(lam_after ? "ل" : "لل").append(w, kArticle.size()));
+        add(std::string(conj).append(prep).append(w));
       }
     }
   }
@@ -214,6 +251,18 @@ std::string_view Stemmer::StemView(std::string_view word, std::string* scratch) 
   if (method_ == StemMethod::kNone || word.empty()) return word;
   if (std::string_view stem; ProtectedStem(word, &stem)) return stem;
   if (method_ == StemMethod::kLight) return LightStem(word);
+  // Snowball deletes harakat and tatweel before it stems: a protected word written with them (kept by an
+  // analyser with remove_diacritics or remove_tatweel off) is protected too.
+  if (HasHarakaOrTatweel(word)) {
+    scratch->clear();
+    for (std::size_t i = 0; i < word.size();) {
+      int len = 0;
+      const std::int32_t cp = utf8::Decode(word, i, &len);
+      if (!IsHarakaOrTatweel(cp)) scratch->append(word, i, static_cast<std::size_t>(len));
+      i += static_cast<std::size_t>(len);
+    }
+    if (std::string_view stem; ProtectedStem(*scratch, &stem)) return stem;
+  }
   sb_stemmer* sb = ThreadSnowball();
   if (word.size() > kLongWord) {
     SnowballPrepass(word, scratch);

@@ -678,3 +678,17 @@ def test_thread_counts_mean_what_n_jobs_means():
             call()
     with pytest.raises(ValueError):
         akhbar.Analyzer().analyze_batch(texts, n_threads=-(2**31))
+
+
+def test_protected_names_behind_lam_and_in_other_spellings():
+    # Found by a review: لألمانيا (ل + ألمانيا, folded لالمانيا) was not a protected form (only للمانيا was), and
+    # Snowball cut it to لالماني; ل + اللاذقية was made لللاذقيه, not للاذقيه; with folding off, السيسى (the
+    # Egyptian spelling) was stemmed; Snowball with harakat kept stemmed بَايْدِن to بايد.
+    for stemmer in ("light", "snowball"):
+        a = akhbar.Analyzer(stemmer=stemmer)
+        assert a("لألمانيا فلألمانيا ولألمانيا بألمانيا") == ["المانيا"] * 4
+        assert akhbar.Analyzer(stemmer=stemmer, add_protected_words=["اللاذقية"])("للاذقية وللاذقية") == ["اللاذقيه"] * 2
+    unfolded = akhbar.Analyzer(fold_alef=False, fold_teh_marbuta=False, fold_alef_maksura=False)
+    assert unfolded("السيسى البرادعى الاسكندرية") == ["السيسى", "البرادعى", "الاسكندرية"]
+    assert akhbar.Analyzer(stemmer="snowball", remove_diacritics=False)("بَايْدِن") == ["بايدن"]
+    assert akhbar.Analyzer(stemmer="snowball", remove_tatweel=False)("لبايـدن") == ["بايدن"]
