@@ -357,6 +357,32 @@ bool AfterAsciiWordChar(std::string_view s, std::size_t pos) {
 
 }  // namespace
 
+namespace {
+
+// Whether quotes or an opening bracket start at `pos` and a letter or digit follows them (لـ"بايدن", ب«الوطن»,
+// و(الأهرام): the Arabic before them is a proclitic glued to the quoted word. Both directions of quotes count:
+// Arabic sites write »الوطن« as well as «الوطن».
+bool QuotedWordAt(std::string_view s, std::size_t pos) {
+  std::size_t quotes = 0;
+  while (pos < s.size() && quotes < 3) {
+    const Decoded d = At(s, pos);
+    switch (d.cp) {
+      case U'"': case U'\'': case U'(': case U'[': case 0x00AB: case 0x00BB: case 0x2018: case 0x2019:
+      case 0x201C: case 0x201D: case 0x201E:
+        ++quotes;
+        pos += static_cast<std::size_t>(d.len);
+        continue;
+      default: break;
+    }
+    break;
+  }
+  if (quotes == 0 || pos >= s.size()) return false;
+  const Cls next = At(s, pos).cls;
+  return next == Cls::kArabic || next == Cls::kLetter || next == Cls::kDigit;
+}
+
+}  // namespace
+
 std::size_t Tokenizer::TagEnd(std::string_view s, std::size_t pos) const {
   if (pos >= s.size() || !((s[pos] == '#' && options_.hashtags) || (s[pos] == '@' && options_.mentions)) ||
       AfterAsciiWordChar(s, pos)) {
@@ -502,8 +528,9 @@ void Tokenizer::ScanImpl(std::string_view s, Fn&& fn) const {
       continue;
     }
     TokenKind kind = any_letter ? TokenKind::kWord : TokenKind::kNumber;
-    if (prev_group == 0 && options_.split_clitics && (split_at != 0 || TagEnd(s, end) > end)) {
-      // Arabic followed by Latin or digits, or by a hashtag or mention (ل#مصر, ك@user): a proclitic?
+    if (prev_group == 0 && options_.split_clitics && (split_at != 0 || TagEnd(s, end) > end || QuotedWordAt(s, end))) {
+      // Arabic followed by Latin or digits, by a hashtag or mention (ل#مصر, ك@user), or by a quoted word
+      // (لـ"بايدن"): a proclitic?
       std::string_view part = s.substr(start, end - start);
       while (part.size() >= 2 && part.substr(part.size() - 2) == "\xD9\x80") part.remove_suffix(2);  // tatweel
       if (IsProclitic(part)) kind = TokenKind::kClitic;

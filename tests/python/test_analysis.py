@@ -23,6 +23,7 @@ TOKEN_TABLE = [
     ("وiPhone", [("و", "clitic"), ("iphone", "word")]),
     ("والـCNN", [("وال", "clitic"), ("cnn", "word")]),
     ("و١٢٬٥٠٠", [("و", "clitic"), ("12500", "number")]),
+    ('لـ"بايدن" ك«الوطن»', [("ل", "clitic"), ("بايدن", "word"), ("ك", "clitic"), ("الوطن", "word")]),
     ("1,234.5 و 3.5", [("1234.5", "number"), ("و", "word"), ("3.5", "number")]),
     ("#قمة_الرياض", [("#قمه_الرياض", "hashtag")]),
     ("@AlArabiya_Eng", [("@alarabiya_eng", "mention")]),

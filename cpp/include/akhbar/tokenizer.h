@@ -36,7 +36,7 @@ enum class TokenKind : std::uint8_t {
   kMention,
   kHashtag,
   kPunct,
-  kClitic,  // a proclitic split off a Latin or digit token (وiPhone -> و)
+  kClitic,  // a proclitic split off a Latin or digit token (وiPhone -> و) or a quoted word (لـ"بايدن" -> ل)
 };
 
 // "word", "number", "url", "email", "mention", "hashtag", "punct", "clitic".
