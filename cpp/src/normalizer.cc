@@ -254,14 +254,14 @@ std::uint32_t OptionsKey(const NormalizerOptions& o) {
 // when none does (a vectoriser made per call, or per fold of a grid search, then pays once).
 std::shared_ptr<const Normalizer::Tables> Normalizer::SharedTables(const NormalizerOptions& options) {
   constexpr std::size_t kKeptTables = 8;
-  static std::mutex mu;
+  static ForkSafeMutex* mu = new ForkSafeMutex;  // (never destroyed, as the tables below)
   static std::unordered_map<std::uint32_t, std::weak_ptr<const Tables>>* shared =
       new std::unordered_map<std::uint32_t, std::weak_ptr<const Tables>>;  // never destroyed: no exit order
   static std::deque<std::shared_ptr<const Tables>>* kept = new std::deque<std::shared_ptr<const Tables>>;
   const std::uint32_t key = OptionsKey(options);
   // Built under the lock too: rare, and ICU's lazy initialisation of its normaliser data then happens before
   // any other thread's use in a way ThreadSanitizer can see.
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<ForkSafeMutex> lock(*mu);
   if (std::shared_ptr<const Tables> t = (*shared)[key].lock()) return t;
   std::shared_ptr<const Tables> built = BuildTables(options);
   (*shared)[key] = built;

@@ -6,7 +6,12 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <unordered_set>
 #include <vector>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#endif
 
 namespace akhbar {
 
@@ -65,6 +70,47 @@ void RunWorkers(int n_workers, const std::function<void(int)>& worker) {
   }
   worker(0);
   for (auto& th : pool) th.join();
+}
+
+// Every ForkSafeMutex alive, and the fork handlers that lock them all before a fork and unlock them after it.
+// The registry's own mutex is taken first (no mutex is added or removed meanwhile), then each pool's, waiting for
+// any critical section in progress to end.
+struct ForkRegistry {
+  std::mutex mu;
+  std::unordered_set<ForkSafeMutex*> all;
+
+  static ForkRegistry& Get() {
+    static ForkRegistry* r = new ForkRegistry;  // never destroyed: a fork or a pool may outlive static destruction
+    return *r;
+  }
+  static void Prepare() {
+    ForkRegistry& r = Get();
+    r.mu.lock();
+    for (ForkSafeMutex* m : r.all) m->mu_.lock();
+  }
+  static void After() {  // (in the parent and in the child: the forking thread locked them all)
+    ForkRegistry& r = Get();
+    for (ForkSafeMutex* m : r.all) m->mu_.unlock();
+    r.mu.unlock();
+  }
+};
+
+ForkSafeMutex::ForkSafeMutex() {
+#if defined(__unix__) || defined(__APPLE__)
+  static const bool registered = [] {
+    return pthread_atfork(&ForkRegistry::Prepare, &ForkRegistry::After, &ForkRegistry::After) == 0;
+  }();
+  (void)registered;
+#endif
+  ForkRegistry& r = ForkRegistry::Get();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.all.insert(this);
+}
+
+ForkSafeMutex::~ForkSafeMutex() {
+  ForkRegistry& r = ForkRegistry::Get();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.all.erase(this);
 }
 
 }  // namespace akhbar

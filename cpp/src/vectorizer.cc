@@ -411,10 +411,10 @@ struct BaseLearning {
 // Memos not in use, handed to worker threads (any memo serves any thread; their contents never change a
 // result). Thread-safe.
 struct Vectorizer::MemoPool {
-  std::mutex mu;
+  ForkSafeMutex mu;
   std::vector<std::unique_ptr<AnalysisMemo>> free;
   std::unique_ptr<AnalysisMemo> Take() {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<ForkSafeMutex> lock(mu);
     if (free.empty()) return std::make_unique<AnalysisMemo>();
     std::unique_ptr<AnalysisMemo> m = std::move(free.back());
     free.pop_back();
@@ -426,7 +426,7 @@ struct Vectorizer::MemoPool {
     return a->chunks.size() < b->chunks.size();
   }
   std::unique_ptr<AnalysisMemo> TakeBase(std::size_t threads) {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<ForkSafeMutex> lock(mu);
     if (free.empty()) return nullptr;
     const auto [least, most] = std::minmax_element(free.begin(), free.end(), KnowsFewer);
     if ((*most)->chunks.size() == 0) return nullptr;
@@ -438,7 +438,7 @@ struct Vectorizer::MemoPool {
   // Keeps at most one memo per core (more threads than cores would only multiply the memory); when full,
   // `m` replaces the one that knows the fewest chunks if it knows more.
   void Give(std::unique_ptr<AnalysisMemo> m) {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<ForkSafeMutex> lock(mu);
     if (free.size() < static_cast<std::size_t>(ResolveThreads(0))) {
       free.push_back(std::move(m));
       return;
@@ -453,7 +453,7 @@ struct Vectorizer::MemoPool {
   // memory kept between calls stays bounded whatever n_jobs was; the others are freed.
   static constexpr std::size_t kKeptBytes = std::size_t{128} << 20;
   void Trim() {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<ForkSafeMutex> lock(mu);
     std::size_t kept = 0, k = free.size();
     for (; k > 0; --k) {
       const std::size_t bytes = free[k - 1]->MemoryBytes();
@@ -463,19 +463,19 @@ struct Vectorizer::MemoPool {
     free.erase(free.begin(), free.begin() + static_cast<std::ptrdiff_t>(k));
   }
   void Clear() {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<ForkSafeMutex> lock(mu);
     free.clear();
   }
   // Calls fn(memo) for each memo whose resolutions await the merge of batch `batch`.
   template <typename Fn>
   void ForEachPending(std::uint64_t batch, Fn&& fn) {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<ForkSafeMutex> lock(mu);
     for (auto& m : free) {
       if (m->pending_batch == batch && m->resolved_for == 0) fn(*m);
     }
   }
   std::size_t MemoryBytes() {
-    std::lock_guard<std::mutex> lock(mu);
+    std::lock_guard<ForkSafeMutex> lock(mu);
     std::size_t bytes = 0;
     for (const auto& m : free) bytes += sizeof(AnalysisMemo) + m->MemoryBytes();
     return bytes;
@@ -1970,7 +1970,7 @@ std::vector<std::uint64_t> Vectorizer::FeatureTotalCounts() const {
 std::size_t Vectorizer::CacheBytes() const { return memos_->MemoryBytes(); }
 
 std::vector<std::size_t> Vectorizer::CachedChunkCounts() const {
-  std::lock_guard<std::mutex> lock(memos_->mu);
+  std::lock_guard<ForkSafeMutex> lock(memos_->mu);
   std::vector<std::size_t> out;
   for (const auto& m : memos_->free) out.push_back(m->chunks.size());
   return out;

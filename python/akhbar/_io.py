@@ -7,6 +7,7 @@ import os
 import secrets
 import sys
 import threading
+import time
 import warnings
 import weakref
 from contextlib import contextmanager
@@ -160,27 +161,32 @@ class ReadWriteLock:
     fit, add) rewrites in place. A thread already reading reads again without waiting (a query calling
     another). With ``prefer_writers``, other new readers wait while a writer waits, so that a stream of readers
     cannot hold a change back for ever (but a reader that waits for another thread's new read then waits for
-    the writer too). A thread cannot write while it reads, nor read while it writes: that would wait for
-    itself, so it raises RuntimeError with the message given.
+    the writer too); a number of seconds bounds that wait (past it, the reader goes on). A thread cannot write
+    while it reads, nor read while it writes: that would wait for itself, so it raises RuntimeError with the
+    message given.
 
     ``changing`` lets one change at a time work out what it will write while readers go on. A process forked
     while other threads held the lock gets it free in the child (they are not there); what the forking thread
-    held, it keeps."""
+    held, it keeps. If another thread was writing, what it wrote is half done in the child: the lock is then
+    broken there, and every later use raises RuntimeError."""
 
-    def __init__(self, write_while_reading: str, read_while_writing: str, prefer_writers: bool = True) -> None:
+    def __init__(self, write_while_reading: str, read_while_writing: str,
+                 prefer_writers: bool | float = True) -> None:
         self._messages = (write_while_reading, read_while_writing)
-        self._prefer_writers = prefer_writers
+        self._patience = math.inf if prefer_writers is True else float(prefer_writers)
         self._cond = threading.Condition()
         self._readers: dict[int, int] = {}
         self._writer: int | None = None
         self._waiting_writers = 0
         self._change = threading.Lock()
         self._changer: int | None = None
+        self._broken = False
         _LOCKS.add(self)
 
     def _after_fork_in_child(self) -> None:
         me = threading.get_ident()
         mine = self._readers.get(me)
+        self._broken = self._broken or self._writer not in (None, me)
         self._cond = threading.Condition()
         self._readers = {me: mine} if mine else {}
         self._writer = me if self._writer == me else None
@@ -189,10 +195,16 @@ class ReadWriteLock:
             self._change = threading.Lock()
             self._changer = None
 
+    def _check_whole(self) -> None:
+        if self._broken:
+            raise RuntimeError("this process was forked while another thread changed this object in place (a "
+                               "partial_fit): its copy here is half changed; load or fit it again in this process")
+
     @contextmanager
     def changing(self):
         """One change at a time; readers go on (until the change takes ``writing``)."""
         me = threading.get_ident()
+        self._check_whole()
         if me in self._readers:
             raise RuntimeError(self._messages[0])
         if self._changer == me:
@@ -207,12 +219,17 @@ class ReadWriteLock:
     @contextmanager
     def reading(self):
         me = threading.get_ident()
+        self._check_whole()
         with self._cond:
             if self._writer == me:
                 raise RuntimeError(self._messages[1])
             if me not in self._readers:
-                while self._writer is not None or (self._prefer_writers and self._waiting_writers):
-                    self._cond.wait()
+                deadline = time.monotonic() + self._patience if self._patience < math.inf else math.inf
+                while self._writer is not None or self._waiting_writers:
+                    if self._writer is None and time.monotonic() >= deadline:
+                        break  # (waited long enough for the waiting writers: go on beside the other readers)
+                    self._cond.wait(None if self._writer is not None or deadline == math.inf
+                                    else max(deadline - time.monotonic(), 0.0))
             self._readers[me] = self._readers.get(me, 0) + 1
         try:
             yield
@@ -226,6 +243,7 @@ class ReadWriteLock:
     @contextmanager
     def writing(self):
         me = threading.get_ident()
+        self._check_whole()
         with self._cond:
             if me in self._readers or self._writer == me:
                 raise RuntimeError(self._messages[0])

@@ -64,6 +64,8 @@ _SKLEARN_ONLY = {
 }
 
 _FORMAT_VERSION_KEY = "akhbar_params_version"
+# Seconds that new transforms wait for a waiting partial_fit or fit at most (see _guard).
+_WRITER_PATIENCE = 1.0
 
 
 def _resolve_n_jobs(n_jobs: Any) -> int:
@@ -851,7 +853,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             else:
                 model.add_terms(batch, start, n_jobs, mode == "tokens", self._producer(mode))
 
-    def _fit(self, raw_documents, keep_rows: bool, warn: bool = True):
+    def _fit(self, raw_documents, keep_rows: bool, warn: bool = True, locked: bool = False):
+        """Fits a new model, which replaces the current one under the write lock (`locked`: the caller holds it).
+        Transforms go on with the current model meanwhile."""
         n_jobs = _resolve_n_jobs(self.n_jobs)
         model = self._new_model()
         if warn:
@@ -866,7 +870,11 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
                              "document statistics")
         model.end_fit(self._selector(), n_jobs)
         X = self._cast(_to_csr(model.take_fit_matrix(n_jobs))) if keep_rows else None
-        self._set_fitted_model(model)
+        if locked:
+            self._set_fitted_model(model)
+        else:
+            with self._guard().writing():  # (not while a partial_fit changes the model: it would put it back)
+                self._set_fitted_model(model)
         return X
 
     def _set_fitted_model(self, model) -> None:
@@ -876,6 +884,7 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def _set_model(self, model) -> None:
         self._model = model
+        self._model_fitted = bool(model.fitted)
         # A new object at every fit and partial fit: what a RelatedArticles index built on this vectoriser checks
         # to tell that its columns are still the vectoriser's features.
         self._fit_token = object()
@@ -922,9 +931,10 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         gives the model ``fit(a + b)`` would (the model keeps the statistics of pruned terms for this). It uses
         the parameters of the last ``fit``; on an unfitted vectoriser it is ``fit``. On error the model is left
         as it was. Returns self."""
-        if not self._is_fitted():
-            return self.fit(raw_documents)
-        with self._guard().writing():
+        with self._guard().writing():  # (decided under the lock: two first partial_fits at once each fitted alone)
+            if not self._is_fitted():
+                self._fit(raw_documents, keep_rows=False, locked=True)
+                return self
             return self._partial_fit(raw_documents)
 
     def _fitted(self):
@@ -950,14 +960,16 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         # Any number of transforms read the model at once; a partial_fit (which changes it in place) runs alone.
         # One started by a transform's own thread (from the generator it reads) cannot wait for that transform:
         # it raises instead of labelling the rows already made with the old columns under the new features.
-        # (Readers do not wait for a waiting partial_fit: a transform whose documents come from another thread
-        # that transforms too would wait for that thread, which would wait for the partial_fit.)
+        # New readers wait for a waiting partial_fit, but for _WRITER_PATIENCE seconds at most: never, and a
+        # stream of transforms from a few threads held a partial_fit back for ever; for ever, and a transform whose
+        # documents come from another thread that transforms too would wait for that thread, which would wait
+        # for the partial_fit.
         guard = self.__dict__.get("_model_guard")
         if guard is not None:
             return guard
         return self.__dict__.setdefault("_model_guard", ReadWriteLock(
-            "cannot partial_fit this vectoriser while it transforms (from the documents it is reading?)",
-            "cannot use this vectoriser's model inside its own partial_fit", prefer_writers=False))
+            "cannot fit or partial_fit this vectoriser while it transforms (from the documents it is reading?)",
+            "cannot use this vectoriser's model inside its own partial_fit", prefer_writers=_WRITER_PATIENCE))
 
     def _partial_fit(self, raw_documents: Iterable[str]):
         n_jobs = _resolve_n_jobs(self.n_jobs)
@@ -1001,7 +1013,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
     # ------------------------------------------------------------------------------------------ attributes
 
     def _is_fitted(self) -> bool:
-        return getattr(self, "_model", None) is not None and self._model.fitted
+        # (Kept by _set_model, not asked of the C++ model: during a partial_fit, which changes it in place, the
+        # model says it is not fitted, and a transform then raised NotFittedError instead of waiting for it.)
+        return getattr(self, "_model", None) is not None and self.__dict__.get("_model_fitted", False)
 
     def __sklearn_is_fitted__(self) -> bool:
         return self._is_fitted()
@@ -1512,6 +1526,10 @@ class TfidfVectorizer(_VocabularyVectorizer):
         if not np.isfinite(idf).all():
             raise ValueError("idf_ must be finite: it holds NaN or infinity")
         with self._guard().writing():
+            if self._is_fitted() != fitted:  # (a fit or partial_fit ended meanwhile: the checks again)
+                fitted = self._is_fitted()
+                if not (self._fitted().use_idf if fitted else self.use_idf):
+                    raise ValueError("idf_ cannot be set when use_idf=False")
             model = self._model if fitted else self._vocabulary_model()
             n = model.n_features
             if idf.ndim != 1:
@@ -1648,8 +1666,15 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
         return self
 
     def transform(self, raw_documents: Iterable[str]) -> sp.csr_matrix:
-        """The hashed matrix of ``raw_documents``."""
-        impl = self._impl()
+        """The hashed matrix of ``raw_documents``, with the parameters as they are when it starts (a set_params
+        from another thread meanwhile applies from the next call)."""
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)  # (one copy under the GIL: a set_params is before it or after it)
+        impl = view._impl()
+        self.__dict__["_impl_cache"] = view.__dict__["_impl_cache"]
+        return view._transform(raw_documents, impl)
+
+    def _transform(self, raw_documents: Iterable[str], impl) -> sp.csr_matrix:
         n_jobs = _resolve_n_jobs(self.n_jobs)
         mode = self._mode()
         rows = _core._HashingRows()

@@ -153,7 +153,7 @@ class PyAnalyzer {
 
   std::unique_ptr<MemoSlot> Take() {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<ForkSafeMutex> lock(mu_);
       if (!free_.empty()) {
         std::unique_ptr<MemoSlot> s = std::move(free_.back());
         free_.pop_back();
@@ -166,7 +166,7 @@ class PyAnalyzer {
   // Needs the GIL (a memo dropped or cleared releases its str objects).
   void Give(std::unique_ptr<MemoSlot> s) {
     if (s->memo.OverBudget()) s->Clear();
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<ForkSafeMutex> lock(mu_);
     if (free_.size() < max_free_) free_.push_back(std::move(s));
   }
 
@@ -174,7 +174,7 @@ class PyAnalyzer {
   void ClearMemos() {
     std::vector<std::unique_ptr<MemoSlot>> drop;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<ForkSafeMutex> lock(mu_);
       drop.swap(free_);
     }
   }
@@ -182,7 +182,7 @@ class PyAnalyzer {
  private:
   Analyzer analyzer_;
   const std::size_t max_free_ = static_cast<std::size_t>(ResolveThreads(0));
-  std::mutex mu_;
+  ForkSafeMutex mu_;
   std::vector<std::unique_ptr<MemoSlot>> free_;
 };
 

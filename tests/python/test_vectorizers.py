@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
 import pickle
 import struct
 import threading
@@ -1395,3 +1396,157 @@ def test_metadata_of_another_analyser_than_the_model_s_is_a_format_error():
         forged = json.dumps({**info, "params": {**info["params"], **params}}).encode()
         with pytest.raises(akhbar.FormatError, match=r"another analyser than the model's \((stemmer|keep_numbers)\)"):
             HashingVectorizer.from_bytes(hashing._impl().to_bytes(forged))
+
+
+# ------------------------------------------------------------- concurrency (found by a review, session 16)
+def _blocking(texts, started: threading.Event, go: threading.Event):
+    """The texts, from a generator that signals `started` at its first text and waits for `go` before its last."""
+    for i, t in enumerate(texts):
+        if i == 0:
+            started.set()
+        if i == len(texts) - 1:
+            assert go.wait(60)
+        yield t
+
+
+@pytest.fixture(scope="module")
+def sample_texts():
+    from akhbar.cli import load_sample
+
+    return [a["text"] for a in load_sample()]
+
+
+def test_two_first_partial_fits_at_once_keep_both_batches(sample_texts):
+    # Both saw an unfitted vectoriser and fitted their own batch alone: the second to end replaced the first.
+    a, b = sample_texts[:200], sample_texts[200:260]
+    v = TfidfVectorizer()
+    started, go = threading.Event(), threading.Event()
+    first = threading.Thread(target=lambda: v.partial_fit(_blocking(a, started, go)))
+    first.start()
+    assert started.wait(60)
+    second = threading.Thread(target=lambda: v.partial_fit(b))
+    second.start()
+    second.join(0.3)  # (it waits for the first: before, it fitted b meanwhile)
+    go.set()
+    first.join(60)
+    second.join(60)
+    assert v.n_documents_ == 260
+    assert v.vocabulary_ == TfidfVectorizer().fit(a + b).vocabulary_
+
+
+def test_a_fit_during_a_partial_fit_is_not_undone(sample_texts):
+    # The partial_fit put back the model it had started with when it ended, over the fit's; the fit's parameters
+    # stayed, so the file saved then described another model and did not load.
+    v = TfidfVectorizer(ngram_range=(1, 2)).fit(sample_texts[:100])
+    started, go = threading.Event(), threading.Event()
+    feeding = threading.Thread(target=lambda: v.partial_fit(_blocking(sample_texts[100:300], started, go)))
+    feeding.start()
+    assert started.wait(60)
+    v.set_params(ngram_range=(1, 1))
+    refit = threading.Thread(target=lambda: v.fit(sample_texts[300:340]))
+    refit.start()
+    refit.join(0.3)
+    go.set()
+    feeding.join(60)
+    refit.join(60)
+    assert v.n_documents_ == 40  # (the fit came last: its model, not the partial_fit's)
+    assert max(len(t.split(" ")) for t in v.get_feature_names_out()) == 1
+    assert TfidfVectorizer.from_bytes(v.to_bytes()).vocabulary_ == v.vocabulary_
+
+
+def test_reads_during_a_partial_fit_wait_instead_of_failing(sample_texts):
+    # While a partial_fit made its features, the model said it was not fitted: transform, idf_ and n_documents_
+    # from other threads raised NotFittedError on a fitted vectoriser.
+    v = TfidfVectorizer(ngram_range=(1, 3)).fit(sample_texts[:300])
+    errors, done = [], threading.Event()
+
+    def read():
+        while not done.is_set():
+            try:
+                v.transform(sample_texts[:2])
+                v.n_documents_
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+
+    def feed():
+        for k in range(5):
+            v.partial_fit(sample_texts[300 + 20 * k : 320 + 20 * k])
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for r in readers:
+        r.start()
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    feeder.join(60)  # (liveness: see the next test)
+    fed_in_time = not feeder.is_alive()
+    done.set()
+    for r in readers:
+        r.join(60)
+    feeder.join(60)
+    assert fed_in_time
+    assert errors == []
+    assert v.n_documents_ == 400
+
+
+def test_a_partial_fit_gets_its_turn_between_constant_transforms(sample_texts):
+    # New transforms never waited for a waiting partial_fit: a thread transforming in a loop kept it out for ever.
+    v = TfidfVectorizer().fit(sample_texts[:300])
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            v.transform(sample_texts[300:301])
+
+    servers = [threading.Thread(target=serve) for _ in range(2)]
+    for s in servers:
+        s.start()
+    fed = threading.Thread(target=lambda: v.partial_fit(sample_texts[301:320]))
+    fed.start()
+    fed.join(60)  # (liveness, not speed: before, it was still waiting when the servers stopped)
+    waited = fed.is_alive()
+    stop.set()
+    for s in servers:
+        s.join(60)
+    fed.join(60)
+    assert not waited
+    assert v.n_documents_ == 319
+
+
+def test_hashing_set_params_during_transform_applies_from_the_next_call(sample_texts):
+    # The matrix was cast with the parameters at its end: a set_params meanwhile gave L2 weights truncated to
+    # an int64 matrix of zeros, or raw counts as float64.
+    h = HashingVectorizer(n_features=2**12)
+
+    def preprocessor(text):
+        h.set_params(norm=None, dtype=np.int64)
+        return text
+
+    h.set_params(preprocessor=preprocessor)
+    X = h.transform(sample_texts[:3])
+    assert X.dtype == np.float64 and np.allclose(sp.linalg.norm(X, axis=1), 1.0)
+    Y = h.transform(sample_texts[:3])
+    assert Y.dtype == np.int64 and Y.sum() != 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_a_process_forked_during_a_partial_fit_refuses_its_half_changed_copy(sample_texts):
+    v = TfidfVectorizer().fit(sample_texts[:100])
+    started, go = threading.Event(), threading.Event()
+    feeding = threading.Thread(target=lambda: v.partial_fit(_blocking(sample_texts[100:200], started, go)))
+    feeding.start()
+    assert started.wait(60)
+    pid = os.fork()
+    if pid == 0:  # (the child: no feeding thread, a model half changed)
+        code = 3
+        try:
+            v.transform(sample_texts[:1])
+            code = 1
+        except RuntimeError as e:
+            code = 0 if "forked while another thread changed" in str(e) else 2
+        finally:
+            os._exit(code)
+    go.set()
+    feeding.join(60)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert v.n_documents_ == 200 and v.transform(sample_texts[:1]).shape[0] == 1

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <mutex>
 
 namespace akhbar {
 
@@ -25,6 +26,27 @@ void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,
 // joins them. A thread the system refuses (too many, no memory for its stack) is not started: the workers must
 // take their work from a shared queue, so that the others do its share. worker must not throw.
 void RunWorkers(int n_workers, const std::function<void(int worker)>& worker);
+
+// A mutex that a fork() never leaves locked in the child process. Every ForkSafeMutex alive is locked by the
+// forking thread just before the fork (pthread_atfork) and unlocked just after it, in the parent and in the
+// child: a child never inherits one held by a thread that it does not have (which would block it for ever, as
+// a Python process forked by multiprocessing while other threads transformed was). For akhbar's long-lived pools,
+// whose critical sections are short, never hold two of these at once, and need no lock that the forking
+// thread may hold (Python's GIL). Meets Lockable (std::lock_guard).
+class ForkSafeMutex {
+ public:
+  ForkSafeMutex();
+  ~ForkSafeMutex();
+  ForkSafeMutex(const ForkSafeMutex&) = delete;
+  ForkSafeMutex& operator=(const ForkSafeMutex&) = delete;
+  void lock() { mu_.lock(); }
+  void unlock() { mu_.unlock(); }
+  bool try_lock() { return mu_.try_lock(); }
+
+ private:
+  friend struct ForkRegistry;
+  std::mutex mu_;
+};
 
 }  // namespace akhbar
 
