@@ -7,9 +7,11 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -85,6 +87,40 @@ bool ParseErrors(const std::string& errors);
 std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep,
                                  bool offer_replace = true);
 
+// Releases the GIL for its scope, as py::gil_scoped_release. A daemon thread that takes the GIL back while Python
+// exits is ended by pthread_exit, which unwinds its stack like an exception: out of gil_scoped_release's
+// destructor (noexcept) that called std::terminate, and the process aborted at exit ("terminate called without
+// an active exception"); let through, it ran destructors of Python objects without the GIL, beside the exiting
+// interpreter's garbage collection (a crash). So such a thread does not go on: it waits here, touching
+// nothing, until the process ends (as Python 3.14 makes such threads do).
+class ReleaseGil {
+ public:
+  ReleaseGil() : state_(PyEval_SaveThread()) {}
+  ~ReleaseGil() {
+    if (Finalizing()) Park();
+    try {
+      PyEval_RestoreThread(state_);
+    } catch (...) {  // (the unwinding of pthread_exit, called as Python exits: it must not go further)
+      Park();
+    }
+  }
+  ReleaseGil(const ReleaseGil&) = delete;
+  ReleaseGil& operator=(const ReleaseGil&) = delete;
+
+ private:
+  static bool Finalizing() noexcept {
+#if PY_VERSION_HEX >= 0x030D0000
+    return Py_IsFinalizing() != 0;
+#else
+    return _Py_IsFinalizing() != 0;
+#endif
+  }
+  [[noreturn]] static void Park() {
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+  }
+  PyThreadState* state_;
+};
+
 // Runs fn(begin, end) over [0, n) in chunks of `chunk` with the GIL released, checking for Ctrl-C between
 // chunks (KeyboardInterrupt propagates promptly); after each chunk calls then(begin, end) with the GIL held
 // (e.g. to turn the chunk's results into Python objects while they are still in cache).
@@ -93,7 +129,7 @@ void RunInterruptible(std::size_t n, std::size_t chunk, Fn&& fn, Then&& then) {
   for (std::size_t begin = 0; begin < n || (n == 0 && begin == 0); begin += chunk) {
     const std::size_t end = std::min(n, begin + chunk);
     {
-      py::gil_scoped_release release;
+      ReleaseGil release;
       fn(begin, end);
     }
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();

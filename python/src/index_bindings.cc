@@ -75,7 +75,7 @@ void BindIndex(py::module_& m) {
          std::size_t n_cols, bool format_error) {
         try {
           const CsrView v = MakeCsr(indptr, indices, data, n_cols, "matrix");
-          py::gil_scoped_release release;
+          ReleaseGil release;
           CheckCsr(v, "matrix");
         } catch (const InvalidArgument& e) {
           if (format_error) throw FormatError(std::string("corrupt index: ") + e.what());
@@ -96,7 +96,7 @@ void BindIndex(py::module_& m) {
              o.heavy_df_fraction = heavy_df_fraction;
              o.min_heavy_df = min_heavy_df;
              o.max_heavy_terms = max_heavy_terms;
-             py::gil_scoped_release release;
+             ReleaseGil release;
              return new CosineTopK(v, o);
            }),
            py::arg("indptr"), py::arg("indices"), py::arg("data"), py::arg("n_cols"),
@@ -170,7 +170,7 @@ void BindIndex(py::module_& m) {
         std::vector<std::int32_t> idx(a.n * static_cast<std::size_t>(a.k));
         std::vector<float> sc(idx.size());
         {
-          py::gil_scoped_release release;
+          ReleaseGil release;
           a.impl->Finish(idx.data(), sc.data());
         }
         return py::make_tuple(Matrix(std::move(idx), a.n, a.k), Matrix(std::move(sc), a.n, a.k));
@@ -208,7 +208,7 @@ void BindIndex(py::module_& m) {
              const Utf8Text t = ToUtf8(text, "text", false, /*offer_replace=*/false);
              std::vector<std::uint64_t> out;
              {
-               py::gil_scoped_release release;
+               ReleaseGil release;
                out = h.ShingleHashes(t.utf8);
              }
              return ToNumpy(std::move(out));
@@ -249,7 +249,7 @@ void BindIndex(py::module_& m) {
         const int threads = ThreadsArg(n_threads);
         std::vector<NearDuplicatePair> pairs;
         {
-          py::gil_scoped_release release;
+          ReleaseGil release;
           pairs = FindNearDuplicates(signatures.data(), n, m, threshold, LshParams{bands, rows}, threads);
         }
         std::vector<std::int32_t> a(pairs.size()), b(pairs.size());
@@ -274,7 +274,7 @@ void BindIndex(py::module_& m) {
         for (std::size_t i = 0; i < edges.size(); ++i) edges[i] = {a.data()[i], b.data()[i]};
         std::vector<std::vector<std::int32_t>> groups;
         {
-          py::gil_scoped_release release;
+          ReleaseGil release;
           groups = ConnectedComponents(n, edges, min_size);
         }
         py::list out;
@@ -305,7 +305,7 @@ void BindIndex(py::module_& m) {
             o.max_line_chars = max_line_chars;
             const int threads = ThreadsArg(n_threads);
             const std::vector<std::string_view> views = Views(in);
-            py::gil_scoped_release release;
+            ReleaseGil release;
             return new Boilerplate(Boilerplate::Find(views, src, o, threads));
           },
           py::arg("texts"), py::arg("sources"), py::arg("min_docs") = 5, py::arg("min_fraction") = 0.01,
@@ -364,7 +364,7 @@ void BindIndex(py::module_& m) {
         }
         std::string file;
         {
-          py::gil_scoped_release release;
+          ReleaseGil release;
           file = WriteSections(kind, in);
         }
         return py::bytes(file);
@@ -379,7 +379,7 @@ void BindIndex(py::module_& m) {
                                     static_cast<std::size_t>(info.size * info.itemsize));
         std::vector<SectionRef> refs;
         {
-          py::gil_scoped_release release;
+          ReleaseGil release;
           refs = ReadSections(file, kind);
         }
         py::list out;

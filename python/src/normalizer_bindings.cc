@@ -114,7 +114,7 @@ py::object NormalizeWithSurrogates(const Normalizer& n, py::handle text, const c
   const Utf8Text in = ToUtf8(text, name, replace);
   std::string out;
   {
-    py::gil_scoped_release release;
+    ReleaseGil release;
     out = n.Normalize(in.utf8);
   }
   return py::str(out);
@@ -139,7 +139,7 @@ void BindNormalizer(py::module_& m) {
               char32_t max = 0;
               bool invalid = false;
               {
-                py::gil_scoped_release release;
+                ReleaseGil release;
                 try {
                   max = n.NormalizeToUtf16(in, &out);
                 } catch (const InvalidArgument&) {
@@ -152,7 +152,7 @@ void BindNormalizer(py::module_& m) {
             const Utf8Text in = ToUtf8(text, "text", replace);
             std::string out;
             {
-              py::gil_scoped_release release;
+              ReleaseGil release;
               out = n.Normalize(in.utf8);
             }
             return Out(out, in.from_bytes);
@@ -170,7 +170,7 @@ void BindNormalizer(py::module_& m) {
               char32_t max = 0;
               bool invalid = false;
               {
-                py::gil_scoped_release release;
+                ReleaseGil release;
                 try {
                   max = n.NormalizeToUtf16(in, &out, &source);
                   offsets.assign(source.begin(), source.end());  // code point indexes already
@@ -186,7 +186,7 @@ void BindNormalizer(py::module_& m) {
             std::vector<std::int64_t> offsets;
             std::string out;
             {
-              py::gil_scoped_release release;
+              ReleaseGil release;
               out = n.Normalize(in.utf8, &source);
               offsets.resize(source.size());
               if (in.from_bytes) {

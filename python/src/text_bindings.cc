@@ -255,7 +255,7 @@ py::list AnalyzeOne(PyAnalyzer& self, py::handle text, const std::string& errors
   MemoLease slot(self);
   bool ok;
   if (ref.n >= kReleaseGilUnits) {
-    py::gil_scoped_release release;
+    ReleaseGil release;
     ok = AnalyzeRef(slot->memo, ref, &slot->ids);
   } else {
     ok = AnalyzeRef(slot->memo, ref, &slot->ids);
@@ -330,7 +330,7 @@ py::list AnalyzeMany(PyAnalyzer& self, py::handle texts, py::handle n_threads, c
   for (std::size_t begin = 0; begin < n; begin += kBlock) {
     const std::size_t end = std::min(n, begin + kBlock);
     {
-      py::gil_scoped_release release;
+      ReleaseGil release;
       if (n_memos == 1) {
         for (std::size_t k = begin; k < end; ++k) {
           if (k + 1 < n) {
@@ -488,7 +488,7 @@ void BindText(py::module_& m) {
             const Utf8Text in = ToUtf8(text, "text", ParseErrors(errors));
             std::vector<std::string> out;
             {
-              py::gil_scoped_release release;
+              ReleaseGil release;
               out = t.TokenizeToStrings(in.utf8);
             }
             return StringsToPy(out);
@@ -502,7 +502,7 @@ void BindText(py::module_& m) {
             std::vector<Token> tokens;
             std::vector<std::int64_t> starts, ends;
             {
-              py::gil_scoped_release release;
+              ReleaseGil release;
               tokens = t.Tokenize(in.utf8);
               std::vector<std::size_t> s(tokens.size()), e(tokens.size());
               for (std::size_t k = 0; k < tokens.size(); ++k) {
@@ -538,7 +538,7 @@ void BindText(py::module_& m) {
             const Utf8Text in = ToUtf8(word, "word", false, /*offer_replace=*/false);
             std::string out;
             {
-              py::gil_scoped_release release;
+              ReleaseGil release;
               out = s.Stem(in.utf8);
             }
             return py::str(out);
@@ -555,7 +555,7 @@ void BindText(py::module_& m) {
             for (const auto& w : in) views.push_back(w.utf8);
             std::vector<std::string> out;
             {
-              py::gil_scoped_release release;
+              ReleaseGil release;
               out = s.StemBatch(views, threads);
             }
             return StringsToPy(out);
@@ -582,7 +582,7 @@ void BindText(py::module_& m) {
             const Utf8Text in = ToUtf8(text, "text", ParseErrors(errors));
             std::vector<std::string> out;
             {
-              py::gil_scoped_release release;
+              ReleaseGil release;
               out = a.analyzer().Analyze(in.utf8);
             }
             return StringsToPy(out);

@@ -303,7 +303,7 @@ py::array_t<T> U64ToNumpy(const std::vector<std::uint64_t>& v) {
 // Runs fn with the GIL released.
 template <typename Fn>
 auto Released(Fn&& fn) {
-  py::gil_scoped_release release;
+  ReleaseGil release;
   return fn();
 }
 
@@ -396,7 +396,7 @@ void BindVectorize(py::module_& m) {
       .def_property_readonly("vocabulary_bytes", &Vectorizer::VocabularyBytes)
       .def_property_readonly("memory_bytes", &Vectorizer::MemoryBytes)
       .def_property_readonly("cache_bytes", &Vectorizer::CacheBytes)
-      .def("clear_cache", &Vectorizer::ClearCache, py::call_guard<py::gil_scoped_release>())
+      .def("clear_cache", &Vectorizer::ClearCache, py::call_guard<ReleaseGil>())
       .def_property_readonly("dtype", [](const Vectorizer& v) { return DTypeName(v.options().dtype); })
       .def_property_readonly("norm", [](const Vectorizer& v) { return NormName(v.options().norm); })
       .def("options", [](const Vectorizer& v) { return VectorizerOptionsToPy(v.options()); })

@@ -427,3 +427,17 @@ def test_vectoriser_options_that_take_no_effect_warn():
         warnings.simplefilter("error")
         akhbar.TfidfVectorizer(weighting="bm25", k1=5.0, b=0.0).fit(DOCS)
         akhbar.CountVectorizer(tokenizer=str.split, fold_alef=False, stop_words="arabic").fit(DOCS)
+
+
+@pytest.mark.parametrize("work", ["akhbar.Analyzer().analyze_batch(T, n_threads=1)",
+                                  "v.transform(T)", "akhbar.Normalizer().normalize_batch(T)"])
+def test_exit_while_a_daemon_thread_is_in_akhbar(work):
+    # The process aborted at exit ("terminate called without an active exception", status 134): Python ended
+    # the daemon thread as it took the GIL back, from a destructor that could not let that through.
+    code = ("import threading, time, akhbar\nfrom akhbar.cli import load_sample\n"
+            "T = [a['text'] for a in load_sample()]\nv = akhbar.TfidfVectorizer().fit(T)\n"
+            f"def loop():\n    while True:\n        {work}\n"
+            "threading.Thread(target=loop, daemon=True).start()\ntime.sleep(0.5)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "terminate" not in done.stderr
