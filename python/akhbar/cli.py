@@ -308,6 +308,20 @@ def _column(rows: list[dict], name: str, path: str, lines: list[int]) -> list | 
     return [None if v in (None, "") else str(v) for v in values]
 
 
+def _check_writable(rows: list[dict], name: str, path: str, lines: list[int]) -> None:
+    """Stops the run at a `name` field that cannot be written as UTF-8 (a lone surrogate, which JSON can hold):
+    the fields the index takes are checked by it, this one is only copied to the output."""
+    for row, line in zip(rows, lines):
+        value = row.get(name)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise SystemExit(f"akhbar: error: {path}: the {name} on line {line} holds a lone surrogate "
+                                 f"({value[e.start]!r} at character {e.start}), which no UTF-8 output can "
+                                 "hold") from None
+
+
 def _iso_date(value: str) -> str | None:
     """`value` as the index reads a date, ISO 8601: as it is if it is ISO, converted if it is RFC 2822 (an RSS
     pubDate, ``Fri, 01 Feb 2013 00:08:22 GMT``); None if it is neither. (The index reads ISO only.)"""
@@ -357,6 +371,7 @@ def _build(args: argparse.Namespace):
     # whatever they hold (a date the index cannot read stopped them all).
     within_days = getattr(args, "within_days", None) is not None
     dates = _dates(rows, args.input, lines) if within_days else None
+    _check_writable(rows, "date", args.input, lines)  # (copied to the output: written, it failed after the work)
     # (Checked before the work: the index would be built for nothing.)
     if getattr(args, "exclude_same_source", False) and sources is None:
         raise SystemExit("akhbar: error: --exclude-same-source needs a 'source' for the articles")
@@ -435,6 +450,18 @@ def _write_records(records: Iterable[dict], path: str | None, fmt: str, template
             writer.writerows(records)
         else:
             out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def _check_out_dir(path: str) -> None:
+    """Refuses, before any work, an output whose folder is missing or not writable (found after the work, the
+    results were lost)."""
+    if path == "-" or (os.path.exists(path) and not os.path.isfile(path)):
+        return  # (stdout, or a device or pipe written in place)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise SystemExit(f"akhbar: error: cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SystemExit(f"akhbar: error: cannot write {path}: the folder {folder} is not writable")
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -664,6 +691,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "out", None) is not None:
         _format(args)  # (an output name whose format cannot be told: refused before any work)
+        _check_out_dir(args.out)
     try:
         return args.func(args)
     except (EOFError, zlib.error, gzip.BadGzipFile, csv.Error) as e:  # a truncated or damaged input file

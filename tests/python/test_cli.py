@@ -7,6 +7,7 @@ import functools
 import gzip
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -561,3 +562,37 @@ def test_output_to_a_device_is_written_in_place(jsonl, tmp_path):
                           check=False)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 2 * 120
+
+
+def test_an_unwritable_output_folder_is_refused_before_the_work(jsonl, tmp_path, monkeypatch):
+    # Found only when the results were written: 17 s of work on egy2013, then the error and nothing.
+    import akhbar.cli as cli
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the work started")
+
+    monkeypatch.setattr(cli, "_load_articles", no_work)
+    with pytest.raises(SystemExit, match="does not exist"):
+        main(["related", str(jsonl), "-o", str(tmp_path / "missing" / "out.jsonl"), "-q"])
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if not os.access(locked, os.W_OK):  # (root writes anywhere)
+            with pytest.raises(SystemExit, match="not writable"):
+                main(["related", str(jsonl), "-o", str(locked / "out.jsonl"), "-q"])
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_date_that_cannot_be_written_stops_the_run_with_its_line(tmp_path, articles, capsys):
+    # A lone surrogate in a date (JSON's "\ud800") was copied to the output, where its encoding failed without a
+    # line, after part of the output was written.
+    path = tmp_path / "news.jsonl"
+    rows = [{"text": a["text"], "date": "2013-02-01"} for a in articles[:20]]
+    rows[7]["date"] = "2013\ud800"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    for command in ("related", "duplicates", "clusters"):
+        with pytest.raises(SystemExit, match="the date on line 8 holds a lone surrogate"):
+            main([command, str(path), "-q"])
+    assert capsys.readouterr().out == ""
