@@ -72,7 +72,7 @@ def atomic_file(path: str | os.PathLike):
     created = False  # (if the exclusive open fails, the file is not ours to remove)
     try:
         try:
-            f = open(tmp, "xb")
+            f = open(tmp, "xb")  # noqa: SIM115 (closed by the with below; opened first to name the error)
         except OSError as e:  # (named by the user's path, not the temporary file's)
             raise type(e)(e.errno, e.strerror, os.fsdecode(path)) from None
         created = True

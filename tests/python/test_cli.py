@@ -518,7 +518,7 @@ def test_clusters_near_duplicate_threshold_sources_and_dates(jsonl, tmp_path, ar
 @pytest.mark.parametrize("name", ["related.jsonl", "related.csv.gz"])
 def test_an_interrupted_run_leaves_no_partial_output(jsonl, tmp_path, monkeypatch, name):
     # Ctrl-C midway through the output left the first part of it under the output's name, over an older file.
-    import akhbar.cli as cli
+    from akhbar import cli
 
     out = tmp_path / name
     out.write_bytes(b"older output\n")
@@ -566,7 +566,7 @@ def test_output_to_a_device_is_written_in_place(jsonl, tmp_path):
 
 def test_an_unwritable_output_folder_is_refused_before_the_work(jsonl, tmp_path, monkeypatch):
     # Found only when the results were written: 17 s of work on egy2013, then the error and nothing.
-    import akhbar.cli as cli
+    from akhbar import cli
 
     def no_work(*args, **kwargs):
         raise AssertionError("the work started")

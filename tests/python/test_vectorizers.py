@@ -1464,7 +1464,7 @@ def test_reads_during_a_partial_fit_wait_instead_of_failing(sample_texts):
         while not done.is_set():
             try:
                 v.transform(sample_texts[:2])
-                v.n_documents_
+                _ = v.n_documents_
             except Exception as e:  # noqa: BLE001
                 errors.append(e)
 
