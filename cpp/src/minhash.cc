@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "akhbar/clusters.h"
 #include "akhbar/error.h"
 #include "akhbar/normalizer.h"
 #include "akhbar/parallel.h"
@@ -209,26 +210,41 @@ LshParams OptimalLshParams(double threshold, int num_perm, double fp_weight, dou
   return best;
 }
 
-std::vector<NearDuplicatePair> FindNearDuplicates(const std::uint32_t* signatures, std::size_t n, int num_perm,
-                                                  double threshold, LshParams params, int n_threads) {
+namespace {
+
+void CheckLshParams(LshParams params, int num_perm) {
   if (params.bands < 1 || params.rows < 1 || params.bands * params.rows > num_perm) {
     throw InvalidArgument("LSH bands * rows must be at most num_perm");
   }
+}
+
+// The LSH keys of band `band` of the non-empty signatures, as (key, article) sorted: the articles of one bucket
+// are a run of one key.
+void BandKeys(const std::uint32_t* signatures, std::size_t n, std::size_t m, LshParams params, std::size_t band,
+              std::vector<std::pair<std::uint64_t, std::int32_t>>* keys, const std::vector<char>* skip = nullptr) {
+  keys->clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t* sig = signatures + i * m;
+    if (sig[0] == kEmptySignature || (skip != nullptr && (*skip)[i])) continue;
+    std::uint64_t h = band + 1;
+    for (int r = 0; r < params.rows; ++r) h = Mix64(h * 0x9E3779B97F4A7C15ULL + sig[band * params.rows + r]);
+    keys->emplace_back(h, static_cast<std::int32_t>(i));
+  }
+  std::sort(keys->begin(), keys->end());
+}
+
+}  // namespace
+
+std::vector<NearDuplicatePair> FindNearDuplicates(const std::uint32_t* signatures, std::size_t n, int num_perm,
+                                                  double threshold, LshParams params, int n_threads) {
+  CheckLshParams(params, num_perm);
   const std::size_t m = static_cast<std::size_t>(num_perm);
   const std::size_t bands = static_cast<std::size_t>(params.bands);
   std::vector<std::vector<std::uint64_t>> per_band(bands);  // candidate pairs as (a << 32 | b)
   ParallelFor(bands, n_threads, 1, [&](std::size_t b0, std::size_t b1) {
     std::vector<std::pair<std::uint64_t, std::int32_t>> keys;
     for (std::size_t band = b0; band < b1; ++band) {
-      keys.clear();
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t* sig = signatures + i * m;
-        if (sig[0] == kEmptySignature) continue;
-        std::uint64_t h = band + 1;
-        for (int r = 0; r < params.rows; ++r) h = Mix64(h * 0x9E3779B97F4A7C15ULL + sig[band * params.rows + r]);
-        keys.emplace_back(h, static_cast<std::int32_t>(i));
-      }
-      std::sort(keys.begin(), keys.end());
+      BandKeys(signatures, n, m, params, band, &keys);
       auto& pairs = per_band[band];
       for (std::size_t g = 0; g < keys.size();) {
         std::size_t e = g + 1;
@@ -269,6 +285,68 @@ std::vector<NearDuplicatePair> FindNearDuplicates(const std::uint32_t* signature
     }
   }
   return out;
+}
+
+std::vector<std::int32_t> NearDuplicateComponents(const std::uint32_t* signatures, std::size_t n, int num_perm,
+                                                  double threshold, LshParams params, int n_threads) {
+  CheckLshParams(params, num_perm);
+  const std::size_t m = static_cast<std::size_t>(num_perm);
+  const std::size_t bands = static_cast<std::size_t>(params.bands);
+  // Equal signatures (copies of one text: the commonest large group) are joined first, and only the first of
+  // them goes into the buckets.
+  UnionFind sets(n);
+  std::vector<char> copy(n, 0);
+  {
+    std::vector<std::pair<std::uint64_t, std::int32_t>> whole;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t* sig = signatures + i * m;
+      if (sig[0] == kEmptySignature) continue;
+      std::uint64_t h = 0;
+      for (std::size_t r = 0; r < m; ++r) h = Mix64(h * 0x9E3779B97F4A7C15ULL + sig[r]);
+      whole.emplace_back(h, static_cast<std::int32_t>(i));
+    }
+    std::sort(whole.begin(), whole.end());
+    for (std::size_t g = 0, e = 0; g < whole.size(); g = e) {
+      const std::uint32_t* first = signatures + static_cast<std::size_t>(whole[g].second) * m;
+      for (e = g + 1; e < whole.size() && whole[e].first == whole[g].first; ++e) {
+        const std::size_t i = static_cast<std::size_t>(whole[e].second);
+        if (std::equal(first, first + m, signatures + i * m)) {
+          sets.Union(whole[g].second, whole[e].second);
+          copy[i] = 1;
+        }
+      }
+    }
+  }
+  std::vector<std::vector<std::pair<std::uint64_t, std::int32_t>>> keys(bands);
+  ParallelFor(bands, n_threads, 1, [&](std::size_t b0, std::size_t b1) {
+    for (std::size_t band = b0; band < b1; ++band) BandKeys(signatures, n, m, params, band, &keys[band], &copy);
+  });
+  // Bands and buckets in order, on one thread (the components do not depend on the order; which pairs are
+  // estimated does).
+  for (auto& band_keys : keys) {
+    for (std::size_t g = 0; g < band_keys.size();) {
+      std::size_t e = g + 1;
+      while (e < band_keys.size() && band_keys[e].first == band_keys[g].first) ++e;
+      for (std::size_t y = g + 1; y < e; ++y) {
+        const std::int32_t b = band_keys[y].second;
+        for (std::size_t x = g; x < y; ++x) {
+          const std::int32_t a = band_keys[x].second;
+          if (sets.Find(a) == sets.Find(b)) continue;  // (already joined: the pair's estimate changes nothing)
+          const std::uint32_t* sa = signatures + static_cast<std::size_t>(a) * m;
+          if (EstimateJaccard(sa, signatures + static_cast<std::size_t>(b) * m, num_perm) >= threshold) sets.Union(a, b);
+        }
+      }
+      g = e;
+    }
+    std::vector<std::pair<std::uint64_t, std::int32_t>>().swap(band_keys);
+  }
+  std::vector<std::int32_t> smallest(n, -1), component(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::int32_t& s = smallest[static_cast<std::size_t>(sets.Find(static_cast<std::int32_t>(i)))];
+    if (s < 0) s = static_cast<std::int32_t>(i);
+    component[i] = s;
+  }
+  return component;
 }
 
 }  // namespace akhbar

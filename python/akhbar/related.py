@@ -1418,9 +1418,14 @@ class RelatedArticles:
             warn_user("clusters without near-duplicate edges: they need the texts (build the index with fit(), or "
                       "from_vectorizer(texts=)); pass near_duplicate_threshold=None to use the similarity edges alone")
         elif near_duplicate_threshold is not None:
-            pairs = self.near_duplicates(near_duplicate_threshold)
-            edges_a.append(np.array([p[0] for p in pairs], dtype=np.int32))
-            edges_b.append(np.array([p[1] for p in pairs], dtype=np.int32))
+            # Each article joined to its near-duplicate component's first article (not every pair: m copies of one
+            # article are m(m-1)/2 pairs).
+            bands, rows = _core.optimal_lsh_params(min(near_duplicate_threshold, 0.99), self._hasher.num_perm)
+            component = _core.near_duplicate_components(self._signatures, near_duplicate_threshold, bands, rows,
+                                                        self.n_jobs)
+            joined = np.flatnonzero(component != np.arange(len(component)))
+            edges_a.append(joined.astype(np.int32))
+            edges_b.append(component[joined].astype(np.int32))
         I, S = self.all_related(k=k)
         rows, cols = np.nonzero((I >= 0) & (S >= threshold))
         edges_a.append(rows.astype(np.int32))

@@ -265,6 +265,23 @@ void BindIndex(py::module_& m) {
       py::arg("n_threads") = py::none());
 
   m.def(
+      "near_duplicate_components",
+      [](const CArray<std::uint32_t>& signatures, double threshold, int bands, int rows, py::handle n_threads) {
+        if (signatures.ndim() != 2) throw py::value_error("signatures must be a 2-D array (articles, num_perm)");
+        const std::size_t n = static_cast<std::size_t>(signatures.shape(0));
+        const int m = static_cast<int>(signatures.shape(1));
+        const int threads = ThreadsArg(n_threads);
+        std::vector<std::int32_t> component;
+        {
+          ReleaseGil release;
+          component = NearDuplicateComponents(signatures.data(), n, m, threshold, LshParams{bands, rows}, threads);
+        }
+        return ToNumpy(std::move(component));
+      },
+      py::arg("signatures"), py::arg("threshold"), py::arg("bands"), py::arg("rows"),
+      py::arg("n_threads") = py::none());
+
+  m.def(
       "connected_components",
       [](std::size_t n, const CArray<std::int32_t>& a, const CArray<std::int32_t>& b, std::size_t min_size) {
         if (a.ndim() != 1 || b.ndim() != 1 || a.size() != b.size()) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "akhbar/clusters.h"
 #include "akhbar/error.h"
 
 namespace akhbar {
@@ -192,6 +193,33 @@ TEST(MinHash, NearDuplicatesAgainstBruteForce) {
     EXPECT_LT(q.a, q.b);
     EXPECT_LT(q.b, 80);
   }
+}
+
+
+// The components of the near-duplicate pairs, made without listing them: on signatures drawn from few values
+// (many candidates, estimates on both sides of the threshold) and with a group of copies, for any thread count.
+TEST(MinHash, NearDuplicateComponentsAreThoseOfThePairs) {
+  std::mt19937 rng(7);
+  constexpr int kPerm = 12;
+  constexpr std::size_t kN = 400;
+  std::vector<std::uint32_t> sig(kN * kPerm);
+  for (auto& v : sig) v = rng() % 3 + 1;
+  for (std::size_t i = 300; i < kN; ++i) std::copy_n(sig.begin(), kPerm, sig.begin() + i * kPerm);  // copies of 0
+  for (const double threshold : {0.5, 0.75, 0.9}) {
+    const LshParams p{4, 3};
+    const auto pairs = FindNearDuplicates(sig.data(), kN, kPerm, threshold, p, 1);
+    std::vector<std::pair<std::int32_t, std::int32_t>> edges;
+    for (const auto& e : pairs) edges.emplace_back(e.a, e.b);
+    const auto want = ConnectedComponents(kN, edges, 1);
+    for (const int threads : {1, 3}) {
+      const std::vector<std::int32_t> component = NearDuplicateComponents(sig.data(), kN, kPerm, threshold, p, threads);
+      ASSERT_EQ(component.size(), kN);
+      for (const auto& group : want) {
+        for (const std::int32_t i : group) EXPECT_EQ(component[static_cast<std::size_t>(i)], group.front()) << i;
+      }
+    }
+  }
+  EXPECT_THROW(NearDuplicateComponents(sig.data(), kN, kPerm, 0.5, LshParams{5, 3}, 1), InvalidArgument);
 }
 
 }  // namespace
