@@ -147,6 +147,7 @@ class Normalizer {
   static std::shared_ptr<const Tables> SharedTables(const NormalizerOptions& options);
   static std::shared_ptr<const Tables> BuildTables(const NormalizerOptions& options);
   std::string NormalizeSlow(std::string_view text, std::vector<std::uint32_t>* source) const;
+  std::string NormalizeInPieces(std::string_view text, std::vector<std::uint32_t>* source) const;
   template <typename Unit>
   char32_t NormalizeUnits(const Unit* text, std::size_t n, std::u16string* out,
                           std::vector<std::uint32_t>* source) const;
