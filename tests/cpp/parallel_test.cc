@@ -14,6 +14,14 @@
 #include <unistd.h>
 #endif
 
+#if defined(__SANITIZE_THREAD__)
+#define AKHBAR_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define AKHBAR_TSAN 1
+#endif
+#endif
+
 namespace akhbar {
 namespace {
 
@@ -40,6 +48,10 @@ TEST(ParallelForTest, EveryIndexOnceAndTheFirstErrorByIndex) {
 // (a child process forked by Python's multiprocessing while other threads transformed blocked for ever in
 // Vectorizer::MemoPool::Take).
 TEST(ForkSafeMutexTest, AChildNeverInheritsItLocked) {
+#ifdef AKHBAR_TSAN
+  // (ThreadSanitizer reports the parent's running thread as leaked when the child exits, and sets its status.)
+  GTEST_SKIP() << "forks with a thread running: not under ThreadSanitizer";
+#endif
   ForkSafeMutex mu;
   std::atomic<bool> held{false};
   std::thread holder([&] {
