@@ -1003,6 +1003,7 @@ bool PlainLetterStartsAt(std::string_view text, std::size_t at) {
 std::string Normalizer::NormalizeInPieces(std::string_view text, std::vector<std::uint32_t>* source) const {
   // (At most about 64 pieces: the slow piece is small in a short text, and a long one is not cut to dust.)
   const std::size_t kPieceBytes = std::max<std::size_t>(256, text.size() / 64);
+  utf8::CheckValid(text);  // (the error's offset is the text's: a piece's pass would give its own; found by the fuzzer)
   std::string out;
   if (source) source->clear();
   std::vector<std::uint32_t> piece_source;

@@ -857,6 +857,17 @@ TEST(NormalizerSlowPath, PiecesCutAtASpaceBetweenLettersAreIndependent) {
   EXPECT_EQ(out, want);
   EXPECT_EQ(source, want_source);
   EXPECT_EQ(out.find("\xD9\x94"), std::string::npos);  // (the hamzas composed, then folded: the slow way ran)
+  // Ill-formed UTF-8 in a later piece: the error names its offset in the text, not in the piece (found by the
+  // fuzzer).
+  std::string bad = "\xD8\xA7\xD9\x94";
+  while (bad.size() < 1000) bad += " \xD9\x83\xD8\xAA\xD8\xA8";
+  bad += "\xD8";
+  try {
+    n.Normalize(bad);
+    FAIL() << "no error";
+  } catch (const InvalidUtf8& e) {
+    EXPECT_EQ(e.byte_offset(), bad.size() - 1);
+  }
 }
 
 }  // namespace
