@@ -20,7 +20,11 @@ void TryLoad(std::string_view bytes, const std::shared_ptr<const akhbar::Analyze
   std::unique_ptr<akhbar::Vectorizer> model;
   try {
     std::string metadata;
-    model = akhbar::Vectorizer::Deserialize(bytes, analyzer, &metadata);
+    try {
+      model = akhbar::Vectorizer::Deserialize(bytes, analyzer, &metadata);
+    } catch (const akhbar::InvalidArgument&) {  // (stored with other analyser options: loaded with its own)
+      model = akhbar::Vectorizer::Deserialize(bytes, nullptr, &metadata);
+    }
   } catch (const akhbar::FormatError&) {
     return;
   }
@@ -38,7 +42,11 @@ void TryLoad(std::string_view bytes, const std::shared_ptr<const akhbar::Analyze
 void TryLoadHashing(std::string_view bytes, const std::shared_ptr<const akhbar::Analyzer>& analyzer) {
   std::unique_ptr<akhbar::HashingVectorizer> model;
   try {
-    model = akhbar::HashingVectorizer::Deserialize(bytes, analyzer, nullptr);
+    try {
+      model = akhbar::HashingVectorizer::Deserialize(bytes, analyzer, nullptr);
+    } catch (const akhbar::InvalidArgument&) {  // (stored with other analyser options: loaded with its own)
+      model = akhbar::HashingVectorizer::Deserialize(bytes, nullptr, nullptr);
+    }
   } catch (const akhbar::FormatError&) {
     return;
   }
