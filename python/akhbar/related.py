@@ -1397,9 +1397,12 @@ class RelatedArticles:
         if self._signatures is None:
             raise ValueError("near_duplicates needs the texts: build the index with fit(), or from_vectorizer(texts=)")
         threshold = _jaccard_threshold("threshold", threshold)
-        bands, rows = _core.optimal_lsh_params(min(threshold, 0.99), self._hasher.num_perm)
-        a, b, j = _core.find_near_duplicates(self._signatures, threshold, bands, rows, self.n_jobs)
+        a, b, j = _core.find_near_duplicates(self._signatures, threshold, *self._lsh_params(threshold), self.n_jobs)
         return [(int(x), int(y), float(s)) for x, y, s in zip(a, b, j)]
+
+    def _lsh_params(self, threshold: float) -> tuple[int, int]:
+        """The LSH bands and rows of the near-duplicate search at `threshold` (near_duplicates, clusters)."""
+        return _core.optimal_lsh_params(min(threshold, 0.99), self._hasher.num_perm)
 
     @_reads
     def clusters(
@@ -1420,9 +1423,8 @@ class RelatedArticles:
         elif near_duplicate_threshold is not None:
             # Each article joined to its near-duplicate component's first article (not every pair: m copies of one
             # article are m(m-1)/2 pairs).
-            bands, rows = _core.optimal_lsh_params(min(near_duplicate_threshold, 0.99), self._hasher.num_perm)
-            component = _core.near_duplicate_components(self._signatures, near_duplicate_threshold, bands, rows,
-                                                        self.n_jobs)
+            component = _core.near_duplicate_components(self._signatures, near_duplicate_threshold,
+                                                        *self._lsh_params(near_duplicate_threshold), self.n_jobs)
             joined = np.flatnonzero(component != np.arange(len(component)))
             edges_a.append(joined.astype(np.int32))
             edges_b.append(component[joined].astype(np.int32))

@@ -66,6 +66,12 @@ std::vector<std::int32_t> Sources(const CArray<std::int32_t>& sources, std::size
   return std::vector<std::int32_t>(sources.data(), sources.data() + n);
 }
 
+// The article count and num_perm of a matrix of MinHash signatures (ValueError unless it is 2-D).
+std::pair<std::size_t, int> SignatureShape(const CArray<std::uint32_t>& signatures) {
+  if (signatures.ndim() != 2) throw py::value_error("signatures must be a 2-D array (articles, num_perm)");
+  return {static_cast<std::size_t>(signatures.shape(0)), static_cast<int>(signatures.shape(1))};
+}
+
 }  // namespace
 
 void BindIndex(py::module_& m) {
@@ -243,9 +249,7 @@ void BindIndex(py::module_& m) {
   m.def(
       "find_near_duplicates",
       [](const CArray<std::uint32_t>& signatures, double threshold, int bands, int rows, py::handle n_threads) {
-        if (signatures.ndim() != 2) throw py::value_error("signatures must be a 2-D array (articles, num_perm)");
-        const std::size_t n = static_cast<std::size_t>(signatures.shape(0));
-        const int m = static_cast<int>(signatures.shape(1));
+        const auto [n, m] = SignatureShape(signatures);
         const int threads = ThreadsArg(n_threads);
         std::vector<NearDuplicatePair> pairs;
         {
@@ -267,9 +271,7 @@ void BindIndex(py::module_& m) {
   m.def(
       "near_duplicate_components",
       [](const CArray<std::uint32_t>& signatures, double threshold, int bands, int rows, py::handle n_threads) {
-        if (signatures.ndim() != 2) throw py::value_error("signatures must be a 2-D array (articles, num_perm)");
-        const std::size_t n = static_cast<std::size_t>(signatures.shape(0));
-        const int m = static_cast<int>(signatures.shape(1));
+        const auto [n, m] = SignatureShape(signatures);
         const int threads = ThreadsArg(n_threads);
         std::vector<std::int32_t> component;
         {
