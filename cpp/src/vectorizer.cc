@@ -2101,9 +2101,8 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
   if (v->idf_.size() != (want_idf ? v->feature_term_.size() : 0)) throw FormatError("corrupt data: idf does not match the features");
   if (version >= 2) {  // (version 2 wrote the flag only when set)
     v->idf_given_ = GetBool(r, "idf given");
-    if ((version == 2 && !v->idf_given_) || (v->idf_given_ && !want_idf)) {
-      throw FormatError("corrupt data: given idf weights in a model that has none");
-    }
+    if (version == 2 && !v->idf_given_) throw FormatError("corrupt data: a version 2 model without given idf weights");
+    if (v->idf_given_ && !want_idf) throw FormatError("corrupt data: given idf weights in a model that has none");
   }
   const std::string_view meta = r.GetString("metadata");
   if (metadata) metadata->assign(meta.data(), meta.size());
