@@ -984,11 +984,9 @@ bool PlainLetterEndsAt(std::string_view text, std::size_t end) {
 }
 bool PlainLetterStartsAt(std::string_view text, std::size_t at) {
   if (at >= text.size()) return false;
-  const auto lead = static_cast<unsigned char>(text[at]);
-  if (lead < 0x80) return IsPlainLetter(lead);
-  if ((lead & 0xE0) != 0xC0 || at + 1 >= text.size()) return false;
-  const auto tail = static_cast<unsigned char>(text[at + 1]);
-  return (tail & 0xC0) == 0x80 && IsPlainLetter(((lead & 0x1Fu) << 6) | (tail & 0x3Fu));
+  int len = 0;
+  const std::int32_t c = utf8::Decode(text, at, &len);
+  return c >= 0 && IsPlainLetter(static_cast<std::uint32_t>(c));
 }
 
 }  // namespace
