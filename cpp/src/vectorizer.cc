@@ -1484,7 +1484,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   if (freed >= kTrimBytes) internal::ReleaseFreeMemory();
 }
 
-void Vectorizer::EndFit(const TopSelector& select, int n_threads) {
+void Vectorizer::EndFit(const TopSelector& select, int n_threads, bool allow_no_features) {
   if (!in_fit_) throw InvalidArgument("EndFit without BeginFit");
   in_fit_ = false;
   // The features are those of the vocabulary before this fit's batches until ComputeFeatures is done: nothing
@@ -1511,7 +1511,7 @@ void Vectorizer::EndFit(const TopSelector& select, int n_threads) {
     ParallelFor(together ? 2 : 1, n_threads, 1, [&](std::size_t begin, std::size_t end) {
       for (std::size_t task = begin; task < end; ++task) {
         if (task == 0) {
-          ComputeFeatures(select);
+          ComputeFeatures(select, allow_no_features);
         } else {
           drop_memos();
         }
@@ -1556,12 +1556,18 @@ void Vectorizer::AbortFit() {
   fitted_ = true;
 }
 
-void Vectorizer::ComputeFeatures(const TopSelector& select) {
+void Vectorizer::ComputeFeatures(const TopSelector& select, bool allow_no_features) {
   const double n = static_cast<double>(n_docs_);
   if (!fixed_) {
-    if (terms_.empty()) throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
+    if (terms_.empty() && !allow_no_features) {
+      throw InvalidArgument("empty vocabulary; perhaps the documents only contain stop words");
+    }
     const auto [low, high] = DfBounds(n);
-    if (high < low) throw InvalidArgument("max_df corresponds to < documents than min_df");
+    // (With allow_no_features, bounds that more documents can open keep no term for now.)
+    const bool never = !options_.min_df_is_fraction && !options_.max_df_is_fraction;
+    if (high < low && (!allow_no_features || never)) {
+      throw InvalidArgument("max_df corresponds to < documents than min_df");
+    }
     auto in_bounds = [&, low = low, high = high](std::uint32_t id) {
       const double df = df_[id];
       return df <= high && df >= low;
@@ -1627,7 +1633,9 @@ void Vectorizer::ComputeFeatures(const TopSelector& select) {
       }
       kept.resize(w);
     }
-    if (kept.empty()) throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+    if (kept.empty() && !allow_no_features) {
+      throw InvalidArgument("After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+    }
     kept.shrink_to_fit();
     feature_term_ = std::move(kept);
     column_of_term_.assign(terms_.size(), Vocabulary::kNotFound);
@@ -1678,7 +1686,8 @@ void Vectorizer::CheckLoadedState() const {
     // The features: the vocabulary's terms within the document-frequency bounds, in order of their text, all
     // of them or max_features of them.
     const auto [low, high] = DfBounds(n);
-    if (high < low) throw FormatError("corrupt data: max_df is below min_df");
+    // (A partial fit leaves bounds that keep no term yet, and no features: EndFit's allow_no_features.)
+    if (high < low && !feature_term_.empty()) throw FormatError("corrupt data: max_df is below min_df");
     std::size_t in_bounds = 0;
     for (const std::uint32_t d : df_) in_bounds += d >= low && d <= high;
     const std::size_t n_features = feature_term_.size();
@@ -1722,9 +1731,10 @@ SparseMatrix Vectorizer::FitTransform(const DocumentBatch& docs, int n_threads) 
 }
 
 void Vectorizer::PartialFit(const DocumentBatch& docs, int n_threads) {
+  const bool none_yet = !fitted_ || feature_term_.empty();
   BeginFit(false, false);
   AddBatch(docs, n_threads);
-  EndFit();
+  EndFit(nullptr, 1, /*allow_no_features=*/none_yet);
 }
 
 SparseMatrix Vectorizer::TakeFitMatrix(int n_threads) {
@@ -2095,7 +2105,9 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
     if (d > v->n_docs_) throw FormatError("corrupt data: a document frequency exceeds the document count");
   }
   if (v->fixed_ && v->feature_term_.size() != n_terms) throw FormatError("corrupt data: fixed vocabulary mismatch");
-  if (v->fitted_ && v->feature_term_.empty()) throw FormatError("corrupt data: fitted model without features");
+  // (A fitted model without features comes from a partial fit whose bounds keep no term yet: CheckLoadedState
+  // checks that they keep none. A fixed vocabulary always has features.)
+  if (v->fitted_ && v->fixed_ && v->feature_term_.empty()) throw FormatError("corrupt data: fitted model without features");
   v->idf_ = r.GetArray<double>("idf", v->feature_term_.size());
   const bool want_idf = v->fitted_ && o.use_idf && o.weighting != Weighting::kCount;
   if (v->idf_.size() != (want_idf ? v->feature_term_.size() : 0)) throw FormatError("corrupt data: idf does not match the features");

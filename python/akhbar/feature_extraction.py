@@ -853,9 +853,10 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             else:
                 model.add_terms(batch, start, n_jobs, mode == "tokens", self._producer(mode))
 
-    def _fit(self, raw_documents, keep_rows: bool, warn: bool = True, locked: bool = False):
+    def _fit(self, raw_documents, keep_rows: bool, warn: bool = True, locked: bool = False, partial: bool = False):
         """Fits a new model, which replaces the current one under the write lock (`locked`: the caller holds it).
-        Transforms go on with the current model meanwhile."""
+        Transforms go on with the current model meanwhile. `partial` (a first partial_fit): bounds that keep no
+        term yet give a model without features, not an error."""
         n_jobs = _resolve_n_jobs(self.n_jobs)
         model = self._new_model()
         if warn:
@@ -863,12 +864,12 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             self._warn_unmatchable_vocabulary()
         model.begin_fit(True, keep_rows)
         self._feed(model, raw_documents, n_jobs)
-        if model.n_documents == 0 and self._weighting() != "count":
+        if model.n_documents == 0 and self._weighting() != "count" and not partial:
             # (a given vocabulary, so no "empty vocabulary" error): no idf without documents, nor BM25's
             # average length; scikit-learn's TfidfVectorizer refuses them too.
             raise ValueError(f"{type(self).__name__}.fit needs at least one document (got none): its weights are "
                              "document statistics")
-        model.end_fit(self._selector(), n_jobs)
+        model.end_fit(self._selector(), n_jobs, partial)
         X = self._cast(_to_csr(model.take_fit_matrix(n_jobs))) if keep_rows else None
         if locked:
             self._set_fitted_model(model)
@@ -929,11 +930,14 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         """Adds the statistics of ``raw_documents`` to the fitted model: new terms, document frequencies, the
         document count, and with them the features (pruning) and idf. ``fit(a)`` then ``partial_fit(b)``
         gives the model ``fit(a + b)`` would (the model keeps the statistics of pruned terms for this). It uses
-        the parameters of the last ``fit``; on an unfitted vectoriser it is ``fit``. On error the model is left
-        as it was. Returns self."""
+        the parameters of the last ``fit``; on an unfitted vectoriser it is ``fit``, except that until the model
+        has features, ``min_df``/``max_df`` keeping no term yet is no error (a stream of single articles with
+        ``min_df=2``): the model then has no features (``transform`` gives zero columns) until later batches bring
+        terms within the bounds. A partial_fit that would prune every feature of a model that has some raises, as
+        ``fit`` does. On error the model is left as it was. Returns self."""
         with self._guard().writing():  # (decided under the lock: two first partial_fits at once each fitted alone)
             if not self._is_fitted():
-                self._fit(raw_documents, keep_rows=False, locked=True)
+                self._fit(raw_documents, keep_rows=False, locked=True, partial=True)
                 return self
             return self._partial_fit(raw_documents)
 
@@ -976,9 +980,11 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         model = self._model
         fitted = self._fitted()
         try:
+            # (Until the model has features, bounds that keep no term yet are no error: see partial_fit.)
+            none_yet = model.n_features == 0
             model.begin_fit(False, False)  # (keeps what the fit changes, for abort_fit)
             fitted._feed(model, raw_documents, n_jobs)
-            model.end_fit(fitted._selector(), n_jobs)
+            model.end_fit(fitted._selector(), n_jobs, none_yet)
         except BaseException:
             model.abort_fit()  # the model as it was before
             raise

@@ -309,6 +309,38 @@ TEST_F(VectorizerCorpusTest, PartialFitEqualsFitOnEverything) {
   EXPECT_TRUE(SameMatrix(parts.Transform(Texts(0, 50), 1), whole.Transform(Texts(0, 50), 1)));
 }
 
+// A stream of single documents with min_df=2: the first partial fit keeps no term yet. It leaves a fitted model
+// with no features (Fit refuses the same batch), which transforms to no columns, saves and loads, and grows
+// features as later documents bring terms within the bounds, as Fit on all of them would.
+TEST(VectorizerTest, PartialFitsWhoseBoundsKeepNoTermYetGiveNoFeatures) {
+  VectorizerOptions o;
+  o.min_df = 2;
+  const Terms first{{{"a", "b"}}}, second{{{"b", "c"}}}, both{{{"a", "b"}, {"b", "c"}}};
+  Vectorizer refit(o, nullptr);
+  EXPECT_THROW(refit.Fit(first.Batch(), 1), InvalidArgument);
+  Vectorizer v(o, nullptr);
+  v.PartialFit(first.Batch(), 1);
+  ASSERT_TRUE(v.fitted());
+  EXPECT_EQ(v.n_features(), 0u);
+  EXPECT_TRUE(v.idf().empty());
+  const SparseMatrix none = v.Transform(first.Batch(), 1);
+  EXPECT_EQ(none.n_rows, 1);
+  EXPECT_EQ(none.n_cols, 0);
+  EXPECT_EQ(none.nnz(), 0u);
+  const std::unique_ptr<Vectorizer> loaded = Vectorizer::Deserialize(v.Serialize(), nullptr);
+  EXPECT_EQ(loaded->Serialize(), v.Serialize());
+  v.PartialFit(second.Batch(), 1);
+  EXPECT_EQ(Names(v), (std::vector<std::string>{"b"}));
+  Vectorizer whole(o, nullptr);
+  whole.Fit(both.Batch(), 1);
+  EXPECT_EQ(v.Serialize(), whole.Serialize());
+  // Bounds no number of documents opens (both counts, max_df below min_df) are still an error.
+  o.max_df = 1;
+  o.max_df_is_fraction = false;
+  Vectorizer never(o, nullptr);
+  EXPECT_THROW(never.PartialFit(first.Batch(), 1), InvalidArgument);
+}
+
 // AbortFit puts back what a partial fit changed, after batches added terms and counts (on one thread: terms
 // straight into the model's vocabulary; on two: merged from the threads'), and the model goes on as before.
 TEST_F(VectorizerCorpusTest, AbortedPartialFitLeavesTheModelAsItWas) {

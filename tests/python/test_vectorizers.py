@@ -380,6 +380,27 @@ def test_partial_fit_equals_fit_on_everything(docs, options):
     assert abs(parts.transform(docs) - whole.transform(docs)).max() < 1e-12
 
 
+@pytest.mark.parametrize("cls", [TfidfVectorizer, CountVectorizer])
+def test_partial_fit_of_single_articles_with_min_df_builds_up_features(docs, cls):
+    # A stream of one article at a time with min_df=2: the first partial_fit keeps no term yet. It used to raise
+    # as fit does, and so did every later one (the model stayed unfitted): the stream never got a model.
+    stream = cls(min_df=2)
+    stream.partial_fit(docs[:1])
+    assert len(stream.get_feature_names_out()) == 0 and stream.vocabulary_ == {}
+    assert stream.transform(docs[:3]).shape == (3, 0)
+    again = pickle.loads(pickle.dumps(stream))  # saved and loaded without features
+    assert again.transform(docs[:1]).shape == (1, 0)
+    for d in docs[1:20]:
+        stream.partial_fit([d])
+    whole = cls(min_df=2).fit(docs[:20])
+    assert list(stream.get_feature_names_out()) == list(whole.get_feature_names_out())
+    assert abs(stream.transform(docs[:30]) - whole.transform(docs[:30])).max() < 1e-12
+    with pytest.raises(ValueError, match="min_df"):
+        cls(min_df=2).fit(docs[:1])  # fit keeps scikit-learn's error
+    with pytest.raises(ValueError, match="min_df"):
+        cls(min_df=3, max_df=2).partial_fit(docs[:1])  # bounds no stream can open
+
+
 def test_partial_fit_error_leaves_model_unchanged(docs):
     v = TfidfVectorizer().fit(docs[:50])
     before = v._model.to_bytes(b"")

@@ -202,7 +202,8 @@ class Vectorizer {
   // Fit, then the weighted matrix of `docs`, without analysing them twice.
   SparseMatrix FitTransform(const DocumentBatch& docs, int n_threads);
   // Adds `docs` to the statistics (new terms, document frequencies, N) and recomputes features and idf.
-  // On an unfitted model, equals Fit.
+  // On an unfitted model, equals Fit, except that until the model has features, bounds keeping no term yet
+  // give a model with no features (EndFit's allow_no_features) instead of an error.
   void PartialFit(const DocumentBatch& docs, int n_threads);
 
   // Fitting in batches, for streams: BeginFit(reset) (reset forgets the statistics: Fit; else PartialFit),
@@ -211,7 +212,10 @@ class Vectorizer {
   // EndFit frees the analysis memos (keep_rows) on a second thread, if n_threads allows, while it prunes.
   void BeginFit(bool reset, bool keep_rows);
   void AddBatch(const DocumentBatch& docs, int n_threads);
-  void EndFit(const TopSelector& select = nullptr, int n_threads = 1);
+  // `allow_no_features` (partial fits): bounds that keep no term yet leave the model fitted with no features
+  // (a first batch of one article with min_df=2) instead of throwing; later batches bring terms within them.
+  // Bounds that can never keep a term (min_df and max_df both counts, max_df below min_df) still throw.
+  void EndFit(const TopSelector& select = nullptr, int n_threads = 1, bool allow_no_features = false);
   // After a batch fit failed (an AddBatch or EndFit threw, or the caller gave up): a partial fit of a fitted
   // model gets back its statistics and features of before BeginFit (BeginFit(false, ...) keeps them: O(terms)
   // copies, not a serialisation); any other fit leaves the model unfitted. No-op outside a fit.
@@ -309,7 +313,7 @@ class Vectorizer {
                                                  std::string* metadata = nullptr);
 
  private:
-  void ComputeFeatures(const TopSelector& select);
+  void ComputeFeatures(const TopSelector& select, bool allow_no_features);
   // The document frequencies a feature may have in a fit of `n_docs` documents: (min_df, max_df) as counts.
   std::pair<double, double> DfBounds(double n_docs) const noexcept;
   // The idf weight of a term in `df` of `n_docs` documents (TF-IDF or BM25, as the options say).
