@@ -636,6 +636,42 @@ def test_adding_one_article_at_a_time_answers_as_a_rebuilt_index(sample):
     assert loaded.related(len(sample) - 1, k=5) == ix.related(len(sample) - 1, k=5)
 
 
+def test_add_grows_the_metadata_in_place_and_views_taken_before_stay_as_they_were(sample):
+    # Every add() copied the ids, titles, sources and dates (and the dates' array) and freed the old lists: O(n)
+    # per article, 5.9 ms for one article added to 50k. The lists now grow in place; what a user took before an
+    # add (index.ids, a related() result) does not change, and an add that fails leaves the lists as they were.
+    cols = {name: [a[name] for a in sample] for name in ("text", "id", "title", "source", "date")}
+    ix = akhbar.RelatedArticles(progress=False).fit(cols["text"][:60], ids=cols["id"][:60], titles=cols["title"][:60],
+                                                    sources=cols["source"][:60], dates=cols["date"][:60])
+    ix.related(0, exclude_same_source=True)  # (the sources' codes cached: they grow with the index too)
+    ids_before, titles_before = ix.ids, ix.titles
+    ix.add([cols["text"][60]], ids=[cols["id"][60]], titles=[cols["title"][60]], sources=[cols["source"][60]],
+           dates=[cols["date"][60]])  # (the first add copies the lists fit made: from then on they are its own)
+    lists = [ix._ids, ix._titles, ix._sources, ix._dates]
+    for i in range(61, 70):
+        ix.add([cols["text"][i]], ids=[cols["id"][i]], titles=[cols["title"][i]], sources=[cols["source"][i]],
+               dates=[cols["date"][i]])
+    assert [ix._ids, ix._titles, ix._sources, ix._dates] == lists and all(
+        a is b for a, b in zip([ix._ids, ix._titles, ix._sources, ix._dates], lists))
+    assert ids_before == cols["id"][:60] and titles_before == cols["title"][:60]
+    assert ix.ids == cols["id"][:70] and ix.titles == cols["title"][:70] and ix.sources == cols["source"][:70]
+    with pytest.raises(ValueError):
+        ix.add([cols["text"][70]], ids=[cols["id"][70]], titles=[cols["title"][70]], sources=[cols["source"][70]],
+               dates=["not a date"])
+    assert len(ix.ids) == len(ix.titles) == len(ix.sources) == len(ix.dates) == len(ix) == 70
+    rebuilt = akhbar.RelatedArticles(progress=False).fit(cols["text"][:60], ids=cols["id"][:60],
+                                                         titles=cols["title"][:60], sources=cols["source"][:60],
+                                                         dates=cols["date"][:60])
+    rebuilt.add(cols["text"][60:70], ids=cols["id"][60:70], titles=cols["title"][60:70],
+                sources=cols["source"][60:70], dates=cols["date"][60:70])
+    assert ix.dates == rebuilt.dates
+    np.testing.assert_array_equal(ix._dates64, rebuilt._dates64)
+    np.testing.assert_array_equal(ix._article_source_codes(), rebuilt._article_source_codes())
+    for q in (3, 65, 69):
+        assert ix.related(q, k=5, exclude_same_source=True, within_days=3) == rebuilt.related(
+            q, k=5, exclude_same_source=True, within_days=3)
+
+
 def test_a_new_text_with_its_source_and_date_finds_what_the_added_article_finds(sample):
     # A text query could not say its outlet or date, so exclude_same_source and within_days refused it, and its
     # boilerplate was stripped as any outlet's. With source= and date= it is answered as the same article added.
