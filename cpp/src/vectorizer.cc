@@ -1881,6 +1881,10 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
                         options_.dtype, row_start);
   const VectorizerOptions& o = options_;
   const double avgdl = average_length() > 0 ? average_length() : 1.0;
+  const Weighting weighting = o.weighting;
+  const bool binary = o.binary, sublinear = o.sublinear_tf;
+  const double k1_plus_1 = o.k1 + 1.0;
+  const double* const idf = idf_.empty() ? nullptr : idf_.data();
   ParallelFor(n_seg, n_threads, 1, [&](std::size_t begin, std::size_t end) {
     std::vector<double> values;
     for (std::size_t s = begin; s < end; ++s) {
@@ -1894,32 +1898,48 @@ SparseMatrix Vectorizer::Finish(Rows&& rows_in, int n_threads) const {
         const std::size_t len = seg.row_ends[r] - start;
         const std::uint32_t* cols = seg.keys.data() + start;
         const std::uint8_t* counts = seg.counts.data() + start;
+        if (r > 0) {
+          // The entries were written long before (out of the cache), and rows are read last first, which the
+          // hardware's prefetch does not follow: the next row's are loaded while this one is weighted (a
+          // transform's Finish of 5548 egy2013 articles, best of 25: 8.75 -> 7.0-7.5 ms; char_wb (2, 4): 87 -> 77-80).
+          const std::uint64_t prev = r == 1 ? 0 : seg.row_ends[r - 2];
+          internal::PrefetchBytes(seg.keys.data() + prev, (start - prev) * sizeof(std::uint32_t), 4096);
+          internal::PrefetchBytes(seg.counts.data() + prev, start - prev, 1024);
+        }
+        // One simple loop per step, with the options read once (the values stay in the cache): the counts
+        // (those of 255 and more from `large`), binary, then the weights.
         values.resize(len);
+        double* v = values.data();
         std::size_t n_large = 0;
-        for (std::size_t k = 0; k < len; ++k) n_large += counts[k] == 255;
-        large -= n_large;
-        for (std::size_t k = 0, l = large; k < len; ++k) values[k] = counts[k] == 255 ? seg.large[l++] : counts[k];
-        if (o.weighting == Weighting::kBm25) {
-          const double denom_add = o.k1 * (1.0 - o.b + o.b * seg.lengths[r] / avgdl);
-          for (std::size_t k = 0; k < len; ++k) {
-            const double tf = o.binary ? 1.0 : values[k];
-            const double w = tf * (o.k1 + 1.0) / (tf + denom_add);
-            values[k] = idf_.empty() ? w : w * idf_[cols[k]];
-          }
-        } else {
-          for (std::size_t k = 0; k < len; ++k) {
-            double tf = o.binary ? 1.0 : values[k];
-            if (o.weighting == Weighting::kTfidf) {
-              if (o.sublinear_tf) tf = std::log(tf) + 1.0;
-              if (!idf_.empty()) {
-                if (k + kSlotsAhead < len) internal::PrefetchLine(idf_.data() + cols[k + kSlotsAhead]);
-                tf *= idf_[cols[k]];
-              }
-            }
-            values[k] = tf;
+        for (std::size_t k = 0; k < len; ++k) {
+          v[k] = counts[k];
+          n_large += counts[k] == 255;
+        }
+        if (n_large > 0) {
+          large -= n_large;
+          for (std::size_t k = 0, l = large; k < len; ++k) {
+            if (counts[k] == 255) v[k] = seg.large[l++];
           }
         }
-        if (o.weighting != Weighting::kCount) internal::NormalizeRow(o.norm, values.data(), len);
+        if (binary) std::fill(v, v + len, 1.0);
+        if (weighting == Weighting::kBm25) {
+          const double denom_add = o.k1 * (1.0 - o.b + o.b * seg.lengths[r] / avgdl);
+          for (std::size_t k = 0; k < len; ++k) {
+            const double w = v[k] * k1_plus_1 / (v[k] + denom_add);
+            v[k] = idf == nullptr ? w : w * idf[cols[k]];
+          }
+        } else if (weighting == Weighting::kTfidf) {
+          if (sublinear) {
+            for (std::size_t k = 0; k < len; ++k) v[k] = std::log(v[k]) + 1.0;
+          }
+          if (idf != nullptr) {
+            for (std::size_t k = 0; k < len; ++k) {
+              if (k + kSlotsAhead < len) internal::PrefetchLine(idf + cols[k + kSlotsAhead]);
+              v[k] *= idf[cols[k]];
+            }
+          }
+        }
+        if (weighting != Weighting::kCount) internal::NormalizeRow(o.norm, v, len);
         internal::WriteEntries(&m, row_start[first_row[s] + r], cols, values.data(), len);
         if ((given_back_at - start) * (sizeof(std::uint32_t) + 1) >= kTrimBytes / 4) {
           seg.keys.resize(start);
