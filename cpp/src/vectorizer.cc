@@ -1564,8 +1564,7 @@ void Vectorizer::ComputeFeatures(const TopSelector& select, bool allow_no_featur
     }
     const auto [low, high] = DfBounds(n);
     // (With allow_no_features, bounds that more documents can open keep no term for now.)
-    const bool never = !options_.min_df_is_fraction && !options_.max_df_is_fraction;
-    if (high < low && (!allow_no_features || never)) {
+    if (high < low && (!allow_no_features || !DfBoundsCanOpen())) {
       throw InvalidArgument("max_df corresponds to < documents than min_df");
     }
     auto in_bounds = [&, low = low, high = high](std::uint32_t id) {
@@ -1665,6 +1664,12 @@ std::pair<double, double> Vectorizer::DfBounds(double n_docs) const noexcept {
           options_.max_df_is_fraction ? options_.max_df * n_docs : options_.max_df};
 }
 
+bool Vectorizer::DfBoundsCanOpen() const noexcept {
+  // max_df below min_df for now: only a fraction max_df over a count min_df rises above it with more
+  // documents (two counts stay, two fractions scale together, a fraction min_df over a count max_df rises).
+  return options_.max_df_is_fraction && !options_.min_df_is_fraction;
+}
+
 double Vectorizer::Idf(double n_docs, double df) const noexcept {
   if (options_.weighting == Weighting::kTfidf) {
     const double s = options_.smooth_idf ? 1.0 : 0.0;
@@ -1687,7 +1692,9 @@ void Vectorizer::CheckLoadedState() const {
     // of them or max_features of them.
     const auto [low, high] = DfBounds(n);
     // (A partial fit leaves bounds that keep no term yet, and no features: EndFit's allow_no_features.)
-    if (high < low && !feature_term_.empty()) throw FormatError("corrupt data: max_df is below min_df");
+    if (high < low && (!feature_term_.empty() || !DfBoundsCanOpen())) {
+      throw FormatError("corrupt data: max_df is below min_df");
+    }
     std::size_t in_bounds = 0;
     for (const std::uint32_t d : df_) in_bounds += d >= low && d <= high;
     const std::size_t n_features = feature_term_.size();
@@ -2127,7 +2134,9 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
   if (v->fixed_ && v->feature_term_.size() != n_terms) throw FormatError("corrupt data: fixed vocabulary mismatch");
   // (A fitted model without features comes from a partial fit whose bounds keep no term yet: CheckLoadedState
   // checks that they keep none. A fixed vocabulary always has features.)
-  if (v->fitted_ && v->fixed_ && v->feature_term_.empty()) throw FormatError("corrupt data: fitted model without features");
+  if (v->fitted_ && v->fixed_ && v->feature_term_.empty()) {
+    throw FormatError("corrupt data: fitted model without features");
+  }
   v->idf_ = r.GetArray<double>("idf", v->feature_term_.size());
   const bool want_idf = v->fitted_ && o.use_idf && o.weighting != Weighting::kCount;
   if (v->idf_.size() != (want_idf ? v->feature_term_.size() : 0)) throw FormatError("corrupt data: idf does not match the features");

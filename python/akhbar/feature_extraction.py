@@ -864,7 +864,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
             self._warn_unmatchable_vocabulary()
         model.begin_fit(True, keep_rows)
         self._feed(model, raw_documents, n_jobs)
-        if model.n_documents == 0 and self._weighting() != "count" and not partial:
+        # (A first partial_fit of no documents is no error while the model has no features to weight: with a
+        # given vocabulary it has, and their idf would be undefined.)
+        if model.n_documents == 0 and self._weighting() != "count" and (not partial or model.n_features > 0):
             # (a given vocabulary, so no "empty vocabulary" error): no idf without documents, nor BM25's
             # average length; scikit-learn's TfidfVectorizer refuses them too.
             raise ValueError(f"{type(self).__name__}.fit needs at least one document (got none): its weights are "
@@ -931,10 +933,12 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         document count, and with them the features (pruning) and idf. ``fit(a)`` then ``partial_fit(b)``
         gives the model ``fit(a + b)`` would (the model keeps the statistics of pruned terms for this). It uses
         the parameters of the last ``fit``; on an unfitted vectoriser it is ``fit``, except that until the model
-        has features, ``min_df``/``max_df`` keeping no term yet is no error (a stream of single articles with
-        ``min_df=2``): the model then has no features (``transform`` gives zero columns) until later batches bring
-        terms within the bounds. A partial_fit that would prune every feature of a model that has some raises, as
-        ``fit`` does. On error the model is left as it was. Returns self."""
+        has features, ``min_df``/``max_df`` keeping no term yet (a stream of single articles with ``min_df=2``),
+        or no term at all yet (stop words only, no documents), is no error: the model then has no features
+        (``transform`` gives zero columns) until later batches bring terms within the bounds. Bounds that no
+        number of documents opens (``max_df`` below ``min_df``, both counts or both fractions, or a fraction
+        ``min_df`` over a count ``max_df``) raise, and so does a partial_fit that would prune every feature of a
+        model that has some, as ``fit`` does. On error the model is left as it was. Returns self."""
         with self._guard().writing():  # (decided under the lock: two first partial_fits at once each fitted alone)
             if not self._is_fitted():
                 self._fit(raw_documents, keep_rows=False, locked=True, partial=True)

@@ -20,6 +20,7 @@ import mmap as _mmap
 import numbers
 import os
 import pickle
+import sys
 import types
 from collections.abc import Iterator, Mapping
 from typing import Any, Iterable, Sequence
@@ -1264,12 +1265,15 @@ class RelatedArticles:
                 arrays[name] = self._grow.setdefault(name, _Appendable()).extended(current, extra)
         names = [name for name in ("_ids", "_titles", "_sources", "_dates") if meta[name] is not None]
         lists = [(getattr(self, name), meta[name]) for name in names]
-        # Lists this index has grown before are its own; others (its first add since a fit, a load or a rebuild
-        # made them, or another index shares them: a copy of its attributes) are copied once, then grown.
-        owner = (id(self), *(id(values) for values, _ in lists))
-        if self.__dict__.get("_lists_owner") != owner:
+        # The lists an earlier add of this index made are its own, and grow in place. Others are copied once,
+        # then grown: those a fit, a load or a rebuild made (the key of their ids is not the one recorded), and
+        # those a copy of this index's attributes shares (it holds the token too: one reference more).
+        attrs = self.__dict__
+        key = (id(self), *(id(values) for values, _ in lists))
+        if (attrs.get("_lists_key") != key or "_lists_token" not in attrs
+                or sys.getrefcount(attrs["_lists_token"]) != attrs["_lists_refs"]):
             lists = [(list(values), extra) for values, extra in lists]
-            owner = (id(self), *(id(values) for values, _ in lists))
+            key = (id(self), *(id(values) for values, _ in lists))
 
         def commit() -> None:
             # The index changes (nothing here allocates more than a few small objects, and the lists' room for
@@ -1284,7 +1288,9 @@ class RelatedArticles:
                 raise
             for name, (values, _) in zip(names, lists):
                 setattr(self, name, values)
-            self._lists_owner = owner
+            attrs["_lists_key"] = key
+            attrs["_lists_token"] = object()
+            attrs["_lists_refs"] = sys.getrefcount(attrs["_lists_token"])  # (counted as above)
             self._source_codes = source_codes
             for name, view in grown.items():
                 self._grow[name].take(view)

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "akhbar/error.h"
@@ -334,11 +335,39 @@ TEST(VectorizerTest, PartialFitsWhoseBoundsKeepNoTermYetGiveNoFeatures) {
   Vectorizer whole(o, nullptr);
   whole.Fit(both.Batch(), 1);
   EXPECT_EQ(v.Serialize(), whole.Serialize());
-  // Bounds no number of documents opens (both counts, max_df below min_df) are still an error.
-  o.max_df = 1;
-  o.max_df_is_fraction = false;
-  Vectorizer never(o, nullptr);
-  EXPECT_THROW(never.PartialFit(first.Batch(), 1), InvalidArgument);
+  // Bounds no number of documents opens (max_df below min_df as two counts, or two fractions, or a fraction
+  // min_df over a count max_df) are still an error.
+  const std::vector<std::tuple<double, bool, double, bool>> closed = {
+      {2, false, 1, false}, {0.6, true, 0.5, true}, {0.6, true, 1, false}};
+  for (const auto& [min_df, min_fraction, max_df, max_fraction] : closed) {
+    VectorizerOptions bounds;
+    bounds.min_df = min_df;
+    bounds.min_df_is_fraction = min_fraction;
+    bounds.max_df = max_df;
+    bounds.max_df_is_fraction = max_fraction;
+    Vectorizer never(bounds, nullptr);
+    EXPECT_THROW(never.PartialFit(both.Batch(), 1), InvalidArgument) << min_df << " " << max_df;
+  }
+  // A saved model without features whose bounds could never open is no model a fit makes: refused. (Its bytes:
+  // the model above with max_df made a count, the byte that tells found by comparing two unfitted models.)
+  Vectorizer none_yet(o, nullptr);
+  none_yet.PartialFit(first.Batch(), 1);
+  VectorizerOptions counts = o;
+  counts.max_df_is_fraction = false;
+  const std::string a(Unseal(Vectorizer(o, nullptr).Serialize(), "vectorizer"));
+  const std::string b(Unseal(Vectorizer(counts, nullptr).Serialize(), "vectorizer"));
+  ASSERT_EQ(a.size(), b.size());
+  std::string payload(Unseal(none_yet.Serialize(), "vectorizer"));
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (a[k] != b[k]) payload[k] = b[k];
+  }
+  EXPECT_NO_THROW(Vectorizer::Deserialize(none_yet.Serialize(), nullptr));
+  try {
+    Vectorizer::Deserialize(Seal("vectorizer", payload), nullptr);
+    FAIL() << "a model without features and bounds that never open was loaded";
+  } catch (const FormatError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("max_df is below min_df"));
+  }
 }
 
 // AbortFit puts back what a partial fit changed, after batches added terms and counts (on one thread: terms

@@ -724,6 +724,16 @@ def test_copies_of_an_index_grow_apart():
         assert len(ix) == 6 and ix.matrix.shape[0] == 6
         assert (ix.matrix[5] != ix.vectorizer.transform([text]).astype(np.float32)).nnz == 0
         np.testing.assert_array_equal(ix._signatures[5], ix._hasher.signatures([text], 1)[0])
+    # The other order: the index whose adds grew the metadata lists in place adds again while a copy of its
+    # attributes shares them (the lists grow in place since session 18: the copy's were grown too, 6 ids for
+    # 5 articles, and it saved a file that would not load).
+    d = object.__new__(akhbar.RelatedArticles)
+    d.__dict__.update(a.__dict__, _id_map=dict(a._id_map))
+    a.add(["خبر عن الطقس"], ids=["h"], titles=["H"], sources=["s1"], dates=["2013-01-03"])
+    assert a.ids == list("abcdxeh") and d.ids == list("abcdxe") and d.titles == ["A", "B", "C", "D", "X", "E"]
+    d.add(["خبر عن الرياضة"], ids=["i"], titles=["I"], sources=["s2"], dates=["2013-01-03"])
+    assert d.ids == list("abcdxei") and a.ids == list("abcdxeh") and len(d.sources) == len(d.dates) == 7
+    assert akhbar.RelatedArticles.from_bytes(d.to_bytes()).ids == list("abcdxei")
 
 
 def test_a_failed_add_or_fit_leaves_the_index_as_it_was():

@@ -397,8 +397,33 @@ def test_partial_fit_of_single_articles_with_min_df_builds_up_features(docs, cls
     assert abs(stream.transform(docs[:30]) - whole.transform(docs[:30])).max() < 1e-12
     with pytest.raises(ValueError, match="min_df"):
         cls(min_df=2).fit(docs[:1])  # fit keeps scikit-learn's error
-    with pytest.raises(ValueError, match="min_df"):
-        cls(min_df=3, max_df=2).partial_fit(docs[:1])  # bounds no stream can open
+    # Bounds no stream opens: max_df below min_df as two counts, two fractions, or a fraction min_df over a
+    # count max_df (its bound rises with the documents); they raise, as fit does.
+    for bounds in ({"min_df": 3, "max_df": 2}, {"min_df": 0.6, "max_df": 0.5}, {"min_df": 0.5, "max_df": 1}):
+        with pytest.raises(ValueError, match="min_df"):
+            cls(**bounds).partial_fit(docs[:24])
+    # A count min_df over a fraction max_df: more documents open them (10 documents: max_df 1.5 < min_df 2).
+    opening = cls(min_df=2, max_df=0.15).partial_fit(docs[:10])
+    assert len(opening.get_feature_names_out()) == 0
+    opening.partial_fit(docs[10:40])
+    assert len(opening.get_feature_names_out()) > 0
+    # No term at all yet (no documents, or stop words only) is no error either, until the model has features.
+    empty = cls().partial_fit([]).partial_fit(["في من على"])
+    assert empty.transform(docs[:2]).shape == (2, 0)
+    assert len(empty.partial_fit(docs[:5]).get_feature_names_out()) > 0
+
+
+def test_a_first_partial_fit_of_no_documents_with_a_given_vocabulary_raises(docs):
+    # Its features are given, so there would be idf weights of no documents (NaN with smooth_idf=False, and a
+    # model that saved but did not load).
+    for options in ({}, {"smooth_idf": False}, {"weighting": "bm25"}):
+        v = TfidfVectorizer(vocabulary=["a", "b"], **options)
+        with pytest.raises(ValueError, match="at least one document"):
+            v.partial_fit([])
+        assert not hasattr(v, "idf_")
+        v.partial_fit(["a b", "a c"])
+        assert np.all(np.isfinite(v.idf_)) and v.n_documents_ == 2
+    assert CountVectorizer(vocabulary=["a", "b"]).partial_fit([]).transform(["a b"]).toarray().tolist() == [[1, 1]]
 
 
 def test_partial_fit_error_leaves_model_unchanged(docs):

@@ -212,9 +212,10 @@ class Vectorizer {
   // EndFit frees the analysis memos (keep_rows) on a second thread, if n_threads allows, while it prunes.
   void BeginFit(bool reset, bool keep_rows);
   void AddBatch(const DocumentBatch& docs, int n_threads);
-  // `allow_no_features` (partial fits): bounds that keep no term yet leave the model fitted with no features
-  // (a first batch of one article with min_df=2) instead of throwing; later batches bring terms within them.
-  // Bounds that can never keep a term (min_df and max_df both counts, max_df below min_df) still throw.
+  // `allow_no_features` (partial fits): bounds that keep no term yet, or no term at all yet (documents of stop
+  // words only), leave the model fitted with no features (a first batch of one article with min_df=2) instead
+  // of throwing; later batches bring terms within them. max_df below min_df still throws unless more documents
+  // can lift it (a fraction max_df over a count min_df).
   void EndFit(const TopSelector& select = nullptr, int n_threads = 1, bool allow_no_features = false);
   // After a batch fit failed (an AddBatch or EndFit threw, or the caller gave up): a partial fit of a fitted
   // model gets back its statistics and features of before BeginFit (BeginFit(false, ...) keeps them: O(terms)
@@ -316,6 +317,8 @@ class Vectorizer {
   void ComputeFeatures(const TopSelector& select, bool allow_no_features);
   // The document frequencies a feature may have in a fit of `n_docs` documents: (min_df, max_df) as counts.
   std::pair<double, double> DfBounds(double n_docs) const noexcept;
+  // Whether bounds with max_df below min_df can keep terms once there are more documents.
+  bool DfBoundsCanOpen() const noexcept;
   // The idf weight of a term in `df` of `n_docs` documents (TF-IDF or BM25, as the options say).
   double Idf(double n_docs, double df) const noexcept;
   // FormatError unless the loaded statistics, features and weights are ones a fit makes.
