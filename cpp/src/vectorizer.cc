@@ -1484,8 +1484,10 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   if (freed >= kTrimBytes) internal::ReleaseFreeMemory();
 }
 
-void Vectorizer::EndFit(const TopSelector& select, int n_threads, bool allow_no_features) {
+void Vectorizer::EndFit(const TopSelector& select, int n_threads, bool partial) {
   if (!in_fit_) throw InvalidArgument("EndFit without BeginFit");
+  // (A partial fit of a model with features has its features of before in the checkpoint.)
+  const bool allow_no_features = partial && (!checkpoint_ || checkpoint_->feature_term.empty());
   in_fit_ = false;
   // The features are those of the vocabulary before this fit's batches until ComputeFeatures is done: nothing
   // may use them if anything below fails.
@@ -1691,7 +1693,7 @@ void Vectorizer::CheckLoadedState() const {
     // The features: the vocabulary's terms within the document-frequency bounds, in order of their text, all
     // of them or max_features of them.
     const auto [low, high] = DfBounds(n);
-    // (A partial fit leaves bounds that keep no term yet, and no features: EndFit's allow_no_features.)
+    // (A partial fit leaves bounds that keep no term yet, and no features: EndFit's `partial`.)
     if (high < low && (!feature_term_.empty() || !DfBoundsCanOpen())) {
       throw FormatError("corrupt data: max_df is below min_df");
     }
@@ -1738,10 +1740,9 @@ SparseMatrix Vectorizer::FitTransform(const DocumentBatch& docs, int n_threads) 
 }
 
 void Vectorizer::PartialFit(const DocumentBatch& docs, int n_threads) {
-  const bool none_yet = !fitted_ || feature_term_.empty();
   BeginFit(false, false);
   AddBatch(docs, n_threads);
-  EndFit(nullptr, 1, /*allow_no_features=*/none_yet);
+  EndFit(nullptr, 1, /*partial=*/true);
 }
 
 SparseMatrix Vectorizer::TakeFitMatrix(int n_threads) {

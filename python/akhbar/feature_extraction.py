@@ -984,11 +984,9 @@ class _VocabularyVectorizer(_ParamsMixin, _DocumentsMixin):
         model = self._model
         fitted = self._fitted()
         try:
-            # (Until the model has features, bounds that keep no term yet are no error: see partial_fit.)
-            none_yet = model.n_features == 0
             model.begin_fit(False, False)  # (keeps what the fit changes, for abort_fit)
             fitted._feed(model, raw_documents, n_jobs)
-            model.end_fit(fitted._selector(), n_jobs, none_yet)
+            model.end_fit(fitted._selector(), n_jobs, True)  # (partial: see partial_fit)
         except BaseException:
             model.abort_fit()  # the model as it was before
             raise

@@ -348,7 +348,7 @@ void BindVectorize(py::module_& m) {
              Released([&] { v.AddBatch(TermsBatch(std::move(t), tokens), n_threads); });
            })
       .def("end_fit",
-           [](Vectorizer& v, py::handle selector, int n_threads, bool allow_no_features) {
+           [](Vectorizer& v, py::handle selector, int n_threads, bool partial) {
              TopSelector select;
              if (!selector.is_none()) {
                py::object sel = py::reinterpret_borrow<py::object>(selector);
@@ -366,9 +366,9 @@ void BindVectorize(py::module_& m) {
                  return out;
                };
              }
-             Released([&] { v.EndFit(select, n_threads, allow_no_features); });
+             Released([&] { v.EndFit(select, n_threads, partial); });
            },
-           py::arg("selector"), py::arg("n_threads") = 1, py::arg("allow_no_features") = false)
+           py::arg("selector"), py::arg("n_threads") = 1, py::arg("partial") = false)
       .def("take_fit_matrix",
            [](Vectorizer& v, int n_threads) { return MatrixToPy(Released([&] { return v.TakeFitMatrix(n_threads); })); })
       .def("transform_texts",

@@ -203,7 +203,7 @@ class Vectorizer {
   SparseMatrix FitTransform(const DocumentBatch& docs, int n_threads);
   // Adds `docs` to the statistics (new terms, document frequencies, N) and recomputes features and idf.
   // On an unfitted model, equals Fit, except that until the model has features, bounds keeping no term yet
-  // give a model with no features (EndFit's allow_no_features) instead of an error.
+  // give a model with no features (EndFit's `partial`) instead of an error.
   void PartialFit(const DocumentBatch& docs, int n_threads);
 
   // Fitting in batches, for streams: BeginFit(reset) (reset forgets the statistics: Fit; else PartialFit),
@@ -212,11 +212,12 @@ class Vectorizer {
   // EndFit frees the analysis memos (keep_rows) on a second thread, if n_threads allows, while it prunes.
   void BeginFit(bool reset, bool keep_rows);
   void AddBatch(const DocumentBatch& docs, int n_threads);
-  // `allow_no_features` (partial fits): bounds that keep no term yet, or no term at all yet (documents of stop
-  // words only), leave the model fitted with no features (a first batch of one article with min_df=2) instead
-  // of throwing; later batches bring terms within them. max_df below min_df still throws unless more documents
-  // can lift it (a fraction max_df over a count min_df).
-  void EndFit(const TopSelector& select = nullptr, int n_threads = 1, bool allow_no_features = false);
+  // `partial` (a partial fit, of a model with or without features): until the model has features, bounds that
+  // keep no term yet, or no term at all yet (documents of stop words only), leave the model fitted with no
+  // features (a first batch of one article with min_df=2) instead of throwing; later batches bring terms within
+  // them. max_df below min_df still throws unless more documents can lift it (a fraction max_df over a count
+  // min_df), and so does a partial fit that prunes every feature of a model that has some.
+  void EndFit(const TopSelector& select = nullptr, int n_threads = 1, bool partial = false);
   // After a batch fit failed (an AddBatch or EndFit threw, or the caller gave up): a partial fit of a fitted
   // model gets back its statistics and features of before BeginFit (BeginFit(false, ...) keeps them: O(terms)
   // copies, not a serialisation); any other fit leaves the model unfitted. No-op outside a fit.
