@@ -1265,15 +1265,13 @@ class RelatedArticles:
                 arrays[name] = self._grow.setdefault(name, _Appendable()).extended(current, extra)
         names = [name for name in ("_ids", "_titles", "_sources", "_dates") if meta[name] is not None]
         lists = [(getattr(self, name), meta[name]) for name in names]
-        # The lists an earlier add of this index made are its own, and grow in place. Others are copied once,
-        # then grown: those a fit, a load or a rebuild made (the key of their ids is not the one recorded), and
-        # those a copy of this index's attributes shares (it holds the token too: one reference more).
+        # The lists grow in place once an add has copied them: those of an index no add has marked (whose lists
+        # may be shared: a copy of its attributes made before) are copied once, and so are those of an index
+        # whose mark a copy of its attributes also holds (one reference more). (Fit, load and rebuilds make
+        # lists of their own.)
         attrs = self.__dict__
-        key = (id(self), *(id(values) for values, _ in lists))
-        if (attrs.get("_lists_key") != key or "_lists_token" not in attrs
-                or sys.getrefcount(attrs["_lists_token"]) != attrs["_lists_refs"]):
+        if "_lists_token" not in attrs or sys.getrefcount(attrs["_lists_token"]) != attrs["_lists_refs"]:
             lists = [(list(values), extra) for values, extra in lists]
-            key = (id(self), *(id(values) for values, _ in lists))
 
         def commit() -> None:
             # The index changes (nothing here allocates more than a few small objects, and the lists' room for
@@ -1288,7 +1286,6 @@ class RelatedArticles:
                 raise
             for name, (values, _) in zip(names, lists):
                 setattr(self, name, values)
-            attrs["_lists_key"] = key
             attrs["_lists_token"] = object()
             attrs["_lists_refs"] = sys.getrefcount(attrs["_lists_token"])  # (counted as above)
             self._source_codes = source_codes
