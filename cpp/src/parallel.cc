@@ -1,5 +1,7 @@
 #include "akhbar/parallel.h"
 
+#include "akhbar/error.h"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -58,6 +60,69 @@ void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,
   };
   RunWorkers(static_cast<int>(threads), [&](int) { worker(); });  // (results never depend on how many run)
   if (first_error) std::rethrow_exception(first_error);
+}
+
+RangeSplitter::RangeSplitter(const std::vector<std::size_t>& bounds, std::size_t max_ranges, std::size_t min_steal)
+    : min_steal_(std::max<std::size_t>(min_steal, 1)) {
+  const std::size_t first = bounds.empty() ? 0 : bounds.size() - 1;
+  if (!bounds.empty() && bounds.back() > 0xFFFFFFFFu) throw InvalidArgument("more than 4294967295 items to split");
+  capacity_ = std::max(max_ranges, first);
+  ranges_ = std::make_unique<Range[]>(capacity_);
+  for (std::size_t r = 0; r < first; ++r) {
+    ranges_[r].begin = bounds[r];
+    ranges_[r].next_end = (static_cast<std::uint64_t>(bounds[r]) << 32) | bounds[r + 1];
+  }
+  made_ = first;
+}
+
+std::ptrdiff_t RangeSplitter::First(std::size_t w) {
+  if (!ranges_[w].owned.exchange(true)) return static_cast<std::ptrdiff_t>(w);
+  return Steal();
+}
+
+bool RangeSplitter::Next(std::size_t r, std::size_t* i) noexcept {
+  std::atomic<std::uint64_t>& word = ranges_[r].next_end;
+  std::uint64_t w = word.load();
+  for (;;) {
+    const std::uint64_t next = w >> 32, end = w & 0xFFFFFFFFu;
+    if (next >= end) return false;
+    if (word.compare_exchange_weak(w, w + (std::uint64_t{1} << 32))) {
+      *i = static_cast<std::size_t>(next);
+      return true;
+    }
+  }
+}
+
+std::ptrdiff_t RangeSplitter::Steal() {
+  std::lock_guard<std::mutex> lock(steal_mutex_);  // (one thief at a time: only owners' claims race with it)
+  const std::size_t made = made_.load();
+  for (std::size_t r = 0; r < made; ++r) {
+    if (!ranges_[r].owned.exchange(true)) return static_cast<std::ptrdiff_t>(r);
+  }
+  if (made == capacity_) return -1;
+  for (;;) {
+    std::size_t victim = made;
+    std::uint64_t most = 0;
+    for (std::size_t r = 0; r < made; ++r) {
+      const std::uint64_t w = ranges_[r].next_end.load();
+      const std::uint64_t next = w >> 32, end = w & 0xFFFFFFFFu;
+      if (end > next && end - next > most) most = end - next, victim = r;
+    }
+    if (victim == made || most / 2 < min_steal_) return -1;
+    std::atomic<std::uint64_t>& word = ranges_[victim].next_end;
+    std::uint64_t w = word.load();
+    const std::uint64_t next = w >> 32, end = w & 0xFFFFFFFFu;
+    if (next >= end) continue;  // (its owner took the rest meanwhile)
+    if ((end - next) / 2 < min_steal_) continue;  // (its owner took some meanwhile)
+    const std::uint64_t cut = end - (end - next) / 2;
+    if (!word.compare_exchange_strong(w, (next << 32) | cut)) continue;
+    Range& mine = ranges_[made];
+    mine.begin = static_cast<std::size_t>(cut);
+    mine.next_end = (cut << 32) | end;
+    mine.owned = true;
+    made_ = made + 1;
+    return static_cast<std::ptrdiff_t>(made);
+  }
 }
 
 void RunWorkers(int n_workers, const std::function<void(int)>& worker) {

@@ -48,6 +48,7 @@ class TermCache {
     std::memcpy(last_->k, pending_, sizeof pending_);
     last_->id = id;
   }
+  void Clear() { std::fill(entries_.begin(), entries_.end(), Entry()); }
 
  private:
   struct Entry {

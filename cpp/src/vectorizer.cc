@@ -756,6 +756,25 @@ class TermStream {
   TermStream(TermStream&&) = default;
   static constexpr std::uint32_t kNoLocal = Vocabulary::kNotFound;  // ids >= kNotFound: kNotFound only
 
+  // Goes on with another part of the batch, whose new terms `resolve` now puts in `dest` (a vocabulary of the
+  // part's own) with the same ids from `local_from`: what the stream resolved to the previous part's ids is
+  // forgotten (every resolution without a state: all its ids are local), the analysis of the chunks is kept,
+  // and the resolutions left in the memo at the end are part `defer_part`'s. Not with a base memo.
+  void SwitchPart(const Vocabulary* dest, std::uint32_t defer_part) {
+    dest_ = dest;
+    defer_part_ = defer_part;
+    cache_.Clear();
+    if (state_ == 0) {
+      std::fill(resolved_.begin(), resolved_.end(), std::uint8_t{0});
+      if (pairs_) pairs_->Clear();
+    } else if (unkept_) {
+      for (std::size_t k = 0; k < resolved_.size(); ++k) {
+        if (resolved_[k] && target_[k] >= local_from_) resolved_[k] = 0;
+      }
+      if (pairs_) pairs_->EraseIdsFrom(local_from_);
+    }
+  }
+
   // Word bigrams through `exact` while it is on, new ones appended to `vocab` (the vocabulary `resolve`
   // inserts into): see internal::ExactBigrams. The stream turns it off (Flush) before it resolves a word with
   // a space, whose text could be a bigram's.
@@ -1222,13 +1241,24 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   const std::size_t n = docs.size();
   if (n == 0) return;
   const int threads = ResolveThreads(n_threads);
-  // One part per thread: each part has a vocabulary of its own, whose terms are all looked up again in the
-  // merge below (interleaved runs of n_jobs=2 fit_transform: 0.322 s with two parts per thread, 0.312 s with
-  // one, 0.291 s with one part and the resolutions mapped after the merge).
+  if (n_docs_ + n > std::numeric_limits<std::uint32_t>::max()) {
+    throw InvalidArgument("more than 4294967295 documents fitted");
+  }
+  // One part per thread at first: each part has a vocabulary of its own, whose terms are all looked up again
+  // in the merge below (interleaved runs of n_jobs=2 fit_transform: 0.322 s with two parts per thread, 0.312 s
+  // with one, 0.291 s with one part and the resolutions mapped after the merge). A thread done with its part
+  // takes the back half of the part with the most documents left as a part of its own (RangeSplitter), keeping
+  // its memo: the threads end together even when one runs slower (the two halves of egy2013 by one thread each
+  // ended up to 85 ms apart in 0.25-0.33 s).
   const std::vector<std::size_t> bounds = SplitEvenly(docs, static_cast<std::size_t>(threads));
   const std::size_t n_chunks = bounds.size() - 1;
   const std::size_t chunk = (n + n_chunks - 1) / n_chunks;  // documents per part, on average
-  std::vector<ChunkCounts> parts(n_chunks);
+  // A part taken costs a merge of its vocabulary and the resolution of its terms again: a few, not too small
+  // (the threads then end within 1/64 of a part's time of each other).
+  const std::size_t max_parts = n_chunks == 1 ? 1 : n_chunks * 16;
+  RangeSplitter ranges(bounds, max_parts, n / (n_chunks * 64));
+  std::vector<std::unique_ptr<ChunkCounts>> parts(max_parts);
+  for (std::size_t c = 0; c < n_chunks; ++c) parts[c] = std::make_unique<ChunkCounts>();
   const bool keep = keep_rows_;
   const bool fixed = fixed_;
   // Counting by the model's term ids takes arrays as long as the model's vocabulary in every part, all held
@@ -1253,8 +1283,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
     }
   }
   if (direct && fit_scratch_) {  // the previous batch's slots, zeroed: no new pages to fault in and clear
-    parts[0].slots.swap(fit_scratch_->slots);
-    parts[0].tf.swap(fit_scratch_->tf);
+    parts[0]->slots.swap(fit_scratch_->slots);
+    parts[0]->tf.swap(fit_scratch_->tf);
   }
   // Several parts: ids below `base` are the model's terms, the others base + a part-local id.
   const std::size_t base = model_ids ? terms_before : 0;
@@ -1264,93 +1294,135 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   const std::uint64_t batch_token = NewModelState();
   const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
 
-  auto count_part = [&](std::size_t p) {
-    const std::size_t begin = bounds[p], end = bounds[p + 1];
-    ChunkCounts& part = parts[p];
+  // Counts the documents of range p (the next ones RangeSplitter gives) into its part. Ids below `base` are the
+  // model's terms, the others base + an id in the part's vocabulary (in `direct`, the model's own).
+  auto count_range = [&](auto& stream, ChunkCounts& part, std::size_t p, internal::TouchedList& touched,
+                         std::size_t* doc) {
     internal::PodArray<CountSlot>& slots = part.slots;
-    internal::TouchedList touched;
-    // Ids below `base` are the model's terms, the others base + an id in `vocab`.
-    auto count_docs = [&](auto&& stream, const Vocabulary& vocab, std::size_t offset) {
-      for (std::size_t i = begin; i < end; ++i) {
-        const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
-        touched.clear();
-        if (fixed) {
-          for (const std::uint32_t id : ids) {
-            if (id != Vocabulary::kNotFound) touched.Add(id, slots[id].count++ == 0);
-          }
-        } else {
-          const std::size_t size = offset + vocab.size();
-          if (slots.size() < size) {
-            slots.resize(size);
-            if (track_tf) part.tf.resize(size, 0);
-          }
-          // Rare terms' slots are far apart (millions of n-grams): load them a few terms ahead.
-          CountSlot* c = slots.data();
-          const std::size_t n_ids = ids.size();
-          for (std::size_t j = 0; j < n_ids; ++j) {
-            if (j + kSlotsAhead < n_ids) internal::PrefetchLine(c + ids[j + kSlotsAhead]);
-            const std::uint32_t id = ids[j];
-            touched.Add(id, c[id].count++ == 0);
-          }
-        }
-        std::size_t at = keep ? part.rows.Extend(touched.size()) : 0;
-        for (const std::uint32_t id : touched) {
-          CountSlot& slot = slots[id];
-          const std::uint32_t c = slot.count;
-          slot.count = 0;
-          ++slot.df;
-          if (track_tf) part.tf[id] += c;
-          if (keep) part.rows.Set(at++, id, c);
-        }
-        const auto length = static_cast<std::uint32_t>(ids.size());
-        part.total_length += length;
-        if (keep) {
-          part.rows.row_ends.push_back(part.rows.keys.size());
-          part.rows.lengths.push_back(length);
-        }
-      }
-    };
-    if (keep) part.rows.row_ends.reserve(end - begin), part.rows.lengths.reserve(end - begin);
+    const Vocabulary& vocab = direct ? terms_ : part.vocab;
+    const std::size_t offset = direct ? 0 : base;
     if (fixed) {
       slots.resize(terms_.size());
       if (track_tf) part.tf.resize(terms_.size(), 0);
-      count_docs(MakeTermStream(
-          analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Find(t, h); },
-          memos_.get(), &terms_, vocabulary_state_), terms_, 0);
-    } else if (direct) {
-      auto stream = MakeTermStream(
-          analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Insert(t, h); },
-          memos_.get(), &terms_, vocabulary_state_);
-      if (exact != nullptr) stream.UseExactBigrams(exact, &terms_);
-      count_docs(stream, terms_, 0);
-    } else {
-      // Several threads (or a small batch): the model's vocabulary is read-only meanwhile; terms new to it
-      // (all terms, with base 0) go to the part's own vocabulary, merged in document order below. The memo
-      // keeps the model's ids only.
-      Vocabulary& vocab = part.vocab;
-      const auto local_from = static_cast<std::uint32_t>(base);
-      const auto part_index = static_cast<std::uint32_t>(p);
-      if (model_ids) {
-        count_docs(MakeTermStream(
-            analyzer_.get(), nmin, nmax,
-            [this, &vocab, local_from](std::string_view t, std::uint64_t h) {
-              const std::uint32_t id = terms_.Find(t, h);
-              return id != Vocabulary::kNotFound ? id : local_from + vocab.Insert(t, h);
-            },
-            memos_.get(), &terms_, vocabulary_state_, local_from, nullptr, nullptr, batch_token, part_index),
-            vocab, base);
+    }
+    if (keep) {
+      const std::size_t expected = ranges.end(p) - ranges.begin(p);
+      part.rows.row_ends.reserve(expected);
+      part.rows.lengths.reserve(expected);
+    }
+    for (std::size_t i; ranges.Next(p, &i);) {
+      *doc = i;
+      const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
+      touched.clear();
+      if (fixed) {
+        for (const std::uint32_t id : ids) {
+          if (id != Vocabulary::kNotFound) touched.Add(id, slots[id].count++ == 0);
+        }
       } else {
-        count_docs(MakeTermStream(
-            analyzer_.get(), nmin, nmax, [&vocab](std::string_view t, std::uint64_t h) { return vocab.Insert(t, h); },
-            memos_.get(), &vocab), vocab, 0);
+        const std::size_t size = offset + vocab.size();
+        if (slots.size() < size) {
+          slots.resize(size);
+          if (track_tf) part.tf.resize(size, 0);
+        }
+        // Rare terms' slots are far apart (millions of n-grams): load them a few terms ahead.
+        CountSlot* c = slots.data();
+        const std::size_t n_ids = ids.size();
+        for (std::size_t j = 0; j < n_ids; ++j) {
+          if (j + kSlotsAhead < n_ids) internal::PrefetchLine(c + ids[j + kSlotsAhead]);
+          const std::uint32_t id = ids[j];
+          touched.Add(id, c[id].count++ == 0);
+        }
+      }
+      std::size_t at = keep ? part.rows.Extend(touched.size()) : 0;
+      for (const std::uint32_t id : touched) {
+        CountSlot& slot = slots[id];
+        const std::uint32_t c = slot.count;
+        slot.count = 0;
+        ++slot.df;
+        if (track_tf) part.tf[id] += c;
+        if (keep) part.rows.Set(at++, id, c);
+      }
+      const auto length = static_cast<std::uint32_t>(ids.size());
+      part.total_length += length;
+      if (keep) {
+        part.rows.row_ends.push_back(part.rows.keys.size());
+        part.rows.lengths.push_back(length);
       }
     }
   };
-  try {
-    ParallelFor(n_chunks, threads, 1, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t p = begin; p < end; ++p) count_part(p);
-    });
-  } catch (...) {
+  // The first failure by document index, whatever the threads: a thread stops at its first one and the others
+  // go on, so that every document before it is counted (and may fail first).
+  std::mutex error_mutex;
+  std::size_t error_doc = n;
+  std::exception_ptr error;
+  // Thread w counts range w, then the ranges it takes from the others (RangeSplitter::Steal), each into a part
+  // of its own, with one stream (one memo) throughout.
+  auto count_worker = [&](int w) {
+    std::size_t doc = n;  // (the document being counted)
+    try {
+      internal::TouchedList touched;
+      const auto first = static_cast<std::size_t>(w);
+      // switch_to(part, p) readies the stream (made for part `first`) for another part.
+      auto count_ranges = [&](auto& stream, auto&& switch_to) {
+        std::size_t current = first;
+        for (std::ptrdiff_t r = ranges.First(first); r >= 0; r = ranges.Steal()) {
+          const auto p = static_cast<std::size_t>(r);
+          if (!parts[p]) parts[p] = std::make_unique<ChunkCounts>();
+          if (p != current) switch_to(*parts[p], p);
+          current = p;
+          count_range(stream, *parts[p], p, touched, &doc);
+        }
+      };
+      if (fixed) {
+        auto stream = MakeTermStream(
+            analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Find(t, h); },
+            memos_.get(), &terms_, vocabulary_state_);
+        count_ranges(stream, [](ChunkCounts&, std::size_t) {});
+      } else if (direct) {
+        auto stream = MakeTermStream(
+            analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Insert(t, h); },
+            memos_.get(), &terms_, vocabulary_state_);
+        if (exact != nullptr) stream.UseExactBigrams(exact, &terms_);
+        count_range(stream, *parts[0], 0, touched, &doc);  // (one range: nobody to take work from)
+      } else {
+        // Several threads (or a small batch): the model's vocabulary is read-only meanwhile; terms new to it
+        // (all terms, with base 0) go to the part's own vocabulary, merged in document order below. The memo
+        // keeps the model's ids only.
+        Vocabulary* vocab = &parts[first]->vocab;
+        auto switch_to = [&vocab](auto& stream) {
+          return [&vocab, &stream](ChunkCounts& part, std::size_t p) {
+            vocab = &part.vocab;
+            stream.SwitchPart(vocab, static_cast<std::uint32_t>(p));
+          };
+        };
+        if (model_ids) {
+          const auto local_from = static_cast<std::uint32_t>(base);
+          auto stream = MakeTermStream(
+              analyzer_.get(), nmin, nmax,
+              [this, &vocab, local_from](std::string_view t, std::uint64_t h) {
+                const std::uint32_t id = terms_.Find(t, h);
+                return id != Vocabulary::kNotFound ? id : local_from + vocab->Insert(t, h);
+              },
+              memos_.get(), &terms_, vocabulary_state_, local_from, nullptr, nullptr, batch_token,
+              static_cast<std::uint32_t>(first));
+          count_ranges(stream, switch_to(stream));
+        } else {
+          auto stream = MakeTermStream(
+              analyzer_.get(), nmin, nmax,
+              [&vocab](std::string_view t, std::uint64_t h) { return vocab->Insert(t, h); }, memos_.get(), vocab);
+          count_ranges(stream, switch_to(stream));
+        }
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (doc < error_doc || !error) {
+        error_doc = doc;
+        error = std::current_exception();
+      }
+    }
+  };
+  RunWorkers(static_cast<int>(n_chunks), count_worker);
+  if (error) {
     if (direct && terms_.size() != terms_before) {  // leave the model as it was
       // (The map may lack a bigram just appended: off. Select indexes every term it keeps.)
       if (exact != nullptr) exact->Off();
@@ -1359,14 +1431,20 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       terms_ = terms_.Select(kept);
       vocabulary_state_ = NewModelState();
     }
-    throw;
+    std::rethrow_exception(error);
   }
 
+  // The parts in document order (a part taken whole before its thread began it has no documents).
+  std::vector<std::size_t> order;
+  for (std::size_t c = 0; c < ranges.size(); ++c) {
+    if (ranges.end(c) > ranges.begin(c)) order.push_back(c);
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranges.begin(a) < ranges.begin(b); });
   // Merge in document order: new terms get ids in first-seen order, whatever the chunking.
-  std::vector<std::vector<std::uint32_t>> global_ids(n_chunks);
-  std::size_t adopted = n_chunks;  // the part whose vocabulary became the model's
-  for (std::size_t c = 0; c < n_chunks; ++c) {
-    ChunkCounts& part = parts[c];
+  std::vector<std::vector<std::uint32_t>> global_ids(ranges.size());
+  std::size_t adopted = ranges.size();  // the part whose vocabulary became the model's
+  for (const std::size_t c : order) {
+    ChunkCounts& part = *parts[c];
     if (fixed || direct) {
       // Counted by the model's term ids.
       df_.resize(terms_.size(), 0);
@@ -1420,11 +1498,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       part.scratch_bytes += part.vocab.MemoryBytes();
       part.vocab.Clear();
     }
-    n_docs_ += bounds[c + 1] - bounds[c];
+    n_docs_ += ranges.end(c) - ranges.begin(c);
     total_length_ += part.total_length;
-  }
-  if (n_docs_ > std::numeric_limits<std::uint32_t>::max()) {
-    throw InvalidArgument("more than 4294967295 documents fitted");
   }
   memos_->ForEachPending(batch_token, [&](AnalysisMemo& m) {
     const std::vector<std::uint32_t>& ids = global_ids[m.pending_part];
@@ -1450,9 +1525,9 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       std::size_t part, begin, end;
     };
     std::vector<Piece> pieces;
-    for (std::size_t c = 0; c < n_chunks; ++c) {
+    for (const std::size_t c : order) {
       if (global_ids[c].empty()) continue;
-      const std::size_t n_keys = parts[c].rows.keys.size();
+      const std::size_t n_keys = parts[c]->rows.keys.size();
       const auto cuts = static_cast<std::size_t>(threads);
       for (std::size_t t = 0; t < cuts; ++t) pieces.push_back({c, n_keys * t / cuts, n_keys * (t + 1) / cuts});
     }
@@ -1460,23 +1535,24 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       for (std::size_t q = begin; q < end; ++q) {
         const Piece& piece = pieces[q];
         const std::uint32_t* local = global_ids[piece.part].data();  // by local id = key - base
-        std::uint32_t* keys = parts[piece.part].rows.keys.data();
+        std::uint32_t* keys = parts[piece.part]->rows.keys.data();
         for (std::size_t k = piece.begin; k < piece.end; ++k) {
           if (keys[k] >= base) keys[k] = local[keys[k] - base];
         }
       }
     });
-    for (auto& part : parts) {
-      fit_rows_.n_rows += part.rows.row_ends.size();
-      fit_rows_.segments.push_back(std::move(part.rows));
+    for (const std::size_t c : order) {
+      fit_rows_.n_rows += parts[c]->rows.row_ends.size();
+      fit_rows_.segments.push_back(std::move(parts[c]->rows));
     }
   }
   // Give the freed working memory back to the system when there is much of it (n-gram vocabularies): it
   // keeps the peak low; for a little, trimming would only cost page faults in the next batch.
   std::size_t freed = 0;
   for (const auto& part : parts) {
-    freed += part.scratch_bytes + part.slots.capacity() * sizeof(CountSlot) +
-             part.tf.capacity() * sizeof(std::uint64_t);
+    if (!part) continue;
+    freed += part->scratch_bytes + part->slots.capacity() * sizeof(CountSlot) +
+             part->tf.capacity() * sizeof(std::uint64_t);
   }
   for (const auto& ids : global_ids) freed += ids.capacity() * sizeof(std::uint32_t);
   parts.clear();

@@ -2,12 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
+
+#include "akhbar/error.h"
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/wait.h>
@@ -40,6 +44,81 @@ TEST(ParallelForTest, EveryIndexOnceAndTheFirstErrorByIndex) {
     } catch (const std::runtime_error& e) {
       EXPECT_STREQ(e.what(), "30") << threads;
     }
+  }
+}
+
+TEST(RangeSplitterTest, TakesAnUnstartedRangeWholeThenBackHalves) {
+  RangeSplitter r({0, 50, 100}, 8, 4);
+  ASSERT_EQ(r.First(0), 0);
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < 3; ++k) {
+    ASSERT_TRUE(r.Next(0, &i));
+    EXPECT_EQ(i, k);
+  }
+  // Worker 1 has not begun range 1: a thief takes it whole, and worker 1 then gets a range of its own.
+  EXPECT_EQ(r.Steal(), 1);
+  EXPECT_EQ(r.size(), 2u);
+  ASSERT_TRUE(r.Next(1, &i));
+  EXPECT_EQ(i, 50u);
+  // Range 0 has 47 left, range 1 49: the back half of range 1, [76, 100).
+  EXPECT_EQ(r.First(1), 2);
+  EXPECT_EQ(r.begin(2), 76u);
+  EXPECT_EQ(r.end(2), 100u);
+  EXPECT_EQ(r.end(1), 76u);
+  ASSERT_TRUE(r.Next(2, &i));
+  EXPECT_EQ(i, 76u);
+  // Range 0 done up to 3 (47 left) is next: [27, 50).
+  EXPECT_EQ(r.Steal(), 3);
+  EXPECT_EQ(r.begin(3), 27u);
+  EXPECT_EQ(r.end(0), 27u);
+  // Halves shorter than min_steal are not taken.
+  RangeSplitter small({0, 7}, 8, 4);
+  EXPECT_EQ(small.First(0), 0);
+  EXPECT_EQ(small.Steal(), -1);
+  RangeSplitter eight({0, 8}, 8, 4);
+  EXPECT_EQ(eight.First(0), 0);
+  EXPECT_EQ(eight.Steal(), 1);
+  EXPECT_EQ(eight.end(0), 4u);
+  // No more ranges than max_ranges.
+  RangeSplitter capped({0, 100}, 1, 1);
+  EXPECT_EQ(capped.First(0), 0);
+  EXPECT_EQ(capped.Steal(), -1);
+  EXPECT_THROW(RangeSplitter({0, std::size_t{1} << 32}, 4, 1), InvalidArgument);
+}
+
+TEST(RangeSplitterTest, WorkersAtUnevenSpeedsCoverEveryIndexOnceInOrderPerRange) {
+  constexpr std::size_t kN = 3000;
+  for (const int workers : {2, 3, 5}) {
+    std::vector<std::size_t> bounds;
+    for (int w = 0; w <= workers; ++w) bounds.push_back(kN * static_cast<std::size_t>(w) / workers);
+    RangeSplitter r(bounds, 64, 2);
+    std::vector<std::vector<std::size_t>> claimed(64);  // by range: each range has one worker at a time
+    // Worker 0 is slow, and worker 1 never starts (as a thread the system refused).
+    RunWorkers(workers, [&](int w) {
+      if (w == 1) return;
+      for (std::ptrdiff_t k = r.First(static_cast<std::size_t>(w)); k >= 0; k = r.Steal()) {
+        for (std::size_t i; r.Next(static_cast<std::size_t>(k), &i);) {
+          claimed[static_cast<std::size_t>(k)].push_back(i);
+          if (w == 0) std::this_thread::sleep_for(std::chrono::microseconds(20));
+        }
+      }
+    });
+    // (With two workers, worker 0 takes range 1 whole: nobody else runs.)
+    if (workers > 2) ASSERT_GT(r.size(), static_cast<std::size_t>(workers)) << "no range was taken from another";
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    for (std::size_t k = 0; k < r.size(); ++k) {
+      const std::vector<std::size_t>& c = claimed[k];
+      ASSERT_EQ(c.size(), r.end(k) - r.begin(k)) << k;
+      for (std::size_t j = 0; j < c.size(); ++j) ASSERT_EQ(c[j], r.begin(k) + j) << k;
+      if (!c.empty()) spans.emplace_back(r.begin(k), r.end(k));
+    }
+    std::sort(spans.begin(), spans.end());
+    std::size_t at = 0;
+    for (const auto& [b, e] : spans) {
+      EXPECT_EQ(b, at);
+      at = e;
+    }
+    EXPECT_EQ(at, kN) << workers;
   }
 }
 

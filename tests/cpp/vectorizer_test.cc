@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -292,6 +293,71 @@ TEST_F(VectorizerCorpusTest, IdenticalForAnyThreadCountAndBatching) {
       EXPECT_EQ(many.Serialize(), one.Serialize()) << threads;
       EXPECT_TRUE(SameMatrix(many.Transform(Texts(0, 300), threads), m1));
     }
+  }
+}
+
+// Documents [begin, end) from a source that takes 2 ms for each of the first `slow`: the thread that counts them
+// falls behind, and the others take the rest of its part from it (RangeSplitter) into parts of their own.
+DocumentBatch SlowTexts(const std::vector<testing::Article>& articles, std::size_t begin, std::size_t end,
+                        std::size_t slow) {
+  return DocumentBatch::FromTextSource(end - begin, [&articles, begin, slow](std::size_t i, std::string&) {
+    if (i < slow) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return std::string_view(articles[begin + i].text);
+  });
+}
+
+TEST_F(VectorizerCorpusTest, ThreadsTakingWorkFromASlowOneGiveTheSameModel) {
+  AnalyzerOptions bigrams;
+  bigrams.ngram_max = 2;
+  for (const auto& analyzer : {std::make_shared<const Analyzer>(), std::make_shared<const Analyzer>(bigrams)}) {
+    VectorizerOptions o;
+    o.min_df = 2;
+    Vectorizer one(o, analyzer);
+    one.BeginFit(true, true);
+    one.AddBatch(Texts(0, 200), 1);
+    one.AddBatch(Texts(200, 290), 1);
+    one.AddBatch(Texts(290, 300), 1);
+    one.EndFit();
+    const SparseMatrix m1 = one.TakeFitMatrix(1);
+    // The first batch learns every term in the parts; the second counts the model's terms by their ids; the
+    // third, small beside the vocabulary, counts by part-local ids alone.
+    for (int threads : {2, 4}) {
+      Vectorizer many(o, analyzer);
+      many.BeginFit(true, true);
+      many.AddBatch(SlowTexts(*articles_, 0, 200, 40), threads);
+      many.AddBatch(SlowTexts(*articles_, 200, 290, 20), threads);
+      many.AddBatch(SlowTexts(*articles_, 290, 300, 3), threads);
+      many.EndFit();
+      EXPECT_TRUE(SameMatrix(many.TakeFitMatrix(threads), m1)) << threads;
+      EXPECT_EQ(many.Serialize(), one.Serialize()) << threads;
+      // A fixed vocabulary: counted by its ids.
+      const std::vector<std::string> names = Names(one);
+      const std::vector<std::string_view> terms(names.begin(), names.end());
+      Vectorizer given(o, analyzer), given_many(o, analyzer);
+      given.SetVocabulary(terms);
+      given_many.SetVocabulary(terms);
+      given.Fit(Texts(0, 200), 1);
+      given_many.Fit(SlowTexts(*articles_, 0, 200, 40), threads);
+      EXPECT_EQ(given_many.Serialize(), given.Serialize()) << threads;
+    }
+  }
+  // The error of the first failing document, although a faster thread met a later one first.
+  Vectorizer v(VectorizerOptions{}, std::make_shared<const Analyzer>());
+  const std::vector<testing::Article>& articles = *articles_;
+  const DocumentBatch failing = DocumentBatch::FromTextSource(200, [&articles](std::size_t i, std::string&) {
+    if (i < 40) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (i == 30 || i == 150) throw InvalidArgument("document " + std::to_string(i));
+    return std::string_view(articles[i].text);
+  });
+  for (int threads : {1, 2, 4}) {
+    v.BeginFit(false, false);
+    try {
+      v.AddBatch(failing, threads);
+      FAIL() << "no error";
+    } catch (const InvalidArgument& e) {
+      EXPECT_STREQ(e.what(), "document 30") << threads;
+    }
+    v.AbortFit();
   }
 }
 

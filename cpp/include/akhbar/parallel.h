@@ -4,9 +4,13 @@
 #ifndef AKHBAR_PARALLEL_H_
 #define AKHBAR_PARALLEL_H_
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <vector>
 
 namespace akhbar {
 
@@ -26,6 +30,45 @@ void ParallelFor(std::size_t n, int n_threads, std::size_t chunk,
 // joins them. A thread the system refuses (too many, no memory for its stack) is not started: the workers must
 // take their work from a shared queue, so that the others do its share. worker must not throw.
 void RunWorkers(int n_workers, const std::function<void(int worker)>& worker);
+
+// Contiguous ranges of [0, n) for workers whose speeds differ (documents of uneven cost, threads the system
+// slows down): one range per worker at first, taken from its front one index at a time by that worker; a worker
+// whose range is done takes a range that no worker began (a worker the system refused to start), else the back
+// half of the range with the most left as a range of its own, if that half has at least `min_steal` indices. Each range is worked on in increasing order by one worker, and the ranges together cover
+// [0, n) once, so that results kept per range and merged in the order of their first index are the same
+// however the work was divided. Safe to use from several threads at once; n < 2^32.
+class RangeSplitter {
+ public:
+  // The first ranges are [bounds[r], bounds[r + 1]). Throws InvalidArgument if bounds.back() >= 2^32. At most
+  // `max_ranges` ranges are made in all (at least bounds.size() - 1). Each range taken from another costs its
+  // worker something (a part of its own to merge): `min_steal` (at least 1) bounds how small one may be.
+  RangeSplitter(const std::vector<std::size_t>& bounds, std::size_t max_ranges, std::size_t min_steal);
+  // The first range of worker w (< bounds.size() - 1): range w, unless another worker took it whole (Steal),
+  // in which case what Steal gives.
+  std::ptrdiff_t First(std::size_t w);
+  // Claims the next index of range r: true with *i set, or false once the range is done (and stays done).
+  bool Next(std::size_t r, std::size_t* i) noexcept;
+  // A range for a worker done with its own: one of the first ranges whose worker has not begun it, else a new
+  // range made of the back half of the range with the most indices left (none when max_ranges are made, or if
+  // that half would be shorter than min_steal); -1 if there is none. Every index of [0, n) is claimed by Next as long as one worker keeps taking ranges.
+  std::ptrdiff_t Steal();
+  // Ranges made so far, and range r's first index and end (its end is final once Next(r, ...) returned false).
+  std::size_t size() const noexcept { return made_.load(); }
+  std::size_t begin(std::size_t r) const noexcept { return ranges_[r].begin; }
+  std::size_t end(std::size_t r) const noexcept { return static_cast<std::uint32_t>(ranges_[r].next_end.load()); }
+
+ private:
+  struct Range {
+    std::size_t begin = 0;
+    std::atomic<std::uint64_t> next_end{0};  // next index << 32 | end
+    std::atomic<bool> owned{false};  // a worker has it
+  };
+  std::unique_ptr<Range[]> ranges_;
+  std::size_t capacity_;
+  std::uint64_t min_steal_;
+  std::atomic<std::size_t> made_{0};
+  std::mutex steal_mutex_;
+};
 
 // A mutex that a fork() never leaves locked in the child process. Every ForkSafeMutex alive is locked by the
 // forking thread just before the fork (pthread_atfork) and unlocked just after it, in the parent and in the
