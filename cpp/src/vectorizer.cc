@@ -1882,65 +1882,89 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
   const std::size_t n = docs.size();
   if (n == 0) return;
   const int threads = ResolveThreads(n_threads);
-  // Two parts per thread (parts cost little here: more of them balance the threads).
-  const std::vector<std::size_t> bounds = SplitEvenly(docs, static_cast<std::size_t>(threads) * (threads > 1 ? 2 : 1));
-  const std::size_t n_chunks = bounds.size() - 1;
-  std::vector<RowSegment> parts(n_chunks);
+  // One range of documents per thread, each with one stream (one memo) for all the ranges it counts: a thread
+  // done with its own takes the back half of the range with the most left (RangeSplitter), so that the
+  // threads end together. Each range gives a segment of rows, in document order.
+  const std::vector<std::size_t> bounds = SplitEvenly(docs, static_cast<std::size_t>(threads));
+  const std::size_t n_workers = bounds.size() - 1;
+  const std::size_t max_ranges = n_workers == 1 ? 1 : n_workers * 16;
+  if (n > std::numeric_limits<std::uint32_t>::max()) {
+    throw InvalidArgument("more than 4294967295 documents in one batch");
+  }
+  RangeSplitter ranges(bounds, max_ranges, n / (n_workers * 64));
+  std::vector<RowSegment> parts(max_ranges);
   // Several threads share the warmest memo read-only, each with its own memo for the chunks it lacks: every
   // thread starts warm, and the memory of one warm memo serves them all. Afterwards, what the threads' own
   // memos learned is merged into it (few chunks of a transform's batch are new), so that the next call again
   // finds one memo that knows them all. (After a failure too: the base is unchanged, and the own memos of
   // the streams that ended normally are whole.)
-  std::unique_ptr<AnalysisMemo> base = n_chunks > 1 ? memos_->TakeBase(static_cast<std::size_t>(threads)) : nullptr;
+  std::unique_ptr<AnalysisMemo> base = n_workers > 1 ? memos_->TakeBase(n_workers) : nullptr;
   BaseLearning learned;
   const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
   const int bits = internal::ColumnBits(feature_term_.size());
-  auto transform_part = [&](std::size_t p) {
-    const std::size_t begin = bounds[p], end = bounds[p + 1];
-    RowSegment& seg = parts[p];
-    std::vector<std::uint32_t> counts(feature_term_.size(), 0);
-    internal::TouchedList touched;
-    std::vector<std::uint64_t> row, sort_scratch;
-    // The stream gives term ids (kept by the memo from fit to transform), mapped to columns here.
-    auto stream = MakeTermStream(
-        analyzer_.get(), nmin, nmax, [this](std::string_view term, std::uint64_t h) { return terms_.Find(term, h); },
-        memos_.get(), &terms_, vocabulary_state_, Vocabulary::kNotFound, base.get(), base ? &learned : nullptr);
-    const std::uint32_t* column_of = column_of_term_.data();
-    seg.row_ends.reserve(end - begin);
-    seg.lengths.reserve(end - begin);
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
-      const auto length = static_cast<std::uint32_t>(ids.size());
-      touched.clear();
-      for (const std::uint32_t id : ids) {
-        if (id == Vocabulary::kNotFound) continue;
-        const std::uint32_t col = column_of[id];
-        if (col != Vocabulary::kNotFound) touched.Add(col, counts[col]++ == 0);
+  // The first failure by document index, whatever the threads (see AddBatch).
+  std::mutex error_mutex;
+  std::size_t error_doc = n;
+  std::exception_ptr error;
+  auto transform_worker = [&](int w) {
+    std::size_t doc = n;  // (the document being transformed)
+    try {
+      std::vector<std::uint32_t> counts(feature_term_.size(), 0);
+      internal::TouchedList touched;
+      std::vector<std::uint64_t> row, sort_scratch;
+      // The stream gives term ids (kept by the memo from fit to transform), mapped to columns here.
+      auto stream = MakeTermStream(
+          analyzer_.get(), nmin, nmax, [this](std::string_view term, std::uint64_t h) { return terms_.Find(term, h); },
+          memos_.get(), &terms_, vocabulary_state_, Vocabulary::kNotFound, base.get(), base ? &learned : nullptr);
+      const std::uint32_t* column_of = column_of_term_.data();
+      for (std::ptrdiff_t r = ranges.First(static_cast<std::size_t>(w)); r >= 0; r = ranges.Steal()) {
+        const auto p = static_cast<std::size_t>(r);
+        RowSegment& seg = parts[p];
+        seg.row_ends.reserve(ranges.end(p) - ranges.begin(p));
+        seg.lengths.reserve(ranges.end(p) - ranges.begin(p));
+        for (std::size_t i; ranges.Next(p, &i);) {
+          doc = i;
+          const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
+          const auto length = static_cast<std::uint32_t>(ids.size());
+          touched.clear();
+          for (const std::uint32_t id : ids) {
+            if (id == Vocabulary::kNotFound) continue;
+            const std::uint32_t col = column_of[id];
+            if (col != Vocabulary::kNotFound) touched.Add(col, counts[col]++ == 0);
+          }
+          row.clear();
+          for (const std::uint32_t col : touched) {
+            row.push_back((static_cast<std::uint64_t>(col) << 32) | counts[col]);
+            counts[col] = 0;
+          }
+          internal::SortRow(row.data(), row.data() + row.size(), bits, sort_scratch);
+          std::size_t at = seg.Extend(row.size());
+          for (const std::uint64_t e : row) {
+            seg.Set(at++, static_cast<std::uint32_t>(e >> 32), static_cast<std::uint32_t>(e));
+          }
+          seg.row_ends.push_back(seg.keys.size());
+          seg.lengths.push_back(length);
+        }
       }
-      row.clear();
-      for (const std::uint32_t col : touched) {
-        row.push_back((static_cast<std::uint64_t>(col) << 32) | counts[col]);
-        counts[col] = 0;
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (doc < error_doc || !error) {
+        error_doc = doc;
+        error = std::current_exception();
       }
-      internal::SortRow(row.data(), row.data() + row.size(), bits, sort_scratch);
-      std::size_t at = seg.Extend(row.size());
-      for (const std::uint64_t e : row) seg.Set(at++, static_cast<std::uint32_t>(e >> 32), static_cast<std::uint32_t>(e));
-      seg.row_ends.push_back(seg.keys.size());
-      seg.lengths.push_back(length);
     }
   };
-  try {
-    ParallelFor(n_chunks, threads, 1, [&](std::size_t first, std::size_t last) {
-      for (std::size_t p = first; p < last; ++p) transform_part(p);
-    });
-  } catch (...) {
-    if (base) learned.Finish(std::move(base), vocabulary_state_, memos_.get());
-    throw;
-  }
+  RunWorkers(static_cast<int>(n_workers), transform_worker);
   if (base) learned.Finish(std::move(base), vocabulary_state_, memos_.get());
-  for (auto& seg : parts) {
-    rows->n_rows += seg.row_ends.size();
-    rows->segments.push_back(std::move(seg));
+  if (error) std::rethrow_exception(error);
+  std::vector<std::size_t> order;
+  for (std::size_t c = 0; c < ranges.size(); ++c) {
+    if (ranges.end(c) > ranges.begin(c)) order.push_back(c);
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranges.begin(a) < ranges.begin(b); });
+  for (const std::size_t c : order) {
+    rows->n_rows += parts[c].row_ends.size();
+    rows->segments.push_back(std::move(parts[c]));
   }
 }
 

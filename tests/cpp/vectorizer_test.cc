@@ -330,6 +330,8 @@ TEST_F(VectorizerCorpusTest, ThreadsTakingWorkFromASlowOneGiveTheSameModel) {
       many.EndFit();
       EXPECT_TRUE(SameMatrix(many.TakeFitMatrix(threads), m1)) << threads;
       EXPECT_EQ(many.Serialize(), one.Serialize()) << threads;
+      EXPECT_TRUE(SameMatrix(many.Transform(SlowTexts(*articles_, 0, 300, 40), threads), one.Transform(Texts(0, 300), 1)))
+          << threads;
       // A fixed vocabulary: counted by its ids.
       const std::vector<std::string> names = Names(one);
       const std::vector<std::string_view> terms(names.begin(), names.end());
@@ -358,6 +360,15 @@ TEST_F(VectorizerCorpusTest, ThreadsTakingWorkFromASlowOneGiveTheSameModel) {
       EXPECT_STREQ(e.what(), "document 30") << threads;
     }
     v.AbortFit();
+  }
+  v.Fit(Texts(0, 100), 1);
+  for (int threads : {1, 2, 4}) {
+    try {
+      v.Transform(failing, threads);
+      FAIL() << "no error";
+    } catch (const InvalidArgument& e) {
+      EXPECT_STREQ(e.what(), "document 30") << threads;
+    }
   }
 }
 
