@@ -94,7 +94,8 @@ bool RangeSplitter::Next(std::size_t r, std::size_t* i) noexcept {
 }
 
 std::ptrdiff_t RangeSplitter::Steal() {
-  std::lock_guard<std::mutex> lock(steal_mutex_);  // (one thief at a time: only owners' claims race with it)
+  // One thief at a time: only the owners' claims (Next) and First race with it, each on one atomic word.
+  std::lock_guard<std::mutex> lock(steal_mutex_);
   const std::size_t made = made_.load();
   for (std::size_t r = 0; r < made; ++r) {
     if (!ranges_[r].owned.exchange(true)) return static_cast<std::ptrdiff_t>(r);

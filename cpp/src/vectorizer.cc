@@ -610,11 +610,20 @@ namespace {
 
 constexpr std::size_t kSlotsAhead = 12;  // count slots (or columns, idf weights) of rare terms in flight
 
-// What one thread counted over a contiguous range of documents.
-struct ChunkCounts {
-  Vocabulary vocab;  // new terms (learned vocabulary) in first-seen order
+// One thread's counts of a batch: a count slot (count in the current document, document frequency) and a total
+// count per term id, over every part the thread counted.
+struct ThreadCounts {
   internal::PodArray<CountSlot> slots;  // (grown without a copy: n-gram vocabularies run into millions)
   internal::PodArray<std::uint64_t> tf;
+};
+
+// What was counted over one contiguous range of documents (a part of a batch): its new terms and, by their
+// part-local ids, their document frequencies and total counts (those of the model's terms stay in the
+// thread's ThreadCounts), its rows.
+struct ChunkCounts {
+  Vocabulary vocab;  // new terms (learned vocabulary) in first-seen order
+  std::vector<std::uint32_t> df;
+  std::vector<std::uint64_t> tf;
   std::uint64_t total_length = 0;
   Vectorizer::RowSegment rows;
   std::size_t scratch_bytes = 0;  // working memory the thread freed
@@ -1254,14 +1263,15 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   const std::size_t n_chunks = bounds.size() - 1;
   const std::size_t chunk = (n + n_chunks - 1) / n_chunks;  // documents per part, on average
   // A part taken costs a merge of its vocabulary and the resolution of its terms again: a few, not too small
-  // (the threads then end within 1/64 of a part's time of each other).
+  // (the threads then end within about 1/32 of a part's time of each other).
   const std::size_t max_parts = n_chunks == 1 ? 1 : n_chunks * 16;
   RangeSplitter ranges(bounds, max_parts, n / (n_chunks * 64));
   std::vector<std::unique_ptr<ChunkCounts>> parts(max_parts);
   for (std::size_t c = 0; c < n_chunks; ++c) parts[c] = std::make_unique<ChunkCounts>();
+  std::vector<ThreadCounts> counts(n_chunks);
   const bool keep = keep_rows_;
   const bool fixed = fixed_;
-  // Counting by the model's term ids takes arrays as long as the model's vocabulary in every part, all held
+  // Counting by the model's term ids takes arrays as long as the model's vocabulary in every thread, all held
   // until the merge: worth it when each part's documents are many beside the vocabulary (a fit's batches; a
   // part-local id costs a lookup, an insertion and a merge), not for small batches added to a large model
   // (partial_fit), which count by part-local ids alone (base 0). The bound keeps those arrays within about
@@ -1283,8 +1293,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
     }
   }
   if (direct && fit_scratch_) {  // the previous batch's slots, zeroed: no new pages to fault in and clear
-    parts[0]->slots.swap(fit_scratch_->slots);
-    parts[0]->tf.swap(fit_scratch_->tf);
+    counts[0].slots.swap(fit_scratch_->slots);
+    counts[0].tf.swap(fit_scratch_->tf);
   }
   // Several parts: ids below `base` are the model's terms, the others base + a part-local id.
   const std::size_t base = model_ids ? terms_before : 0;
@@ -1294,16 +1304,19 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   const std::uint64_t batch_token = NewModelState();
   const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
 
-  // Counts the documents of range p (the next ones RangeSplitter gives) into its part. Ids below `base` are the
-  // model's terms, the others base + an id in the part's vocabulary (in `direct`, the model's own).
-  auto count_range = [&](auto& stream, ChunkCounts& part, std::size_t p, internal::TouchedList& touched,
-                         std::size_t* doc) {
-    internal::PodArray<CountSlot>& slots = part.slots;
+  // Counts the documents of range p (the next ones RangeSplitter gives) into the thread's counts `tc` and the
+  // range's part. Ids below `base` are the model's terms, the others base + an id in the part's vocabulary (in
+  // `direct`, the model's own), whose statistics move to the part at its end. *doc is the document being counted,
+  // 0 outside one (so that a failure there, such as running out of memory, is reported first).
+  auto count_range = [&](auto& stream, ThreadCounts& tc, ChunkCounts& part, std::size_t p,
+                         internal::TouchedList& touched, std::size_t* doc) {
+    internal::PodArray<CountSlot>& slots = tc.slots;
     const Vocabulary& vocab = direct ? terms_ : part.vocab;
     const std::size_t offset = direct ? 0 : base;
-    if (fixed) {
-      slots.resize(terms_.size());
-      if (track_tf) part.tf.resize(terms_.size(), 0);
+    const std::size_t known = fixed ? terms_.size() : offset;  // (ids the vocabulary does not grow past)
+    if (slots.size() < known) {
+      slots.resize(known);
+      if (track_tf) tc.tf.resize(known, 0);
     }
     if (keep) {
       const std::size_t expected = ranges.end(p) - ranges.begin(p);
@@ -1322,7 +1335,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
         const std::size_t size = offset + vocab.size();
         if (slots.size() < size) {
           slots.resize(size);
-          if (track_tf) part.tf.resize(size, 0);
+          if (track_tf) tc.tf.resize(size, 0);
         }
         // Rare terms' slots are far apart (millions of n-grams): load them a few terms ahead.
         CountSlot* c = slots.data();
@@ -1339,7 +1352,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
         const std::uint32_t c = slot.count;
         slot.count = 0;
         ++slot.df;
-        if (track_tf) part.tf[id] += c;
+        if (track_tf) tc.tf[id] += c;
         if (keep) part.rows.Set(at++, id, c);
       }
       const auto length = static_cast<std::uint32_t>(ids.size());
@@ -1347,6 +1360,20 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       if (keep) {
         part.rows.row_ends.push_back(part.rows.keys.size());
         part.rows.lengths.push_back(length);
+      }
+      *doc = 0;
+    }
+    if (direct || fixed) return;
+    // The part's own terms: their statistics to the part, their slots cleared for the thread's next part.
+    const std::size_t local_n = part.vocab.size();
+    part.df.resize(local_n);
+    if (track_tf) part.tf.resize(local_n);
+    for (std::size_t lid = 0; lid < local_n && base + lid < slots.size(); ++lid) {
+      part.df[lid] = slots[base + lid].df;
+      slots[base + lid].df = 0;
+      if (track_tf) {
+        part.tf[lid] = tc.tf[base + lid];
+        tc.tf[base + lid] = 0;
       }
     }
   };
@@ -1358,7 +1385,8 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   // Thread w counts range w, then the ranges it takes from the others (RangeSplitter::Steal), each into a part
   // of its own, with one stream (one memo) throughout.
   auto count_worker = [&](int w) {
-    std::size_t doc = n;  // (the document being counted)
+    std::size_t doc = 0;  // (the document being counted; 0 outside one)
+    ThreadCounts& tc = counts[static_cast<std::size_t>(w)];
     try {
       internal::TouchedList touched;
       const auto first = static_cast<std::size_t>(w);
@@ -1370,7 +1398,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
           if (!parts[p]) parts[p] = std::make_unique<ChunkCounts>();
           if (p != current) switch_to(*parts[p], p);
           current = p;
-          count_range(stream, *parts[p], p, touched, &doc);
+          count_range(stream, tc, *parts[p], p, touched, &doc);
         }
       };
       if (fixed) {
@@ -1383,16 +1411,17 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
             analyzer_.get(), nmin, nmax, [this](std::string_view t, std::uint64_t h) { return terms_.Insert(t, h); },
             memos_.get(), &terms_, vocabulary_state_);
         if (exact != nullptr) stream.UseExactBigrams(exact, &terms_);
-        count_range(stream, *parts[0], 0, touched, &doc);  // (one range: nobody to take work from)
+        count_range(stream, tc, *parts[0], 0, touched, &doc);  // (one range: nobody to take work from)
       } else {
         // Several threads (or a small batch): the model's vocabulary is read-only meanwhile; terms new to it
         // (all terms, with base 0) go to the part's own vocabulary, merged in document order below. The memo
         // keeps the model's ids only.
         Vocabulary* vocab = &parts[first]->vocab;
-        auto switch_to = [&vocab](auto& stream) {
-          return [&vocab, &stream](ChunkCounts& part, std::size_t p) {
+        // (The stream prefetches what `resolve` looks up first: the model's vocabulary, with model ids.)
+        auto switch_to = [&](auto& stream) {
+          return [&](ChunkCounts& part, std::size_t p) {
             vocab = &part.vocab;
-            stream.SwitchPart(vocab, static_cast<std::uint32_t>(p));
+            stream.SwitchPart(model_ids ? &terms_ : vocab, static_cast<std::uint32_t>(p));
           };
         };
         if (model_ids) {
@@ -1434,47 +1463,39 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
     std::rethrow_exception(error);
   }
 
-  // The parts in document order (a part taken whole before its thread began it has no documents).
+  // The parts in document order (a part ends where another begins; none is empty).
   std::vector<std::size_t> order;
   for (std::size_t c = 0; c < ranges.size(); ++c) {
     if (ranges.end(c) > ranges.begin(c)) order.push_back(c);
   }
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranges.begin(a) < ranges.begin(b); });
-  // Merge in document order: new terms get ids in first-seen order, whatever the chunking.
+  // The statistics of the model's terms, by their ids, from each thread (with `fixed` or `direct`, every term).
+  const std::size_t model_terms = fixed || direct ? terms_.size() : base;
+  df_.resize(terms_.size(), 0);
+  if (track_tf) tf_.resize(terms_.size(), 0);
+  for (ThreadCounts& tc : counts) {
+    const std::size_t m = std::min(model_terms, tc.slots.size());
+    for (std::size_t id = 0; id < m; ++id) {
+      df_[id] += tc.slots[id].df;
+      tc.slots[id].df = 0;
+      if (track_tf) {
+        tf_[id] += tc.tf[id];
+        tc.tf[id] = 0;
+      }
+    }
+  }
+  if (direct) {  // (zeroed: kept for the next batch)
+    if (!fit_scratch_) fit_scratch_ = std::make_unique<FitScratch>();
+    fit_scratch_->slots.swap(counts[0].slots);
+    fit_scratch_->tf.swap(counts[0].tf);
+  }
+  // The parts' new terms, merged in document order: they get ids in first-seen order, whatever the parts.
   std::vector<std::vector<std::uint32_t>> global_ids(ranges.size());
   std::size_t adopted = ranges.size();  // the part whose vocabulary became the model's
   for (const std::size_t c : order) {
     ChunkCounts& part = *parts[c];
-    if (fixed || direct) {
-      // Counted by the model's term ids.
-      df_.resize(terms_.size(), 0);
-      if (track_tf) tf_.resize(terms_.size(), 0);
-      part.slots.resize(terms_.size());
-      if (track_tf) part.tf.resize(terms_.size(), 0);
-      for (std::size_t id = 0; id < part.slots.size(); ++id) {
-        df_[id] += part.slots[id].df;
-        part.slots[id].df = 0;
-        if (track_tf) {
-          tf_[id] += part.tf[id];
-          part.tf[id] = 0;
-        }
-      }
-      if (direct) {  // (zeroed: kept for the next batch)
-        if (!fit_scratch_) fit_scratch_ = std::make_unique<FitScratch>();
-        fit_scratch_->slots.swap(part.slots);
-        fit_scratch_->tf.swap(part.tf);
-      }
-    } else {
-      // The model's terms by their ids, then the part's new ones in first-seen order.
+    if (!fixed && !direct) {
       const std::size_t local_n = part.vocab.size();
-      df_.resize(terms_.size(), 0);
-      if (track_tf) tf_.resize(terms_.size(), 0);
-      part.slots.resize(base + local_n);
-      if (track_tf) part.tf.resize(base + local_n, 0);
-      for (std::size_t id = 0; id < base; ++id) {
-        df_[id] += part.slots[id].df;
-        if (track_tf) tf_[id] += part.tf[id];
-      }
       // The first part of a first batch: its ids are the model's, so its vocabulary becomes the model's (no
       // re-insertion, and its rows keep their ids).
       const bool adopt = terms_.size() == 0;
@@ -1492,10 +1513,11 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
           df_.push_back(0);
           if (track_tf) tf_.push_back(0);
         }
-        df_[g] += part.slots[base + lid].df;
-        if (track_tf) tf_[g] += part.tf[base + lid];
+        df_[g] += part.df[lid];
+        if (track_tf) tf_[g] += part.tf[lid];
       }
-      part.scratch_bytes += part.vocab.MemoryBytes();
+      part.scratch_bytes += part.vocab.MemoryBytes() + part.df.capacity() * sizeof(std::uint32_t) +
+                            part.tf.capacity() * sizeof(std::uint64_t);
       part.vocab.Clear();
     }
     n_docs_ += ranges.end(c) - ranges.begin(c);
@@ -1550,12 +1572,14 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
   // keeps the peak low; for a little, trimming would only cost page faults in the next batch.
   std::size_t freed = 0;
   for (const auto& part : parts) {
-    if (!part) continue;
-    freed += part->scratch_bytes + part->slots.capacity() * sizeof(CountSlot) +
-             part->tf.capacity() * sizeof(std::uint64_t);
+    if (part) freed += part->scratch_bytes;
+  }
+  for (const ThreadCounts& tc : counts) {
+    freed += tc.slots.capacity() * sizeof(CountSlot) + tc.tf.capacity() * sizeof(std::uint64_t);
   }
   for (const auto& ids : global_ids) freed += ids.capacity() * sizeof(std::uint32_t);
   parts.clear();
+  counts.clear();
   global_ids.clear();
   if (freed >= kTrimBytes) internal::ReleaseFreeMemory();
 }
@@ -1907,7 +1931,7 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
   std::size_t error_doc = n;
   std::exception_ptr error;
   auto transform_worker = [&](int w) {
-    std::size_t doc = n;  // (the document being transformed)
+    std::size_t doc = 0;  // (the document being transformed; 0 outside one, so that a failure there comes first)
     try {
       std::vector<std::uint32_t> counts(feature_term_.size(), 0);
       internal::TouchedList touched;
@@ -1944,6 +1968,7 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
           }
           seg.row_ends.push_back(seg.keys.size());
           seg.lengths.push_back(length);
+          doc = 0;
         }
       }
     } catch (...) {

@@ -93,18 +93,30 @@ TEST(RangeSplitterTest, WorkersAtUnevenSpeedsCoverEveryIndexOnceInOrderPerRange)
     for (int w = 0; w <= workers; ++w) bounds.push_back(kN * static_cast<std::size_t>(w) / workers);
     RangeSplitter r(bounds, 64, 2);
     std::vector<std::vector<std::size_t>> claimed(64);  // by range: each range has one worker at a time
-    // Worker 0 is slow, and worker 1 never starts (as a thread the system refused).
+    // Worker 1 never starts (as a thread the system refused). The others take their first ranges together, then
+    // worker 0 stops after its first index until the others are done (each wait 10 s at most): they take all of
+    // range 1 and the rest of range 0.
+    std::atomic<int> started{0}, done{0};
+    auto wait_for = [](const std::atomic<int>& count, int target) {
+      for (int wait = 0; count.load() < target && wait < 10000; ++wait) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    };
     RunWorkers(workers, [&](int w) {
       if (w == 1) return;
-      for (std::ptrdiff_t k = r.First(static_cast<std::size_t>(w)); k >= 0; k = r.Steal()) {
+      const std::ptrdiff_t first = r.First(static_cast<std::size_t>(w));
+      ++started;
+      wait_for(started, workers - 1);
+      for (std::ptrdiff_t k = first; k >= 0; k = r.Steal()) {
         for (std::size_t i; r.Next(static_cast<std::size_t>(k), &i);) {
           claimed[static_cast<std::size_t>(k)].push_back(i);
-          if (w == 0) std::this_thread::sleep_for(std::chrono::microseconds(20));
+          if (w == 0) wait_for(done, workers - 2);
         }
       }
+      ++done;
     });
     // (With two workers, worker 0 takes range 1 whole: nobody else runs.)
-    if (workers > 2) ASSERT_GT(r.size(), static_cast<std::size_t>(workers)) << "no range was taken from another";
+    if (workers > 2) EXPECT_GT(r.size(), static_cast<std::size_t>(workers)) << "no range was taken from another";
     std::vector<std::pair<std::size_t, std::size_t>> spans;
     for (std::size_t k = 0; k < r.size(); ++k) {
       const std::vector<std::size_t>& c = claimed[k];

@@ -296,41 +296,56 @@ TEST_F(VectorizerCorpusTest, IdenticalForAnyThreadCountAndBatching) {
   }
 }
 
-// Documents [begin, end) from a source that takes 2 ms for each of the first `slow`: the thread that counts them
+// Documents [begin, end) from a source that takes 1 ms for each of the first `slow`: the thread that counts them
 // falls behind, and the others take the rest of its part from it (RangeSplitter) into parts of their own.
 DocumentBatch SlowTexts(const std::vector<testing::Article>& articles, std::size_t begin, std::size_t end,
                         std::size_t slow) {
   return DocumentBatch::FromTextSource(end - begin, [&articles, begin, slow](std::size_t i, std::string&) {
-    if (i < slow) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (i < slow) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return std::string_view(articles[begin + i].text);
   });
 }
 
 TEST_F(VectorizerCorpusTest, ThreadsTakingWorkFromASlowOneGiveTheSameModel) {
-  AnalyzerOptions bigrams;
+  AnalyzerOptions bigrams, trigrams;
   bigrams.ngram_max = 2;
-  for (const auto& analyzer : {std::make_shared<const Analyzer>(), std::make_shared<const Analyzer>(bigrams)}) {
+  trigrams.ngram_max = 3;  // (trigrams are resolved through the stream's term cache)
+  for (const AnalyzerOptions& ao : {AnalyzerOptions(), bigrams, trigrams}) {
+    const auto analyzer = std::make_shared<const Analyzer>(ao);
     VectorizerOptions o;
     o.min_df = 2;
-    Vectorizer one(o, analyzer);
-    one.BeginFit(true, true);
-    one.AddBatch(Texts(0, 200), 1);
-    one.AddBatch(Texts(200, 290), 1);
-    one.AddBatch(Texts(290, 300), 1);
-    one.EndFit();
+    // The first batch learns every term into the parts; the second, large beside the vocabulary, counts the
+    // model's terms by their ids (the resolutions to part-local ids left in the memos are mapped to the
+    // model's after the merge); the third, small beside it, counts by part-local ids alone.
+    auto fit = [&](Vectorizer& v, int threads, bool keep_rows, bool last_batch) {
+      v.BeginFit(true, keep_rows);
+      if (threads == 1) {
+        v.AddBatch(Texts(0, 10), 1);
+        v.AddBatch(Texts(10, 250), 1);
+        if (last_batch) v.AddBatch(Texts(250, 300), 1);
+      } else {
+        v.AddBatch(SlowTexts(*articles_, 0, 10, 3), threads);
+        v.AddBatch(SlowTexts(*articles_, 10, 250, 60), threads);
+        if (last_batch) v.AddBatch(SlowTexts(*articles_, 250, 300, 10), threads);
+      }
+      v.EndFit();
+    };
+    Vectorizer one(o, analyzer), one_two_batches(o, analyzer);
+    fit(one, 1, true, true);
     const SparseMatrix m1 = one.TakeFitMatrix(1);
-    // The first batch learns every term in the parts; the second counts the model's terms by their ids; the
-    // third, small beside the vocabulary, counts by part-local ids alone.
+    fit(one_two_batches, 1, false, false);
     for (int threads : {2, 4}) {
       Vectorizer many(o, analyzer);
-      many.BeginFit(true, true);
-      many.AddBatch(SlowTexts(*articles_, 0, 200, 40), threads);
-      many.AddBatch(SlowTexts(*articles_, 200, 290, 20), threads);
-      many.AddBatch(SlowTexts(*articles_, 290, 300, 3), threads);
-      many.EndFit();
+      fit(many, threads, true, true);
       EXPECT_TRUE(SameMatrix(many.TakeFitMatrix(threads), m1)) << threads;
       EXPECT_EQ(many.Serialize(), one.Serialize()) << threads;
       EXPECT_TRUE(SameMatrix(many.Transform(SlowTexts(*articles_, 0, 300, 40), threads), one.Transform(Texts(0, 300), 1)))
+          << threads;
+      // A one-thread transform through what the memos of the second batch resolved, mapped after its merge.
+      Vectorizer two_batches(o, analyzer);
+      fit(two_batches, threads, false, false);
+      EXPECT_EQ(two_batches.Serialize(), one_two_batches.Serialize()) << threads;
+      EXPECT_TRUE(SameMatrix(two_batches.Transform(Texts(0, 300), 1), one_two_batches.Transform(Texts(0, 300), 1)))
           << threads;
       // A fixed vocabulary: counted by its ids.
       const std::vector<std::string> names = Names(one);

@@ -50,7 +50,9 @@ class RangeSplitter {
   bool Next(std::size_t r, std::size_t* i) noexcept;
   // A range for a worker done with its own: one of the first ranges whose worker has not begun it, else a new
   // range made of the back half of the range with the most indices left (none when max_ranges are made, or if
-  // that half would be shorter than min_steal); -1 if there is none. Every index of [0, n) is claimed by Next as long as one worker keeps taking ranges.
+  // that half would be shorter than min_steal); -1 if there is none. Every index of [0, n) is claimed by Next
+  // if every worker that takes a range goes on until Next returns false (one that stops early leaves the rest
+  // of its range unclaimed, except back halves that others take).
   std::ptrdiff_t Steal();
   // Ranges made so far, and range r's first index and end (its end is final once Next(r, ...) returned false).
   std::size_t size() const noexcept { return made_.load(); }
