@@ -116,7 +116,9 @@ TEST(RangeSplitterTest, WorkersAtUnevenSpeedsCoverEveryIndexOnceInOrderPerRange)
       ++done;
     });
     // (With two workers, worker 0 takes range 1 whole: nobody else runs.)
-    if (workers > 2) EXPECT_GT(r.size(), static_cast<std::size_t>(workers)) << "no range was taken from another";
+    if (workers > 2) {
+      EXPECT_GT(r.size(), static_cast<std::size_t>(workers)) << "no range was taken from another";
+    }
     std::vector<std::pair<std::size_t, std::size_t>> spans;
     for (std::size_t k = 0; k < r.size(); ++k) {
       const std::vector<std::size_t>& c = claimed[k];

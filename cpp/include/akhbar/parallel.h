@@ -60,7 +60,7 @@ class RangeSplitter {
   std::size_t end(std::size_t r) const noexcept { return static_cast<std::uint32_t>(ranges_[r].next_end.load()); }
 
  private:
-  struct Range {
+  struct alignas(64) Range {  // (a cache line each: the owners' claims on their ranges do not contend)
     std::size_t begin = 0;
     std::atomic<std::uint64_t> next_end{0};  // next index << 32 | end
     std::atomic<bool> owned{false};  // a worker has it
