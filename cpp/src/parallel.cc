@@ -126,6 +126,13 @@ std::ptrdiff_t RangeSplitter::Steal() {
   }
 }
 
+std::vector<std::size_t> RangeSplitter::InOrder() const {
+  std::vector<std::size_t> order(size());
+  for (std::size_t r = 0; r < order.size(); ++r) order[r] = r;
+  std::sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) { return begin(a) < begin(b); });
+  return order;
+}
+
 void RunWorkers(int n_workers, const std::function<void(int)>& worker) {
   std::vector<std::thread> pool;
   pool.reserve(static_cast<std::size_t>(std::max(n_workers - 1, 0)));

@@ -610,6 +610,27 @@ namespace {
 
 constexpr std::size_t kSlotsAhead = 12;  // count slots (or columns, idf weights) of rare terms in flight
 
+// The failure of the first document by index among threads, the same whatever their timing: each thread records
+// its own (and stops), the others go on, so that every document before it is processed (and may fail first).
+class FirstFailure {
+ public:
+  // In a thread's catch block: the failure of document `doc` (0 for one outside a document, which comes first).
+  void Record(std::size_t doc) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_ || doc < doc_) {
+      doc_ = doc;
+      error_ = std::current_exception();
+    }
+  }
+  bool failed() const noexcept { return error_ != nullptr; }
+  [[noreturn]] void Rethrow() const { std::rethrow_exception(error_); }
+
+ private:
+  std::mutex mutex_;
+  std::size_t doc_ = 0;
+  std::exception_ptr error_;
+};
+
 // One thread's counts of a batch: a count slot (count in the current document, document frequency) and a total
 // count per term id, over every part the thread counted.
 struct ThreadCounts {
@@ -1377,11 +1398,7 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       }
     }
   };
-  // The first failure by document index, whatever the threads: a thread stops at its first one and the others
-  // go on, so that every document before it is counted (and may fail first).
-  std::mutex error_mutex;
-  std::size_t error_doc = n;
-  std::exception_ptr error;
+  FirstFailure failure;
   // Thread w counts range w, then the ranges it takes from the others (RangeSplitter::Steal), each into a part
   // of its own, with one stream (one memo) throughout.
   auto count_worker = [&](int w) {
@@ -1443,15 +1460,11 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
         }
       }
     } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (doc < error_doc || !error) {
-        error_doc = doc;
-        error = std::current_exception();
-      }
+      failure.Record(doc);
     }
   };
   RunWorkers(static_cast<int>(n_chunks), count_worker);
-  if (error) {
+  if (failure.failed()) {
     if (direct && terms_.size() != terms_before) {  // leave the model as it was
       // (The map may lack a bigram just appended: off. Select indexes every term it keeps.)
       if (exact != nullptr) exact->Off();
@@ -1460,15 +1473,10 @@ void Vectorizer::AddBatch(const DocumentBatch& docs, int n_threads) {
       terms_ = terms_.Select(kept);
       vocabulary_state_ = NewModelState();
     }
-    std::rethrow_exception(error);
+    failure.Rethrow();
   }
 
-  // The parts in document order (a part ends where another begins; none is empty).
-  std::vector<std::size_t> order;
-  for (std::size_t c = 0; c < ranges.size(); ++c) {
-    if (ranges.end(c) > ranges.begin(c)) order.push_back(c);
-  }
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranges.begin(a) < ranges.begin(b); });
+  const std::vector<std::size_t> order = ranges.InOrder();  // the parts in document order
   // The statistics of the model's terms, by their ids, from each thread (with `fixed` or `direct`, every term).
   const std::size_t model_terms = fixed || direct ? terms_.size() : base;
   df_.resize(terms_.size(), 0);
@@ -1926,10 +1934,7 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
   BaseLearning learned;
   const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
   const int bits = internal::ColumnBits(feature_term_.size());
-  // The first failure by document index, whatever the threads (see AddBatch).
-  std::mutex error_mutex;
-  std::size_t error_doc = n;
-  std::exception_ptr error;
+  FirstFailure failure;
   auto transform_worker = [&](int w) {
     std::size_t doc = 0;  // (the document being transformed; 0 outside one, so that a failure there comes first)
     try {
@@ -1972,22 +1977,13 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
         }
       }
     } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (doc < error_doc || !error) {
-        error_doc = doc;
-        error = std::current_exception();
-      }
+      failure.Record(doc);
     }
   };
   RunWorkers(static_cast<int>(n_workers), transform_worker);
   if (base) learned.Finish(std::move(base), vocabulary_state_, memos_.get());
-  if (error) std::rethrow_exception(error);
-  std::vector<std::size_t> order;
-  for (std::size_t c = 0; c < ranges.size(); ++c) {
-    if (ranges.end(c) > ranges.begin(c)) order.push_back(c);
-  }
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranges.begin(a) < ranges.begin(b); });
-  for (const std::size_t c : order) {
+  if (failure.failed()) failure.Rethrow();
+  for (const std::size_t c : ranges.InOrder()) {
     rows->n_rows += parts[c].row_ends.size();
     rows->segments.push_back(std::move(parts[c]));
   }

@@ -58,6 +58,8 @@ class RangeSplitter {
   std::size_t size() const noexcept { return made_.load(); }
   std::size_t begin(std::size_t r) const noexcept { return ranges_[r].begin; }
   std::size_t end(std::size_t r) const noexcept { return static_cast<std::uint32_t>(ranges_[r].next_end.load()); }
+  // Once the workers are done: the ranges made, by their first index (to merge their results in order).
+  std::vector<std::size_t> InOrder() const;
 
  private:
   struct alignas(64) Range {  // (a cache line each: the owners' claims on their ranges do not contend)
