@@ -13,7 +13,8 @@ before any measurement, and is not counted.
 Timing: the shorter tasks (fit_transform, n_jobs, transform) run --repeat times for each library and report
 the best run (the least disturbed, as timeit does; the machine these figures come from is shared and its
 speed drifts by 10% or more) and the largest peak memory; n_jobs runs one and two threads in turn and also
-gives the median ratio of those pairs. The n-gram tasks run once each (scikit-learn takes tens of seconds). A transform run always starts from a freshly fitted model, so its articles are unseen.
+gives the median ratio of those pairs. The n-gram tasks run once each (scikit-learn takes tens of seconds).
+A transform run always starts from a freshly fitted model, so its articles are unseen.
 """
 
 from __future__ import annotations

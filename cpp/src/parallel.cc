@@ -113,8 +113,7 @@ std::ptrdiff_t RangeSplitter::Steal() {
     std::atomic<std::uint64_t>& word = ranges_[victim].next_end;
     std::uint64_t w = word.load();
     const std::uint64_t next = w >> 32, end = w & 0xFFFFFFFFu;
-    if (next >= end) continue;  // (its owner took the rest meanwhile)
-    if ((end - next) / 2 < min_steal_) continue;  // (its owner took some meanwhile)
+    if (end <= next || (end - next) / 2 < min_steal_) continue;  // (its owner took some or all meanwhile)
     const std::uint64_t cut = end - (end - next) / 2;
     if (!word.compare_exchange_strong(w, (next << 32) | cut)) continue;
     Range& mine = ranges_[made];

@@ -34,9 +34,9 @@ void RunWorkers(int n_workers, const std::function<void(int worker)>& worker);
 // Contiguous ranges of [0, n) for workers whose speeds differ (documents of uneven cost, threads the system
 // slows down): one range per worker at first, taken from its front one index at a time by that worker; a worker
 // whose range is done takes a range that no worker began (a worker the system refused to start), else the back
-// half of the range with the most left as a range of its own, if that half has at least `min_steal` indices. Each range is worked on in increasing order by one worker, and the ranges together cover
-// [0, n) once, so that results kept per range and merged in the order of their first index are the same
-// however the work was divided. Safe to use from several threads at once; n < 2^32.
+// half of the range with the most left as a range of its own, if that half has at least `min_steal` indices.
+// Each range is worked on in increasing order by one worker, and the ranges together cover [0, n) once, so that
+// results kept per range and merged in the order of their first index are the same however the work was divided. Safe to use from several threads at once; n < 2^32.
 class RangeSplitter {
  public:
   // The first ranges are [bounds[r], bounds[r + 1]). Throws InvalidArgument if bounds.back() >= 2^32. At most
