@@ -10,7 +10,7 @@ malloc_trim(0), so that memory freed by earlier runs is not silently reused). Un
 C++ allocations as well as Python's, so both libraries are measured the same way. The corpus is loaded once,
 before any measurement, and is not counted.
 
-Timing: the shorter tasks (fit_transform, n_jobs, transform) run --repeat times for each library and report
+Timing: the shorter tasks (fit_transform, n_jobs, transform, hashing) run --repeat times for each library and report
 the best run (the least disturbed, as timeit does; the machine these figures come from is shared and its
 speed drifts by 10% or more) and the largest peak memory; n_jobs runs one and two threads in turn and also
 gives the median ratio of those pairs. The n-gram tasks run once each (scikit-learn takes tens of seconds).
@@ -143,6 +143,16 @@ def main() -> None:
                 lambda model: model.transform(unseen), goal=20 if n_jobs == 1 else None, repeat=r,
                 sk_setup=lambda: None, ak_setup=lambda: akhbar.TfidfVectorizer(n_jobs=n_jobs).fit(seen))
     del sk_model
+
+    # HashingVectorizer (no goal in the issue): a new akhbar vectoriser for every run, so that its analysis cache
+    # starts empty (cold), then one that already transformed these articles (warm).
+    compare("HashingVectorizer transform, 1 thread, cold", lambda _: sk.HashingVectorizer().transform(docs),
+            lambda h: h.transform(docs), repeat=r, sk_setup=lambda: None, ak_setup=akhbar.HashingVectorizer)
+    warm = akhbar.HashingVectorizer()
+    warm.transform(docs)
+    compare("HashingVectorizer transform, 1 thread, warm", lambda: sk.HashingVectorizer().transform(docs),
+            lambda: warm.transform(docs), repeat=r)
+    del warm
 
     compare(
         "word (1, 2)-grams, min_df=2, 1 thread",

@@ -6,11 +6,13 @@
 #include <utility>
 #include <vector>
 
+#include "akhbar/analysis_memo.h"
 #include "akhbar/error.h"
 #include "akhbar/parallel.h"
 #include "akhbar/serialize.h"
 #include "saved_analyzer.h"
 #include "sparse_util.h"
+#include "term_cache.h"
 
 namespace akhbar {
 
@@ -74,9 +76,152 @@ std::int32_t MurmurHash3Signed(std::string_view data, std::uint32_t seed) noexce
   return out;
 }
 
+// One thread's memo: the analysis of the chunks and terms it met, and each term's hashed cell.
+struct HashingVectorizer::Memo {
+  explicit Memo(std::shared_ptr<const Analyzer> a) : analyzer(std::move(a)), analysis(*analyzer) {}
+  static constexpr std::uint32_t kUnhashed = 0xFFFFFFFFu;
+  std::shared_ptr<const Analyzer> analyzer;  // (kept alive for `analysis`, which refers to it)
+  AnalyzerMemo analysis;
+  // Memo term id -> column << 1 | (value negative), or kUnhashed. Columns are below 2^31 - 1, so a cell is
+  // never kUnhashed.
+  std::vector<std::uint32_t> cells;
+  std::size_t MemoryBytes() const noexcept {
+    return sizeof(Memo) + analysis.MemoryBytes() + cells.capacity() * sizeof(std::uint32_t);
+  }
+};
+
+// Memos not in use (any memo serves any thread; their contents never change a result): one per core at
+// most, kKeptBytes in all. All are of the analyser of the vectorisers sharing the pool (copies), as
+// SetAnalyzer gives a vectoriser a pool of its own. Thread-safe.
+class HashingVectorizer::MemoPool {
+ public:
+  static constexpr std::size_t kKeptBytes = std::size_t{128} << 20;
+  std::unique_ptr<Memo> Take(const std::shared_ptr<const Analyzer>& analyzer) {
+    {
+      std::lock_guard<ForkSafeMutex> lock(mu_);
+      if (!free_.empty()) {
+        std::unique_ptr<Memo> m = std::move(free_.back());
+        free_.pop_back();
+        return m;
+      }
+    }
+    return std::make_unique<Memo>(analyzer);
+  }
+  void Give(std::unique_ptr<Memo> m) {
+    std::lock_guard<ForkSafeMutex> lock(mu_);
+    std::size_t kept = m->MemoryBytes();
+    for (const auto& f : free_) kept += f->MemoryBytes();
+    if (free_.size() < static_cast<std::size_t>(ResolveThreads(0)) && kept <= kKeptBytes) {
+      free_.push_back(std::move(m));
+    }
+  }
+  std::size_t MemoryBytes() {
+    std::lock_guard<ForkSafeMutex> lock(mu_);
+    std::size_t bytes = 0;
+    for (const auto& f : free_) bytes += f->MemoryBytes();
+    return bytes;
+  }
+  void Clear() {
+    std::lock_guard<ForkSafeMutex> lock(mu_);
+    free_.clear();
+  }
+
+ private:
+  ForkSafeMutex mu_;
+  std::vector<std::unique_ptr<Memo>> free_;
+};
+
 HashingVectorizer::HashingVectorizer(const HashingOptions& options, std::shared_ptr<const Analyzer> analyzer)
-    : options_(options), analyzer_(std::move(analyzer)) {
+    : options_(options), analyzer_(std::move(analyzer)), memos_(std::make_shared<MemoPool>()) {
   Validate(options_);
+}
+
+void HashingVectorizer::SetAnalyzer(std::shared_ptr<const Analyzer> analyzer) {
+  analyzer_ = std::move(analyzer);
+  memos_ = std::make_shared<MemoPool>();
+}
+
+std::size_t HashingVectorizer::CacheBytes() const { return memos_->MemoryBytes(); }
+void HashingVectorizer::ClearCache() const { memos_->Clear(); }
+
+namespace {
+
+// The memo ids of the terms of document i of a text batch, with the errors that Analyzer::ForEachTerm on
+// the document's text gives (a source names the document in its own; others are named here).
+void DocumentIds(const DocumentBatch& docs, std::size_t i, AnalyzerMemo* memo, std::vector<std::uint32_t>* ids,
+                 std::string& scratch) {
+  const DocumentBatch::Ucs2 u = docs.TextUcs2(i);
+  if (u.data != nullptr) {
+    if (memo->Analyze(u.data, u.length, ids)) return;
+    docs.Text(i, scratch);  // throws the source's error for the surrogate
+    throw InvalidArgument("document " + std::to_string(i) + ": a lone surrogate");
+  }
+  if (docs.HasSource()) {
+    memo->Analyze(docs.Text(i, scratch), ids);
+    return;
+  }
+  ForText("document", i, [&] { memo->Analyze(docs.Text(i, scratch), ids); });
+}
+
+}  // namespace
+
+void HashingVectorizer::TextRows(const DocumentBatch& docs, std::size_t begin, std::size_t end,
+                                 RowPart* part) const {
+  std::unique_ptr<Memo> memo = memos_->Take(analyzer_);
+  const std::int64_t nf = options_.n_features;
+  const int bits = internal::ColumnBits(static_cast<std::size_t>(nf));
+  std::vector<std::uint32_t> ids;
+  std::vector<std::uint32_t> counts;  // per memo term id: its count in the current document (0 between them)
+  internal::TouchedList touched;
+  std::vector<std::uint64_t> row, sort_scratch;
+  std::string scratch;
+  std::vector<std::uint32_t>& cells = memo->cells;
+  for (std::size_t i = begin; i < end; ++i) {
+    DocumentIds(docs, i, &memo->analysis, &ids, scratch);
+    const std::size_t n_terms = memo->analysis.term_count();
+    if (counts.size() < n_terms) counts.resize(n_terms, 0);
+    if (cells.size() < n_terms) cells.resize(n_terms, Memo::kUnhashed);
+    touched.clear();
+    for (const std::uint32_t id : ids) touched.Add(id, counts[id]++ == 0);
+    // Each distinct term once, by column (its memo id beside it): terms hashed to one column are summed.
+    row.clear();
+    for (const std::uint32_t id : touched) {
+      std::uint32_t& cell = cells[id];
+      if (cell == Memo::kUnhashed) {
+        const std::int32_t h = MurmurHash3Signed(memo->analysis.Term(id));
+        const std::int64_t col = h == std::numeric_limits<std::int32_t>::min()
+                                     ? (2147483647LL - (nf - 1)) % nf
+                                     : (h < 0 ? -static_cast<std::int64_t>(h) : h) % nf;
+        cell = static_cast<std::uint32_t>(col) << 1 | static_cast<std::uint32_t>(options_.alternate_sign && h < 0);
+      }
+      row.push_back(static_cast<std::uint64_t>(cell >> 1) << 32 | id);
+    }
+    internal::SortRow(row.data(), row.data() + row.size(), bits, sort_scratch);
+    const std::size_t start = part->cols.size();
+    for (const std::uint64_t e : row) {
+      const auto col = static_cast<std::uint32_t>(e >> 32);
+      const auto id = static_cast<std::uint32_t>(e);
+      const double value = (cells[id] & 1) ? -static_cast<double>(counts[id]) : static_cast<double>(counts[id]);
+      counts[id] = 0;
+      if (part->cols.size() > start && part->cols.back() == col) {
+        part->values.back() += value;
+      } else {
+        part->cols.push_back(col);
+        part->values.push_back(value);
+      }
+    }
+    double* v = part->values.data() + start;
+    const std::size_t len = part->values.size() - start;
+    if (options_.binary) std::fill(v, v + len, 1.0);
+    internal::NormalizeRow(options_.norm, v, len);
+    part->row_ends.push_back(part->cols.size());
+    if (memo->analysis.OverBudget()) {
+      memo->analysis.Clear();
+      cells.clear();
+    }
+  }
+  // (Not after an exception: the memo may then have been cleared under its cells.)
+  memos_->Give(std::move(memo));
 }
 
 SparseMatrix HashingVectorizer::Transform(const DocumentBatch& docs, int n_threads) const {
@@ -93,8 +238,10 @@ void HashingVectorizer::TransformBatch(const DocumentBatch& docs, int n_threads,
   std::vector<RowPart> parts(n_chunks);
   const std::int64_t nf = options_.n_features;
   const bool alternate = options_.alternate_sign;
+  const bool memoised = docs.kind() == DocumentBatch::Kind::kTexts && analyzer_ != nullptr;
   ParallelFor(n, threads, chunk, [&](std::size_t begin, std::size_t end) {
     RowPart& part = parts[begin / chunk];
+    if (memoised) return TextRows(docs, begin, end, &part);
     std::vector<std::pair<std::uint32_t, double>> row;
     std::string scratch;
     const std::function<void(std::string_view)> on_term = [&](std::string_view term) {

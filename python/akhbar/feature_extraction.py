@@ -1608,8 +1608,10 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
 
     def _impl(self):
         """The C++ vectoriser for the current parameters (rebuilt only when they change: building the analyser
-        takes milliseconds)."""
-        key = _frozen(self.get_params())  # (repr shortened long Series and arrays: changes went unseen)
+        takes milliseconds, and the vectoriser keeps its analysis cache), but for n_jobs and progress, which
+        steer each run."""
+        params = {k: v for k, v in self.get_params().items() if k not in ("n_jobs", "progress")}
+        key = _frozen(params)  # (repr shortened long Series and arrays: changes went unseen)
         cached = self.__dict__.get("_impl_cache")
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -1697,6 +1699,19 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
     def fit_transform(self, raw_documents: Iterable[str], y: Any = None) -> sp.csr_matrix:
         """``fit``, then ``transform``."""
         return self.fit().transform(raw_documents)
+
+    def memory_usage(self) -> dict[str, int]:
+        """Heap bytes of ``cache``, the analysis cache kept between calls (see ``clear_cache``)."""
+        impl = self.__dict__.get("_impl_cache")
+        return {"cache": impl[1].cache_bytes if impl is not None else 0}
+
+    def clear_cache(self) -> None:
+        """Frees the analysis cache. ``transform`` keeps the analysis of the text pieces it met and the columns
+        of their terms (at most 128 MB in all, whatever ``n_jobs``), so that later calls skip them; results
+        never depend on it, and it is not saved or pickled."""
+        impl = self.__dict__.get("_impl_cache")
+        if impl is not None:
+            impl[1].clear_cache()
 
     def __sklearn_is_fitted__(self) -> bool:
         return True

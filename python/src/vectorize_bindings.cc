@@ -486,6 +486,8 @@ void BindVectorize(py::module_& m) {
            [](const HashingVectorizer& v, HashingVectorizer::Rows& rows, int n_threads) {
              return MatrixToPy(Released([&] { return v.Finish(std::move(rows), n_threads); }));
            })
+      .def_property_readonly("cache_bytes", &HashingVectorizer::CacheBytes)
+      .def("clear_cache", &HashingVectorizer::ClearCache, py::call_guard<ReleaseGil>())
       .def("to_bytes",
            [](const HashingVectorizer& v, const py::bytes& metadata) { return py::bytes(v.Serialize(std::string(metadata))); })
       .def_static("from_bytes", [](const py::bytes& data) {

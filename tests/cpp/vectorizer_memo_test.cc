@@ -15,6 +15,7 @@
 
 #include "akhbar/analyzer.h"
 #include "akhbar/error.h"
+#include "akhbar/hashing_vectorizer.h"
 #include "akhbar/utf8.h"
 #include "akhbar/vectorizer.h"
 #include "chunks.h"
@@ -422,6 +423,139 @@ TEST(MemoUcs2Test, SurrogateRaisesTheTextError) {
       EXPECT_STREQ(e.what(), "document 0: lone surrogate");
     }
   }
+}
+
+bool SameMatrix(const SparseMatrix& a, const SparseMatrix& b) {
+  if (a.n_rows != b.n_rows || a.n_cols != b.n_cols || a.nnz() != b.nnz()) return false;
+  for (std::int64_t r = 0; r <= a.n_rows; ++r) {
+    if (a.RowStart(r) != b.RowStart(r)) return false;
+  }
+  for (std::size_t k = 0; k < a.nnz(); ++k) {
+    if (a.Column(k) != b.Column(k) || a.Value(k) != b.Value(k)) return false;
+  }
+  return true;
+}
+
+// The analyser's terms of each document as a term batch (hashed term by term, without a memo). `storage`
+// must outlive the batch.
+DocumentBatch AnalysedTerms(const Analyzer& a, const std::vector<std::string>& docs,
+                            std::vector<std::string>* storage) {
+  std::vector<std::size_t> offsets{0};
+  for (const auto& d : docs) {
+    a.ForEachTerm(d, [&](std::string_view t) { storage->emplace_back(t); });
+    offsets.push_back(storage->size());
+  }
+  return DocumentBatch::FromTerms(std::vector<std::string_view>(storage->begin(), storage->end()), offsets);
+}
+
+// The hashing vectoriser reads text through memos (each distinct chunk analysed once, each distinct term
+// hashed once): its matrix equals hashing the analyser's terms one by one, for UTF-8 and UCS-2 documents,
+// cold and warm memos and any thread count, with few columns (colliding terms summed, with their signs) and
+// with many.
+TEST_P(MemoTest, HashingTextsHashTheAnalysersTerms) {
+  const auto analyzer = std::make_shared<const Analyzer>(GetParam().options);
+  const std::vector<std::string> docs = RandomDocs(23, 300);
+  std::vector<std::string> storage;
+  const DocumentBatch terms = AnalysedTerms(*analyzer, docs, &storage);
+  std::vector<std::u16string> wide;
+  std::vector<bool> storable;
+  for (const auto& d : docs) {
+    wide.emplace_back();
+    storable.push_back(ToUcs2(d, &wide.back()));
+  }
+  auto batch = [&](std::size_t parity) {
+    return DocumentBatch::FromTextSource(
+        docs.size(), [&](std::size_t i, std::string&) { return std::string_view(docs[i]); },
+        [&, parity](std::size_t i) {
+          DocumentBatch::Ucs2 u;
+          if (i % 2 == parity && storable[i]) u = {wide[i].data(), wide[i].size()};
+          return u;
+        });
+  };
+  for (const std::int64_t n_features : {std::int64_t{16}, std::int64_t{1} << 20}) {
+    for (const Norm norm : {Norm::kNone, Norm::kL2}) {
+      HashingOptions o;
+      o.n_features = n_features;
+      o.norm = norm;
+      const HashingVectorizer h(o, analyzer);
+      const SparseMatrix want = h.Transform(terms, 1);
+      EXPECT_EQ(h.CacheBytes(), 0u);  // (a term batch needs no memo)
+      for (const int threads : {1, 2}) {
+        for (const std::size_t parity : {0, 1, 0}) {
+          EXPECT_TRUE(SameMatrix(h.Transform(batch(parity), threads), want)) << threads << " " << parity;
+        }
+        EXPECT_TRUE(SameMatrix(h.Transform(TextBatch(docs), threads), want)) << threads;
+      }
+      EXPECT_GT(h.CacheBytes(), 0u);
+      h.ClearCache();
+      EXPECT_EQ(h.CacheBytes(), 0u);
+      EXPECT_TRUE(SameMatrix(h.Transform(TextBatch(docs), 1), want));
+    }
+  }
+}
+
+// A document with more distinct terms than a memo keeps (2^18) has it cleared after it: the documents after
+// it are hashed from an empty memo, exactly.
+TEST(HashingMemoTest, AMemoOverItsBudgetIsClearedBetweenDocuments) {
+  const auto analyzer = std::make_shared<const Analyzer>();
+  std::string big;
+  for (int k = 0; k < 270000; ++k) big += "w" + std::to_string(k) + " ";
+  const std::vector<std::string> docs = {"alpha beta", big, "alpha beta gamma w5", "w6 القاهرة alpha"};
+  std::vector<std::string> storage;
+  HashingOptions o;
+  o.norm = Norm::kNone;
+  const HashingVectorizer h(o, analyzer);
+  const SparseMatrix want = h.Transform(AnalysedTerms(*analyzer, docs, &storage), 1);
+  for (int pass = 0; pass < 2; ++pass) {
+    EXPECT_TRUE(SameMatrix(h.Transform(TextBatch(docs), 1), want)) << pass;
+    EXPECT_LT(h.CacheBytes(), std::size_t{4} << 20);  // (the memo that held the big document's terms: 30 MB)
+  }
+}
+
+// Copies share their memos; a copy given another analyser has its own, so neither sees the other's terms.
+TEST(HashingMemoTest, ACopyGivenAnotherAnalyserKeepsItsOwnMemo) {
+  AnalyzerOptions none;
+  none.stemmer = "none";
+  const auto light = std::make_shared<const Analyzer>(), plain = std::make_shared<const Analyzer>(none);
+  const std::vector<std::string> docs = RandomDocs(29, 100);
+  const SparseMatrix want_light = HashingVectorizer(HashingOptions(), light).Transform(TextBatch(docs), 1);
+  const SparseMatrix want_plain = HashingVectorizer(HashingOptions(), plain).Transform(TextBatch(docs), 1);
+  ASSERT_FALSE(SameMatrix(want_light, want_plain));
+  HashingVectorizer a(HashingOptions(), light);
+  a.Transform(TextBatch(docs), 2);
+  HashingVectorizer b = a;
+  EXPECT_TRUE(SameMatrix(b.Transform(TextBatch(docs), 1), want_light));  // (a's memo)
+  b.SetAnalyzer(plain);
+  EXPECT_TRUE(SameMatrix(b.Transform(TextBatch(docs), 1), want_plain));
+  EXPECT_TRUE(SameMatrix(a.Transform(TextBatch(docs), 1), want_light));
+}
+
+// Ill-formed text raises the analyser's error with the document's index (a source's own error as it is), and
+// the vectoriser then hashes other documents exactly.
+TEST(HashingMemoTest, BadTextRaisesTheDocumentsError) {
+  const auto analyzer = std::make_shared<const Analyzer>();
+  const HashingVectorizer h(HashingOptions(), analyzer);
+  const std::vector<std::string> bad = {"الرئيس في القاهرة", "الرئيس في \xD8 القاهرة"};
+  try {
+    h.Transform(TextBatch(bad), 1);
+    FAIL() << "ill-formed UTF-8 was accepted";
+  } catch (const InvalidUtf8& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("document 1: ", 0), 0u) << e.what();
+    EXPECT_EQ(e.byte_offset(), 18u);
+  }
+  const std::u16string surrogate = u"الرئيس \xD800 القاهرة";
+  const DocumentBatch b = DocumentBatch::FromTextSource(
+      1, [](std::size_t, std::string&) -> std::string_view { throw InvalidArgument("document 0: lone surrogate"); },
+      [&](std::size_t) { return DocumentBatch::Ucs2{surrogate.data(), surrogate.size()}; });
+  try {
+    h.Transform(b, 1);
+    FAIL() << "a lone surrogate was accepted";
+  } catch (const InvalidArgument& e) {
+    EXPECT_STREQ(e.what(), "document 0: lone surrogate");
+  }
+  const std::vector<std::string> docs = RandomDocs(31, 50);
+  std::vector<std::string> storage;
+  EXPECT_TRUE(SameMatrix(h.Transform(TextBatch(docs), 2), h.Transform(AnalysedTerms(*analyzer, docs, &storage), 1)));
 }
 
 INSTANTIATE_TEST_SUITE_P(Options, MemoTest, ::testing::ValuesIn(Cases()),

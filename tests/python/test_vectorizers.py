@@ -214,6 +214,38 @@ def test_hashing_own_analyzer(docs):
     assert abs(X - Y).max() <= 1e-12
 
 
+@pytest.mark.parametrize("options", [{}, {"ngram_range": (1, 2)}, {"analyzer": "char_wb", "ngram_range": (2, 4)},
+                                     {"analyzer": "char", "ngram_range": (2, 3)}])
+def test_hashing_memo_matches_sklearn_cold_and_warm(docs, options):
+    # Text goes through an analysis cache kept between calls (each distinct chunk analysed once, each distinct
+    # term hashed once): cold, warm, on more threads and after clear_cache, the matrix is scikit-learn's on
+    # akhbar's terms; with 64 columns most terms collide, and their signed counts add up.
+    a = akhbar.Analyzer(**{k: v for k, v in options.items()})
+    for n_features in (64, 2**18):
+        h = HashingVectorizer(n_features=n_features, norm=None, **options)
+        Y = sklearn_text.HashingVectorizer(n_features=n_features, norm=None, analyzer=a).transform(docs)
+        assert h.memory_usage()["cache"] == 0
+        for n_jobs in (1, 2, 1):
+            h.set_params(n_jobs=n_jobs)  # (n_jobs is a run parameter: the cache stays)
+            X = h.transform(docs)
+            assert X.shape == Y.shape and X.nnz == Y.nnz > 0
+            assert abs(X - Y).max() == 0
+            assert h.memory_usage()["cache"] > 0
+        h.clear_cache()
+        assert h.memory_usage()["cache"] == 0
+        assert abs(h.transform(docs[::-1]) - Y[::-1]).max() == 0
+
+
+def test_hashing_bad_text_then_good(docs):
+    h = HashingVectorizer(n_features=2**10)
+    want = HashingVectorizer(n_features=2**10).transform(docs)
+    with pytest.raises(ValueError, match=r"raw_documents\[1\]: invalid UTF-8 at byte offset 1"):
+        h.transform([b"ok", b"a\xff"])
+    with pytest.raises(ValueError, match=r"raw_documents\[1\]: lone surrogate U\+D800"):
+        h.transform([docs[0], docs[1][:50] + "\ud800"])
+    assert (h.transform(docs) != want).nnz == 0
+
+
 def test_hashing_batches_threads_and_zero_copy(docs, monkeypatch):
     ref = HashingVectorizer(n_features=2**12).transform(docs)
     monkeypatch.setattr(HashingVectorizer, "_batch_docs", 7)
