@@ -1,6 +1,7 @@
 // Google Benchmark of the vectorisers' C++ API on egy2013 (the first AKHBAR_BENCH_DOCS articles, default
 // 10000): fit, fit_transform and transform, on 1 and 2 threads, word unigrams, word bigrams and char_wb
-// 2-4-grams, plus the analyser alone (the share of the time the analyser takes). Items are documents.
+// 2-4-grams, plus the analyser alone (the share of the time the analyser takes), and hashing. Items are
+// documents.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -93,16 +94,23 @@ void BM_AnalyzerOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_AnalyzerOnly)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Args: threads, cold (1: the analysis cache emptied before each run; 0: kept from the run before).
 void BM_Hashing(benchmark::State& state) {
   HashingVectorizer h(HashingOptions(), MakeAnalyzer(0));
   const DocumentBatch docs = DocumentBatch::FromTexts(Texts());
   for (auto _ : state) {
+    if (state.range(1) != 0) {
+      state.PauseTiming();
+      h.ClearCache();
+      state.ResumeTiming();
+    }
     SparseMatrix m = h.Transform(docs, static_cast<int>(state.range(0)));
     benchmark::DoNotOptimize(m.nnz());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(Texts().size()));
+  state.SetBytesProcessed(state.iterations() * Bytes());
 }
-BENCHMARK(BM_Hashing)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Hashing)->ArgsProduct({{1, 2}, {0, 1}})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace akhbar
