@@ -354,15 +354,12 @@ def _dates(rows: list[dict], path: str, lines: list[int]) -> list | None:
     return out
 
 
-def _build(args: argparse.Namespace):
-    from akhbar.related import RelatedArticles
-
+def _inputs(args: argparse.Namespace) -> tuple[list[dict], list[int], list[str], dict[str, Any]]:
+    """The input's articles (rows), the line each starts on, the texts to index (with --index-titles, each title
+    before its text) and the index's other fields (ids, titles, sources, dates), checked before any work."""
     columns = {field: getattr(args, f"{field}_column") for field in ("text", "id", "title")
                if getattr(args, f"{field}_column", None) is not None}
     rows, lines = _load_articles(args.input, args.input_format, columns)
-    index = RelatedArticles(
-        n_jobs=args.jobs, progress=not args.quiet, strip_boilerplate=not args.keep_boilerplate
-    )
     texts = [r["text"] for r in rows]
     if args.index_titles:  # (as the quality benchmark indexes them: a title's words count with the text's)
         texts = [f"{r['title']}\n{t}" if r.get("title") else t for r, t in zip(rows, texts)]
@@ -377,19 +374,35 @@ def _build(args: argparse.Namespace):
         raise SystemExit("akhbar: error: --exclude-same-source needs a 'source' for the articles")
     if within_days and dates is None:
         raise SystemExit("akhbar: error: --within-days needs a 'date' for the articles")
+    fields = {"ids": _column(rows, "id", args.input, lines), "titles": _column(rows, "title", args.input, lines),
+              "sources": sources, "dates": dates}
+    return rows, lines, texts, fields
+
+
+def _index(args: argparse.Namespace):
+    """An unfitted RelatedArticles with the command's options."""
+    from akhbar.related import RelatedArticles
+
+    return RelatedArticles(n_jobs=args.jobs, progress=not args.quiet, strip_boilerplate=not args.keep_boilerplate)
+
+
+@contextlib.contextmanager
+def _input_errors(args: argparse.Namespace, rows: list[dict], lines: list[int]):
+    """The index's ValueError and TypeError as a SystemExit in the input file's terms (its lines, not indices)."""
     try:
-        index.fit(
-            texts,
-            ids=_column(rows, "id", args.input, lines),
-            titles=_column(rows, "title", args.input, lines),
-            sources=sources,
-            dates=dates,
-        )
+        yield
     except (ValueError, TypeError) as e:
         message = _in_file_terms(str(e), args.input, lines)
         if "empty vocabulary" in message and not args.index_titles and any(r.get("title") for r in rows):
             message += " (the articles have titles: --index-titles indexes them with the texts)"
         raise SystemExit(f"akhbar: error: {message}") from None
+
+
+def _build(args: argparse.Namespace):
+    rows, lines, texts, fields = _inputs(args)
+    index = _index(args)
+    with _input_errors(args, rows, lines):
+        index.fit(texts, **fields)
     return rows, index
 
 
@@ -419,11 +432,12 @@ def _open_out(path: str | None, fmt: str):
 
 
 class _Refs:
-    """The fields that name an article of `index` in the output: its position, and its id and title if given
-    (read once); and, after the fields of the pair (``extra``), its source and date as the input file has them."""
+    """The fields that name an article in the output: its position, and its id and title if given (those of
+    `index`, or `ids` and `titles`); and, after the fields of the pair (``extra``), its source and date as the
+    input file has them."""
 
-    def __init__(self, index, rows: list[dict]) -> None:
-        self.ids, self.titles = index.ids, index.titles
+    def __init__(self, index, rows: list[dict], ids: list | None = None, titles: list | None = None) -> None:
+        self.ids, self.titles = (index.ids, index.titles) if index is not None else (ids, titles)
         self.columns = [(name, values) for name, values in ((name, [r.get(name) for r in rows])
                                                             for name in ("source", "date"))
                         if any(v not in (None, "") for v in values)]
@@ -493,13 +507,19 @@ def _pair_record(ref: _Refs, i: int, rank: int, j: int, score: float) -> dict:
 
 
 def _duplicates(args: argparse.Namespace) -> int:
-    rows, index = _build(args)
-    ref = _Refs(index, rows)
+    # MinHash alone: no vectoriser, no search index (egy2013: 10.3 s and 1.2 GB with them).
+    from akhbar.related import RelatedArticles
+
+    rows, lines, texts, fields = _inputs(args)
+    with _input_errors(args, rows, lines):
+        meta = RelatedArticles._metadata(len(texts), **fields)  # (ids and titles checked as fit checks them)
+        pairs = _index(args).find_near_duplicates(texts, fields["sources"], threshold=args.threshold)
+    ref = _Refs(None, rows, meta["_ids"], meta["_titles"])
 
     def record(i: int, j: int, s: float) -> dict:
         return {**ref(i, "a_"), **ref(j, "b_"), "jaccard": round(s, 4), **ref.extra(i, "a_"), **ref.extra(j, "b_")}
 
-    records = (record(i, j, s) for i, j, s in index.near_duplicates(threshold=args.threshold))
+    records = (record(i, j, s) for i, j, s in pairs)
     _write_records(records, args.out, _format(args), record(0, 0, 0.0))
     return 0
 

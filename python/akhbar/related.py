@@ -530,12 +530,7 @@ class RelatedArticles:
         codes = self._codes(meta["_sources"], len(texts), grow=True, codes=source_codes)
         boilerplate = None
         with _progress_bar(self.progress, total=3, desc="indexing", unit="step") as bar:
-            if self.strip_boilerplate:
-                boilerplate = _core.Boilerplate.find(
-                    texts, codes, self.boilerplate_min_docs, self.boilerplate_min_fraction,
-                    self.boilerplate_max_chars, self.n_jobs,
-                )
-                texts = boilerplate.strip_batch(texts, codes, self.n_jobs)
+            texts, boilerplate = self._strip_found_boilerplate(texts, codes)
             bar.update(1)
             if not hasattr(self.vectorizer, "fit_transform"):
                 raise TypeError(f"fit needs a vectoriser with fit_transform; a {type(self.vectorizer).__name__} has "
@@ -552,6 +547,17 @@ class RelatedArticles:
         self._set_matrix(X)
         self._fit_state = _fit_state(self.vectorizer)
         return self
+
+    def _strip_found_boilerplate(self, texts: list[str], codes: np.ndarray) -> tuple[list[str], Any]:
+        """The texts without the boilerplate found in them (per source code), and the boilerplate found (None,
+        and the texts as they are, with strip_boilerplate off)."""
+        if not self.strip_boilerplate:
+            return texts, None
+        boilerplate = _core.Boilerplate.find(
+            texts, codes, self.boilerplate_min_docs, self.boilerplate_min_fraction, self.boilerplate_max_chars,
+            self.n_jobs,
+        )
+        return boilerplate.strip_batch(texts, codes, self.n_jobs), boilerplate
 
     def _rows(self, X: Any, n: int, method: str) -> sp.csr_matrix:
         """The vectoriser's matrix for n texts, prepared: one row per text, or ValueError (rows dropped or added
@@ -1420,6 +1426,24 @@ class RelatedArticles:
             raise ValueError("near_duplicates needs the texts: build the index with fit(), or from_vectorizer(texts=)")
         threshold = _jaccard_threshold("threshold", threshold)
         a, b, j = _core.find_near_duplicates(self._signatures, threshold, *self._lsh_params(threshold), self.n_jobs)
+        return [(int(x), int(y), float(s)) for x, y, s in zip(a, b, j)]
+
+    def find_near_duplicates(
+        self, texts: Iterable[str], sources: Sequence[str] | None = None, threshold: float = 0.8
+    ) -> list[tuple[int, int, float]]:
+        """The pairs ``near_duplicates(threshold)`` gives after ``fit(texts, sources=sources)``, without building
+        an index: boilerplate is found and stripped as ``fit`` does (unless turned off) and only the MinHash
+        signatures are computed, no vectoriser (a fraction of ``fit``'s time and memory on a large corpus). The
+        index itself (fitted or not) is neither used nor changed: this uses its parameters alone."""
+        texts = _texts_list(texts)
+        threshold = _jaccard_threshold("threshold", threshold)
+        codes = self._codes(_column(sources, len(texts), "sources"), len(texts), grow=True, codes={})
+        with _progress_bar(self.progress, total=2, desc="near-duplicates", unit="step") as bar:
+            texts, _ = self._strip_found_boilerplate(texts, codes)
+            bar.update(1)
+            signatures = self._hasher.signatures(texts, self.n_jobs)
+            bar.update(1)
+        a, b, j = _core.find_near_duplicates(signatures, threshold, *self._lsh_params(threshold), self.n_jobs)
         return [(int(x), int(y), float(s)) for x, y, s in zip(a, b, j)]
 
     def _lsh_params(self, threshold: float) -> tuple[int, int]:

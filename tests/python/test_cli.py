@@ -102,6 +102,25 @@ def test_duplicates_and_clusters(jsonl, tmp_path):
     assert all(where[a] == where[b] for a, b in pairs)
 
 
+def test_duplicates_are_those_of_the_index(jsonl, articles, tmp_path):
+    # The command finds them from the MinHash signatures alone (no vectoriser or search index): the pairs of
+    # RelatedArticles.fit + near_duplicates, with the articles' ids and titles, and the ids checked as fit does.
+    from akhbar import RelatedArticles
+
+    out = tmp_path / "dups.jsonl"
+    assert main(["duplicates", str(jsonl), "--threshold", "0.7", "--out", str(out), "-q"]) == 0
+    index = RelatedArticles(progress=False).fit([a["text"] for a in articles], sources=[a["source"] for a in articles])
+    got = read_jsonl(out)
+    assert [(d["a_index"], d["b_index"], d["jaccard"]) for d in got] == [
+        (i, j, round(s, 4)) for i, j, s in index.near_duplicates(0.7)]
+    assert got and all(d["a_id"] == articles[d["a_index"]]["id"] and d["b_title"] == articles[d["b_index"]]["title"]
+                       for d in got)
+    dup = tmp_path / "dup.jsonl"
+    dup.write_text('{"id": "a", "text": "نص اول"}\n{"id": "a", "text": "نص"}\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"dup\.jsonl: the id on line 2 = 'a' repeats the id on line 1$"):
+        main(["duplicates", str(dup), "-q"])
+
+
 def test_bad_input(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "no text"}\n', encoding="utf-8")
