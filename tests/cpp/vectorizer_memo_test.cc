@@ -20,6 +20,7 @@
 #include "akhbar/vectorizer.h"
 #include "chunks.h"
 #include "memo_test_util.h"
+#include "sparse_test_util.h"
 #include "sparse_util.h"
 #include "term_cache.h"
 
@@ -423,17 +424,6 @@ TEST(MemoUcs2Test, SurrogateRaisesTheTextError) {
       EXPECT_STREQ(e.what(), "document 0: lone surrogate");
     }
   }
-}
-
-bool SameMatrix(const SparseMatrix& a, const SparseMatrix& b) {
-  if (a.n_rows != b.n_rows || a.n_cols != b.n_cols || a.nnz() != b.nnz()) return false;
-  for (std::int64_t r = 0; r <= a.n_rows; ++r) {
-    if (a.RowStart(r) != b.RowStart(r)) return false;
-  }
-  for (std::size_t k = 0; k < a.nnz(); ++k) {
-    if (a.Column(k) != b.Column(k) || a.Value(k) != b.Value(k)) return false;
-  }
-  return true;
 }
 
 // The analyser's terms of each document as a term batch (hashed term by term, without a memo). `storage`

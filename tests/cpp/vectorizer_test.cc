@@ -20,6 +20,7 @@
 #include "akhbar/hashing_vectorizer.h"
 #include "akhbar/serialize.h"
 #include "corpus.h"
+#include "sparse_test_util.h"
 
 namespace akhbar {
 namespace {
@@ -256,17 +257,6 @@ class VectorizerCorpusTest : public ::testing::Test {
   static std::vector<testing::Article>* articles_;
 };
 std::vector<testing::Article>* VectorizerCorpusTest::articles_ = nullptr;
-
-bool SameMatrix(const SparseMatrix& a, const SparseMatrix& b) {
-  if (a.n_rows != b.n_rows || a.n_cols != b.n_cols || a.nnz() != b.nnz()) return false;
-  for (std::int64_t r = 0; r <= a.n_rows; ++r) {
-    if (a.RowStart(r) != b.RowStart(r)) return false;
-  }
-  for (std::size_t k = 0; k < a.nnz(); ++k) {
-    if (a.Column(k) != b.Column(k) || a.Value(k) != b.Value(k)) return false;
-  }
-  return true;
-}
 
 TEST_F(VectorizerCorpusTest, IdenticalForAnyThreadCountAndBatching) {
   AnalyzerOptions bigrams;
