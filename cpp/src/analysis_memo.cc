@@ -230,7 +230,20 @@ struct AnalyzerMemo::Impl {
     std::vector<std::uint32_t>().swap(keys);
     terms.Clear();
     pairs.reset();
-    // The working memory too: it is as large as the longest text seen.
+    ReleaseWorkingMemory();  // (as large as the longest text seen)
+  }
+
+  std::size_t WorkingBytes() const noexcept {
+    return ranges.MemoryBytes() + memo_keys.capacity() * sizeof(internal::TokenMemo::Key) +
+           unigrams.capacity() * sizeof(std::uint32_t) + utf8.capacity() + joined.capacity() +
+           word_buffer.capacity() + word_starts.capacity() * sizeof(std::uint32_t) + tokens.normalized.capacity() +
+           tokens.tokens.capacity() * sizeof(RawToken) + scratch.a.capacity() + scratch.b.capacity() +
+           scratch.c.capacity() + scratch.word.capacity() + new_chunks.capacity() * sizeof(internal::NewChunk) +
+           pending.MemoryBytes() + pending_ids.capacity() * sizeof(std::uint32_t) +
+           placeholders.capacity() * sizeof(placeholders[0]);
+  }
+
+  void ReleaseWorkingMemory() {
     ranges = internal::ChunkRanges();
     std::vector<internal::TokenMemo::Key>().swap(memo_keys);
     std::vector<std::uint32_t>().swap(unigrams);
@@ -238,6 +251,12 @@ struct AnalyzerMemo::Impl {
     pending = internal::PendingTerms();
     std::vector<std::uint32_t>().swap(pending_ids);
     std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(placeholders);
+    std::string().swap(utf8);
+    std::string().swap(joined);
+    std::string().swap(word_buffer);
+    std::vector<std::uint32_t>().swap(word_starts);
+    tokens = TextTokens();
+    scratch = TermScratch();
   }
 };
 
@@ -273,10 +292,14 @@ bool AnalyzerMemo::OverBudget() const noexcept {
 
 void AnalyzerMemo::Clear() { impl_->Clear(); }
 
+void AnalyzerMemo::TrimWorkingMemory(std::size_t keep) {
+  if (impl_->WorkingBytes() > keep) impl_->ReleaseWorkingMemory();
+}
+
 std::size_t AnalyzerMemo::MemoryBytes() const noexcept {
   const Impl& m = *impl_;
   return m.chunks.MemoryBytes() + m.keys.capacity() * sizeof(std::uint32_t) + m.terms.MemoryBytes() +
-         (m.pairs ? m.pairs->MemoryBytes() : 0);
+         (m.pairs ? m.pairs->MemoryBytes() : 0) + m.WorkingBytes();
 }
 
 }  // namespace akhbar

@@ -54,6 +54,7 @@ class ChunkRanges {
   std::size_t begin(std::size_t j) const noexcept { return bounds_[2 * j]; }
   std::size_t end(std::size_t j) const noexcept { return bounds_[2 * j + 1]; }
   std::pair<std::size_t, std::size_t> operator[](std::size_t j) const noexcept { return {begin(j), end(j)}; }
+  std::size_t MemoryBytes() const noexcept { return bounds_.capacity() * sizeof(std::size_t); }
 
  private:
   template <typename Unit>

@@ -97,22 +97,36 @@ class HashingVectorizer::MemoPool {
  public:
   static constexpr std::size_t kKeptBytes = std::size_t{128} << 20;
   std::unique_ptr<Memo> Take(const std::shared_ptr<const Analyzer>& analyzer) {
+    std::unique_ptr<Memo> m;
     {
       std::lock_guard<ForkSafeMutex> lock(mu_);
       if (!free_.empty()) {
-        std::unique_ptr<Memo> m = std::move(free_.back());
+        m = std::move(free_.back());
         free_.pop_back();
-        return m;
       }
     }
+    // (Another analyser's memo could only come from a SetAnalyzer racing a transform, which the vectoriser does
+    // not allow; it is dropped all the same.)
+    if (m && m->analyzer == analyzer) return m;
     return std::make_unique<Memo>(analyzer);
   }
+  // Keeps `m` (its working memory trimmed), replacing the memo that knows the fewest terms when the pool is
+  // full, within kKeptBytes; else drops it.
   void Give(std::unique_ptr<Memo> m) {
+    m->analysis.TrimWorkingMemory();
     std::lock_guard<ForkSafeMutex> lock(mu_);
-    std::size_t kept = m->MemoryBytes();
-    for (const auto& f : free_) kept += f->MemoryBytes();
-    if (free_.size() < static_cast<std::size_t>(ResolveThreads(0)) && kept <= kKeptBytes) {
-      free_.push_back(std::move(m));
+    try {
+      if (free_.size() >= static_cast<std::size_t>(ResolveThreads(0))) {
+        auto fewest = std::min_element(free_.begin(), free_.end(), [](const auto& a, const auto& b) {
+          return a->analysis.term_count() < b->analysis.term_count();
+        });
+        if ((*fewest)->analysis.term_count() >= m->analysis.term_count()) return;
+        free_.erase(fewest);
+      }
+      std::size_t kept = m->MemoryBytes();
+      for (const auto& f : free_) kept += f->MemoryBytes();
+      if (kept <= kKeptBytes) free_.push_back(std::move(m));
+    } catch (...) {  // (out of memory: the memo is dropped, not the call's result)
     }
   }
   std::size_t MemoryBytes() {
@@ -137,8 +151,9 @@ HashingVectorizer::HashingVectorizer(const HashingOptions& options, std::shared_
 }
 
 void HashingVectorizer::SetAnalyzer(std::shared_ptr<const Analyzer> analyzer) {
+  std::shared_ptr<MemoPool> memos = std::make_shared<MemoPool>();  // (first: it may throw)
   analyzer_ = std::move(analyzer);
-  memos_ = std::make_shared<MemoPool>();
+  memos_ = std::move(memos);
 }
 
 std::size_t HashingVectorizer::CacheBytes() const { return memos_->MemoryBytes(); }

@@ -471,6 +471,7 @@ void PrefetchAhead(const Vocabulary& vocab, std::size_t n, std::size_t k, HashAt
 // the order of Add.
 class PendingTerms {
  public:
+  std::size_t MemoryBytes() const noexcept { return text_.capacity() + terms_.capacity() * sizeof(Term); }
   void Clear() noexcept {
     text_.clear();
     terms_.clear();

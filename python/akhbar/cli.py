@@ -393,7 +393,8 @@ def _input_errors(args: argparse.Namespace, rows: list[dict], lines: list[int]):
         yield
     except (ValueError, TypeError) as e:
         message = _in_file_terms(str(e), args.input, lines)
-        if "empty vocabulary" in message and not args.index_titles and any(r.get("title") for r in rows):
+        if ("empty vocabulary" in message or "text is empty" in message) and not args.index_titles and \
+                any(r.get("title") for r in rows):
             message += " (the articles have titles: --index-titles indexes them with the texts)"
         raise SystemExit(f"akhbar: error: {message}") from None
 
@@ -513,6 +514,8 @@ def _duplicates(args: argparse.Namespace) -> int:
     rows, lines, texts, fields = _inputs(args)
     with _input_errors(args, rows, lines):
         meta = RelatedArticles._metadata(len(texts), **fields)  # (ids and titles checked as fit checks them)
+        if not any(t.strip() for t in texts):  # (as the index's fit refused them: an empty output said nothing)
+            raise ValueError("every article's text is empty: there is nothing to compare")
         pairs = _index(args).find_near_duplicates(texts, fields["sources"], threshold=args.threshold)
     ref = _Refs(None, rows, meta["_ids"], meta["_titles"])
 

@@ -1433,8 +1433,9 @@ class RelatedArticles:
     ) -> list[tuple[int, int, float]]:
         """The pairs ``near_duplicates(threshold)`` gives after ``fit(texts, sources=sources)``, without building
         an index: boilerplate is found and stripped as ``fit`` does (unless turned off) and only the MinHash
-        signatures are computed, no vectoriser (a fraction of ``fit``'s time and memory on a large corpus). The
-        index itself (fitted or not) is neither used nor changed: this uses its parameters alone."""
+        signatures are computed, no vectoriser (a fraction of ``fit``'s time and memory on a large corpus), and
+        no texts, or texts without words, give no pairs where ``fit`` raises. The index itself (fitted or not) is
+        neither used nor changed: this uses its parameters alone."""
         texts = _texts_list(texts)
         threshold = _jaccard_threshold("threshold", threshold)
         codes = self._codes(_column(sources, len(texts), "sources"), len(texts), grow=True, codes={})

@@ -166,6 +166,9 @@ class PyAnalyzer {
   // Needs the GIL (a memo dropped or cleared releases its str objects).
   void Give(std::unique_ptr<MemoSlot> s) {
     if (s->memo.OverBudget()) s->Clear();
+    // (Working memory as large as the longest text of the call: not kept for the next.)
+    s->memo.TrimWorkingMemory();
+    if (s->ids.capacity() > (std::size_t{1} << 18)) std::vector<std::uint32_t>().swap(s->ids);
     std::lock_guard<ForkSafeMutex> lock(mu_);
     if (free_.size() < max_free_) free_.push_back(std::move(s));
   }

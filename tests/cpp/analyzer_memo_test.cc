@@ -122,6 +122,29 @@ TEST(AnalyzerMemoBudget, ChunksMayOutnumberTerms) {
   EXPECT_TRUE(memo.OverBudget());
 }
 
+// A long text leaves working memory as large as itself (the chunks' bounds and keys: about 56 bytes a chunk),
+// counted in MemoryBytes; TrimWorkingMemory frees it and keeps what the memo learned.
+TEST(AnalyzerMemoBudget, TrimWorkingMemoryFreesALongTextsBuffers) {
+  const Analyzer a;
+  AnalyzerMemo memo(a);
+  std::string text;
+  for (int k = 0; k < 200000; ++k) text += "الرئيس في القاهرة ";
+  std::vector<std::uint32_t> ids;
+  memo.Analyze(text, &ids);
+  const std::size_t terms = memo.term_count();
+  const std::size_t before = memo.MemoryBytes();
+  EXPECT_GT(before, std::size_t{20} << 20);  // 600k chunks
+  memo.TrimWorkingMemory(before);  // (within `keep`: nothing freed)
+  EXPECT_EQ(memo.MemoryBytes(), before);
+  memo.TrimWorkingMemory();
+  EXPECT_LT(memo.MemoryBytes(), std::size_t{1} << 20);
+  EXPECT_EQ(memo.term_count(), terms);
+  std::vector<std::uint32_t> again;
+  memo.Analyze(text, &again);
+  EXPECT_EQ(again, ids);
+  EXPECT_EQ(memo.term_count(), terms);
+}
+
 TEST(AnalyzerMemoErrors, InvalidUtf8ThrowsTheAnalysersErrorEveryTime) {
   const Analyzer analyzer;
   AnalyzerMemo memo(analyzer);

@@ -502,6 +502,21 @@ TEST(HashingMemoTest, AMemoOverItsBudgetIsClearedBetweenDocuments) {
   }
 }
 
+// The memos kept between calls keep what they learned, not the working memory of a long document.
+TEST(HashingMemoTest, ALongDocumentsWorkingMemoryIsNotKept) {
+  const auto analyzer = std::make_shared<const Analyzer>();
+  std::string text;
+  for (int k = 0; k < 200000; ++k) text += "الرئيس في القاهرة ";
+  const std::vector<std::string> docs = {text, "الرئيس"};
+  std::vector<std::string> storage;
+  const HashingVectorizer h(HashingOptions(), analyzer);
+  const SparseMatrix want = h.Transform(AnalysedTerms(*analyzer, docs, &storage), 1);
+  EXPECT_TRUE(SameMatrix(h.Transform(TextBatch(docs), 1), want));
+  EXPECT_GT(h.CacheBytes(), 0u);
+  EXPECT_LT(h.CacheBytes(), std::size_t{2} << 20);  // (the working memory of its 600k chunks: over 30 MB)
+  EXPECT_TRUE(SameMatrix(h.Transform(TextBatch(docs), 1), want));
+}
+
 // Copies share their memos; a copy given another analyser has its own, so neither sees the other's terms.
 TEST(HashingMemoTest, ACopyGivenAnotherAnalyserKeepsItsOwnMemo) {
   AnalyzerOptions none;

@@ -115,10 +115,18 @@ def test_duplicates_are_those_of_the_index(jsonl, articles, tmp_path):
         (i, j, round(s, 4)) for i, j, s in index.near_duplicates(0.7)]
     assert got and all(d["a_id"] == articles[d["a_index"]]["id"] and d["b_title"] == articles[d["b_index"]]["title"]
                        for d in got)
+    assert main(["duplicates", str(jsonl), "--threshold", "0.5", "--keep-boilerplate", "-o", str(out), "-q"]) == 0
+    kept = RelatedArticles(progress=False, strip_boilerplate=False).fit([a["text"] for a in articles])
+    assert [(d["a_index"], d["b_index"]) for d in read_jsonl(out)] == [(i, j) for i, j, _ in kept.near_duplicates(0.5)]
     dup = tmp_path / "dup.jsonl"
     dup.write_text('{"id": "a", "text": "نص اول"}\n{"id": "a", "text": "نص"}\n', encoding="utf-8")
     with pytest.raises(SystemExit, match=r"dup\.jsonl: the id on line 2 = 'a' repeats the id on line 1$"):
         main(["duplicates", str(dup), "-q"])
+    # Articles with titles and no texts: an error with the hint, as the index's fit gave (not an empty output).
+    dup.write_text('{"title": "الأهلي يفوز", "text": ""}\n{"title": "مباراة", "text": " "}\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"every article's text is empty.*--index-titles indexes them"):
+        main(["duplicates", str(dup), "-q"])
+    assert main(["duplicates", str(dup), "-q", "--index-titles", "-o", str(out)]) == 0
 
 
 def test_bad_input(tmp_path, capsys):

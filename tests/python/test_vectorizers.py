@@ -225,8 +225,10 @@ def test_hashing_memo_matches_sklearn_cold_and_warm(docs, options):
         h = HashingVectorizer(n_features=n_features, norm=None, **options)
         Y = sklearn_text.HashingVectorizer(n_features=n_features, norm=None, analyzer=a).transform(docs)
         assert h.memory_usage()["cache"] == 0
+        impl = h._impl()
         for n_jobs in (1, 2, 1):
-            h.set_params(n_jobs=n_jobs)  # (n_jobs is a run parameter: the cache stays)
+            h.set_params(n_jobs=n_jobs)  # (n_jobs is a run parameter: the vectoriser and its cache stay)
+            assert h._impl() is impl
             X = h.transform(docs)
             assert X.shape == Y.shape and X.nnz == Y.nnz > 0
             assert abs(X - Y).max() == 0
@@ -234,6 +236,19 @@ def test_hashing_memo_matches_sklearn_cold_and_warm(docs, options):
         h.clear_cache()
         assert h.memory_usage()["cache"] == 0
         assert abs(h.transform(docs[::-1]) - Y[::-1]).max() == 0
+
+
+@pytest.mark.parametrize("params", [{"n_features": 2**31 - 1}, {"n_features": 3, "binary": True, "norm": "l1"},
+                                    {"alternate_sign": False, "dtype": np.float32}, {"n_features": 1}])
+def test_hashing_text_options_as_sklearn(docs, params):
+    # Text through the cache, cold then warm, against scikit-learn on akhbar's terms: the widest columns (the
+    # cache's cells hold column << 1 | sign in 32 bits), binary, l1, float32, no signs, one column.
+    h = HashingVectorizer(**params)
+    Y = sklearn_text.HashingVectorizer(analyzer=akhbar.Analyzer(), **params).transform(docs)
+    for _ in range(2):
+        X = h.transform(docs)
+        assert X.dtype == Y.dtype and X.shape == Y.shape and X.nnz == Y.nnz
+        assert abs(X - Y).max() <= 1e-6
 
 
 def test_hashing_bad_text_then_good(docs):

@@ -56,7 +56,10 @@ class AnalyzerMemo {
   // Forgets every chunk and term (ids given before are no longer valid). An exception other than
   // InvalidUtf8 thrown by Analyze clears the memo too.
   void Clear();
-  // Heap bytes held (capacity included).
+  // Frees the working memory (as large as the longest text analysed since it was last freed) if it holds more
+  // than `keep` bytes, keeping what the memo learned: for an owner keeping the memo between calls.
+  void TrimWorkingMemory(std::size_t keep = std::size_t{1} << 20);
+  // Heap bytes held (capacity included), working memory included.
   std::size_t MemoryBytes() const noexcept;
 
  private:

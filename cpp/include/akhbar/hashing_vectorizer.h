@@ -39,6 +39,9 @@ class HashingVectorizer {
  public:
   // Throws InvalidArgument for invalid options.
   HashingVectorizer(const HashingOptions& options, std::shared_ptr<const Analyzer> analyzer);
+  // Copies share the analysis memos. (No moves: a moved-from vectoriser would have none.)
+  HashingVectorizer(const HashingVectorizer&) = default;
+  HashingVectorizer& operator=(const HashingVectorizer&) = default;
 
   const HashingOptions& options() const noexcept { return options_; }
   const Analyzer* analyzer() const noexcept { return analyzer_.get(); }
