@@ -1569,7 +1569,9 @@ class HashingVectorizer(_ParamsMixin, _DocumentsMixin):
     (float64 or float32; an int or bool dtype as scikit-learn's: its counts, signed, or with bool every hashed
     term 1, in that dtype if ``norm`` is None, else normalised in float64), ``analyzer``, ``tokenizer``,
     ``preprocessor``, ``stop_words``, ``ngram_range``, ``n_jobs``, ``progress`` and analyser options, as
-    ``CountVectorizer``.
+    ``CountVectorizer``. Text is analysed once per distinct piece between whitespace and each distinct term
+    hashed once, in a cache kept between calls (``memory_usage()``, ``clear_cache()``); results never depend on
+    it.
     """
 
     _requires_fit = False
