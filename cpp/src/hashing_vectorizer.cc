@@ -85,8 +85,11 @@ struct HashingVectorizer::Memo {
   // Memo term id -> column << 1 | (value negative), or kUnhashed. Columns are below 2^31 - 1, so a cell is
   // never kUnhashed.
   std::vector<std::uint32_t> cells;
+  // Memo term id -> its count in the current document; 0 between documents (kept: a call of one article
+  // zeroed an array as long as the memo's terms).
+  std::vector<std::uint32_t> counts;
   std::size_t MemoryBytes() const noexcept {
-    return sizeof(Memo) + analysis.MemoryBytes() + cells.capacity() * sizeof(std::uint32_t);
+    return sizeof(Memo) + analysis.MemoryBytes() + (cells.capacity() + counts.capacity()) * sizeof(std::uint32_t);
   }
 };
 
@@ -186,11 +189,11 @@ void HashingVectorizer::TextRows(const DocumentBatch& docs, std::size_t begin, s
   const std::int64_t nf = options_.n_features;
   const int bits = internal::ColumnBits(static_cast<std::size_t>(nf));
   std::vector<std::uint32_t> ids;
-  std::vector<std::uint32_t> counts;  // per memo term id: its count in the current document (0 between them)
   internal::TouchedList touched;
   std::vector<std::uint64_t> row, sort_scratch;
   std::string scratch;
   std::vector<std::uint32_t>& cells = memo->cells;
+  std::vector<std::uint32_t>& counts = memo->counts;
   for (std::size_t i = begin; i < end; ++i) {
     DocumentIds(docs, i, &memo->analysis, &ids, scratch);
     const std::size_t n_terms = memo->analysis.term_count();
@@ -230,12 +233,13 @@ void HashingVectorizer::TextRows(const DocumentBatch& docs, std::size_t begin, s
     if (options_.binary) std::fill(v, v + len, 1.0);
     internal::NormalizeRow(options_.norm, v, len);
     part->row_ends.push_back(part->cols.size());
-    if (memo->analysis.OverBudget()) {
+    if (memo->analysis.OverBudget()) {  // (its terms' cells and counts go with them: all counts are 0 here)
       memo->analysis.Clear();
-      cells.clear();
+      std::vector<std::uint32_t>().swap(cells);
+      std::vector<std::uint32_t>().swap(counts);
     }
   }
-  // (Not after an exception: the memo may then have been cleared under its cells.)
+  // (Not after an exception: the memo may then have been cleared under its cells, or left counts behind.)
   memos_->Give(std::move(memo));
 }
 

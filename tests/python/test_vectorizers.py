@@ -251,6 +251,14 @@ def test_hashing_text_options_as_sklearn(docs, params):
         assert abs(X - Y).max() <= 1e-6
 
 
+def test_hashing_one_article_calls_equal_one_batch(docs):
+    # A stream of one-article calls, on the cache and the counts it keeps between calls (0 between documents).
+    h = HashingVectorizer(n_features=2**12)
+    rows = sp.vstack([h.transform([d]) for d in docs[:30] * 2])
+    want = HashingVectorizer(n_features=2**12).transform(docs[:30] * 2)
+    assert rows.shape == want.shape and (rows != want).nnz == 0
+
+
 def test_hashing_bad_text_then_good(docs):
     h = HashingVectorizer(n_features=2**10)
     want = HashingVectorizer(n_features=2**10).transform(docs)
