@@ -142,6 +142,11 @@ def main() -> None:
         compare(f"transform of {n_unseen} unseen articles, n_jobs={n_jobs}", lambda _: sk_model.transform(unseen),
                 lambda model: model.transform(unseen), goal=20 if n_jobs == 1 else None, repeat=r,
                 sk_setup=lambda: None, ak_setup=lambda: akhbar.TfidfVectorizer(n_jobs=n_jobs).fit(seen))
+    # A feed: one article a call (each library's per-call cost), over the first 2,000 unseen articles.
+    feed = unseen[:2000]
+    compare(f"transform of {len(feed)} articles one at a time", lambda _: [sk_model.transform([d]) for d in feed],
+            lambda model: [model.transform([d]) for d in feed], repeat=r, sk_setup=lambda: None,
+            ak_setup=lambda: akhbar.TfidfVectorizer().fit(seen))
     del sk_model
 
     # HashingVectorizer (no goal in the issue): a new akhbar vectoriser for every run, so that its analysis cache
