@@ -144,7 +144,7 @@ def main() -> None:
                 sk_setup=lambda: None, ak_setup=lambda: akhbar.TfidfVectorizer(n_jobs=n_jobs).fit(seen))
     # A feed: one article a call (each library's per-call cost), over the first 2,000 unseen articles.
     feed = unseen[:2000]
-    compare(f"transform of {len(feed)} articles one at a time", lambda _: [sk_model.transform([d]) for d in feed],
+    compare(f"transform of {len(feed)} articles one at a time", lambda _, m=sk_model: [m.transform([d]) for d in feed],
             lambda model: [model.transform([d]) for d in feed], repeat=r, sk_setup=lambda: None,
             ak_setup=lambda: akhbar.TfidfVectorizer().fit(seen))
     del sk_model
