@@ -251,6 +251,20 @@ def test_hashing_text_options_as_sklearn(docs, params):
         assert abs(X - Y).max() <= 1e-6
 
 
+def test_one_article_transforms_equal_one_batch(docs):
+    # A feed: the column counts kept between calls (with the analysis cache) are 0 between documents, also
+    # after a call that failed part-way.
+    v = TfidfVectorizer(ngram_range=(1, 2)).fit(docs[:40])
+    want = v.transform(docs[40:])
+    got = []
+    for k, d in enumerate(docs[40:]):
+        if k == 5:
+            with pytest.raises(ValueError, match="invalid UTF-8"):
+                v.transform([d.encode(), b"\xff"])
+        got.append(v.transform([d]))
+    assert abs(sp.vstack(got) - want).max() == 0 and sp.vstack(got).nnz == want.nnz
+
+
 def test_hashing_one_article_calls_equal_one_batch(docs):
     # A stream of one-article calls, on the cache and the counts it keeps between calls (0 between documents).
     h = HashingVectorizer(n_features=2**12)
