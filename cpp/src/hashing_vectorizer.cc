@@ -164,6 +164,35 @@ void HashingVectorizer::ClearCache() const { memos_->Clear(); }
 
 namespace {
 
+// The column of a term whose signed MurmurHash3 is h: |h| mod n_features, by scikit-learn's rule (h = -2^31
+// included).
+std::uint32_t HashedColumn(std::int32_t h, std::int64_t nf) noexcept {
+  const std::int64_t col = h == std::numeric_limits<std::int32_t>::min()
+                               ? (2147483647LL - (nf - 1)) % nf
+                               : (h < 0 ? -static_cast<std::int64_t>(h) : h) % nf;
+  return static_cast<std::uint32_t>(col);
+}
+
+// Adds `value` at column `col` of the row that starts at `start` in `part`, its columns given in order: an
+// equal column adds up.
+void AddToRow(HashingVectorizer::RowPart* part, std::size_t start, std::uint32_t col, double value) {
+  if (part->cols.size() > start && part->cols.back() == col) {
+    part->values.back() += value;
+  } else {
+    part->cols.push_back(col);
+    part->values.push_back(value);
+  }
+}
+
+// Ends the row that starts at `start` in `part`: binary, then the norm.
+void EndRow(const HashingOptions& o, HashingVectorizer::RowPart* part, std::size_t start) {
+  double* v = part->values.data() + start;
+  const std::size_t len = part->values.size() - start;
+  if (o.binary) std::fill(v, v + len, 1.0);
+  internal::NormalizeRow(o.norm, v, len);
+  part->row_ends.push_back(part->cols.size());
+}
+
 // The memo ids of the terms of document i of a text batch, with the errors that Analyzer::ForEachTerm on
 // the document's text gives (a source names the document in its own; others are named here).
 void DocumentIds(const DocumentBatch& docs, std::size_t i, AnalyzerMemo* memo, std::vector<std::uint32_t>* ids,
@@ -207,10 +236,7 @@ void HashingVectorizer::TextRows(const DocumentBatch& docs, std::size_t begin, s
       std::uint32_t& cell = cells[id];
       if (cell == Memo::kUnhashed) {
         const std::int32_t h = MurmurHash3Signed(memo->analysis.Term(id));
-        const std::int64_t col = h == std::numeric_limits<std::int32_t>::min()
-                                     ? (2147483647LL - (nf - 1)) % nf
-                                     : (h < 0 ? -static_cast<std::int64_t>(h) : h) % nf;
-        cell = static_cast<std::uint32_t>(col) << 1 | static_cast<std::uint32_t>(options_.alternate_sign && h < 0);
+        cell = HashedColumn(h, nf) << 1 | static_cast<std::uint32_t>(options_.alternate_sign && h < 0);
       }
       row.push_back(static_cast<std::uint64_t>(cell >> 1) << 32 | id);
     }
@@ -219,20 +245,10 @@ void HashingVectorizer::TextRows(const DocumentBatch& docs, std::size_t begin, s
     for (const std::uint64_t e : row) {
       const auto col = static_cast<std::uint32_t>(e >> 32);
       const auto id = static_cast<std::uint32_t>(e);
-      const double value = (cells[id] & 1) ? -static_cast<double>(counts[id]) : static_cast<double>(counts[id]);
+      AddToRow(part, start, col, (cells[id] & 1) ? -static_cast<double>(counts[id]) : static_cast<double>(counts[id]));
       counts[id] = 0;
-      if (part->cols.size() > start && part->cols.back() == col) {
-        part->values.back() += value;
-      } else {
-        part->cols.push_back(col);
-        part->values.push_back(value);
-      }
     }
-    double* v = part->values.data() + start;
-    const std::size_t len = part->values.size() - start;
-    if (options_.binary) std::fill(v, v + len, 1.0);
-    internal::NormalizeRow(options_.norm, v, len);
-    part->row_ends.push_back(part->cols.size());
+    EndRow(options_, part, start);
     if (memo->analysis.OverBudget()) {  // (its terms' cells and counts go with them: all counts are 0 here)
       memo->analysis.Clear();
       std::vector<std::uint32_t>().swap(cells);
@@ -265,32 +281,15 @@ void HashingVectorizer::TransformBatch(const DocumentBatch& docs, int n_threads,
     std::string scratch;
     const std::function<void(std::string_view)> on_term = [&](std::string_view term) {
       const std::int32_t h = MurmurHash3Signed(term);
-      std::int64_t col;
-      if (h == std::numeric_limits<std::int32_t>::min()) {
-        col = (2147483647LL - (nf - 1)) % nf;
-      } else {
-        col = (h < 0 ? -static_cast<std::int64_t>(h) : h) % nf;
-      }
-      row.emplace_back(static_cast<std::uint32_t>(col), (alternate && h < 0) ? -1.0 : 1.0);
+      row.emplace_back(HashedColumn(h, nf), (alternate && h < 0) ? -1.0 : 1.0);
     };
     for (std::size_t i = begin; i < end; ++i) {
       row.clear();
       docs.ForEachTerm(i, analyzer_.get(), options_.token_ngram_min, options_.token_ngram_max, scratch, on_term);
       std::sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       const std::size_t start = part.cols.size();
-      for (const auto& e : row) {
-        if (part.cols.size() > start && part.cols.back() == e.first) {
-          part.values.back() += e.second;
-        } else {
-          part.cols.push_back(e.first);
-          part.values.push_back(e.second);
-        }
-      }
-      double* v = part.values.data() + start;
-      const std::size_t len = part.values.size() - start;
-      if (options_.binary) std::fill(v, v + len, 1.0);
-      internal::NormalizeRow(options_.norm, v, len);
-      part.row_ends.push_back(part.cols.size());
+      for (const auto& [col, value] : row) AddToRow(&part, start, col, value);
+      EndRow(options_, &part, start);
     }
   });
   for (auto& part : parts) {

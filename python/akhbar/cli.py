@@ -433,12 +433,11 @@ def _open_out(path: str | None, fmt: str):
 
 
 class _Refs:
-    """The fields that name an article in the output: its position, and its id and title if given (those of
-    `index`, or `ids` and `titles`); and, after the fields of the pair (``extra``), its source and date as the
-    input file has them."""
+    """The fields that name an article in the output: its position, and its id and title if given; and, after
+    the fields of the pair (``extra``), its source and date as the input file has them."""
 
-    def __init__(self, index, rows: list[dict], ids: list | None = None, titles: list | None = None) -> None:
-        self.ids, self.titles = (index.ids, index.titles) if index is not None else (ids, titles)
+    def __init__(self, ids: list | None, titles: list | None, rows: list[dict]) -> None:
+        self.ids, self.titles = ids, titles
         self.columns = [(name, values) for name, values in ((name, [r.get(name) for r in rows])
                                                             for name in ("source", "date"))
                         if any(v not in (None, "") for v in values)]
@@ -492,7 +491,7 @@ def _format(args: argparse.Namespace) -> str:
 
 def _related(args: argparse.Namespace) -> int:
     rows, index = _build(args)
-    ref = _Refs(index, rows)
+    ref = _Refs(index.ids, index.titles, rows)
     # (An article without a date has no articles within some days of it.)
     I, S = index.all_related(k=args.top, min_score=args.min_score, exclude_same_source=args.exclude_same_source,
                              within_days=args.within_days)
@@ -517,7 +516,7 @@ def _duplicates(args: argparse.Namespace) -> int:
         if not any(t.strip() for t in texts):  # (as the index's fit refused them: an empty output said nothing)
             raise ValueError("every article's text is empty: there is nothing to compare")
         pairs = _index(args).find_near_duplicates(texts, fields["sources"], threshold=args.threshold)
-    ref = _Refs(None, rows, meta["_ids"], meta["_titles"])
+    ref = _Refs(meta["_ids"], meta["_titles"], rows)
 
     def record(i: int, j: int, s: float) -> dict:
         return {**ref(i, "a_"), **ref(j, "b_"), "jaccard": round(s, 4), **ref.extra(i, "a_"), **ref.extra(j, "b_")}
@@ -529,7 +528,7 @@ def _duplicates(args: argparse.Namespace) -> int:
 
 def _clusters(args: argparse.Namespace) -> int:
     rows, index = _build(args)
-    ref = _Refs(index, rows)
+    ref = _Refs(index.ids, index.titles, rows)
     lists = [(name, values) for name, values in (("ids", ref.ids), ("titles", ref.titles)) if values is not None]
     lists += [(f"{name}s", values) for name, values in ref.columns]  # (the sources and dates, as the input has them)
 

@@ -1424,9 +1424,7 @@ class RelatedArticles:
         self._check_built()
         if self._signatures is None:
             raise ValueError("near_duplicates needs the texts: build the index with fit(), or from_vectorizer(texts=)")
-        threshold = _jaccard_threshold("threshold", threshold)
-        a, b, j = _core.find_near_duplicates(self._signatures, threshold, *self._lsh_params(threshold), self.n_jobs)
-        return [(int(x), int(y), float(s)) for x, y, s in zip(a, b, j)]
+        return self._pairs(self._signatures, _jaccard_threshold("threshold", threshold))
 
     def find_near_duplicates(
         self, texts: Iterable[str], sources: Sequence[str] | None = None, threshold: float = 0.8
@@ -1444,6 +1442,10 @@ class RelatedArticles:
             bar.update(1)
             signatures = self._hasher.signatures(texts, self.n_jobs)
             bar.update(1)
+        return self._pairs(signatures, threshold)
+
+    def _pairs(self, signatures: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+        """The near-duplicate pairs (i, j, jaccard) among `signatures` (MinHash with LSH) at `threshold`."""
         a, b, j = _core.find_near_duplicates(signatures, threshold, *self._lsh_params(threshold), self.n_jobs)
         return [(int(x), int(y), float(s)) for x, y, s in zip(a, b, j)]
 
