@@ -46,6 +46,56 @@ void WriteEntries(SparseMatrix* m, std::uint64_t at, const std::uint32_t* cols, 
 // the column's `column_bits` bits (digits of at most 9 bits) for longer ones. `scratch` is reused between calls.
 void SortRow(std::uint64_t* begin, std::uint64_t* end, int column_bits, std::vector<std::uint64_t>& scratch);
 
+// A set of columns, visited in increasing order without a sort: a bitmap over the columns with two summary
+// levels above it (bit b of word w of a level: word 64 * w + b of the level below is not zero). Add is three
+// bit-ors, with no branch; Drain visits the columns in order, costs the columns plus the words of the levels that
+// hold them (and one top word per 2^18 columns), and leaves the set empty. Sorting a row of a hundred columns
+// took about 9,000 instructions (radix) where this takes about 2,000.
+class ColumnSet {
+ public:
+  // Room for columns < n_cols. Keeps what the set holds.
+  void Reserve(std::size_t n_cols) {
+    const std::size_t w0 = (n_cols + 63) >> 6, w1 = (w0 + 63) >> 6, w2 = (w1 + 63) >> 6;
+    if (level_[0].size() >= w0) return;
+    level_[0].resize(w0, 0);
+    level_[1].resize(w1, 0);
+    level_[2].resize(w2, 0);
+  }
+  // Adds column `col` (< the n_cols reserved); adding it again changes nothing.
+  void Add(std::uint32_t col) noexcept {
+    level_[0][col >> 6] |= std::uint64_t{1} << (col & 63);
+    level_[1][col >> 12] |= std::uint64_t{1} << ((col >> 6) & 63);
+    level_[2][col >> 18] |= std::uint64_t{1} << ((col >> 12) & 63);
+  }
+  // Calls fn(col) for each column of the set, in increasing order, and empties the set.
+  template <typename Fn>
+  void Drain(Fn&& fn) {
+    std::uint64_t* const l0 = level_[0].data();
+    std::uint64_t* const l1 = level_[1].data();
+    std::uint64_t* const l2 = level_[2].data();
+    for (std::size_t i2 = 0, n2 = level_[2].size(); i2 < n2; ++i2) {
+      for (std::uint64_t b2 = l2[i2]; b2 != 0; b2 &= b2 - 1) {
+        const std::size_t i1 = (i2 << 6) | static_cast<std::size_t>(__builtin_ctzll(b2));
+        for (std::uint64_t b1 = l1[i1]; b1 != 0; b1 &= b1 - 1) {
+          const std::size_t i0 = (i1 << 6) | static_cast<std::size_t>(__builtin_ctzll(b1));
+          for (std::uint64_t b0 = l0[i0]; b0 != 0; b0 &= b0 - 1) {
+            fn(static_cast<std::uint32_t>((i0 << 6) | static_cast<std::size_t>(__builtin_ctzll(b0))));
+          }
+          l0[i0] = 0;
+        }
+        l1[i1] = 0;
+      }
+      l2[i2] = 0;
+    }
+  }
+  std::size_t MemoryBytes() const noexcept {
+    return (level_[0].capacity() + level_[1].capacity() + level_[2].capacity()) * sizeof(std::uint64_t);
+  }
+
+ private:
+  std::vector<std::uint64_t> level_[3];
+};
+
 // Bits needed for columns < n_cols.
 inline int ColumnBits(std::size_t n_cols) {
   int bits = 1;

@@ -311,10 +311,11 @@ struct AnalysisMemo {
   // transform of one article zeroed an array as long as the features: 5 MB and most of the call for a (1, 2)-gram
   // model of 1.3M features). Not analysis: Clear and DropResolution leave it.
   std::vector<std::uint32_t> column_counts;
+  internal::ColumnSet columns;  // the columns of the current document, empty between documents
   std::size_t MemoryBytes() const noexcept {
     return chunks.MemoryBytes() + keys.capacity() * sizeof(std::uint32_t) + terms.MemoryBytes() +
-           target.capacity() * sizeof(std::uint32_t) + resolved.capacity() +
-           (pairs ? pairs->MemoryBytes() : 0) + column_counts.capacity() * sizeof(std::uint32_t);
+           target.capacity() * sizeof(std::uint32_t) + resolved.capacity() + (pairs ? pairs->MemoryBytes() : 0) +
+           column_counts.capacity() * sizeof(std::uint32_t) + columns.MemoryBytes();
   }
   void DropResolution() {
     resolved_for = 0;
@@ -809,12 +810,15 @@ class TermStream {
     }
   }
 
-  // The memo's column counts (AnalysisMemo::column_counts), `n` of them at least, all 0. The memo goes back to
-  // the pool only if the stream ends without an exception, so a count left behind by a failure is never reused.
+  // The memo's column counts (AnalysisMemo::column_counts), `n` of them at least, all 0, and its empty column
+  // set with room for n columns. The memo goes back to the pool only if the stream ends without an exception,
+  // so a count or column left behind by a failure is never reused.
   std::vector<std::uint32_t>& ColumnCounts(std::size_t n) {
     if (memo_->column_counts.size() < n) memo_->column_counts.resize(n, 0);
+    memo_->columns.Reserve(n);
     return memo_->column_counts;
   }
+  internal::ColumnSet& Columns() noexcept { return memo_->columns; }
 
   // Word bigrams through `exact` while it is on, new ones appended to `vocab` (the vocabulary `resolve`
   // inserts into): see internal::ExactBigrams. The stream turns it off (Flush) before it resolves a word with
@@ -930,10 +934,18 @@ class TermStream {
   // lookups read prefetched a few ahead (PrefetchAhead), so that their cache misses overlap.
   void Unigrams() {
     SizeOwnResolution();
+    if (base_ == nullptr) {  // every key the own memo's (SideOf's test per key was a tenth of a transform's work)
+      UnigramsBy([this](std::uint32_t k) { return Side{target_, resolved_, memo_->terms, k, true}; });
+    } else {
+      UnigramsBy([this](std::uint32_t k) { return SideOf(k); });
+    }
+  }
+  template <typename SideFn>
+  void UnigramsBy(SideFn&& side_of) {
     constexpr std::uint8_t kPending = 2;
     pending_hashes_.clear();
     for (const std::uint32_t k : keys_) {
-      const Side s = SideOf(k);
+      const Side s = side_of(k);
       if (s.resolved[s.index] != 0) continue;
       const std::uint64_t h = HashTerm(s.terms.Term(s.index));
       dest_->Prefetch(h);
@@ -947,7 +959,7 @@ class TermStream {
     ids_.resize(first + keys_.size());
     std::uint32_t* out = ids_.data() + first;
     for (const std::uint32_t k : keys_) {
-      const Side s = SideOf(k);
+      const Side s = side_of(k);
       if (s.resolved[s.index] == kPending) {
         internal::PrefetchAhead(*dest_, n_pending, p, [hash](std::size_t j) { return hash[j]; });
         const std::string_view term = s.terms.Term(s.index);
@@ -1944,18 +1956,16 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
   std::unique_ptr<AnalysisMemo> base = n_workers > 1 ? memos_->TakeBase(n_workers) : nullptr;
   BaseLearning learned;
   const int nmin = options_.token_ngram_min, nmax = options_.token_ngram_max;
-  const int bits = internal::ColumnBits(feature_term_.size());
   FirstFailure failure;
   auto transform_worker = [&](int w) {
     std::size_t doc = 0;  // (the document being transformed; 0 outside one, so that a failure there comes first)
     try {
-      internal::TouchedList touched;
-      std::vector<std::uint64_t> row, sort_scratch;
       // The stream gives term ids (kept by the memo from fit to transform), mapped to columns here.
       auto stream = MakeTermStream(
           analyzer_.get(), nmin, nmax, [this](std::string_view term, std::uint64_t h) { return terms_.Find(term, h); },
           memos_.get(), &terms_, vocabulary_state_, Vocabulary::kNotFound, base.get(), base ? &learned : nullptr);
       std::vector<std::uint32_t>& counts = stream.ColumnCounts(feature_term_.size());
+      internal::ColumnSet& columns = stream.Columns();
       const std::uint32_t* column_of = column_of_term_.data();
       for (std::ptrdiff_t r = ranges.First(static_cast<std::size_t>(w)); r >= 0; r = ranges.Steal()) {
         const auto p = static_cast<std::size_t>(r);
@@ -1966,22 +1976,20 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
           doc = i;
           const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
           const auto length = static_cast<std::uint32_t>(ids.size());
-          touched.clear();
+          // The distinct columns in increasing order (ColumnSet), each with its count.
+          std::size_t distinct = 0;
           for (const std::uint32_t id : ids) {
             if (id == Vocabulary::kNotFound) continue;
             const std::uint32_t col = column_of[id];
-            if (col != Vocabulary::kNotFound) touched.Add(col, counts[col]++ == 0);
+            if (col == Vocabulary::kNotFound) continue;
+            distinct += counts[col]++ == 0;
+            columns.Add(col);
           }
-          row.clear();
-          for (const std::uint32_t col : touched) {
-            row.push_back((static_cast<std::uint64_t>(col) << 32) | counts[col]);
+          std::size_t at = seg.Extend(distinct);
+          columns.Drain([&](std::uint32_t col) {
+            seg.Set(at++, col, counts[col]);
             counts[col] = 0;
-          }
-          internal::SortRow(row.data(), row.data() + row.size(), bits, sort_scratch);
-          std::size_t at = seg.Extend(row.size());
-          for (const std::uint64_t e : row) {
-            seg.Set(at++, static_cast<std::uint32_t>(e >> 32), static_cast<std::uint32_t>(e));
-          }
+          });
           seg.row_ends.push_back(seg.keys.size());
           seg.lengths.push_back(length);
           doc = 0;

@@ -620,6 +620,35 @@ TEST(SortRowTest, EqualsStdSortForEveryColumnWidth) {
   }
 }
 
+TEST(ColumnSetTest, DrainsDistinctColumnsInOrderAndEmpties) {
+  std::mt19937_64 rng(9);
+  internal::ColumnSet set;
+  // Sizes below, at and above one word of each level (64, 4096, 2^18 columns), growing (Reserve keeps the set's
+  // room), up to several top-level words.
+  for (const std::uint64_t domain : {std::uint64_t{1}, std::uint64_t{64}, std::uint64_t{65}, std::uint64_t{4097},
+                                     std::uint64_t{1} << 18, (std::uint64_t{1} << 18) + 1, std::uint64_t{3000000}}) {
+    set.Reserve(static_cast<std::size_t>(domain));
+    for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{100}, std::size_t{5000}}) {
+      std::set<std::uint32_t> want;
+      for (std::size_t k = 0; k < n; ++k) {
+        // Repeats, both ends of the range, and columns sharing words of each level.
+        const std::uint32_t col = k % 7 == 0   ? static_cast<std::uint32_t>(domain - 1)
+                                  : k % 5 == 0 ? 0u
+                                  : k % 3 == 0 ? static_cast<std::uint32_t>((rng() % domain) & ~std::uint64_t{63})
+                                               : static_cast<std::uint32_t>(rng() % domain);
+        want.insert(col);
+        set.Add(col);
+      }
+      std::vector<std::uint32_t> got;
+      set.Drain([&](std::uint32_t col) { got.push_back(col); });
+      ASSERT_EQ(got, std::vector<std::uint32_t>(want.begin(), want.end())) << domain << " columns, " << n << " adds";
+      got.clear();
+      set.Drain([&](std::uint32_t col) { got.push_back(col); });
+      ASSERT_TRUE(got.empty()) << "not emptied: " << domain << " columns, " << n << " adds";
+    }
+  }
+}
+
 TEST(TokenMemoTest, KeysOfEveryLengthAndKindAreDistinctAndFound) {
   internal::TokenMemo memo;
   std::vector<std::string> words;
