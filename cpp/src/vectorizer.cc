@@ -295,6 +295,7 @@ struct AnalysisMemo {
     std::vector<std::uint32_t>().swap(keys);
     terms.Clear();
     DropResolution();
+    std::vector<std::uint32_t>().swap(key_column);
   }
   // What a transform resolved (key -> column, known yet, bigram keys -> column), kept between transforms of
   // the model state `resolved_for` (0: nothing kept). Any change to the model gives a new state.
@@ -312,10 +313,16 @@ struct AnalysisMemo {
   // model of 1.3M features). Not analysis: Clear and DropResolution leave it.
   std::vector<std::uint32_t> column_counts;
   internal::ColumnSet columns;  // the columns of the current document, empty between documents
+  // A word unigram transform's column of each key (TermStream::Columns): kNotFound, kUnsetColumn (not looked at
+  // yet) or the column, for the model's term ids `columns_for` (Vectorizer::vocabulary_state_) and columns
+  // `columns_features` (Vectorizer::features_state_). Kept while the keys are (Clear), whatever the resolutions.
+  static constexpr std::uint32_t kUnsetColumn = Vocabulary::kNotFound - 1;
+  std::vector<std::uint32_t> key_column;
+  std::uint64_t columns_for = 0, columns_features = 0;
   std::size_t MemoryBytes() const noexcept {
     return chunks.MemoryBytes() + keys.capacity() * sizeof(std::uint32_t) + terms.MemoryBytes() +
            target.capacity() * sizeof(std::uint32_t) + resolved.capacity() + (pairs ? pairs->MemoryBytes() : 0) +
-           column_counts.capacity() * sizeof(std::uint32_t) + columns.MemoryBytes();
+           (column_counts.capacity() + key_column.capacity()) * sizeof(std::uint32_t) + columns.MemoryBytes();
   }
   void DropResolution() {
     resolved_for = 0;
@@ -569,6 +576,7 @@ void Vectorizer::SetVocabulary(const std::vector<std::string_view>& terms) {
   feature_term_.resize(terms_.size());
   std::iota(feature_term_.begin(), feature_term_.end(), 0u);
   column_of_term_ = feature_term_;
+  features_state_ = NewModelState();
   idf_.clear();
 }
 
@@ -837,6 +845,35 @@ class TermStream {
     return ForText("document", i, [&]() -> const std::vector<std::uint32_t>& { return AnalyseDocument(docs, i); });
   }
 
+  // Whether Columns serves `docs`: texts, a word analyser of unigrams alone, and no base memo.
+  bool ColumnsServe(const DocumentBatch& docs) const noexcept {
+    if (base_ != nullptr || docs.kind() != DocumentBatch::Kind::kTexts || !analyzer_ || !analyzer_->token_level() ||
+        !analyzer_->word_level()) {
+      return false;
+    }
+    const AnalyzerOptions& o = analyzer_->options();
+    return o.ngram_min == 1 && o.ngram_max == 1;
+  }
+  // Readies Columns for the columns of the model state `features_state` (the `column_of` that Columns will be
+  // given) over the term ids of the stream's state: the memo's kept columns are forgotten unless they are those.
+  void UseColumns(std::uint64_t features_state) {
+    if (memo_->columns_for != state_ || memo_->columns_features != features_state) {
+      std::vector<std::uint32_t>().swap(memo_->key_column);
+      memo_->columns_for = state_;
+      memo_->columns_features = features_state;
+    }
+  }
+  // A transform of word unigrams (ColumnsServe): the columns of document i's terms, without their ids. Calls
+  // add(col) for each term with a column (column_of: term id -> column or kNotFound) and returns the number of
+  // terms (the document's length). A word's column is kept in the memo (AnalysisMemo::key_column), so that a word
+  // seen before costs one load, not its resolution's two and the column's (a transform of 5,548 egy2013
+  // articles: ...).
+  template <typename Add>
+  std::size_t Columns(const DocumentBatch& docs, std::size_t i, const std::uint32_t* column_of, Add&& add) {
+    if (docs.HasSource()) return ColumnsOf(docs, i, column_of, add);
+    return ForText("document", i, [&] { return ColumnsOf(docs, i, column_of, add); });
+  }
+
  private:
   const std::vector<std::uint32_t>& AnalyseDocument(const DocumentBatch& docs, std::size_t i) {
     ids_.clear();
@@ -845,6 +882,18 @@ class TermStream {
                        [&](std::string_view t) { ids_.push_back(Cached(t)); });
       return ids_;
     }
+    ChunkDocument(docs, i);
+    if (analyzer_->word_level()) {
+      WordDocument();
+    } else {
+      CharWbDocument();
+    }
+    if (memo_->OverBudget()) ClearMemo();
+    return ids_;
+  }
+
+  // Splits document i (a text) into chunks and their memo keys (Chunks).
+  void ChunkDocument(const DocumentBatch& docs, std::size_t i) {
     // Document i's UCS-2 view was fetched with the previous document, and its text prefetched (PrefetchBytes).
     ucs2_ = docs_ == &docs && next_doc_ == i ? next_ucs2_ : docs.TextUcs2(i);
     docs_ = &docs;
@@ -859,13 +908,53 @@ class TermStream {
       text_ = docs.Text(i, scratch_);
       Chunks(text_.data(), text_.size(), kUtf8Kind);
     }
-    if (analyzer_->word_level()) {
-      WordDocument();
-    } else {
-      CharWbDocument();
+  }
+
+  // The memo's keys of the terms of the current document's chunks, in order (keys_), a word analyser's.
+  void WordKeys() {
+    ResolveChunks([this](std::string_view chunk) {
+      analyzer_->ChunkTerms(chunk, &tokens_, &term_scratch_, [this](std::string_view term) { AddPending(term); });
+    });
+    keys_.resize(SpanKeyCount());  // written in place (a push_back per word was a call each)
+    std::uint32_t* out = keys_.data();
+    for (const auto& [off, aux] : spans_) {
+      const bool from_base = (aux & kFromBase) != 0;
+      const std::uint32_t n = aux & ~kFromBase, tag = from_base ? 0 : own_tag_;
+      if (n == 1) {
+        *out++ = off | tag;
+      } else {
+        const std::uint32_t* memo_keys = from_base ? base_->keys.data() : memo_->keys.data();
+        for (std::uint32_t k = off; k < off + n; ++k) *out++ = memo_keys[k] | tag;
+      }
     }
+  }
+
+  template <typename Add>
+  std::size_t ColumnsOf(const DocumentBatch& docs, std::size_t i, const std::uint32_t* column_of, Add& add) {
+    ChunkDocument(docs, i);
+    WordKeys();
+    std::vector<std::uint32_t>& key_column = memo_->key_column;
+    if (key_column.size() < memo_->terms.size()) key_column.resize(memo_->terms.size(), AnalysisMemo::kUnsetColumn);
+    // Keys seen before: their column. The others (new words, and those of the first transform of a model state)
+    // resolved after, and their columns kept.
+    column_pending_.clear();
+    for (const std::uint32_t k : keys_) {
+      const std::uint32_t c = key_column[k];
+      if (c < AnalysisMemo::kUnsetColumn) {
+        add(c);
+      } else if (c == AnalysisMemo::kUnsetColumn) {
+        column_pending_.push_back(k);
+      }
+    }
+    for (const std::uint32_t k : column_pending_) {
+      const std::uint32_t id = Target(k);
+      const std::uint32_t c = id == Vocabulary::kNotFound ? Vocabulary::kNotFound : column_of[id];
+      key_column[k] = c;
+      if (c != Vocabulary::kNotFound) add(c);
+    }
+    const std::size_t n_terms = keys_.size();
     if (memo_->OverBudget()) ClearMemo();
-    return ids_;
+    return n_terms;
   }
 
  private:
@@ -1131,21 +1220,7 @@ class TermStream {
   }
 
   void WordDocument() {
-    ResolveChunks([this](std::string_view chunk) {
-      analyzer_->ChunkTerms(chunk, &tokens_, &term_scratch_, [this](std::string_view term) { AddPending(term); });
-    });
-    keys_.resize(SpanKeyCount());  // written in place (a push_back per word was a call each)
-    std::uint32_t* out = keys_.data();
-    for (const auto& [off, aux] : spans_) {
-      const bool from_base = (aux & kFromBase) != 0;
-      const std::uint32_t n = aux & ~kFromBase, tag = from_base ? 0 : own_tag_;
-      if (n == 1) {
-        *out++ = off | tag;
-      } else {
-        const std::uint32_t* memo_keys = from_base ? base_->keys.data() : memo_->keys.data();
-        for (std::uint32_t k = off; k < off + n; ++k) *out++ = memo_keys[k] | tag;
-      }
-    }
+    WordKeys();
     const AnalyzerOptions& o = analyzer_->options();
     const std::size_t count = keys_.size();
     const std::size_t min_n = static_cast<std::size_t>(o.ngram_min), max_n = static_cast<std::size_t>(o.ngram_max);
@@ -1275,6 +1350,7 @@ class TermStream {
   internal::PendingTerms pending_terms_;
   std::vector<std::uint32_t> pending_ids_;  // their keys, once interned
   std::vector<std::uint64_t> pending_hashes_;  // words to resolve, in order
+  std::vector<std::uint32_t> column_pending_;  // keys whose column Columns looks up
 };
 
 template <typename Resolve>
@@ -1682,6 +1758,7 @@ void Vectorizer::AbortFit() {
   total_length_ = c->total_length;
   feature_term_ = std::move(c->feature_term);
   column_of_term_ = std::move(c->column_of_term);
+  features_state_ = NewModelState();
   idf_ = std::move(c->idf);
   idf_given_ = c->idf_given;
   // The memos may hold ids of the terms just forgotten: they must resolve again.
@@ -1771,6 +1848,7 @@ void Vectorizer::ComputeFeatures(const TopSelector& select, bool allow_no_featur
     kept.shrink_to_fit();
     feature_term_ = std::move(kept);
     column_of_term_.assign(terms_.size(), Vocabulary::kNotFound);
+    features_state_ = NewModelState();
     const std::size_t n_features = feature_term_.size();
     for (std::uint32_t col = 0; col < n_features; ++col) {
       if (col + kSlotsAhead < n_features) {
@@ -1967,6 +2045,15 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
       std::vector<std::uint32_t>& counts = stream.ColumnCounts(feature_term_.size());
       internal::ColumnSet& columns = stream.Columns();
       const std::uint32_t* column_of = column_of_term_.data();
+      // Word unigrams: the stream gives the columns (TermStream::Columns); otherwise term ids, mapped here.
+      const bool by_columns = stream.ColumnsServe(docs) && feature_term_.size() < AnalysisMemo::kUnsetColumn;
+      if (by_columns) stream.UseColumns(features_state_);
+      // The distinct columns in increasing order (ColumnSet), each with its count.
+      std::size_t distinct = 0;
+      auto add = [&](std::uint32_t col) {
+        distinct += counts[col]++ == 0;
+        columns.Add(col);
+      };
       for (std::ptrdiff_t r = ranges.First(static_cast<std::size_t>(w)); r >= 0; r = ranges.Steal()) {
         const auto p = static_cast<std::size_t>(r);
         RowSegment& seg = parts[p];
@@ -1974,16 +2061,18 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
         seg.lengths.reserve(ranges.end(p) - ranges.begin(p));
         for (std::size_t i; ranges.Next(p, &i);) {
           doc = i;
-          const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
-          const auto length = static_cast<std::uint32_t>(ids.size());
-          // The distinct columns in increasing order (ColumnSet), each with its count.
-          std::size_t distinct = 0;
-          for (const std::uint32_t id : ids) {
-            if (id == Vocabulary::kNotFound) continue;
-            const std::uint32_t col = column_of[id];
-            if (col == Vocabulary::kNotFound) continue;
-            distinct += counts[col]++ == 0;
-            columns.Add(col);
+          distinct = 0;
+          std::size_t length = 0;
+          if (by_columns) {
+            length = stream.Columns(docs, i, column_of, add);
+          } else {
+            const std::vector<std::uint32_t>& ids = stream.Document(docs, i);
+            length = ids.size();
+            for (const std::uint32_t id : ids) {
+              if (id == Vocabulary::kNotFound) continue;
+              const std::uint32_t col = column_of[id];
+              if (col != Vocabulary::kNotFound) add(col);
+            }
           }
           std::size_t at = seg.Extend(distinct);
           columns.Drain([&](std::uint32_t col) {
@@ -1991,7 +2080,7 @@ void Vectorizer::TransformBatch(const DocumentBatch& docs, int n_threads, Rows* 
             counts[col] = 0;
           });
           seg.row_ends.push_back(seg.keys.size());
-          seg.lengths.push_back(length);
+          seg.lengths.push_back(static_cast<std::uint32_t>(length));
           doc = 0;
         }
       }
@@ -2262,6 +2351,7 @@ std::unique_ptr<Vectorizer> Vectorizer::Deserialize(std::string_view bytes, std:
   v->total_length_ = r.Get<std::uint64_t>("total length");
   v->feature_term_ = r.GetArray<std::uint32_t>("features", n_terms);
   v->column_of_term_.assign(n_terms, Vocabulary::kNotFound);
+  v->features_state_ = NewModelState();
   for (std::uint32_t col = 0; col < v->feature_term_.size(); ++col) {
     const std::uint32_t id = v->feature_term_[col];
     if (id >= n_terms || v->column_of_term_[id] != Vocabulary::kNotFound) {

@@ -364,6 +364,8 @@ class Vectorizer {
   // Names the term ids of terms_, so that memos can keep what fits and transforms resolved against them: a
   // new value when the ids may change meaning (cleared, replaced), not when terms are added.
   std::uint64_t vocabulary_state_ = 0;
+  // Names column_of_term_ likewise: a new value whenever it is set.
+  std::uint64_t features_state_ = 0;
 };
 
 // The word n-grams scikit-learn's word analyser builds from `tokens`: all n from ngram_min to ngram_max,
