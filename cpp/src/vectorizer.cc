@@ -946,13 +946,20 @@ class TermStream {
         column_pending_.push_back(k);
       }
     }
-    for (const std::uint32_t k : column_pending_) {
-      const std::uint32_t id = Target(k);
-      const std::uint32_t c = id == Vocabulary::kNotFound ? Vocabulary::kNotFound : column_of[id];
-      key_column[k] = c;
-      if (c != Vocabulary::kNotFound) add(c);
-    }
     const std::size_t n_terms = keys_.size();
+    if (!column_pending_.empty()) {
+      // Their ids as Unigrams gives them (the lookups of words not resolved yet prefetched ahead), then columns.
+      keys_.swap(column_pending_);
+      ids_.clear();
+      Unigrams();
+      keys_.swap(column_pending_);
+      for (std::size_t j = 0; j < column_pending_.size(); ++j) {
+        const std::uint32_t id = ids_[j];
+        const std::uint32_t c = id == Vocabulary::kNotFound ? Vocabulary::kNotFound : column_of[id];
+        key_column[column_pending_[j]] = c;
+        if (c != Vocabulary::kNotFound) add(c);
+      }
+    }
     if (memo_->OverBudget()) ClearMemo();
     return n_terms;
   }
