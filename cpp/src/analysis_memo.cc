@@ -28,31 +28,13 @@ bool AsUtf8(const char* p, std::size_t n, std::string*, std::string_view* out) {
   return utf8::Validate(*out) == utf8::kValid;
 }
 bool AsUtf8(const std::uint8_t* p, std::size_t n, std::string* buf, std::string_view* out) {
-  buf->clear();
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint8_t c = p[i];
-    if (c < 0x80) {
-      buf->push_back(static_cast<char>(c));
-    } else {
-      buf->push_back(static_cast<char>(0xC0 | (c >> 6)));
-      buf->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
+  internal::WideToUtf8(p, n, buf);  // (every Latin-1 code point has a UTF-8 form)
   *out = *buf;
   return true;
 }
 template <typename Unit>
 bool WideAsUtf8(const Unit* p, std::size_t n, std::string* buf, std::string_view* out) {
-  buf->clear();
-  for (std::size_t i = 0; i < n; ++i) {
-    const char32_t c = p[i];
-    if (c < 0x80) {
-      buf->push_back(static_cast<char>(c));
-      continue;
-    }
-    if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) return false;
-    utf8::Append(c, *buf);
-  }
+  if (internal::WideToUtf8(p, n, buf) != n) return false;
   *out = *buf;
   return true;
 }

@@ -1155,26 +1155,12 @@ class TermStream {
       if (utf8::Validate(chunk) != utf8::kValid) analyzer_->Tokens(text_, &tokens_);
       return chunk;
     }
-    // Written in place (a push_back per byte was most of the conversion: 470 instructions a chunk).
-    chunk_utf8_.resize(3 * (end - b));
-    char* o = chunk_utf8_.data();
-    for (std::size_t k = b; k < end; ++k) {
-      const char16_t c = ucs2_.data[k];
-      if (c < 0x80) {
-        *o++ = static_cast<char>(c);
-      } else if (c < 0x800) {
-        *o++ = static_cast<char>(0xC0 | (c >> 6));
-        *o++ = static_cast<char>(0x80 | (c & 0x3F));
-      } else if (c < 0xD800 || c > 0xDFFF) {
-        *o++ = static_cast<char>(0xE0 | (c >> 12));
-        *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        *o++ = static_cast<char>(0x80 | (c & 0x3F));
-      } else {
-        docs_->Text(doc_, scratch_);  // throws the source's error for the lone surrogate
-        throw InvalidArgument("document " + std::to_string(doc_) + ": lone surrogate at index " + std::to_string(k));
-      }
+    const std::size_t bad = internal::WideToUtf8(ucs2_.data + b, end - b, &chunk_utf8_);
+    if (bad != end - b) {
+      docs_->Text(doc_, scratch_);  // throws the source's error for the lone surrogate
+      throw InvalidArgument("document " + std::to_string(doc_) + ": lone surrogate at index " +
+                            std::to_string(b + bad));
     }
-    chunk_utf8_.resize(static_cast<std::size_t>(o - chunk_utf8_.data()));
     return chunk_utf8_;
   }
 

@@ -605,6 +605,43 @@ TEST(ChunksTest, SplitChunksMatchesAUnitByUnitSplit) {
 
 // Rows sorted by column (radix for long rows, with digits fitted to the column width) equal std::sort's, for
 // every width from 1 to 32 bits, short and long rows, counts kept with their columns.
+TEST(ChunksTest, WideToUtf8EncodesAsUtf8AppendAndStopsAtTheFirstUnitWithoutAForm) {
+  // Every code point (surrogates and values past U+10FFFF excepted), in runs with ASCII between them.
+  std::vector<char32_t> units;
+  std::string want;
+  for (char32_t c = 0; c <= 0x10FFFF; c += (c < 0x3000 ? 1 : 61)) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    units.push_back(c);
+    utf8::Append(c, want);
+    if (c % 7 == 0) {
+      units.push_back('a');
+      want.push_back('a');
+    }
+  }
+  std::string got = "left over";
+  ASSERT_EQ(internal::WideToUtf8(units.data(), units.size(), &got), units.size());
+  EXPECT_EQ(got, want);
+  std::vector<char16_t> bmp;
+  std::string want16;
+  for (char32_t c = 0; c < 0x10000; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    bmp.push_back(static_cast<char16_t>(c));
+    utf8::Append(c, want16);
+  }
+  ASSERT_EQ(internal::WideToUtf8(bmp.data(), bmp.size(), &got), bmp.size());
+  EXPECT_EQ(got, want16);
+  const std::uint8_t latin1[] = {'A', 0xE9, 0x80, 0xFF};
+  ASSERT_EQ(internal::WideToUtf8(latin1, 4, &got), 4u);
+  EXPECT_EQ(got, "A\xC3\xA9\xC2\x80\xC3\xBF");
+  // The index of the first unit without a UTF-8 form.
+  const char16_t lone[] = {u'\u0628', 0xDC00, u'\u0629'};
+  EXPECT_EQ(internal::WideToUtf8(lone, 3, &got), 1u);
+  const char32_t high[] = {U'a', U'b', 0x110000};
+  EXPECT_EQ(internal::WideToUtf8(high, 3, &got), 2u);
+  const char32_t surrogate[] = {0xD800};
+  EXPECT_EQ(internal::WideToUtf8(surrogate, 1, &got), 0u);
+}
+
 TEST(SortRowTest, EqualsStdSortForEveryColumnWidth) {
   std::mt19937_64 rng(5);
   std::vector<std::uint64_t> scratch;
