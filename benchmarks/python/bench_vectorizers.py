@@ -82,7 +82,7 @@ def compare(name, sk_fn, ak_fn, goal=None, memory_goal=None, repeat=1, sk_setup=
     a_t, a_m = best_of(ak_fn, repeat, ak_setup)
     ratio = s_t / a_t
     line = (
-        f"{name:44s} scikit-learn {s_t:7.2f} s {mb(s_m)} | akhbar {a_t:6.2f} s {mb(a_m)} | "
+        f"{name:44s} scikit-learn {s_t:7.3f} s {mb(s_m)} | akhbar {a_t:6.3f} s {mb(a_m)} | "
         f"speed-up {ratio:5.1f}x"
     )
     if goal:
