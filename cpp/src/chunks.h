@@ -141,7 +141,8 @@ void SplitChunks(const Unit* p, std::size_t n, ChunkRanges* out) {
 // value above U+10FFFF); *out is then unspecified.
 template <typename Unit>
 std::size_t WideToUtf8(const Unit* p, std::size_t n, std::string* out) {
-  out->resize(4 * n);
+  constexpr std::size_t kMaxBytes = sizeof(Unit) == 1 ? 2 : sizeof(Unit) == 2 ? 3 : 4;  // UTF-8 bytes a unit
+  out->resize(kMaxBytes * n);
   char* o = out->data();
   for (std::size_t k = 0; k < n; ++k) {
     const char32_t c = p[k];

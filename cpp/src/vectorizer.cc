@@ -316,6 +316,9 @@ struct AnalysisMemo {
   // A word unigram transform's column of each key (TermStream::Columns): kNotFound, kUnsetColumn (not looked at
   // yet) or the column, for the model's term ids `columns_for` (Vectorizer::vocabulary_state_) and columns
   // `columns_features` (Vectorizer::features_state_). Kept while the keys are (Clear), whatever the resolutions.
+  // A word without a column is kept as such: sound because the model's vocabulary grows only in a fit, after which
+  // its features (and so features_state_) are set anew; a path that adds terms to a fitted model without that
+  // must give a new features_state_ too.
   static constexpr std::uint32_t kUnsetColumn = Vocabulary::kNotFound - 1;
   std::vector<std::uint32_t> key_column;
   std::uint64_t columns_for = 0, columns_features = 0;
