@@ -28,13 +28,13 @@ bool AsUtf8(const char* p, std::size_t n, std::string*, std::string_view* out) {
   return utf8::Validate(*out) == utf8::kValid;
 }
 bool AsUtf8(const std::uint8_t* p, std::size_t n, std::string* buf, std::string_view* out) {
-  internal::WideToUtf8(p, n, buf);  // (every Latin-1 code point has a UTF-8 form)
+  utf8::FromWide(p, n, buf);  // (every Latin-1 code point has a UTF-8 form)
   *out = *buf;
   return true;
 }
 template <typename Unit>
 bool WideAsUtf8(const Unit* p, std::size_t n, std::string* buf, std::string_view* out) {
-  if (internal::WideToUtf8(p, n, buf) != n) return false;
+  if (utf8::FromWide(p, n, buf) != n) return false;
   *out = *buf;
   return true;
 }

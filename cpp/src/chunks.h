@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <utility>
 #include <vector>
 
@@ -133,39 +132,6 @@ void SplitChunks(const Unit* p, std::size_t n, ChunkRanges* out) {
   }
   if (c % 2 == 1) b[c++] = n;
   out->bounds_size_ = c;
-}
-
-// Sets *out to the UTF-8 form of the wide code units p[0..n) (UTF-16 units without surrogates, or code points),
-// written in place (a push_back per byte was most of the cost of converting a new chunk: 470 instructions for
-// one of seven letters). Returns n, or the index of the first unit that has no UTF-8 form (a surrogate, or a
-// value above U+10FFFF); *out is then unspecified.
-template <typename Unit>
-std::size_t WideToUtf8(const Unit* p, std::size_t n, std::string* out) {
-  constexpr std::size_t kMaxBytes = sizeof(Unit) == 1 ? 2 : sizeof(Unit) == 2 ? 3 : 4;  // UTF-8 bytes a unit
-  out->resize(kMaxBytes * n);
-  char* o = out->data();
-  for (std::size_t k = 0; k < n; ++k) {
-    const char32_t c = p[k];
-    if (c < 0x80) {
-      *o++ = static_cast<char>(c);
-    } else if (c < 0x800) {
-      *o++ = static_cast<char>(0xC0 | (c >> 6));
-      *o++ = static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0xD800 || (c > 0xDFFF && c < 0x10000)) {
-      *o++ = static_cast<char>(0xE0 | (c >> 12));
-      *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      *o++ = static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c >= 0x10000 && c <= 0x10FFFF) {
-      *o++ = static_cast<char>(0xF0 | (c >> 18));
-      *o++ = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      *o++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      *o++ = static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      return k;
-    }
-  }
-  out->resize(static_cast<std::size_t>(o - out->data()));
-  return n;
 }
 
 // Splits p[0..n) into *ranges (SplitChunks) and sets (*keys)[j] to the memo key of chunk j (its code units'

@@ -952,10 +952,8 @@ class TermStream {
     const std::size_t n_terms = keys_.size();
     if (!column_pending_.empty()) {
       // Their ids as Unigrams gives them (the lookups of words not resolved yet prefetched ahead), then columns.
-      keys_.swap(column_pending_);
       ids_.clear();
-      Unigrams();
-      keys_.swap(column_pending_);
+      Unigrams(column_pending_);
       for (std::size_t j = 0; j < column_pending_.size(); ++j) {
         const std::uint32_t id = ids_[j];
         const std::uint32_t c = id == Vocabulary::kNotFound ? Vocabulary::kNotFound : column_of[id];
@@ -1030,22 +1028,22 @@ class TermStream {
     return s.target[s.index];
   }
 
-  // Appends the ids of the document's words (keys_). Keys not resolved yet (new chunks' new terms) are hashed
-  // and their vocabulary slots prefetched first, then resolved in document order with the rest of what their
-  // lookups read prefetched a few ahead (PrefetchAhead), so that their cache misses overlap.
-  void Unigrams() {
+  // Appends the ids of the words with memo keys `keys` (the document's, keys_, or some of them). Keys not resolved
+  // yet (new chunks' new terms) are hashed and their vocabulary slots prefetched first, then resolved in order with
+  // the rest of what their lookups read prefetched a few ahead (PrefetchAhead), so that their cache misses overlap.
+  void Unigrams(const std::vector<std::uint32_t>& keys) {
     SizeOwnResolution();
     if (base_ == nullptr) {  // every key the own memo's (SideOf's test per key was a tenth of a transform's work)
-      UnigramsBy([this](std::uint32_t k) { return Side{target_, resolved_, memo_->terms, k, true}; });
+      UnigramsBy(keys, [this](std::uint32_t k) { return Side{target_, resolved_, memo_->terms, k, true}; });
     } else {
-      UnigramsBy([this](std::uint32_t k) { return SideOf(k); });
+      UnigramsBy(keys, [this](std::uint32_t k) { return SideOf(k); });
     }
   }
   template <typename SideFn>
-  void UnigramsBy(SideFn&& side_of) {
+  void UnigramsBy(const std::vector<std::uint32_t>& keys, SideFn&& side_of) {
     constexpr std::uint8_t kPending = 2;
     pending_hashes_.clear();
-    for (const std::uint32_t k : keys_) {
+    for (const std::uint32_t k : keys) {
       const Side s = side_of(k);
       if (s.resolved[s.index] != 0) continue;
       const std::uint64_t h = HashTerm(s.terms.Term(s.index));
@@ -1057,9 +1055,9 @@ class TermStream {
     const std::size_t n_pending = pending_hashes_.size();
     std::size_t p = 0;
     const std::size_t first = ids_.size();
-    ids_.resize(first + keys_.size());
+    ids_.resize(first + keys.size());
     std::uint32_t* out = ids_.data() + first;
-    for (const std::uint32_t k : keys_) {
+    for (const std::uint32_t k : keys) {
       const Side s = side_of(k);
       if (s.resolved[s.index] == kPending) {
         internal::PrefetchAhead(*dest_, n_pending, p, [hash](std::size_t j) { return hash[j]; });
@@ -1158,7 +1156,7 @@ class TermStream {
       if (utf8::Validate(chunk) != utf8::kValid) analyzer_->Tokens(text_, &tokens_);
       return chunk;
     }
-    const std::size_t bad = internal::WideToUtf8(ucs2_.data + b, end - b, &chunk_utf8_);
+    const std::size_t bad = utf8::FromWide(ucs2_.data + b, end - b, &chunk_utf8_);
     if (bad != end - b) {
       docs_->Text(doc_, scratch_);  // throws the source's error for the lone surrogate
       throw InvalidArgument("document " + std::to_string(doc_) + ": lone surrogate at index " +
@@ -1233,7 +1231,7 @@ class TermStream {
     const AnalyzerOptions& o = analyzer_->options();
     const std::size_t count = keys_.size();
     const std::size_t min_n = static_cast<std::size_t>(o.ngram_min), max_n = static_cast<std::size_t>(o.ngram_max);
-    if (min_n == 1) Unigrams();
+    if (min_n == 1) Unigrams(keys_);
     if (min_n <= 2 && max_n >= 2 && count >= 2) {
       if (min_n == 1 && exact_ != nullptr && exact_->on) {
         BigramsByWordIds();

@@ -175,37 +175,19 @@ class PyDocuments {
     if (PyUnicode_IS_ASCII(o)) return std::string_view(static_cast<const char*>(PyUnicode_DATA(o)), static_cast<std::size_t>(n));
     const int kind = PyUnicode_KIND(o);
     const void* data = PyUnicode_DATA(o);
-    scratch.resize(static_cast<std::size_t>(n) * (kind == PyUnicode_4BYTE_KIND ? 4 : 3));
-    char* out = scratch.data();
-    auto put = [&](Py_UCS4 cp, Py_ssize_t k) {
-      if (cp < 0x80) {
-        *out++ = static_cast<char>(cp);
-      } else if (cp < 0x800) {
-        *out++ = static_cast<char>(0xC0 | (cp >> 6));
-        *out++ = static_cast<char>(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        if (cp >= 0xD800 && cp <= 0xDFFF) Surrogate(i, k, cp);
-        *out++ = static_cast<char>(0xE0 | (cp >> 12));
-        *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        *out++ = static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        *out++ = static_cast<char>(0xF0 | (cp >> 18));
-        *out++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        *out++ = static_cast<char>(0x80 | (cp & 0x3F));
-      }
+    const auto length = static_cast<std::size_t>(n);
+    auto encode = [&](const auto* units) {
+      const std::size_t bad = utf8::FromWide(units, length, &scratch);
+      // (In a str, only a lone surrogate has no UTF-8 form.)
+      if (bad != length) Surrogate(i, static_cast<Py_ssize_t>(bad), units[bad]);
     };
     if (kind == PyUnicode_2BYTE_KIND) {
-      const auto* u = static_cast<const Py_UCS2*>(data);
-      for (Py_ssize_t k = 0; k < n; ++k) put(u[k], k);
+      encode(static_cast<const Py_UCS2*>(data));
     } else if (kind == PyUnicode_1BYTE_KIND) {
-      const auto* u = static_cast<const Py_UCS1*>(data);
-      for (Py_ssize_t k = 0; k < n; ++k) put(u[k], k);
+      encode(static_cast<const Py_UCS1*>(data));
     } else {
-      const auto* u = static_cast<const Py_UCS4*>(data);
-      for (Py_ssize_t k = 0; k < n; ++k) put(u[k], k);
+      encode(static_cast<const Py_UCS4*>(data));
     }
-    scratch.resize(static_cast<std::size_t>(out - scratch.data()));
     return scratch;
   }
 

@@ -607,7 +607,7 @@ TEST(ChunksTest, SplitChunksMatchesAUnitByUnitSplit) {
   CheckSplitChunks<char32_t>({U'a', 0x0627, 0x0085, 0x3000, 0x1F600, 0x100020});
 }
 
-TEST(ChunksTest, WideToUtf8EncodesAsUtf8AppendAndStopsAtTheFirstUnitWithoutAForm) {
+TEST(Utf8FromWideTest, EncodesAsAppendAndStopsAtTheFirstUnitWithoutAForm) {
   // Every code point (surrogates and values past U+10FFFF excepted), in runs with ASCII between them.
   std::vector<char32_t> units;
   std::string want;
@@ -621,7 +621,7 @@ TEST(ChunksTest, WideToUtf8EncodesAsUtf8AppendAndStopsAtTheFirstUnitWithoutAForm
     }
   }
   std::string got = "left over";
-  ASSERT_EQ(internal::WideToUtf8(units.data(), units.size(), &got), units.size());
+  ASSERT_EQ(utf8::FromWide(units.data(), units.size(), &got), units.size());
   EXPECT_EQ(got, want);
   std::vector<char16_t> bmp;
   std::string want16;
@@ -630,18 +630,18 @@ TEST(ChunksTest, WideToUtf8EncodesAsUtf8AppendAndStopsAtTheFirstUnitWithoutAForm
     bmp.push_back(static_cast<char16_t>(c));
     utf8::Append(c, want16);
   }
-  ASSERT_EQ(internal::WideToUtf8(bmp.data(), bmp.size(), &got), bmp.size());
+  ASSERT_EQ(utf8::FromWide(bmp.data(), bmp.size(), &got), bmp.size());
   EXPECT_EQ(got, want16);
   const std::uint8_t latin1[] = {'A', 0xE9, 0x80, 0xFF};
-  ASSERT_EQ(internal::WideToUtf8(latin1, 4, &got), 4u);
+  ASSERT_EQ(utf8::FromWide(latin1, 4, &got), 4u);
   EXPECT_EQ(got, "A\xC3\xA9\xC2\x80\xC3\xBF");
   // The index of the first unit without a UTF-8 form.
   const char16_t lone[] = {u'\u0628', 0xDC00, u'\u0629'};
-  EXPECT_EQ(internal::WideToUtf8(lone, 3, &got), 1u);
+  EXPECT_EQ(utf8::FromWide(lone, 3, &got), 1u);
   const char32_t high[] = {U'a', U'b', 0x110000};
-  EXPECT_EQ(internal::WideToUtf8(high, 3, &got), 2u);
+  EXPECT_EQ(utf8::FromWide(high, 3, &got), 2u);
   const char32_t surrogate[] = {0xD800};
-  EXPECT_EQ(internal::WideToUtf8(surrogate, 1, &got), 0u);
+  EXPECT_EQ(utf8::FromWide(surrogate, 1, &got), 0u);
 }
 
 // Rows sorted by column (radix for long rows, with digits fitted to the column width) equal std::sort's, for
