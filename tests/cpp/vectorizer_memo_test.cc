@@ -268,6 +268,41 @@ TEST(MemoFitTest, TermsMissingFromATransformCountOnceLearned) {
   }
 }
 
+// A document with more distinct chunks than a memo keeps (786k) has it cleared after it, in the middle of a
+// transform: the documents after it are counted exactly, from an empty memo, by the unigram path that keeps each
+// word's column in the memo as by the path of (1, 2)-grams; and so are they in the next transform.
+TEST(MemoFitTest, AMemoOverItsBudgetMidTransformIsClearedExactly) {
+  std::string big;
+  for (int k = 0; k < 800000; ++k) big += "w" + std::to_string(k) + " ";
+  const std::vector<std::string> fitted = {"alpha beta w5 w799999", "w6 القاهرة", "gamma الرئيس"};
+  const std::vector<std::string> docs = {"alpha beta w5", big, "alpha beta gamma w5 w799999", "w6 القاهرة alpha"};
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.dtype = DType::kInt64;
+  for (const int ngram_max : {1, 2}) {
+    AnalyzerOptions ao;
+    ao.ngram_max = ngram_max;
+    const auto analyzer = std::make_shared<const Analyzer>(ao);
+    Vectorizer v(o, analyzer);
+    v.Fit(TextBatch(fitted), 1);
+    std::uint64_t total = 0;
+    std::vector<Counts> want = Reference(*analyzer, docs, &total);
+    for (Counts& c : want) {
+      for (auto it = c.begin(); it != c.end();) it = v.FeatureIndex(it->first) < 0 ? c.erase(it) : std::next(it);
+    }
+    ASSERT_EQ(want[1].size(), 3u);  // (w5, w6 and w799999)
+    for (int pass = 0; pass < 2; ++pass) {
+      const SparseMatrix got = v.Transform(TextBatch(docs), 1);
+      ASSERT_EQ(got.n_rows, 4);
+      for (std::int64_t r = 0; r < got.n_rows; ++r) {
+        EXPECT_EQ(Row(v, got, r), want[static_cast<std::size_t>(r)]) << "ngram_max " << ngram_max << ", pass "
+                                                                     << pass << ", row " << r;
+      }
+      EXPECT_LT(v.CacheBytes(), std::size_t{8} << 20);  // (the memo that held the big document's chunks: 60 MB)
+    }
+  }
+}
+
 // A refit that fails leaves the model unfitted, not with its old features over an emptied vocabulary.
 TEST(MemoFitTest, FailedRefitLeavesTheModelUnfitted) {
   const auto analyzer = std::make_shared<const Analyzer>();
