@@ -1,10 +1,42 @@
 // akhbar._core: one Bind* function per area, each in its own file.
 #include <pybind11/pybind11.h>
 
+#include <cstdio>
+#include <string>
+#include <string_view>
+
 #include "akhbar/error.h"
+#include "akhbar/utf8.h"
 #include "common.h"
 
 namespace py = pybind11;
+
+namespace {
+
+// An error's message as valid UTF-8, each byte of an ill-formed sequence written as \xNN: a message may quote
+// bytes that are not text (a stored option of a damaged model file), and Python then raised UnicodeDecodeError
+// about the message in place of the error.
+std::string Utf8Message(const char* what) {
+  const std::string_view m(what);
+  std::string out;
+  out.reserve(m.size());
+  for (std::size_t i = 0; i < m.size();) {
+    int len = 0;
+    akhbar::utf8::Decode(m, i, &len);
+    if (len > 0) {
+      out.append(m.substr(i, static_cast<std::size_t>(len)));
+      i += static_cast<std::size_t>(len);
+    } else {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(m[i]));
+      out += hex;
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 namespace akhbar {
 namespace python {
@@ -23,13 +55,13 @@ PYBIND11_MODULE(_core, m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const akhbar::FormatError& e) {
-      py::set_error(format_error, e.what());
+      py::set_error(format_error, Utf8Message(e.what()).c_str());
     } catch (const akhbar::InvalidArgument& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
+      PyErr_SetString(PyExc_ValueError, Utf8Message(e.what()).c_str());
     } catch (const akhbar::IoError& e) {
-      PyErr_SetString(PyExc_OSError, e.what());
+      PyErr_SetString(PyExc_OSError, Utf8Message(e.what()).c_str());
     } catch (const akhbar::Error& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
+      PyErr_SetString(PyExc_RuntimeError, Utf8Message(e.what()).c_str());
     }
   });
   // (for the Python side's n_jobs: the rule is written once, in ThreadsArg)

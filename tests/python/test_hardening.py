@@ -393,6 +393,12 @@ def test_damaged_metadata_raises_format_error():
     index[index.index(b"meta")] ^= 0x80
     with pytest.raises(akhbar.FormatError, match="not text"):
         akhbar.RelatedArticles.from_bytes(with_crc(index))
+    # A stored option that is no text, quoted by the error, raised UnicodeDecodeError about the message.
+    for cls in (akhbar.CountVectorizer, akhbar.HashingVectorizer):
+        model = bytearray((cls().fit(DOCS) if cls is akhbar.CountVectorizer else cls()).to_bytes())
+        model[model.index(b"light")] = 0xFF
+        with pytest.raises(akhbar.FormatError, match=r"unknown stemmer '\\xffight'"):
+            cls.from_bytes(with_crc(model))
     vec = akhbar.TfidfVectorizer().fit(DOCS)
     with pytest.raises(TypeError, match="1-D array of numbers"):
         vec.idf_ = None
