@@ -79,6 +79,21 @@ std::vector<std::pair<std::size_t, std::size_t>> ReferenceChunks(const Unit* p, 
   return out;
 }
 
+// Raw counts, as int64: the matrices' values are the terms' counts.
+VectorizerOptions CountOptions() {
+  VectorizerOptions o;
+  o.weighting = Weighting::kCount;
+  o.dtype = DType::kInt64;
+  return o;
+}
+
+// The default word analyser with n-grams of 1 to ngram_max words.
+std::shared_ptr<const Analyzer> WordNgrams(int ngram_max) {
+  AnalyzerOptions ao;
+  ao.ngram_max = ngram_max;
+  return std::make_shared<const Analyzer>(ao);
+}
+
 class MemoTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(MemoTest, CountsEqualTheAnalyserOnEveryDocument) {
@@ -87,9 +102,7 @@ TEST_P(MemoTest, CountsEqualTheAnalyserOnEveryDocument) {
   std::uint64_t total = 0;
   const std::vector<Counts> want = Reference(*analyzer, docs, &total);
   std::vector<std::string_view> views(docs.begin(), docs.end());
-  VectorizerOptions o;
-  o.weighting = Weighting::kCount;
-  o.dtype = DType::kInt64;
+  const VectorizerOptions o = CountOptions();
   for (const int threads : {1, 2}) {
     Vectorizer v(o, analyzer);
     const SparseMatrix m = v.FitTransform(DocumentBatch::FromTexts(views), threads);
@@ -124,9 +137,7 @@ TEST_P(MemoTest, FixedVocabularyCountsOnlyItsTerms) {
       if (seen.emplace(t, 0).second && seen.size() % 3 == 0) vocab.push_back(t);
     }
   }
-  VectorizerOptions o;
-  o.weighting = Weighting::kCount;
-  o.dtype = DType::kInt64;
+  const VectorizerOptions o = CountOptions();
   Vectorizer v(o, analyzer);
   v.SetVocabulary(std::vector<std::string_view>(vocab.begin(), vocab.end()));
   std::vector<std::string_view> views(docs.begin(), docs.end());
@@ -244,15 +255,11 @@ TEST(MemoFitTest, TermsMissingFromATransformCountOnceLearned) {
   const std::vector<std::string> more = {"كلمات جديدة تماما هنا", "وصل الوفد الى القاهرة", "مدرسة الرئيس"};
   std::vector<std::string> all = first;
   all.insert(all.end(), more.begin(), more.end());
-  VectorizerOptions o;
-  o.weighting = Weighting::kCount;
-  o.dtype = DType::kInt64;
+  const VectorizerOptions o = CountOptions();
   // (Unigrams alone: the transform keeps each word's column, kNotFound for the missing ones, which the new
   // features must replace.)
   for (const int ngram_max : {1, 2}) {
-    AnalyzerOptions ao;
-    ao.ngram_max = ngram_max;
-    const auto analyzer = std::make_shared<const Analyzer>(ao);
+    const auto analyzer = WordNgrams(ngram_max);
     for (const int threads : {1, 2}) {
       Vectorizer v(o, analyzer);
       v.Fit(TextBatch(first), threads);
@@ -276,13 +283,9 @@ TEST(MemoFitTest, AMemoOverItsBudgetMidTransformIsClearedExactly) {
   for (int k = 0; k < 800000; ++k) big += "w" + std::to_string(k) + " ";
   const std::vector<std::string> fitted = {"alpha beta w5 w799999", "w6 القاهرة", "gamma الرئيس"};
   const std::vector<std::string> docs = {"alpha beta w5", big, "alpha beta gamma w5 w799999", "w6 القاهرة alpha"};
-  VectorizerOptions o;
-  o.weighting = Weighting::kCount;
-  o.dtype = DType::kInt64;
+  const VectorizerOptions o = CountOptions();
   for (const int ngram_max : {1, 2}) {
-    AnalyzerOptions ao;
-    ao.ngram_max = ngram_max;
-    const auto analyzer = std::make_shared<const Analyzer>(ao);
+    const auto analyzer = WordNgrams(ngram_max);
     Vectorizer v(o, analyzer);
     v.Fit(TextBatch(fitted), 1);
     std::uint64_t total = 0;
@@ -360,9 +363,7 @@ TEST_P(MemoTest, Ucs2DocumentsCountAsTheirUtf8) {
           return u;
         });
   };
-  VectorizerOptions o;
-  o.weighting = Weighting::kCount;
-  o.dtype = DType::kInt64;
+  const VectorizerOptions o = CountOptions();
   for (const int threads : {1, 2}) {
     Vectorizer v(o, analyzer);
     const SparseMatrix m = v.FitTransform(batch(0), threads);
@@ -392,9 +393,7 @@ TEST_P(MemoTest, TransformThreadsShareTheWarmMemo) {
   std::vector<std::string> mixed;
   for (std::size_t i = 0; i < 150; ++i) mixed.push_back(i % 2 ? seen[i] : unseen[i]);
   std::uint64_t total = 0;
-  VectorizerOptions o;
-  o.weighting = Weighting::kCount;
-  o.dtype = DType::kInt64;
+  const VectorizerOptions o = CountOptions();
   for (const int fit_threads : {1, 2}) {
     Vectorizer v(o, analyzer);
     v.Fit(TextBatch(seen), fit_threads);  // keeps its memos (a fit_transform frees them)
