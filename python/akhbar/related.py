@@ -281,9 +281,13 @@ def _parse_date(value: Any, where: str) -> np.datetime64:
             raise ValueError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD[THH:MM:SS])") from None
     else:
         raise TypeError(f"{where} must be an ISO date string, date or datetime, not {type(value).__name__}")
-    if d.tzinfo is not None:
-        d = d.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-    return np.datetime64(d.replace(microsecond=0), "s")
+    offset = d.utcoffset()
+    if offset is None:
+        return np.datetime64(d.replace(microsecond=0), "s")
+    # To UTC in numpy, whose dates have no year limit: datetime's astimezone raised OverflowError for a date that
+    # an offset moves out of years 1-9999 (0001-01-01T00:00:00+01:00, a sentinel some exports write).
+    utc = np.datetime64(d.replace(tzinfo=None), "us") - np.timedelta64(offset // _dt.timedelta(microseconds=1), "us")
+    return utc.astype("datetime64[s]")
 
 
 def _vectorizer_width(vectorizer) -> int | None:

@@ -602,6 +602,19 @@ def test_missing_dates_and_explain_without_feature_names():
         hashed.explain(0, 1)
 
 
+def test_dates_that_their_offset_moves_past_year_1_or_9999_are_read():
+    # datetime's astimezone raised OverflowError (not the ValueError of a bad date), and the CLI a traceback.
+    docs = ["وصل الوفد الى القاهرة", "وصل الوفد الى القاهرة صباحا"]
+    index = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(
+        docs, dates=["0001-01-01T00:00:00+01:00", "0001-01-01T00:30:00Z"])
+    assert index.dates == ["0000-12-31T23:00:00", "0001-01-01T00:30:00"]
+    assert [m.index for m in index.related(0, within_days=1)] == [1]
+    assert [m.index for m in index.related(0, within_days=1 / 48)] == []  # (90 minutes apart)
+    late = akhbar.RelatedArticles(progress=False, strip_boilerplate=False).fit(docs, dates=["9999-12-31T23:00:00"] * 2)
+    assert [m.index for m in late.related(docs[0], date="9999-12-31T23:30:00-01:00", within_days=1 / 12)] == [0, 1]
+    assert late.related(docs[0], date="9999-12-31T23:30:00-02:00", within_days=1 / 12) == []
+
+
 # ---------------------------------------------------------------- found by a review helper (session 7)
 _DOCS = ["ذهب الولد إلى المدرسة صباحا", "ذهب الولد إلى البيت", "قال الرئيس إن الاقتصاد ينمو",
          "ارتفعت أسعار الذهب اليوم"]
