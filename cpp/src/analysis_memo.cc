@@ -27,22 +27,10 @@ bool AsUtf8(const char* p, std::size_t n, std::string*, std::string_view* out) {
   *out = std::string_view(p, n);
   return utf8::Validate(*out) == utf8::kValid;
 }
-bool AsUtf8(const std::uint8_t* p, std::size_t n, std::string* buf, std::string_view* out) {
-  utf8::FromWide(p, n, buf);  // (every Latin-1 code point has a UTF-8 form)
-  *out = *buf;
-  return true;
-}
+// (Every Latin-1 code point has a UTF-8 form.)
 template <typename Unit>
-bool WideAsUtf8(const Unit* p, std::size_t n, std::string* buf, std::string_view* out) {
-  if (utf8::FromWide(p, n, buf) != n) return false;
-  *out = *buf;
-  return true;
-}
-bool AsUtf8(const char16_t* p, std::size_t n, std::string* buf, std::string_view* out) {
-  return WideAsUtf8(p, n, buf, out);
-}
-bool AsUtf8(const char32_t* p, std::size_t n, std::string* buf, std::string_view* out) {
-  return WideAsUtf8(p, n, buf, out);
+bool AsUtf8(const Unit* p, std::size_t n, std::string* buf, std::string_view* out) {
+  return utf8::FromWide(p, n, buf, out) == n;
 }
 
 }  // namespace

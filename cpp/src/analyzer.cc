@@ -229,7 +229,7 @@ void Analyzer::SetUpSimpleWords() {
   }
 }
 
-bool Analyzer::SimpleWord(std::string_view chunk, std::string* word) const {
+bool Analyzer::SimpleWord(std::string_view chunk, std::string* buffer, std::string_view* word) const {
   const auto* s = reinterpret_cast<const unsigned char*>(chunk.data());
   const std::size_t n = chunk.size();
   auto arabic = [](unsigned char b) { return b >= 0xD8 && b <= 0xDB; };  // lead bytes of U+0600..U+06FF
@@ -254,9 +254,10 @@ bool Analyzer::SimpleWord(std::string_view chunk, std::string* word) const {
   };
   std::size_t i = 0, len = 0;
   while (i < n && !arabic(s[i]) && edge_at(i, &len)) i += len;
-  // The letters, mapped (2 bytes each, as the letters they map to).
-  word->resize(n);
-  char* const begin = word->data();
+  // The letters, mapped (2 bytes each, as the letters they map to), in a buffer that keeps its size (sizing and
+  // cutting a std::string for each chunk were a third of this function's cost).
+  if (buffer->size() < n) buffer->resize(n);
+  char* const begin = buffer->data();
   char* out = begin;
   for (; i + 1 < n && arabic(s[i]) && cont(s[i + 1]); i += 2) {
     const char16_t m = simple_[((s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F)) - 0x600];
@@ -266,7 +267,7 @@ bool Analyzer::SimpleWord(std::string_view chunk, std::string* word) const {
     *out++ = static_cast<char>(0x80 | (m & 0x3F));
   }
   if (out == begin) return false;
-  word->resize(static_cast<std::size_t>(out - begin));
+  *word = std::string_view(begin, static_cast<std::size_t>(out - begin));
   while (i < n && edge_at(i, &len)) i += len;
   return i == n;
 }

@@ -112,8 +112,18 @@ std::string Repair(std::string_view text, std::vector<std::uint32_t>* source_off
 }
 
 std::size_t CountCodePoints(std::string_view text) noexcept {
-  std::size_t count = 0;
-  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  // The bytes that are not continuation bytes (10xxxxxx), eight at a time: words are short, and the compiler's
+  // vectorised loop took about 100 instructions for a word of six letters (the light stemmer counts each).
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  std::size_t count = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    const std::uint64_t continuation = x & ~(x << 1) & 0x8080808080808080ULL;  // bit 7 set, bit 6 clear
+    count += 8 - static_cast<std::size_t>(((continuation >> 7) * 0x0101010101010101ULL) >> 56);
+  }
+  for (; i < n; ++i) count += (static_cast<unsigned char>(p[i]) & 0xC0) != 0x80;
   return count;
 }
 

@@ -1156,13 +1156,14 @@ class TermStream {
       if (utf8::Validate(chunk) != utf8::kValid) analyzer_->Tokens(text_, &tokens_);
       return chunk;
     }
-    const std::size_t bad = utf8::FromWide(ucs2_.data + b, end - b, &chunk_utf8_);
+    std::string_view chunk;
+    const std::size_t bad = utf8::FromWide(ucs2_.data + b, end - b, &chunk_utf8_, &chunk);
     if (bad != end - b) {
       docs_->Text(doc_, scratch_);  // throws the source's error for the lone surrogate
       throw InvalidArgument("document " + std::to_string(doc_) + ": lone surrogate at index " +
                             std::to_string(b + bad));
     }
-    return chunk_utf8_;
+    return chunk;
   }
 
 

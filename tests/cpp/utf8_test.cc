@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,20 @@ TEST(Utf8, CountAndIndex) {
   EXPECT_EQ(utf8::CountCodePoints(s), 4u);
   EXPECT_EQ(utf8::CountCodePoints(""), 0u);
   EXPECT_EQ(utf8::ByteToCodePointIndex(s), (std::vector<std::uint32_t>{0, 1, 1, 2, 2, 2, 2, 3, 4}));
+  // Eight bytes at a time: every length around the word, from every offset, with bytes of every kind (the count
+  // is of the bytes that are not continuation bytes, whether the text is well formed or not).
+  std::mt19937 rng(11);
+  const unsigned char kinds[] = {'a', 0x7F, 0x80, 0xBF, 0xC0, 0xD8, 0xE2, 0xF0, 0xFF};
+  std::string bytes;
+  for (int k = 0; k < 64; ++k) bytes += static_cast<char>(kinds[rng() % sizeof kinds]);
+  for (std::size_t begin = 0; begin < 9; ++begin) {
+    for (std::size_t len = 0; begin + len <= bytes.size(); ++len) {
+      const std::string_view t = std::string_view(bytes).substr(begin, len);
+      std::size_t want = 0;
+      for (const char c : t) want += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      ASSERT_EQ(utf8::CountCodePoints(t), want) << begin << " " << len;
+    }
+  }
 }
 
 TEST(Utf8, AppendRoundTripsEveryScalarValue) {

@@ -55,15 +55,18 @@ inline void Append(char32_t cp, std::string& out) {
   }
 }
 
-// Sets *out to the UTF-8 form of the code units p[0..n) of a string stored as Python stores a str (Latin-1,
-// UCS-2 without surrogates, or code points), written in place (a push_back per byte, as Append, was most of the
-// cost of converting a new chunk: 470 instructions for one of seven letters). Returns n, or the index of the
-// first unit that has no UTF-8 form (a surrogate, or a value above U+10FFFF); *out is then unspecified.
+// Writes the UTF-8 form of the code units p[0..n) of a string stored as Python stores a str (Latin-1, UCS-2
+// without surrogates, or code points) into `buffer` and sets *out to view it. The buffer keeps its size (grown
+// when too short, never cut), so that a text no longer than one before costs no call into the library (sizing and
+// then cutting a std::string were a third of the cost of converting a chunk of seven letters); written in place
+// (a push_back per byte, as Append, was most of it). Returns n, or the index of the first unit that has no UTF-8
+// form (a surrogate, or a value above U+10FFFF); *out is then unspecified.
 template <typename Unit>
-std::size_t FromWide(const Unit* p, std::size_t n, std::string* out) {
+std::size_t FromWide(const Unit* p, std::size_t n, std::string* buffer, std::string_view* out) {
   constexpr std::size_t kMaxBytes = sizeof(Unit) == 1 ? 2 : sizeof(Unit) == 2 ? 3 : 4;  // UTF-8 bytes a unit
-  out->resize(kMaxBytes * n);
-  char* o = out->data();
+  if (buffer->size() < kMaxBytes * n) buffer->resize(kMaxBytes * n);
+  char* const begin = buffer->data();
+  char* o = begin;
   for (std::size_t k = 0; k < n; ++k) {
     const char32_t c = p[k];
     if (c < 0x80) {
@@ -84,8 +87,17 @@ std::size_t FromWide(const Unit* p, std::size_t n, std::string* out) {
       return k;
     }
   }
-  out->resize(static_cast<std::size_t>(o - out->data()));
+  *out = std::string_view(begin, static_cast<std::size_t>(o - begin));
   return n;
+}
+
+// The same, with *out set to the UTF-8 form itself.
+template <typename Unit>
+std::size_t FromWide(const Unit* p, std::size_t n, std::string* out) {
+  std::string_view written;
+  const std::size_t converted = FromWide(p, n, out, &written);
+  if (converted == n) out->resize(written.size());
+  return converted;
 }
 
 // Decodes the code point starting at byte `i` of `text`, stores its length in `*len`, and returns it, or
