@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -11,6 +12,45 @@
 
 namespace akhbar {
 namespace python {
+
+PyObject* NewStr(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  auto decoder = [&] { return PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(n), "strict"); };
+  // The code points (the bytes that are not continuation bytes), and from the largest lead byte the storage:
+  // ASCII, Latin-1 (leads C2, C3), two bytes a code point (leads up to EF) or four.
+  std::size_t count = 0;
+  unsigned char top = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((s[i] & 0xC0) == 0x80) continue;
+    ++count;
+    top = std::max(top, s[i]);
+  }
+  if (top >= 0xF5) return decoder();  // (no such lead byte)
+  const Py_UCS4 max_char = top < 0x80 ? 0x7F : top < 0xC4 ? 0xFF : top < 0xF0 ? 0xFFFF : 0x10FFFF;
+  PyObject* str = PyUnicode_New(static_cast<Py_ssize_t>(count), max_char);
+  if (str == nullptr || count == 0) return str;
+  if (max_char == 0x7F) {
+    std::memcpy(PyUnicode_DATA(str), s, n);
+    return str;
+  }
+  // Each code point decoded takes one lead byte: never more than `count` of them. Ill-formed text (not a term)
+  // goes to Python's decoder, which raises.
+  const int kind = PyUnicode_KIND(str);
+  void* data = PyUnicode_DATA(str);
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++k) {
+    int len = 0;
+    const std::int32_t c = utf8::Decode(text, i, &len);
+    if (c < 0) {
+      Py_DECREF(str);
+      return decoder();
+    }
+    PyUnicode_WRITE(kind, data, k, static_cast<Py_UCS4>(c));
+    i += static_cast<std::size_t>(len);
+  }
+  return str;
+}
 
 CodePointText StrStorage(PyObject* o) {
 #if PY_VERSION_HEX < 0x030C0000

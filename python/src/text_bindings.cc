@@ -122,7 +122,7 @@ struct MemoSlot {
       PyObject*& s = table[ids[i]];
       if (s == nullptr) {
         const std::string_view term = memo.Term(ids[i]);
-        s = PyUnicode_DecodeUTF8(term.data(), static_cast<Py_ssize_t>(term.size()), "strict");
+        s = NewStr(term);
         if (s == nullptr) throw py::error_already_set();
       }
       Py_INCREF(s);

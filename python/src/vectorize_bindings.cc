@@ -388,7 +388,7 @@ void BindVectorize(py::module_& m) {
              py::list out(n);
              for (std::size_t c = 0; c < n; ++c) {
                const std::string_view t = v.FeatureName(c);
-               PyObject* s = PyUnicode_DecodeUTF8(t.data(), static_cast<Py_ssize_t>(t.size()), "strict");
+               PyObject* s = NewStr(t);
                if (s == nullptr) throw py::error_already_set();
                PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(c), s);
              }

@@ -887,6 +887,22 @@ def test_ucs2_input_matches_utf8_and_analyser(texts):
             assert (plain.fit_transform(texts) != want).nnz == 0
 
 
+# Terms become str objects in C++ (feature names, the analyser's lists): each must be the str Python itself makes,
+# in the storage Python picks (a str of Latin-1 text stored two bytes a character is equal to no other str).
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8), min_size=1,
+                max_size=20))
+def test_terms_come_back_as_the_strs_python_makes(words):
+    words = [w for w in words if w and "\x00" not in w and not any(c.isspace() for c in w)] or ["x"]
+    v = CountVectorizer(analyzer=lambda doc: doc.split("\x00")).fit(["\x00".join(words)])
+    names = list(v.get_feature_names_out())
+    assert names == sorted(set(words))
+    assert {hash(n) for n in names} == {hash(w) for w in set(words)}
+    text = " ".join(words)
+    terms = akhbar.Analyzer(analyzer="char", ngram_range=(1, 1))(text)
+    assert terms == list(akhbar.normalize(text))
+
+
 @pytest.mark.parametrize("change", [{"stemmer": "none"}, {"analyzer": "char"}, {"norm": "l1"},
                                     {"ngram_range": (1, 2)}, {"stop_words": None}])
 def test_parameters_set_after_fit_take_effect_at_the_next_fit(change):
