@@ -147,12 +147,11 @@ class Analyzer {
 
   // "word": true if `chunk` (as for ChunkTerms) is one word of simple letters between edge punctuation; then
   // *word is the word as normalised (in `buffer`, working memory), and TokenTerm(*word, kWord) is the chunk's one
-  // term (or none). A simple
-  // letter is a code point of U+0600..U+06FF that the normaliser maps alone to an Arabic letter whatever
-  // surrounds it, and that the tokeniser keeps inside a word (with, after a letter, the harakat and tatweel
-  // that the options delete); an edge is a punctuation mark that the tokeniser
-  // sets apart from the letters before and after it. Both sets are found from the normaliser and the
-  // tokeniser themselves when the analyser is made (SetUpSimpleWords), for its options.
+  // term (or none). A simple letter is a code point of U+0600..U+06FF that the normaliser maps alone to an Arabic
+  // letter whatever surrounds it, and that the tokeniser keeps inside a word (with, after a letter, the harakat
+  // and tatweel that the options delete); an edge is a punctuation mark that the tokeniser sets apart from the
+  // letters before and after it. Both sets are found from the normaliser and the tokeniser themselves when the
+  // analyser is made (SetUpSimpleWords), for its options.
   bool SimpleWord(std::string_view chunk, std::string* buffer, std::string_view* word) const;
 
   // "char_wb": calls fn for every n-gram of `word` (no whitespace in it), in scikit-learn's order. `buffer`
