@@ -176,8 +176,9 @@ class PyDocuments {
     const int kind = PyUnicode_KIND(o);
     const void* data = PyUnicode_DATA(o);
     const auto length = static_cast<std::size_t>(n);
+    std::string_view text;
     auto encode = [&](const auto* units) {
-      const std::size_t bad = utf8::FromWide(units, length, &scratch);
+      const std::size_t bad = utf8::FromWide(units, length, &scratch, &text);
       // (In a str, only a lone surrogate has no UTF-8 form.)
       if (bad != length) Surrogate(i, static_cast<Py_ssize_t>(bad), units[bad]);
     };
@@ -188,7 +189,7 @@ class PyDocuments {
     } else {
       encode(static_cast<const Py_UCS4*>(data));
     }
-    return scratch;
+    return text;
   }
 
   [[noreturn]] void Surrogate(std::size_t i, Py_ssize_t k, Py_UCS4 cp) const {

@@ -654,8 +654,10 @@ TEST(Utf8FromWideTest, EncodesAsAppendAndStopsAtTheFirstUnitWithoutAForm) {
       want.push_back('a');
     }
   }
-  std::string got = "left over";
-  ASSERT_EQ(utf8::FromWide(units.data(), units.size(), &got), units.size());
+  // (The buffer keeps its size: the shorter texts after the first are written over the start of a longer one.)
+  std::string buffer = "left over";
+  std::string_view got;
+  ASSERT_EQ(utf8::FromWide(units.data(), units.size(), &buffer, &got), units.size());
   EXPECT_EQ(got, want);
   std::vector<char16_t> bmp;
   std::string want16;
@@ -664,18 +666,18 @@ TEST(Utf8FromWideTest, EncodesAsAppendAndStopsAtTheFirstUnitWithoutAForm) {
     bmp.push_back(static_cast<char16_t>(c));
     utf8::Append(c, want16);
   }
-  ASSERT_EQ(utf8::FromWide(bmp.data(), bmp.size(), &got), bmp.size());
+  ASSERT_EQ(utf8::FromWide(bmp.data(), bmp.size(), &buffer, &got), bmp.size());
   EXPECT_EQ(got, want16);
   const std::uint8_t latin1[] = {'A', 0xE9, 0x80, 0xFF};
-  ASSERT_EQ(utf8::FromWide(latin1, 4, &got), 4u);
+  ASSERT_EQ(utf8::FromWide(latin1, 4, &buffer, &got), 4u);
   EXPECT_EQ(got, "A\xC3\xA9\xC2\x80\xC3\xBF");
   // The index of the first unit without a UTF-8 form.
   const char16_t lone[] = {u'\u0628', 0xDC00, u'\u0629'};
-  EXPECT_EQ(utf8::FromWide(lone, 3, &got), 1u);
+  EXPECT_EQ(utf8::FromWide(lone, 3, &buffer, &got), 1u);
   const char32_t high[] = {U'a', U'b', 0x110000};
-  EXPECT_EQ(utf8::FromWide(high, 3, &got), 2u);
+  EXPECT_EQ(utf8::FromWide(high, 3, &buffer, &got), 2u);
   const char32_t surrogate[] = {0xD800};
-  EXPECT_EQ(utf8::FromWide(surrogate, 1, &got), 0u);
+  EXPECT_EQ(utf8::FromWide(surrogate, 1, &buffer, &got), 0u);
 }
 
 // Rows sorted by column (radix for long rows, with digits fitted to the column width) equal std::sort's, for

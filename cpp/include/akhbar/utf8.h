@@ -91,15 +91,6 @@ std::size_t FromWide(const Unit* p, std::size_t n, std::string* buffer, std::str
   return n;
 }
 
-// The same, with *out set to the UTF-8 form itself.
-template <typename Unit>
-std::size_t FromWide(const Unit* p, std::size_t n, std::string* out) {
-  std::string_view written;
-  const std::size_t converted = FromWide(p, n, out, &written);
-  if (converted == n) out->resize(written.size());
-  return converted;
-}
-
 // Decodes the code point starting at byte `i` of `text`, stores its length in `*len`, and returns it, or
 // returns -1 (and *len = 0) if the sequence at `i` is ill-formed or truncated.
 inline std::int32_t Decode(std::string_view text, std::size_t i, int* len) noexcept {
