@@ -135,18 +135,25 @@ std::string NotText(const std::string& name, py::handle obj) {
   return name + " must be str or bytes, not " + type + (missing ? " (a missing value? fill it, e.g. with '')" : "");
 }
 
-std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep,
-                                 bool offer_replace) {
+py::iterator IterTexts(py::handle texts, const char* name) {
   if (PyUnicode_Check(texts.ptr()) || PyBytes_Check(texts.ptr())) {
     throw py::type_error(std::string(name) + " must be an iterable of str, not a single " + Py_TYPE(texts.ptr())->tp_name +
                          "; wrap it in a list");
   }
-  py::iterator it;
-  try {
-    it = py::iter(texts);
-  } catch (py::error_already_set&) {
+  PyObject* it = PyObject_GetIter(texts.ptr());
+  if (it == nullptr) {
+    // Not iterable (TypeError): said so. Any other error of iter() (a closed file's ValueError, an __iter__
+    // that raises) is the caller's own and comes through as it is.
+    if (!PyErr_ExceptionMatches(PyExc_TypeError)) throw py::error_already_set();
+    PyErr_Clear();
     throw py::type_error(std::string(name) + " must be an iterable of str, not " + Py_TYPE(texts.ptr())->tp_name);
   }
+  return py::reinterpret_steal<py::iterator>(it);
+}
+
+std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep,
+                                 bool offer_replace) {
+  py::iterator it = IterTexts(texts, name);
   std::vector<Utf8Text> out;
   for (; it != py::iterator::sentinel(); ++it) {
     py::handle item = *it;

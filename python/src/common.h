@@ -88,6 +88,10 @@ PyObject* NewStr(std::string_view text);
 // Parses errors="strict" / "replace"; anything else raises ValueError.
 bool ParseErrors(const std::string& errors);
 
+// An iterator over `texts`: TypeError for a single str or bytes (an iterable of characters, not of texts) and
+// for an object that is not iterable; any other error of iter() (a closed file's) as it is.
+py::iterator IterTexts(py::handle texts, const char* name);
+
 // Converts every element of the iterable `texts` (str or bytes). The views stay valid while `keep` holds the
 // elements. Raises TypeError naming the element index.
 std::vector<Utf8Text> ToUtf8List(py::handle texts, const char* name, bool replace, py::list& keep,

@@ -93,19 +93,6 @@ py::object StrFromUtf16(std::u16string_view u, char32_t max) {
   return py::reinterpret_steal<py::object>(s);
 }
 
-// The elements of the iterable `texts` (not a single str or bytes), raising TypeError like ToUtf8List.
-py::iterator IterTexts(py::handle texts, const char* name) {
-  if (PyUnicode_Check(texts.ptr()) || PyBytes_Check(texts.ptr())) {
-    throw py::type_error(std::string(name) + " must be an iterable of str, not a single " +
-                         Py_TYPE(texts.ptr())->tp_name + "; wrap it in a list");
-  }
-  try {
-    return py::iter(texts);
-  } catch (py::error_already_set&) {
-    throw py::type_error(std::string(name) + " must be an iterable of str, not " + Py_TYPE(texts.ptr())->tp_name);
-  }
-}
-
 std::string Label(const char* name, std::size_t k) { return std::string(name) + "[" + std::to_string(k) + "]"; }
 
 // A str holding lone surrogates, through the UTF-8 path: raises ValueError naming the index, or (replace)

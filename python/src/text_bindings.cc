@@ -270,18 +270,10 @@ py::list AnalyzeOne(PyAnalyzer& self, py::handle text, const std::string& errors
   return slot->List(slot->ids);
 }
 
-// The elements of the iterable `texts` in a new list (raising ToUtf8List's errors for a single str or bytes
-// and for a non-iterable).
+// The elements of the iterable `texts` in a new list (raising IterTexts' errors for a single str or bytes and
+// for a non-iterable).
 py::list TextList(py::handle texts, const char* name) {
-  if (PyUnicode_Check(texts.ptr()) || PyBytes_Check(texts.ptr())) {
-    throw py::type_error(std::string(name) + " must be an iterable of str, not a single " +
-                         Py_TYPE(texts.ptr())->tp_name + "; wrap it in a list");
-  }
-  py::object it = py::reinterpret_steal<py::object>(PyObject_GetIter(texts.ptr()));
-  if (!it) {
-    PyErr_Clear();
-    throw py::type_error(std::string(name) + " must be an iterable of str, not " + Py_TYPE(texts.ptr())->tp_name);
-  }
+  const py::iterator it = IterTexts(texts, name);
   PyObject* list = PySequence_List(it.ptr());
   if (list == nullptr) throw py::error_already_set();
   return py::reinterpret_steal<py::list>(list);

@@ -593,6 +593,27 @@ def test_memoised_analysis_reports_lone_surrogates_every_time():
     assert a("الرئيس في القاهرة") == ["رئيس", "القاهره"]
 
 
+def test_errors_of_an_iterable_of_texts_come_through_as_they_are(tmp_path):
+    # iter() failing for another reason than "not iterable" (a closed file, an __iter__ that raises) was
+    # reported as "texts must be an iterable of str", hiding the user's own error.
+    class Broken:
+        def __iter__(self):
+            raise RuntimeError("the feed is down")
+
+    path = tmp_path / "texts.txt"
+    path.write_text("الرئيس\n", encoding="utf-8")
+    closed = open(path, encoding="utf-8")
+    closed.close()
+    calls = [akhbar.Analyzer().analyze_batch, akhbar.Normalizer().normalize_batch, akhbar.Stemmer().stem_batch]
+    for call in calls:
+        with pytest.raises(RuntimeError, match="the feed is down"):
+            call(Broken())
+        with pytest.raises(ValueError, match="closed file"):
+            call(closed)
+        with pytest.raises(TypeError, match="must be an iterable of str, not int"):
+            call(5)
+
+
 def test_an_analyser_keeps_its_own_copy_of_its_options():
     # Pickling rebuilt it from the caller's objects: a list changed later, or an iterator already read, gave
     # another analyser (or no pickle at all); changing the lists in .options changed its equality and hash.
