@@ -15,6 +15,9 @@ Cls Compute(char32_t cp) {
   const auto c = static_cast<UChar32>(cp);
   if (u_isUWhiteSpace(c)) return Cls::kSpace;
   if (c == 0x0640) return Cls::kArabic;
+  // The Arabic decimal separator: Numeric to UAX #29, so that alone or between letters it made a "number" of
+  // no digit (مصر٫تونس gave مصر, ٫ and تونس). A separator as '.' is, kept only between digits (IsDecimalSep).
+  if (c == 0x066B) return Cls::kMidNum;
   const int wb = u_getIntPropertyValue(c, UCHAR_WORD_BREAK);
   const int gc = u_charType(c);
   switch (wb) {

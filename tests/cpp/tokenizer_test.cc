@@ -66,6 +66,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"CommaNotThousands", "12,50", {{"12,50", "number"}}},
         Case{"DotThousands", "1.234.567", {{"1234567", "number"}}},
         Case{"NumberTrailingDot", "عام 2013.", {{"عام", "word"}, {"2013", "number"}}},
+        // The Arabic decimal separator separates digits only: alone, after a number or between letters it is
+        // punctuation (it made a "number" of no digit, and the clitic test then dropped ب of ب٫م).
+        Case{"DecimalSeparatorOutsideANumber", "٫ 5٫ مصر٫تونس ب٫م",
+             {{"5", "number"}, {"مصر", "word"}, {"تونس", "word"}, {"ب", "word"}, {"م", "word"}}},
         Case{"Hashtag", "#قمة_الرياض اليوم", {{"#قمه_الرياض", "hashtag"}, {"اليوم", "word"}}},
         Case{"HashtagNeedsLetter", "#1 فقط", {{"1", "number"}, {"فقط", "word"}}},
         Case{"Mention", "@AlArabiya_Eng قال", {{"@alarabiya_eng", "mention"}, {"قال", "word"}}},
