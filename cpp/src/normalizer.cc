@@ -37,7 +37,7 @@ enum Class : std::uint8_t {
   kFiller,    // mapping made of punctuation/symbols that may pad an obfuscated word (not quotes or brackets)
   kDigitSep,  // U+066B, U+066C (only with ascii_digits)
   kDeleted,   // empty mapping
-  kPhrase,    // a ligature of several words (U+FDFA ﷺ, U+FDFB ﷻ): its mapping holds spaces
+  kPhrase,    // a ligature of several words (U+FDFA ﷺ, U+FDFB ﷻ; its mapping holds spaces), or the rial sign
   kJoiner,    // ZWJ under remove_invisible: deleted (as kDeleted) but between two emoji (see Pass)
 };
 constexpr std::uint8_t kClassMask = 0x0F;
@@ -176,6 +176,9 @@ void FoldOne(UChar32 c, const NormalizerOptions& o, std::u32string& out) {
 // fullwidth ASCII to ASCII: the code points the folds then apply to.
 std::u32string Expand(UChar32 c, const NormalizerOptions& o, const icu::Normalizer2* nfkc) {
   std::u32string expanded;
+  // The keycap that an emoji puts around a digit, # or * (1️⃣ is 1, U+FE0F, U+20E3): a presentation, as the
+  // forms below, deleted so that the character is itself (the number 1 was a term 1⃣ that no stop word matched).
+  if (o.unicode && c == 0x20E3) return expanded;
   if (o.unicode && IsPresentationForm(c)) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::UnicodeString decomposed = nfkc->normalize(icu::UnicodeString(c), status);
@@ -319,7 +322,9 @@ std::shared_ptr<const Normalizer::Tables> Normalizer::BuildTables(const Normaliz
       cls = kDigitSep;
     } else if (mapped.empty()) {
       cls = c == 0x200D ? kJoiner : kDeleted;
-    } else if (!IsSpace(c) && !IsNewline(c) && mapped.find(U' ') != std::u32string::npos) {
+    } else if (!IsSpace(c) && !IsNewline(c) && (mapped.find(U' ') != std::u32string::npos || c == 0xFDFC)) {
+      // (U+FDFC ﷼, the rial sign, is the word ريال: a word of its own beside a number or a word, as $ and €
+      // split them, not glued to them: مليون﷼ gave مليونريال.)
       cls = kPhrase;
     } else if (std::all_of(mapped.begin(), mapped.end(), [](char32_t m) { return IsFiller(static_cast<UChar32>(m)); })) {
       cls = kFiller;

@@ -36,7 +36,8 @@ class Normalizer:
 
     Every option is a bool; the defaults are in ``akhbar.normalization.DEFAULT_OPTIONS``:
 
-    - ``unicode``: NFC; Arabic presentation forms to base letters; ligatures such as U+FDF2 expanded.
+    - ``unicode``: NFC; Arabic presentation forms to base letters; ligatures such as U+FDF2 expanded; an emoji's
+      keycap deleted (1️⃣ is 1).
     - ``remove_diacritics``: delete harakat, superscript alef, Quranic marks.
     - ``remove_tatweel``: delete tatweel (U+0640).
     - ``fold_alef`` (أ إ آ ٱ to ا), ``fold_alef_maksura`` (ى to ي), ``fold_teh_marbuta`` (ة to ه),

@@ -61,7 +61,7 @@ class Utf16Batch {
 // Each field switches one step on or off. The defaults serve search and similarity.
 struct NormalizerOptions {
   // NFC, Arabic presentation forms (U+FB50-U+FDFF, U+FE70-U+FEFF) to base letters without the spaces NFKC
-  // puts before isolated harakat, ligatures such as U+FDF2 expanded.
+  // puts before isolated harakat, ligatures such as U+FDF2 expanded; an emoji's keycap (U+20E3) deleted.
   bool unicode = true;
   // Deletes harakat (U+064B-U+0652), superscript alef (U+0670), Quranic annotation marks and every other
   // non-spacing mark of the Arabic blocks.
