@@ -272,20 +272,51 @@ std::size_t UrlPathStart(std::string_view url) {
 
 // Tokenizer::ScanText's case restoring, for the URL at bytes [begin, end) of the normalised text, written at
 // `url` (a copy or the normalised text itself): `source` maps its code points to byte offsets in `text`, `cp_of`
-// its bytes to code points.
+// its bytes to code points. A code point of the path that is the case folding of the one it came from gets that
+// one back when both take as many bytes (all of Latin, Greek and Cyrillic; not the few that fold to another
+// length, such as the Kelvin sign, which stay folded).
 void RestoreUrlCaseAt(std::string_view text, const std::vector<std::uint32_t>& source,
                       const std::vector<std::uint32_t>& cp_of, std::size_t begin, std::size_t end, char* url) {
-  for (std::size_t b = begin + UrlPathStart(std::string_view(url, end - begin)); b < end; ++b) {
-    const char c = url[b - begin];
-    if (c < 'a' || c > 'z') continue;
-    const char original = text[source[cp_of[b]]];
-    if (original == c - ('a' - 'A')) url[b - begin] = original;
+  const std::string_view folded(url, end - begin);
+  for (std::size_t b = begin + UrlPathStart(folded); b < end;) {
+    const auto c = static_cast<unsigned char>(url[b - begin]);
+    if (c < 0x80) {
+      if (c >= 'a' && c <= 'z' && text[source[cp_of[b]]] == static_cast<char>(c - ('a' - 'A'))) {
+        url[b - begin] = text[source[cp_of[b]]];
+      }
+      ++b;
+      continue;
+    }
+    int len = 0, original_len = 0;
+    const std::int32_t cp = utf8::Decode(folded, b - begin, &len);
+    const std::size_t from = source[cp_of[b]];
+    const std::int32_t original = utf8::Decode(text, from, &original_len);
+    if (cp >= 0 && original >= 0 && original != cp && original_len == len &&
+        static_cast<std::int32_t>(u_foldCase(original, U_FOLD_CASE_DEFAULT)) == cp) {
+      std::memcpy(url + (b - begin), text.data() + from, static_cast<std::size_t>(len));
+    }
+    b += static_cast<std::size_t>(len > 0 ? len : 1);
   }
 }
 
-bool HasAsciiUpper(std::string_view s) {
-  for (const char c : s) {
-    if (c >= 'A' && c <= 'Z') return true;
+// Whether `text` may hold a capital letter: an ASCII one, or a code point outside the Arabic blocks that case
+// folding changes. (The case of URLs is restored only then: it normalises the text again, with its map.)
+bool MayHoldCapitals(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c >= 'A' && c <= 'Z') return true;
+      ++i;
+      continue;
+    }
+    if (c >= 0xD8 && c <= 0xDB) {  // (U+0600-U+06FF: Arabic)
+      i += 2;
+      continue;
+    }
+    int len = 0;
+    const std::int32_t cp = utf8::Decode(text, i, &len);
+    if (cp >= 0 && u_hasBinaryProperty(cp, UCHAR_CHANGES_WHEN_CASEFOLDED)) return true;
+    i += static_cast<std::size_t>(len > 0 ? len : 1);
   }
   return false;
 }
@@ -298,7 +329,7 @@ void Tokenizer::ScanText(std::string_view text, std::string* normalized, std::ve
   if (!options_.normalizer.fold_latin) return;
   bool any = false;
   for (std::size_t k = first; k < out->size(); ++k) any = any || (*out)[k].kind == TokenKind::kUrl;
-  if (!any || !HasAsciiUpper(text)) return;
+  if (!any || !MayHoldCapitals(text)) return;
   std::vector<std::uint32_t> source;
   const std::string again = normalizer_->Normalize(text, &source);
   if (again != *normalized) throw std::logic_error("ScanText: the normalised text is not that of the text");
@@ -576,7 +607,7 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
     return static_cast<std::size_t>(len > 0 ? len : 1);
   };
   std::vector<Token> out;
-  const bool url_case = options_.normalizer.fold_latin && HasAsciiUpper(text);
+  const bool url_case = options_.normalizer.fold_latin && MayHoldCapitals(text);
   ScanImpl(std::string_view(norm), [&](const RawToken& raw) {
     Token t;
     AppendTerm(norm, raw, &t.text);

@@ -169,6 +169,13 @@ TEST(TokenizerTest, UrlsKeepTheCaseOfTheirPath) {
   EXPECT_EQ(t.Tokenize("www.Facebook.com/Sharer.php?U=http://Youm7.com/A")[0].text,
             "www.facebook.com/Sharer.php?U=http://Youm7.com/A");
   EXPECT_EQ(t.Tokenize("www.X.com:8080/AbC")[0].text, "www.x.com:8080/AbC");
+  // Capitals beyond ASCII keep their case too (they were folded: http://x.com/äB); the host is folded whatever
+  // its letters; a capital whose folding takes other bytes (the Kelvin sign, U+212A, to k) stays folded.
+  EXPECT_EQ(t.Tokenize("HTTP://X.COM/\u00C4B/\u00C9te/\u03A3\u039F\u03A6\u0399\u0391?\u0414=1")[0].text,
+            "http://x.com/\u00C4B/\u00C9te/\u03A3\u039F\u03A6\u0399\u0391?\u0414=1");
+  EXPECT_EQ(t.Tokenize("http://\u00C4x.com/\u00C4")[0].text, "http://\u00E4x.com/\u00C4");
+  EXPECT_EQ(t.Tokenize("http://x.com/\u212A")[0].text, "http://x.com/k");
+  EXPECT_EQ(t.Tokenize("\u0645\u0635\u0631 http://x.com/\u00C4 \u00C4")[2].text, "\u00E4");
   std::vector<std::string> texts;
   for (const Token& tok : tokens) texts.push_back(tok.text);
   EXPECT_EQ(t.TokenizeToStrings(text), texts);

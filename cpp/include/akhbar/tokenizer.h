@@ -107,9 +107,10 @@ class Tokenizer {
 
   // As ScanInto for `*normalized`, the normalised form of `text`, whose URLs then keep the case of their path,
   // query and fragment, which the normaliser's fold_latin lowered: only a URL's scheme and host are
-  // case-insensitive (RFC 3986), and t.co/AbC is not t.co/abc. Puts those upper-case ASCII letters back into
-  // `*normalized` (same length: the tokens stay valid), normalising `text` again with offsets only when a URL
-  // token is there and `text` has an upper-case ASCII letter. The analyser's paths and TokenizeToStrings scan
+  // case-insensitive (RFC 3986), and t.co/AbC is not t.co/abc. Puts those capitals back into `*normalized`
+  // (those whose folding takes as many bytes, which is every ASCII, Latin, Greek and Cyrillic one: the tokens
+  // stay valid), normalising `text` again with offsets only when a URL token is there and `text` may hold a
+  // capital (an ASCII one, or a code point outside the Arabic blocks that case folding changes). The analyser's paths and TokenizeToStrings scan
   // with it; Tokenize, which has the offsets already, restores the same way without normalising again.
   void ScanText(std::string_view text, std::string* normalized, std::vector<RawToken>* out) const;
 
