@@ -102,7 +102,7 @@ Boilerplate Boilerplate::Find(const std::vector<std::string_view>& texts, const 
   std::vector<std::uint64_t> text_keys(texts.size());
   ParallelFor(texts.size(), n_threads, 256, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
-      utf8::CheckValid(texts[i]);
+      ForText("text", i, [&] { utf8::CheckValid(texts[i]); });  // (names the text, as the other batch calls do)
       auto& out = per_text[i];
       ForEachLine(texts[i], [&](std::string_view line, std::string_view) {
         std::string norm = result.normalizer_->Normalize(line);

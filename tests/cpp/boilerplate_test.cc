@@ -106,6 +106,19 @@ TEST(Boilerplate, ThresholdsAndErrors) {
       EXPECT_EQ(std::string(e.what()).rfind("text 2: ", 0), 0u) << e.what();
     }
   }
+  // Find names the first ill-formed text too, for any number of threads (it gave the offset alone).
+  std::vector<std::string_view> bad(views.begin(), views.end());
+  bad[7] = "ab\xFF";
+  bad[30] = "abcdef\xFF";
+  for (const int threads : {1, 2}) {
+    try {
+      Boilerplate::Find(bad, sources, BoilerplateOptions(), threads);
+      FAIL() << "ill-formed text taken";
+    } catch (const InvalidUtf8& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("text 7: ", 0), 0u) << e.what();
+      EXPECT_EQ(e.byte_offset(), 2u);
+    }
+  }
 }
 
 // A story a source published five times is not five articles whose every line is chrome: copies count once,
