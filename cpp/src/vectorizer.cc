@@ -174,19 +174,27 @@ std::size_t DocumentBatch::CheapSize(std::size_t i) const {
 
 namespace {
 
-void CheckOffsets(const std::vector<std::string_view>& terms, const std::vector<std::size_t>& offsets) {
+// The offsets, and the terms' UTF-8: a term that is not text would be saved with the model, and no load takes
+// such a file (Vocabulary::Read refuses it), so it is refused here, by its document and its index there.
+void CheckTerms(const std::vector<std::string_view>& terms, const std::vector<std::size_t>& offsets) {
   if (offsets.empty() || offsets.front() != 0 || offsets.back() != terms.size()) {
     throw InvalidArgument("term offsets must start at 0 and end at the number of terms");
   }
   for (std::size_t i = 1; i < offsets.size(); ++i) {
     if (offsets[i] < offsets[i - 1]) throw InvalidArgument("term offsets must not decrease");
+    for (std::size_t k = offsets[i - 1]; k < offsets[i]; ++k) {
+      if (utf8::Validate(terms[k]) != utf8::kValid) {
+        const std::string label = "document " + std::to_string(i - 1) + ", term";
+        ForText(label.c_str(), k - offsets[i - 1], [&] { utf8::CheckValid(terms[k]); });
+      }
+    }
   }
 }
 
 }  // namespace
 
 DocumentBatch DocumentBatch::FromTerms(std::vector<std::string_view> terms, std::vector<std::size_t> offsets) {
-  CheckOffsets(terms, offsets);
+  CheckTerms(terms, offsets);
   DocumentBatch b;
   b.kind_ = Kind::kTerms;
   b.size_ = offsets.size() - 1;
@@ -562,6 +570,8 @@ void Vectorizer::SetVocabulary(const std::vector<std::string_view>& terms) {
   if (terms.empty()) throw InvalidArgument("empty vocabulary passed to fit");
   Vocabulary v;
   for (const std::string_view t : terms) {
+    // (Not text: it would be saved with the model, which no load then takes.)
+    if (utf8::Validate(t) != utf8::kValid) ForText("vocabulary term", v.size(), [&] { utf8::CheckValid(t); });
     bool added = false;
     v.Insert(t, &added);
     if (!added) throw InvalidArgument("Duplicate term in vocabulary: '" + std::string(t) + "'");

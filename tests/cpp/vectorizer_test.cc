@@ -237,6 +237,30 @@ TEST(VectorizerTest, FixedVocabularyKeepsOrderAndIgnoresOthers) {
   EXPECT_THROW(v.SetVocabulary({}), InvalidArgument);
 }
 
+// Terms that are not UTF-8 are refused where they come in: they were fitted and saved, and the saved model then
+// failed to load ("corrupt vocabulary: term 1 is not UTF-8").
+TEST(VectorizerTest, TermsThatAreNotUtf8AreRefusedNotSaved) {
+  const std::string bad = "caf\xE9";
+  try {
+    DocumentBatch::FromTerms({"news", "ok", bad, "news"}, {0, 2, 4});
+    FAIL() << "a term that is not UTF-8 taken";
+  } catch (const InvalidUtf8& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("document 1, term 0: ", 0), 0u) << e.what();
+    EXPECT_EQ(e.byte_offset(), 3u);
+  }
+  EXPECT_THROW(DocumentBatch::FromTokens({"a", bad}, {0, 2}), InvalidUtf8);
+  Vectorizer v(VectorizerOptions(), nullptr);
+  try {
+    v.SetVocabulary({"news", "ab\xFF"});
+    FAIL() << "a term that is not UTF-8 taken";
+  } catch (const InvalidUtf8& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("vocabulary term 1: ", 0), 0u) << e.what();
+  }
+  // Text terms fit, save and load.
+  v.Fit(DocumentBatch::FromTerms({"news", "caf\xC3\xA9", "news"}, {0, 2, 3}), 1);
+  EXPECT_EQ(Vectorizer::Deserialize(v.Serialize(), nullptr)->n_features(), 2u);
+}
+
 class VectorizerCorpusTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

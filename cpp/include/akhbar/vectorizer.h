@@ -110,7 +110,8 @@ class DocumentBatch {
   // reads them in place and converts to UTF-8 only the pieces it has not analysed before. Text(i) must give
   // the same text (or throw the error that text has).
   static DocumentBatch FromTextSource(std::size_t n, TextSource source, Ucs2Source ucs2 = nullptr);
-  // Terms of document i are terms[offsets[i] .. offsets[i+1]); offsets has n + 1 entries starting at 0.
+  // Terms of document i are terms[offsets[i] .. offsets[i+1]); offsets has n + 1 entries starting at 0. Throws
+  // InvalidArgument for bad offsets, InvalidUtf8 for a term that is not UTF-8 (naming its document and index).
   static DocumentBatch FromTerms(std::vector<std::string_view> terms, std::vector<std::size_t> offsets);
   static DocumentBatch FromTokens(std::vector<std::string_view> tokens, std::vector<std::size_t> offsets);
 
@@ -193,7 +194,8 @@ class Vectorizer {
   void SetAnalyzer(std::shared_ptr<const Analyzer> analyzer) noexcept;
 
   // Fixes the features to `terms` in this order (scikit-learn's `vocabulary=`): fitting then counts only them
-  // and never prunes. Forgets any fitted state. Throws InvalidArgument for an empty list or a repeated term.
+  // and never prunes. Forgets any fitted state. Throws InvalidArgument for an empty list or a repeated term,
+  // InvalidUtf8 for a term that is not UTF-8.
   void SetVocabulary(const std::vector<std::string_view>& terms);
   bool fixed_vocabulary() const noexcept { return fixed_; }
 
