@@ -322,9 +322,9 @@ std::shared_ptr<const Normalizer::Tables> Normalizer::BuildTables(const Normaliz
       cls = kDigitSep;
     } else if (mapped.empty()) {
       cls = c == 0x200D ? kJoiner : kDeleted;
-    } else if (!IsSpace(c) && !IsNewline(c) && (mapped.find(U' ') != std::u32string::npos || c == 0xFDFC)) {
-      // (U+FDFC ﷼, the rial sign, is the word ريال: a word of its own beside a number or a word, as $ and €
-      // split them, not glued to them: مليون﷼ gave مليونريال.)
+    } else if (!IsSpace(c) && !IsNewline(c) && (mapped.find(U' ') != std::u32string::npos || (c == 0xFDFC && mapped.size() > 1))) {
+      // (U+FDFC ﷼, the rial sign, expanded to the word ريال: a word of its own beside a number or a word, as $
+      // and € split them, not glued to them: مليون﷼ gave مليونريال. Not expanded, it is a symbol.)
       cls = kPhrase;
     } else if (std::all_of(mapped.begin(), mapped.end(), [](char32_t m) { return IsFiller(static_cast<UChar32>(m)); })) {
       cls = kFiller;
