@@ -157,14 +157,39 @@ def warn_stop_words(options: dict[str, Any]) -> None:
     """Warns of the stop words given (canonical ``options``, as ``analyzer_options`` returns them) that can
     never take effect: added with stop words off, or not one token once normalised and tokenised (``"a b"``,
     ``"وiPhone"``, ``"ﷺ"``): a stop word is compared with single tokens (a number with its term: ``"12,500"``
-    matches 12500)."""
-    add = options["add_stop_words"]
-    if not add:
-        return
-    if not options["stop_words"]:
+    matches 12500); and removed words that are no stop word of the lists, or that are added too (removal wins)."""
+    add, remove = options["add_stop_words"], options["remove_stop_words"]
+    if add and not options["stop_words"]:
         warn_user("add_stop_words has no effect with stop_words=False or None")
         return
-    _warn_unmatchable(add, options, "stop word(s)", "the analyser compares stop words with its tokens")
+    if add:
+        _warn_unmatchable(add, options, "stop word(s)", "the analyser compares stop words with its tokens")
+    if remove and options["stop_words"]:
+        _warn_unmatchable(remove, options, "removed stop word(s)", "the analyser compares stop words with its tokens")
+        _warn_removed_in_vain(options)
+
+
+def _warn_removed_in_vain(options: dict[str, Any]) -> None:
+    """Warns of the words of ``remove_stop_words`` (canonical ``options``) that remove nothing from the lists (as
+    the analyser matches them: normalised, a number by its term), and of those that ``add_stop_words`` adds
+    again, which are removed."""
+    remove = options["remove_stop_words"]
+    kept = frozenset(_core.normalized_stop_words({**options, "remove_stop_words": [], "add_stop_words": []}))
+    tokenizer = Tokenizer(**{k: options[k] for k in _NORMALIZER_DEFAULTS})
+
+    def term(word: str) -> str:
+        tokens = tokenizer.tokens(word)
+        return tokens[0].text if len(tokens) == 1 else ""
+
+    added = {term(w) for w in options["add_stop_words"]} - {""}
+    both = [w for w in remove if term(w) in added]
+    if both:
+        warn_user(f"stop word(s) {both[:5]} both added and removed: removal wins, they are not stop words")
+    absent = [w for w in remove if term(w) and term(w) not in kept and term(w) not in added]
+    if absent:
+        more = f" and {len(absent) - 5} more" if len(absent) > 5 else ""
+        warn_user(f"removed stop word(s) {absent[:5]}{more} are in none of the stop word lists used "
+                  f"({', '.join(options['stop_word_lists']) or 'none'}): removing them changes nothing")
 
 
 def _warn_unmatchable(words: list[str], options: dict[str, Any], what: str, why: str) -> None:
@@ -350,13 +375,17 @@ def stop_words_file(name: str = "arabic") -> Path:
 
 
 def get_stop_words(*lists: str, **options: Any) -> frozenset[str]:
-    """The stop words an ``Analyzer`` with these options drops, normalised as it normalises them;
-    ``get_stop_words("english")`` is ``get_stop_words(stop_word_lists=("english",))``."""
+    """The stop words an ``Analyzer`` with these options drops, normalised as it normalises them (none for the
+    character analysers, which drop none); ``get_stop_words("english")`` is
+    ``get_stop_words(stop_word_lists=("english",))``."""
     if lists:
         if "stop_word_lists" in options:
             raise TypeError("get_stop_words: give the lists by name or as stop_word_lists=, not both")
         options["stop_word_lists"] = lists
-    return frozenset(_core.normalized_stop_words(analyzer_options(**options)))
+    checked = analyzer_options(**options)
+    if checked["analyzer"] != "word":
+        return frozenset()
+    return frozenset(_core.normalized_stop_words(checked))
 
 
 # --------------------------------------------------------------------------------------------------- stemmers

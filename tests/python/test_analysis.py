@@ -188,9 +188,21 @@ def test_stop_words_of_every_token_kind_and_ones_that_cannot_match():
         warnings.simplefilter("error")
         for written in ("12,500", "١٢٬٥٠٠"):
             assert akhbar.Analyzer(stop_words=[written])("12,500 ذهب 12500 ١٢٬٥٠٠ 1250") == ["ذهب", "1250"]
+    with pytest.warns(UserWarning, match=r"\['١٢٬٥٠٠'\] both added and removed: removal wins"):
         assert akhbar.Analyzer(add_stop_words=["12,500"], remove_stop_words=["١٢٬٥٠٠"])("12,500") == ["12500"]
     with pytest.warns(UserWarning, match="no effect with stop_words=False"):
         akhbar.Analyzer(stop_words=False, add_stop_words=["كتاب"])
+    # Removed words that remove nothing were accepted without a word too: not one token, in none of the lists.
+    with pytest.warns(UserWarning, match=r"removed stop word\(s\) 'إلى الآن' \(tokens \['الي', 'الان'\]\).*never match"):
+        akhbar.Analyzer(remove_stop_words=["إلى الآن"])
+    with pytest.warns(UserWarning, match=r"\['12,500', 'مدرسة'\] are in none of the stop word lists used \(arabic\)"):
+        akhbar.Analyzer(remove_stop_words=["مدرسة", "12,500", "إلى"])
+    with pytest.warns(UserWarning, match=r"\['في'\] are in none of the stop word lists used \(english\)"):
+        akhbar.Analyzer(stop_words="english", remove_stop_words=["في"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert akhbar.Analyzer(remove_stop_words=["إلى", "في"])("ذهب إلى في من") == ["ذهب", "ال", "في"]
+        assert akhbar.get_stop_words(analyzer="char") == akhbar.Analyzer(analyzer="char").stop_words == frozenset()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         akhbar.Analyzer(add_stop_words=["كتاب", "إلى", "#وسم", "12"])
