@@ -614,8 +614,8 @@ def test_errors_of_an_iterable_of_texts_come_through_as_they_are(tmp_path):
 
     path = tmp_path / "texts.txt"
     path.write_text("الرئيس\n", encoding="utf-8")
-    closed = open(path, encoding="utf-8")
-    closed.close()
+    with open(path, encoding="utf-8") as closed:
+        pass
     calls = [akhbar.Analyzer().analyze_batch, akhbar.Normalizer().normalize_batch, akhbar.Stemmer().stem_batch]
     for call in calls:
         with pytest.raises(RuntimeError, match="the feed is down"):
