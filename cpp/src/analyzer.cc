@@ -490,7 +490,7 @@ std::vector<TermList> Analyzer::AnalyzeBatch(const std::vector<std::string_view>
 
 namespace {
 
-constexpr std::uint32_t kOptionsVersion = 1;
+constexpr std::uint32_t kOptionsVersion = 2;  // 2: normalizer.strip_accents
 
 // Calls f(name, a.field, b.field) for every option, in the order of the saved record (append new ones at the end,
 // with a new kOptionsVersion).
@@ -523,6 +523,8 @@ void ForEachOption(Options& a, Options& b, F&& f) {
   f("keep_numbers", a.keep_numbers, b.keep_numbers);
   f("keep_urls", a.keep_urls, b.keep_urls);
   f("keep_clitics", a.keep_clitics, b.keep_clitics);
+  // (version 2)
+  f("normalizer.strip_accents", a.normalizer.strip_accents, b.normalizer.strip_accents);
 }
 
 void PutOption(Writer& w, bool v) { w.Put<std::uint8_t>(v); }
@@ -551,16 +553,23 @@ void GetOption(Reader& r, const char* what, std::vector<std::string>* v) {
 
 std::string SerializeAnalyzerOptions(const AnalyzerOptions& options) {
   Writer w;
-  w.Put<std::uint32_t>(kOptionsVersion);
-  ForEachOption(options, options, [&w](const char*, const auto& value, const auto&) { PutOption(w, value); });
+  // Version 1 (which older akhbar reads) unless an option of version 2 is on.
+  const std::uint32_t version = options.normalizer.strip_accents ? 2 : 1;
+  w.Put<std::uint32_t>(version);
+  ForEachOption(options, options, [&w, version](const char* name, const auto& value, const auto&) {
+    if (version >= 2 || std::string_view(name) != "normalizer.strip_accents") PutOption(w, value);
+  });
   return std::move(w.bytes());
 }
 
 AnalyzerOptions DeserializeAnalyzerOptions(std::string_view bytes) {
   Reader r(bytes);
-  ReadPayloadVersion(r, "analyser options", kOptionsVersion);
+  const std::uint32_t version = ReadPayloadVersion(r, "analyser options", kOptionsVersion, 1);
   AnalyzerOptions o;
-  ForEachOption(o, o, [&r](const char* name, auto& value, auto&) { GetOption(r, name, &value); });
+  // (Version 1 ends before strip_accents, which is off in the models it saved.)
+  ForEachOption(o, o, [&r, version](const char* name, auto& value, auto&) {
+    if (version >= 2 || std::string_view(name) != "normalizer.strip_accents") GetOption(r, name, &value);
+  });
   r.ExpectEnd("analyser options");
   return o;
 }

@@ -179,6 +179,27 @@ std::u32string Expand(UChar32 c, const NormalizerOptions& o, const icu::Normaliz
   // The keycap that an emoji puts around a digit, # or * (1️⃣ is 1, U+FE0F, U+20E3): a presentation, as the
   // forms below, deleted so that the character is itself (the number 1 was a term 1⃣ that no stop word matched).
   if (o.unicode && c == 0x20E3) return expanded;
+  if (o.strip_accents && !InArabicBlocks(c)) {
+    // (A mark is what scikit-learn's strip_accents takes away: a non-zero combining class.)
+    if (u_getCombiningClass(c) != 0) return expanded;
+    icu::UnicodeString d;
+    if (internal::IcuNfd().getDecomposition(c, d)) {
+      std::u32string bases;
+      for (int32_t k = 0; k < d.length(); k = d.moveIndex32(k, 1)) {
+        const UChar32 m = d.char32At(k);
+        if (u_getCombiningClass(m) == 0) bases.push_back(static_cast<char32_t>(m));
+      }
+      // (Only when it had marks: a Hangul syllable, whose decomposition is letters, stays whole.)
+      if (bases.size() < static_cast<std::size_t>(d.countChar32())) {
+        std::u32string out;
+        for (const char32_t b : bases) {
+          const std::u32string again = Expand(static_cast<UChar32>(b), o, nfkc);  // (fullwidth, presentation)
+          out += again;
+        }
+        return out;
+      }
+    }
+  }
   if (o.unicode && IsPresentationForm(c)) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::UnicodeString decomposed = nfkc->normalize(icu::UnicodeString(c), status);
@@ -243,7 +264,7 @@ std::uint32_t OptionsKey(const NormalizerOptions& o) {
   const bool fields[] = {o.unicode,          o.remove_diacritics, o.remove_tatweel,       o.fold_alef,
                          o.fold_alef_maksura, o.fold_teh_marbuta, o.fold_persian,         o.fold_hamza_carriers,
                          o.ascii_digits,      o.remove_invisible, o.normalize_whitespace, o.keep_newlines,
-                         o.repair_obfuscation, o.fold_latin};
+                         o.repair_obfuscation, o.fold_latin,       o.strip_accents};
   static_assert(sizeof(NormalizerOptions) == sizeof(fields), "a new option must be part of the key");
   std::uint32_t key = 0;
   for (const bool f : fields) key = key << 1 | (f ? 1u : 0u);
@@ -553,6 +574,7 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
   // Options as locals: stores through char* may alias anything, so members would be reloaded per byte.
   const bool whitespace = o.normalize_whitespace, keep_newlines = o.keep_newlines, unicode = o.unicode;
   const bool fold_latin = o.fold_latin, repair = o.repair_obfuscation, remove_invisible = o.remove_invisible;
+  const bool strip_accents = o.strip_accents;
   // The last output unit is a whitespace-run unit (' ' or '\n'), or nothing was emitted yet. Kept in a
   // register: reading w[-1] right after storing it stalls. (Only read when whitespace is normalised.)
   bool blank = true;
@@ -609,7 +631,8 @@ void Pass(const UnitTable<typename Out::Unit>& table, const NormalizerOptions& o
   constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   // A code point past the BMP (no table entry) that remove_invisible deletes: a tag character, a variation selector.
   auto deleted_astral = [&](std::uint32_t c) {
-    return c >= 0x10000 && remove_invisible && IsInvisible(static_cast<UChar32>(c));
+    return c >= 0x10000 && ((remove_invisible && IsInvisible(static_cast<UChar32>(c))) ||
+                            (strip_accents && u_getCombiningClass(static_cast<UChar32>(c)) != 0));
   };
   // (*at: where it is, or n.)
   auto next_kept = [&](std::size_t j, std::size_t* at = nullptr) {

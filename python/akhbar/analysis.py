@@ -16,7 +16,7 @@ import numpy as np
 from akhbar import _core
 from akhbar._io import bool_arg, refuse_frame, str_list, warn_user
 from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS
-from akhbar.normalization import Normalizer, _check_errors
+from akhbar.normalization import Normalizer, _check_errors, strip_accents_arg
 
 #: Token kinds, as ``Token.kind`` reports them. ``"clitic"`` is a proclitic split off a Latin or digit token
 #: (``وiPhone`` gives ``و`` (clitic) and ``iphone``); ``"punct"`` only with ``punct=True``.
@@ -96,7 +96,7 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     o = {**ANALYZER_DEFAULTS, **kwargs}
     out: dict[str, Any] = {}
     for k in _NORMALIZER_DEFAULTS:
-        out[k] = bool_arg(k, o[k])
+        out[k] = strip_accents_arg(o[k]) if k == "strip_accents" else bool_arg(k, o[k])
     _name("analyzer", o["analyzer"], ANALYZERS)
     out["analyzer"] = o["analyzer"]
     ngram = o["ngram_range"]

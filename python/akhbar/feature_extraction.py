@@ -57,7 +57,6 @@ _SKLEARN_ONLY = {
     "input": "pass the documents' text (read files yourself)",
     "encoding": "pass str, or UTF-8 bytes",
     "decode_error": "pass str, or valid UTF-8 bytes",
-    "strip_accents": "akhbar's normaliser removes diacritics (remove_diacritics=True)",
     "lowercase": "akhbar's analyser folds case (fold_latin=True); with tokenizer=, the tokens are used as given "
     "(as scikit-learn's lowercase=False): lower-case them in your tokenizer or preprocessor",
     "token_pattern": "akhbar's tokeniser splits Arabic news; pass tokenizer= or analyzer= for your own",

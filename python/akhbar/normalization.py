@@ -23,7 +23,31 @@ def _check_options(options: dict) -> None:
             f"valid options: {', '.join(sorted(DEFAULT_OPTIONS))}"
         )
     for name, value in options.items():
-        options[name] = bool_arg(f"normaliser option {name!r}", value)  # (numpy's bools made Python's)
+        if name == "strip_accents":
+            options[name] = strip_accents_arg(value)
+        else:
+            options[name] = bool_arg(f"normaliser option {name!r}", value)  # (numpy's bools made Python's)
+
+
+def strip_accents_arg(value: object) -> bool:
+    """The ``strip_accents`` option: a bool, or scikit-learn's values (``None``, ``"unicode"``). ``"ascii"``
+    (which deletes every letter outside ASCII, Arabic ones too) and a callable are refused."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        if value == "unicode":
+            return True
+        if value == "ascii":
+            raise ValueError("strip_accents='ascii' would delete every Arabic letter (it keeps ASCII alone): use "
+                             "strip_accents='unicode' (or True), which keeps Arabic letters and their hamza")
+        raise ValueError(f"strip_accents must be True, False, None or 'unicode', not {value!r}")
+    if callable(value):
+        raise TypeError("strip_accents must be True, False, None or 'unicode', not a callable: pass your function "
+                        "as preprocessor=")
+    try:
+        return bool_arg("strip_accents", value)
+    except TypeError:
+        raise TypeError(f"strip_accents must be True, False, None or 'unicode', not {type(value).__name__}") from None
 
 
 def _check_errors(errors: object) -> None:
@@ -50,6 +74,9 @@ class Normalizer:
       ``keep_newlines`` keeps a line break in a run as ``"\\n"`` (off).
     - ``repair_obfuscation``: ``أعقـ.ـاب`` to ``اعقاب``.
     - ``fold_latin``: case folding and fullwidth forms to ASCII.
+    - ``strip_accents``: delete the accents of other scripts (``café`` to ``cafe``, ``Ελλάδα`` to ``Ελλαδα``) as
+      scikit-learn's ``strip_accents="unicode"`` does (also given as ``"unicode"``; ``None`` is False), but Arabic
+      letters keep their hamza (scikit-learn's function makes ``الرئيس`` ``رييس``); off.
 
     Text may be ``str`` or UTF-8 ``bytes`` (the result has the input's type). Invalid UTF-8 and lone surrogates
     raise ``ValueError`` naming the position, unless ``errors="replace"`` (then each becomes U+FFFD).

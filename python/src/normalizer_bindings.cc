@@ -37,6 +37,7 @@ NormalizerOptions OptionsFromDict(const py::dict& d) {
     else if (key == "keep_newlines") o.keep_newlines = v;
     else if (key == "repair_obfuscation") o.repair_obfuscation = v;
     else if (key == "fold_latin") o.fold_latin = v;
+    else if (key == "strip_accents") o.strip_accents = v;
     else throw py::type_error("unknown normaliser option '" + key + "'");
   }
   return o;
@@ -58,6 +59,7 @@ py::dict OptionsToDict(const NormalizerOptions& o) {
   d["keep_newlines"] = o.keep_newlines;
   d["repair_obfuscation"] = o.repair_obfuscation;
   d["fold_latin"] = o.fold_latin;
+  d["strip_accents"] = o.strip_accents;
   return d;
 }
 

@@ -43,6 +43,7 @@ constexpr NormalizerField kNormalizerFields[] = {
     {"keep_newlines", &NormalizerOptions::keep_newlines},
     {"repair_obfuscation", &NormalizerOptions::repair_obfuscation},
     {"fold_latin", &NormalizerOptions::fold_latin},
+    {"strip_accents", &NormalizerOptions::strip_accents},
 };
 
 std::string TypeName(py::handle h) { return Py_TYPE(h.ptr())->tp_name; }

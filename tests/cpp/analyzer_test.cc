@@ -287,6 +287,21 @@ TEST(AnalyzerOptionsTest, RoundTripAndDifference) {
   std::string flag = bytes;
   flag[4] = 2;  // (the first option, a flag)
   EXPECT_THROW(DeserializeAnalyzerOptions(flag), FormatError);
+  // Options without strip_accents are written as version 1, which older akhbar reads; with it, version 2, which
+  // holds it at the end (and whose truncation before it is an error, not version 1).
+  auto version = [](const std::string& b) { return static_cast<unsigned char>(b[0]); };
+  EXPECT_EQ(version(bytes), 1u);
+  AnalyzerOptions s = o;
+  s.normalizer.strip_accents = true;
+  const std::string v2 = SerializeAnalyzerOptions(s);
+  EXPECT_EQ(version(v2), 2u);
+  EXPECT_EQ(v2.size(), bytes.size() + 1);
+  EXPECT_EQ(AnalyzerOptionsDifference(DeserializeAnalyzerOptions(v2), s), "");
+  EXPECT_EQ(AnalyzerOptionsDifference(o, s), "normalizer.strip_accents");
+  EXPECT_THROW(DeserializeAnalyzerOptions(v2.substr(0, v2.size() - 1)), FormatError);
+  std::string v3 = v2;
+  v3[0] = 3;
+  EXPECT_THROW(DeserializeAnalyzerOptions(v3), FormatError);
 }
 
 }  // namespace

@@ -97,6 +97,11 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"SallaThenMarkBeyondBmp", "\uFDFA\U0001D17Bب", "صلي الله عليه وسلم\U0001D17B ب", kDefault},
         // The rial sign is the word ريال, set apart as ﷺ's words are (glued, مليون﷼ gave مليونريال).
         // An emoji keycap is its character: 1️⃣ is 1 (the variation selector is invisible, the keycap deleted).
+        // strip_accents: the accents of other scripts go (as scikit-learn's strip_accents="unicode"), a mark alone
+        // too; Arabic letters keep their hamza (that function makes الرئيس رييس); Hangul stays whole; off by default.
+        Case{"StripAccents", "Café Ǖ e\u0301 \u0301 Ελλάδα Ёж الرئيس ؤ 한국 \U0001D165x",
+             "cafe u e ελλαδα еж الرئيس ؤ 한국 x", With({{&NormalizerOptions::strip_accents, true}})},
+        Case{"AccentsKeptByDefault", "Café Ελλάδα", "café ελλάδα", kDefault},
         Case{"KeycapIsItsCharacter", "1\uFE0F\u20E3 \u0662\u20E3 #\uFE0F\u20E3", "1 2 #", kDefault},
         Case{"RialSignIsAWordOfItsOwn", "مليون\uFDFC 5\uFDFC \uFDFC", "مليون ريال 5 ريال ريال", kDefault},
         Case{"Rial", "100 \uFDFC", "100 ريال", kDefault},

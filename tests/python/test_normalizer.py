@@ -72,6 +72,35 @@ def test_options_change_the_result():
     assert normalize("قيّما", remove_diacritics=False) == "قيّما"
 
 
+def test_strip_accents_is_scikit_learns_for_other_scripts_and_keeps_arabic_hamza():
+    from sklearn.feature_extraction.text import strip_accents_unicode
+
+    n = Normalizer(strip_accents=True)
+    checked = 0
+    # Every letter of the Latin, Greek and Cyrillic blocks with no compatibility mapping (scikit-learn's NFKD
+    # also unfolds those: Ǆ to DZ), as scikit-learn strips and lower-cases it (U+034F, CGJ, is invisible).
+    for c in [*range(0x80, 0x530), *range(0x1E00, 0x2000)]:
+        ch = chr(c)
+        if unicodedata.category(ch)[0] not in "LM" or c == 0x34F:
+            continue
+        if unicodedata.normalize("NFKD", ch) != unicodedata.normalize("NFD", ch):
+            continue
+        assert n.normalize(ch) == strip_accents_unicode(ch).casefold(), hex(c)
+        checked += 1
+    assert checked > 1400
+    # Arabic letters keep their hamza (scikit-learn's function makes الرئيس رييس): the Arabic options decide.
+    assert strip_accents_unicode("الرئيس") == "الرييس"
+    assert n.normalize("الرئيس مسؤول Café") == "الرئيس مسؤول cafe"
+    assert normalize("Café") == "café"  # off by default
+    assert Normalizer(strip_accents="unicode") == n and Normalizer(strip_accents=None) == Normalizer()
+    with pytest.raises(ValueError, match="would delete every Arabic letter"):
+        Normalizer(strip_accents="ascii")
+    with pytest.raises(TypeError, match="preprocessor="):
+        Normalizer(strip_accents=strip_accents_unicode)
+    with pytest.raises(TypeError, match="strip_accents must be True, False, None or 'unicode', not int"):
+        Normalizer(strip_accents=1)
+
+
 def test_default_options_and_repr():
     assert DEFAULT_OPTIONS["fold_hamza_carriers"] is False
     assert DEFAULT_OPTIONS["fold_alef"] is True

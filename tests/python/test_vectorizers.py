@@ -404,6 +404,8 @@ def test_bad_input_errors(docs):
         TfidfVectorizer(norm="max").fit(docs)
     with pytest.raises(TypeError, match="lowercase"):
         TfidfVectorizer(lowercase=False).fit(docs)
+    with pytest.raises(ValueError, match="strip_accents='ascii' would delete every Arabic letter"):
+        TfidfVectorizer(strip_accents="ascii").fit(docs)
     with pytest.raises(TypeError, match="unknown parameter 'stemer'"):
         TfidfVectorizer(stemer="light").fit(docs)
     with pytest.raises(NotFittedError):
@@ -1681,3 +1683,24 @@ def test_a_process_forked_during_a_partial_fit_refuses_its_half_changed_copy(sam
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert v.n_documents_ == 200 and v.transform(sample_texts[:1]).shape[0] == 1
+
+
+def test_strip_accents_as_scikit_learn_takes_it():
+    # strip_accents was refused ("akhbar's normaliser removes diacritics", which it does for Arabic alone): it is
+    # scikit-learn's strip_accents="unicode" for other scripts, Arabic letters keeping their hamza.
+    docs = ["Le Président du café", "le president, naïve", "الرئيس المسؤول"]
+    v = TfidfVectorizer(strip_accents="unicode", stop_words=None)
+    X = v.fit_transform(docs)
+    assert list(v.get_feature_names_out()) == ["cafe", "du", "le", "naive", "president", "رئيس", "مسؤول"]
+    assert X[0, v.vocabulary_["president"]] > 0 and X[1, v.vocabulary_["president"]] > 0
+    # The parameter as given, through clone, pickling and a saved file; the accents stay without it.
+    for w in (clone(v).fit(docs), pickle.loads(pickle.dumps(v))):
+        assert w.get_params()["strip_accents"] == "unicode"
+        assert list(w.get_feature_names_out()) == list(v.get_feature_names_out())
+    assert (v.transform(["Président"]) != v.transform(["president"])).nnz == 0
+    assert "président" in TfidfVectorizer(stop_words=None).fit(docs).vocabulary_
+    for analyzer in ("char", "char_wb"):
+        char = CountVectorizer(analyzer=analyzer, strip_accents="unicode", ngram_range=(1, 1)).fit(["é"])
+        assert "e" in char.vocabulary_ and "é" not in char.vocabulary_
+    with pytest.raises(TypeError, match="pass your function as preprocessor="):
+        TfidfVectorizer(strip_accents=str.lower).fit(docs)

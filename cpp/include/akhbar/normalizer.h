@@ -97,6 +97,11 @@ struct NormalizerOptions {
   bool repair_obfuscation = true;
   // Unicode case folding (Latin, Greek, ...) and fullwidth forms to ASCII.
   bool fold_latin = true;
+  // Deletes the accents of the other scripts (Latin, Greek, Cyrillic...): each code point outside the Arabic
+  // blocks loses the combining marks of its canonical decomposition (é to e, ǖ to u, a U+0301 alone is deleted),
+  // as scikit-learn's strip_accents="unicode" does, but Arabic letters keep their hamza (that function makes
+  // الرئيس رييس): Arabic marks are remove_diacritics', hamza carriers the fold options'.
+  bool strip_accents = false;
 };
 
 // A configured normaliser. Construction builds lookup tables (about 1.2 MB, 12 ms), shared by the normalisers
