@@ -332,7 +332,7 @@ NormalizerOptions AllOff() {
                  &NormalizerOptions::fold_hamza_carriers, &NormalizerOptions::ascii_digits,
                  &NormalizerOptions::remove_invisible, &NormalizerOptions::normalize_whitespace,
                  &NormalizerOptions::keep_newlines, &NormalizerOptions::repair_obfuscation,
-                 &NormalizerOptions::fold_latin}) {
+                 &NormalizerOptions::fold_latin, &NormalizerOptions::strip_accents}) {
     o.*f = false;
   }
   return o;
@@ -345,7 +345,10 @@ INSTANTIATE_TEST_SUITE_P(
                       With({{&NormalizerOptions::remove_diacritics, false}, {&NormalizerOptions::remove_tatweel, false}}),
                       With({{&NormalizerOptions::unicode, false}, {&NormalizerOptions::remove_invisible, false}}),
                       With({{&NormalizerOptions::normalize_whitespace, false}, {&NormalizerOptions::fold_alef, false},
-                            {&NormalizerOptions::ascii_digits, false}})));
+                            {&NormalizerOptions::ascii_digits, false}}),
+                      With({{&NormalizerOptions::strip_accents, true}}),
+                      With({{&NormalizerOptions::strip_accents, true}, {&NormalizerOptions::unicode, false},
+                            {&NormalizerOptions::fold_latin, false}})));
 
 // Each BMP code point alone and inside Arabic, digit and obfuscation contexts. NormalizeInto, reusing one
 // buffer throughout (NFC's slow path included), gives what Normalize gives.
@@ -771,13 +774,13 @@ TEST(NormalizerCorpus, CodePointPathAgreesOnRealArticles) {
 TEST(NormalizerTables, EveryOptionKeepsItsOwnTablesWhenShared) {
   const std::string probe =
       "\xEF\xBB\xBB ك\xD9\x8E\xD8\xAA\xD8\xA8 كـتب أحمد على مدرسة \xDA\xA9 مؤتمر ١٢ a\xE2\x80\x8C" "b x  y\nz "
-      "أعقـ.ـاب ABC";
+      "أعقـ.ـاب ABC \xC3\xA9";
   const std::vector<Flag> flags = {
       &NormalizerOptions::unicode,           &NormalizerOptions::remove_diacritics, &NormalizerOptions::remove_tatweel,
       &NormalizerOptions::fold_alef,         &NormalizerOptions::fold_alef_maksura, &NormalizerOptions::fold_teh_marbuta,
       &NormalizerOptions::fold_persian,      &NormalizerOptions::fold_hamza_carriers, &NormalizerOptions::ascii_digits,
       &NormalizerOptions::remove_invisible,  &NormalizerOptions::normalize_whitespace, &NormalizerOptions::keep_newlines,
-      &NormalizerOptions::repair_obfuscation, &NormalizerOptions::fold_latin};
+      &NormalizerOptions::repair_obfuscation, &NormalizerOptions::fold_latin, &NormalizerOptions::strip_accents};
   auto options = [&](std::size_t i) {  // 0: the defaults, i: flag i - 1 flipped
     NormalizerOptions o;
     if (i > 0) o.*flags[i - 1] = !(o.*flags[i - 1]);

@@ -15,14 +15,15 @@
 namespace {
 
 const akhbar::Normalizer& NormalizerFor(std::uint8_t bits) {
-  static std::unique_ptr<akhbar::Normalizer> cache[16];
-  auto& slot = cache[bits & 15];
+  static std::unique_ptr<akhbar::Normalizer> cache[32];
+  auto& slot = cache[bits & 31];
   if (!slot) {
     akhbar::NormalizerOptions o;
     o.remove_diacritics = bits & 1;
     o.fold_hamza_carriers = bits & 2;
     o.keep_newlines = bits & 4;
     o.remove_tatweel = bits & 8;
+    o.strip_accents = bits & 16;
     slot = std::make_unique<akhbar::Normalizer>(o);
   }
   return *slot;
