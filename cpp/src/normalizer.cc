@@ -343,7 +343,8 @@ std::shared_ptr<const Normalizer::Tables> Normalizer::BuildTables(const Normaliz
       cls = kDigitSep;
     } else if (mapped.empty()) {
       cls = c == 0x200D ? kJoiner : kDeleted;
-    } else if (!IsSpace(c) && !IsNewline(c) && (mapped.find(U' ') != std::u32string::npos || (c == 0xFDFC && mapped.size() > 1))) {
+    } else if (!IsSpace(c) && !IsNewline(c) &&
+               (mapped.find(U' ') != std::u32string::npos || (c == 0xFDFC && mapped.size() > 1))) {
       // (U+FDFC ﷼, the rial sign, expanded to the word ريال: a word of its own beside a number or a word, as $
       // and € split them, not glued to them: مليون﷼ gave مليونريال. Not expanded, it is a symbol.)
       cls = kPhrase;

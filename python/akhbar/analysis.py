@@ -299,11 +299,14 @@ class Tokenizer:
 
     Numbers keep their separators, minus thousands separators (``١٢٬٥٠٠`` -> ``12500``). Quotes « » “ ” and
     Arabic punctuation ، ؛ ؟ split words. Immutable and thread-safe.
+
+    ``tokenize`` and ``tokens`` take ``str`` or UTF-8 ``bytes`` (offsets then count bytes); invalid UTF-8 and lone
+    surrogates raise ``ValueError`` naming the position, unless ``errors="replace"`` (U+FFFD), as ``Normalizer``.
     """
 
     def __init__(self, **options: bool) -> None:
         _check_unknown("tokeniser", options, TOKENIZER_DEFAULTS)
-        options = {k: bool_arg(k, v) for k, v in options.items()}
+        options = _tokenizer_options(options)
         self._impl = _core.Tokenizer(options)
         self._options = dict(self._impl.options())
 
@@ -348,12 +351,17 @@ def _cached_tokenizer(options: tuple[tuple[str, type, Any], ...]) -> Tokenizer:
     return Tokenizer(**{k: v for k, _, v in options})
 
 
+def _tokenizer_options(options: dict[str, Any]) -> dict[str, bool]:
+    """Tokeniser options as bools (strip_accents also as scikit-learn gives it: None, "unicode")."""
+    return {k: strip_accents_arg(v) if k == "strip_accents" else bool_arg(k, v) for k, v in options.items()}
+
+
 def tokenize(text: str | bytes, errors: str = "strict", **options: bool) -> list[str]:
     """The normalised tokens of ``text``; see ``Tokenizer`` for the options (a tokeniser per option set is
     cached)."""
     _check_errors(errors)
     _check_unknown("tokeniser", options, TOKENIZER_DEFAULTS)
-    options = {k: bool_arg(k, v) for k, v in options.items()}  # (before the cache: its key must be hashable)
+    options = _tokenizer_options(options)  # (before the cache: its key must be hashable)
     return _cached_tokenizer(tuple(sorted((k, type(v), v) for k, v in options.items()))).tokenize(text, errors)
 
 
@@ -435,7 +443,8 @@ class Stemmer:
     __call__ = stem
 
     def stem_batch(self, words: Iterable[str], n_threads: int | None = None) -> list[str]:
-        """The stems of ``words`` (GIL released; the same for any thread count)."""
+        """The stems of ``words`` over ``n_threads`` threads (None: all cores; negative as joblib's), with the GIL
+        released; the same for any thread count."""
         return self._impl.stem_batch(str_list(words, "words"), n_threads)
 
     def __repr__(self) -> str:
@@ -473,13 +482,17 @@ class Analyzer:
       ``stop_word_lists`` (default ``("arabic",)``; ``("arabic", "english")`` for mixed text);
       ``add_stop_words`` and ``remove_stop_words`` edit the set. Stop words are normalised with the same
       normaliser options, so ``إلى`` also drops ``الى``;
-    - ``stemmer``: ``"light"`` (default), ``"snowball"`` or ``"none"``; ``protected_words`` (``None``: the
-      built-in names) and ``add_protected_words``: words the stemmer leaves alone;
+    - ``stemmer``: ``"light"`` (default), ``"snowball"`` or ``"none"`` (``None`` too); ``protected_words``
+      (``None``: the built-in names) and ``add_protected_words``: words the stemmer leaves alone;
     - ``keep_numbers`` (True), ``keep_urls`` (True: URLs and e-mail addresses are terms), ``keep_clitics``
       (False: proclitics split off Latin or digit tokens are dropped).
 
     The defaults were chosen on the egy2013 related-articles benchmark (see the README). Immutable and
     thread-safe; picklable.
+
+    Texts are ``str`` or UTF-8 ``bytes``. Invalid UTF-8 and lone surrogates raise ``ValueError`` naming the
+    position (in ``analyze_batch``, of the first bad text, by index), unless ``errors="replace"`` (an argument of
+    each call), which analyses them as U+FFFD, as ``Normalizer`` does.
 
     Speed: the analyser remembers the terms of each distinct piece of text between ASCII whitespace that it
     has analysed (analysis never crosses it, so the terms are the same), and returns one shared ``str`` object

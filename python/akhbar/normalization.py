@@ -58,7 +58,8 @@ def _check_errors(errors: object) -> None:
 class Normalizer:
     """Normalises raw Arabic web text for search and similarity.
 
-    Every option is a bool; the defaults are in ``akhbar.normalization.DEFAULT_OPTIONS``:
+    Every option is a bool (``strip_accents`` also takes scikit-learn's ``None`` and ``"unicode"``); the
+    defaults are in ``akhbar.normalization.DEFAULT_OPTIONS``:
 
     - ``unicode``: NFC; Arabic presentation forms to base letters; ligatures such as U+FDF2 expanded; an emoji's
       keycap deleted (1️⃣ is 1).
@@ -74,9 +75,9 @@ class Normalizer:
       ``keep_newlines`` keeps a line break in a run as ``"\\n"`` (off).
     - ``repair_obfuscation``: ``أعقـ.ـاب`` to ``اعقاب``.
     - ``fold_latin``: case folding and fullwidth forms to ASCII.
-    - ``strip_accents``: delete the accents of other scripts (``café`` to ``cafe``, ``Ελλάδα`` to ``Ελλαδα``) as
-      scikit-learn's ``strip_accents="unicode"`` does (also given as ``"unicode"``; ``None`` is False), but Arabic
-      letters keep their hamza (scikit-learn's function makes ``الرئيس`` ``رييس``); off.
+    - ``strip_accents``: delete the accents of other scripts (``café`` to ``cafe``, ``Ελλάδα`` to ``ελλαδα`` with
+      ``fold_latin``) as scikit-learn's ``strip_accents="unicode"`` does (also given as ``"unicode"``; ``None``
+      is False), but Arabic letters keep their hamza (scikit-learn's function makes ``الرئيس`` ``رييس``); off.
 
     Text may be ``str`` or UTF-8 ``bytes`` (the result has the input's type). Invalid UTF-8 and lone surrogates
     raise ``ValueError`` naming the position, unless ``errors="replace"`` (then each becomes U+FFFD).

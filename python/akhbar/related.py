@@ -676,14 +676,19 @@ class RelatedArticles:
 
     @property
     def titles(self) -> list | None:
+        """The articles' titles (None if not given): a read-only list, made once (``list(...)`` is a copy)."""
         return self._read_only("_titles")
 
     @property
     def sources(self) -> list | None:
+        """The articles' sources, their outlets (None if not given): a read-only list, made once (``list(...)``
+        is a copy)."""
         return self._read_only("_sources")
 
     @property
     def dates(self) -> list | None:
+        """The articles' dates as ISO 8601 in UTC, without an offset (None if not given; None for an undated
+        one): a read-only list, made once (``list(...)`` is a copy)."""
         return self._read_only("_dates")
 
     def _read_only(self, name: str) -> list | None:
@@ -979,8 +984,9 @@ class RelatedArticles:
                     exclude_same_source: bool = False, within_days: float | None = None):
         """For every article, its ``k`` most similar other articles: ``(indices, scores)``, arrays of shape
         ``(n, k)`` (int32, float32), best first, ties by smaller index, ``-1`` / ``0`` where fewer than ``k``
-        articles share a term. A ``k`` above n - 1 (the others an article has) gives n - 1 columns. Exact cosine,
-        blockwise and multi-threaded (``n_jobs``, None: the index's setting); identical for any thread count.
+        articles share a term. A ``k`` above n - 1 (the others an article has) gives n - 1 columns (one for an
+        index of one article). Exact cosine, blockwise and multi-threaded (``n_jobs``, None: the index's
+        setting); identical for any thread count.
         ``exclude_same_source=True`` keeps only other outlets' articles and ``within_days`` only articles dated
         within that many days (an article without a date gets none): what ``related`` gives each article with
         them. ``as_frame=True`` returns ``to_frame``'s DataFrame instead."""

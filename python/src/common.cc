@@ -137,8 +137,8 @@ std::string NotText(const std::string& name, py::handle obj) {
 
 py::iterator IterTexts(py::handle texts, const char* name) {
   if (PyUnicode_Check(texts.ptr()) || PyBytes_Check(texts.ptr())) {
-    throw py::type_error(std::string(name) + " must be an iterable of str, not a single " + Py_TYPE(texts.ptr())->tp_name +
-                         "; wrap it in a list");
+    throw py::type_error(std::string(name) + " must be an iterable of str, not a single " +
+                         Py_TYPE(texts.ptr())->tp_name + "; wrap it in a list");
   }
   PyObject* it = PyObject_GetIter(texts.ptr());
   if (it == nullptr) {

@@ -780,7 +780,8 @@ TEST(NormalizerTables, EveryOptionKeepsItsOwnTablesWhenShared) {
       &NormalizerOptions::fold_alef,         &NormalizerOptions::fold_alef_maksura, &NormalizerOptions::fold_teh_marbuta,
       &NormalizerOptions::fold_persian,      &NormalizerOptions::fold_hamza_carriers, &NormalizerOptions::ascii_digits,
       &NormalizerOptions::remove_invisible,  &NormalizerOptions::normalize_whitespace, &NormalizerOptions::keep_newlines,
-      &NormalizerOptions::repair_obfuscation, &NormalizerOptions::fold_latin, &NormalizerOptions::strip_accents};
+      &NormalizerOptions::repair_obfuscation, &NormalizerOptions::fold_latin,
+      &NormalizerOptions::strip_accents};
   auto options = [&](std::size_t i) {  // 0: the defaults, i: flag i - 1 flipped
     NormalizerOptions o;
     if (i > 0) o.*flags[i - 1] = !(o.*flags[i - 1]);

@@ -93,6 +93,9 @@ def test_strip_accents_is_scikit_learns_for_other_scripts_and_keeps_arabic_hamza
     assert n.normalize("الرئيس مسؤول Café") == "الرئيس مسؤول cafe"
     assert normalize("Café") == "café"  # off by default
     assert Normalizer(strip_accents="unicode") == n and Normalizer(strip_accents=None) == Normalizer()
+    # The tokeniser takes it as every other taker does (it refused "unicode" and None).
+    assert akhbar.tokenize("Café", strip_accents="unicode") == akhbar.Tokenizer(strip_accents=True).tokenize("Café")
+    assert akhbar.Tokenizer(strip_accents=None).tokenize("Café") == ["café"]
     with pytest.raises(ValueError, match="would delete every Arabic letter"):
         Normalizer(strip_accents="ascii")
     with pytest.raises(TypeError, match="preprocessor="):
