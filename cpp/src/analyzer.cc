@@ -527,6 +527,12 @@ void ForEachOption(Options& a, Options& b, F&& f) {
   f("normalizer.strip_accents", a.normalizer.strip_accents, b.normalizer.strip_accents);
 }
 
+// Whether the record of `version` holds option `name`: version 1 ends before strip_accents (off in the models it
+// saved).
+bool InVersion(const char* name, std::uint32_t version) {
+  return version >= 2 || std::string_view(name) != "normalizer.strip_accents";
+}
+
 void PutOption(Writer& w, bool v) { w.Put<std::uint8_t>(v); }
 void PutOption(Writer& w, int v) { w.Put<std::int32_t>(v); }
 void PutOption(Writer& w, const std::string& v) { w.PutString(v); }
@@ -557,7 +563,7 @@ std::string SerializeAnalyzerOptions(const AnalyzerOptions& options) {
   const std::uint32_t version = options.normalizer.strip_accents ? 2 : 1;
   w.Put<std::uint32_t>(version);
   ForEachOption(options, options, [&w, version](const char* name, const auto& value, const auto&) {
-    if (version >= 2 || std::string_view(name) != "normalizer.strip_accents") PutOption(w, value);
+    if (InVersion(name, version)) PutOption(w, value);
   });
   return std::move(w.bytes());
 }
@@ -566,9 +572,8 @@ AnalyzerOptions DeserializeAnalyzerOptions(std::string_view bytes) {
   Reader r(bytes);
   const std::uint32_t version = ReadPayloadVersion(r, "analyser options", kOptionsVersion, 1);
   AnalyzerOptions o;
-  // (Version 1 ends before strip_accents, which is off in the models it saved.)
   ForEachOption(o, o, [&r, version](const char* name, auto& value, auto&) {
-    if (version >= 2 || std::string_view(name) != "normalizer.strip_accents") GetOption(r, name, &value);
+    if (InVersion(name, version)) GetOption(r, name, &value);
   });
   r.ExpectEnd("analyser options");
   return o;

@@ -192,10 +192,7 @@ std::u32string Expand(UChar32 c, const NormalizerOptions& o, const icu::Normaliz
       // (Only when it had marks: a Hangul syllable, whose decomposition is letters, stays whole.)
       if (bases.size() < static_cast<std::size_t>(d.countChar32())) {
         std::u32string out;
-        for (const char32_t b : bases) {
-          const std::u32string again = Expand(static_cast<UChar32>(b), o, nfkc);  // (fullwidth, presentation)
-          out += again;
-        }
+        for (const char32_t b : bases) out += Expand(static_cast<UChar32>(b), o, nfkc);  // (fullwidth, presentation)
         return out;
       }
     }

@@ -279,14 +279,6 @@ void RestoreUrlCaseAt(std::string_view text, const std::vector<std::uint32_t>& s
                       const std::vector<std::uint32_t>& cp_of, std::size_t begin, std::size_t end, char* url) {
   const std::string_view folded(url, end - begin);
   for (std::size_t b = begin + UrlPathStart(folded); b < end;) {
-    const auto c = static_cast<unsigned char>(url[b - begin]);
-    if (c < 0x80) {
-      if (c >= 'a' && c <= 'z' && text[source[cp_of[b]]] == static_cast<char>(c - ('a' - 'A'))) {
-        url[b - begin] = text[source[cp_of[b]]];
-      }
-      ++b;
-      continue;
-    }
     int len = 0, original_len = 0;
     const std::int32_t cp = utf8::Decode(folded, b - begin, &len);
     const std::size_t from = source[cp_of[b]];

@@ -16,7 +16,7 @@ import numpy as np
 from akhbar import _core
 from akhbar._io import bool_arg, refuse_frame, str_list, warn_user
 from akhbar.normalization import DEFAULT_OPTIONS as _NORMALIZER_DEFAULTS
-from akhbar.normalization import Normalizer, _check_errors, strip_accents_arg
+from akhbar.normalization import Normalizer, _check_errors, option_arg
 
 #: Token kinds, as ``Token.kind`` reports them. ``"clitic"`` is a proclitic split off a Latin or digit token
 #: (``وiPhone`` gives ``و`` (clitic) and ``iphone``); ``"punct"`` only with ``punct=True``.
@@ -96,7 +96,7 @@ def analyzer_options(**kwargs: Any) -> dict[str, Any]:
     o = {**ANALYZER_DEFAULTS, **kwargs}
     out: dict[str, Any] = {}
     for k in _NORMALIZER_DEFAULTS:
-        out[k] = strip_accents_arg(o[k]) if k == "strip_accents" else bool_arg(k, o[k])
+        out[k] = option_arg(k, o[k])
     _name("analyzer", o["analyzer"], ANALYZERS)
     out["analyzer"] = o["analyzer"]
     ngram = o["ngram_range"]
@@ -182,10 +182,11 @@ def _warn_removed_in_vain(options: dict[str, Any]) -> None:
         return tokens[0].text if len(tokens) == 1 else ""
 
     added = {term(w) for w in options["add_stop_words"]} - {""}
-    both = [w for w in remove if term(w) in added]
+    removed = {w: term(w) for w in remove}  # (each tokenised once)
+    both = [w for w in remove if removed[w] in added]
     if both:
         warn_user(f"stop word(s) {both[:5]} both added and removed: removal wins, they are not stop words")
-    absent = [w for w in remove if term(w) and term(w) not in kept and term(w) not in added]
+    absent = [w for w in remove if removed[w] and removed[w] not in kept and removed[w] not in added]
     if absent:
         more = f" and {len(absent) - 5} more" if len(absent) > 5 else ""
         warn_user(f"removed stop word(s) {absent[:5]}{more} are in none of the stop word lists used "
@@ -306,7 +307,7 @@ class Tokenizer:
 
     def __init__(self, **options: bool) -> None:
         _check_unknown("tokeniser", options, TOKENIZER_DEFAULTS)
-        options = _tokenizer_options(options)
+        options = {k: option_arg(k, v) for k, v in options.items()}
         self._impl = _core.Tokenizer(options)
         self._options = dict(self._impl.options())
 
@@ -351,17 +352,12 @@ def _cached_tokenizer(options: tuple[tuple[str, type, Any], ...]) -> Tokenizer:
     return Tokenizer(**{k: v for k, _, v in options})
 
 
-def _tokenizer_options(options: dict[str, Any]) -> dict[str, bool]:
-    """Tokeniser options as bools (strip_accents also as scikit-learn gives it: None, "unicode")."""
-    return {k: strip_accents_arg(v) if k == "strip_accents" else bool_arg(k, v) for k, v in options.items()}
-
-
 def tokenize(text: str | bytes, errors: str = "strict", **options: bool) -> list[str]:
     """The normalised tokens of ``text``; see ``Tokenizer`` for the options (a tokeniser per option set is
     cached)."""
     _check_errors(errors)
     _check_unknown("tokeniser", options, TOKENIZER_DEFAULTS)
-    options = _tokenizer_options(options)  # (before the cache: its key must be hashable)
+    options = {k: option_arg(k, v) for k, v in options.items()}  # (before the cache: its key must be hashable)
     return _cached_tokenizer(tuple(sorted((k, type(v), v) for k, v in options.items()))).tokenize(text, errors)
 
 

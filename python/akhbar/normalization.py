@@ -23,10 +23,13 @@ def _check_options(options: dict) -> None:
             f"valid options: {', '.join(sorted(DEFAULT_OPTIONS))}"
         )
     for name, value in options.items():
-        if name == "strip_accents":
-            options[name] = strip_accents_arg(value)
-        else:
-            options[name] = bool_arg(f"normaliser option {name!r}", value)  # (numpy's bools made Python's)
+        options[name] = option_arg(name, value, f"normaliser option {name!r}")
+
+
+def option_arg(name: str, value: object, label: str | None = None) -> bool:
+    """The bool of normaliser (or tokeniser) option ``name`` (numpy's bools made Python's; ``strip_accents``
+    also as scikit-learn gives it); ``label`` names it in a TypeError (default: ``name``)."""
+    return strip_accents_arg(value) if name == "strip_accents" else bool_arg(label or name, value)
 
 
 def strip_accents_arg(value: object) -> bool:
