@@ -110,8 +110,9 @@ class Tokenizer {
   // case-insensitive (RFC 3986), and t.co/AbC is not t.co/abc. Puts those capitals back into `*normalized`
   // (those whose folding takes as many bytes, which is every ASCII, Latin, Greek and Cyrillic one: the tokens
   // stay valid), normalising `text` again with offsets only when a URL token is there and `text` may hold a
-  // capital (an ASCII one, or a code point outside the Arabic blocks that case folding changes). The analyser's paths and TokenizeToStrings scan
-  // with it; Tokenize, which has the offsets already, restores the same way without normalising again.
+  // capital (an ASCII one, or a code point outside the Arabic blocks that case folding changes). The analyser's
+  // paths and TokenizeToStrings scan with it; Tokenize, which has the offsets already, restores the same way
+  // without normalising again.
   void ScanText(std::string_view text, std::string* normalized, std::vector<RawToken>* out) const;
 
  private:
